@@ -1,0 +1,47 @@
+"""Running the real `tracker` console script in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def tracker_env(tmp_path: Path, database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "TRACKER_DATABASE_URL": database_url,
+        "TRACKER_DATA_DIR": str(tmp_path / "data"),
+    }
+
+
+@pytest.fixture
+def tracker(tracker_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    script = shutil.which("tracker", path=str(Path(sys.executable).parent))
+    assert script, "the tracker console script is not installed"
+
+    def run(*args: str, stdin: str | None = None) -> Result:
+        done = subprocess.run(
+            [script, *args], env=tracker_env, capture_output=True, text=True, input=stdin, timeout=120
+        )
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    return run

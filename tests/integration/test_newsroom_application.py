@@ -1,0 +1,171 @@
+"""The Newsroom application on a real SQLite file and a real PostgreSQL database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tracker.application import (
+    ConcurrentEdit,
+    DuplicateSlug,
+    Mode,
+    StoryNotYetOpened,
+    UnknownStory,
+    UnknownVersion,
+)
+from tracker.bootstrap import open_newsroom
+from tracker.domain.errors import InvalidField, ReportRetracted
+from tracker.domain.story import Story
+from tracker.seed import load_seed, seed_files
+
+PUBLISHED = datetime(2024, 5, 25, tzinfo=timezone.utc)
+SEED_SLUG = "meta-xai-court-character-ai"
+
+
+def open_simple(newsroom, slug="deal"):  # type: ignore[no-untyped-def]
+    return newsroom.open_story(title="Meta courts Character.AI", slug=slug)
+
+
+def test_the_seed_story_has_the_stances_and_open_questions_of_the_ft_report(newsroom) -> None:  # type: ignore[no-untyped-def]
+    (path,) = seed_files()
+    result = load_seed(newsroom, path)
+    assert result.opened and result.reports_added >= 7
+    view = newsroom.story(SEED_SLUG)
+    stances = {s.party: {k.value for k in s.kinds} for s in view.state.stances}
+    assert stances["Meta"] == {"declined_to_comment"}
+    assert stances["Character.AI"] == {"declined_to_comment"}
+    assert stances["xAI"] == {"no_response"}
+    questions = {q.key for q in view.state.open_questions}
+    assert {"agreement", "silence:meta", "silence:characterai", "silence:xai"} <= questions
+    assert all(r.outlet == "Financial Times" and r.published_at == PUBLISHED for r in view.reports)
+
+
+def test_seeding_twice_appends_nothing(newsroom) -> None:  # type: ignore[no-untyped-def]
+    (path,) = seed_files()
+    load_seed(newsroom, path)
+    before = newsroom.recorder.max_notification_id()
+    again = load_seed(newsroom, path)
+    assert (again.opened, again.reports_added) == (False, 0)
+    assert newsroom.recorder.max_notification_id() == before
+
+
+def test_a_duplicate_slug_is_refused_and_the_first_story_is_unchanged(newsroom) -> None:  # type: ignore[no-untyped-def]
+    open_simple(newsroom)
+    with pytest.raises(DuplicateSlug):
+        newsroom.open_story(title="Another title", slug="deal")
+    assert newsroom.story("deal").title == "Meta courts Character.AI"
+
+
+def test_an_unknown_slug_is_named(newsroom) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UnknownStory, match="nope"):
+        newsroom.story("nope")
+    with pytest.raises(UnknownStory):
+        newsroom.add_report("nope", headline="x", published_at=PUBLISHED, kinds=["other"])
+
+
+def test_a_batch_with_one_bad_report_writes_nothing(newsroom) -> None:  # type: ignore[no-untyped-def]
+    open_simple(newsroom)
+    before = newsroom.recorder.max_notification_id()
+    good = {"headline": "ok", "published_at": PUBLISHED, "kinds": ["other"]}
+    with pytest.raises(InvalidField):
+        newsroom.add_reports("deal", [good, {**good, "kinds": ["gossip"]}])
+    assert newsroom.recorder.max_notification_id() == before
+
+
+def test_as_of_recorded_and_as_of_reported_differ_for_a_report_recorded_late(newsroom) -> None:  # type: ignore[no-untyped-def]
+    open_simple(newsroom)
+    newsroom.add_report("deal", headline="Talks held", published_at=PUBLISHED, kinds=["talks_held"], parties=["Meta"])
+    between = datetime.now(timezone.utc)
+    # Found later: a report the outlet published before the story was even opened.
+    late = newsroom.add_report(
+        "deal", headline="Early denial", published_at=PUBLISHED - timedelta(days=3), kinds=["denied"], parties=["Meta"]
+    )
+    recorded = newsroom.story_as_of("deal", between, Mode.RECORDED)
+    assert [r.headline for r in recorded.reports] == ["Talks held"]
+    reported = newsroom.story_as_of("deal", PUBLISHED - timedelta(days=1), Mode.REPORTED)
+    assert [r.report_id for r in reported.reports] == [late]
+    assert reported.state.stances[0].headline == "Early denial"
+    now = newsroom.story_as_of("deal", datetime.now(timezone.utc), Mode.RECORDED)
+    assert [r.headline for r in now.reports] == ["Early denial", "Talks held"]
+    with pytest.raises(StoryNotYetOpened):
+        newsroom.story_as_of("deal", PUBLISHED, Mode.RECORDED)
+
+
+def test_a_story_at_a_version_shows_what_it_was_then(newsroom) -> None:  # type: ignore[no-untyped-def]
+    open_simple(newsroom)
+    rid = newsroom.add_report("deal", headline="Talks held", published_at=PUBLISHED, kinds=["talks_held"])
+    newsroom.correct_report("deal", rid, headline="Initial talks held", reason="precision")
+    assert newsroom.story_at_version("deal", 2).reports[0].headline == "Talks held"
+    assert newsroom.story_at_version("deal", 3).reports[0].headline == "Initial talks held"
+    with pytest.raises(UnknownVersion):
+        newsroom.story_at_version("deal", 4)
+
+
+def test_long_stories_load_from_snapshots_with_the_same_state(newsroom) -> None:  # type: ignore[no-untyped-def]
+    open_simple(newsroom)
+    for n in range(120):
+        newsroom.add_report("deal", headline=f"Report {n}", published_at=PUBLISHED + timedelta(hours=n), kinds=["other"], parties=["Meta"])
+    story_id = Story.create_id("deal")
+    snapshots = list(newsroom.snapshots.get(story_id))
+    assert snapshots, "snapshots should be taken every 50 events"
+    from_snapshot = newsroom.story("deal")
+    replayed = None  # rebuilt from every event, no snapshot
+    for event in newsroom.events.get(story_id):
+        replayed = event.mutate(replayed)
+    assert from_snapshot.reports == tuple(sorted(replayed.report_list(), key=lambda r: (r.published_at, r.sequence)))
+
+
+def test_a_conflicting_save_is_retried_when_the_command_still_applies(settings) -> None:  # type: ignore[no-untyped-def]
+    first, second = open_newsroom(settings), open_newsroom(settings)
+    open_simple(first)
+    rid = first.add_report("deal", headline="Talks", published_at=PUBLISHED, kinds=["talks_held"])
+    stale = second.repository.get(Story.create_id("deal"))
+    first.add_report("deal", headline="More talks", published_at=PUBLISHED, kinds=["talks_held"])
+    stale.add_report(report_id="r-stale", headline="Stale", published_at=PUBLISHED, kinds=["other"])
+    from eventsourcing.persistence import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        second.save(stale)  # the raw conflict the application layer absorbs
+    second.add_report("deal", headline="Third", published_at=PUBLISHED, kinds=["other"])
+    assert [r.headline for r in first.story("deal").reports] == ["Talks", "More talks", "Third"]
+    first.retract_report("deal", rid, reason="wrong")
+    with pytest.raises(ReportRetracted):
+        second.correct_report("deal", rid, headline="new", reason="late edit")
+
+
+def test_the_retry_loop_gives_a_clear_error_when_it_never_wins(newsroom, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    open_simple(newsroom)
+    from eventsourcing.persistence import IntegrityError
+
+    def always_conflicts(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise IntegrityError("conflict")
+
+    monkeypatch.setattr(newsroom, "save", always_conflicts)
+    with pytest.raises(ConcurrentEdit, match="deal"):
+        newsroom.retitle_story("deal", "New title")
+
+
+def test_history_lists_every_event_with_its_type_and_payload(newsroom) -> None:  # type: ignore[no-untyped-def]
+    open_simple(newsroom)
+    rid = newsroom.add_report("deal", headline="Talks", published_at=PUBLISHED, kinds=["talks_held"])
+    newsroom.retract_report("deal", rid, reason="withdrawn")
+    history = newsroom.history("deal")
+    assert [e.event_type for e in history] == ["Opened", "ReportAdded", "ReportRetracted"]
+    assert history[2].payload["reason"] == "withdrawn"
+    assert [e.version for e in history] == [1, 2, 3]
+
+
+def test_stored_events_still_load_after_a_new_class_version_with_an_upcaster(newsroom, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    open_simple(newsroom)
+    newsroom.add_report("deal", headline="Talks", published_at=PUBLISHED, kinds=["talks_held"])
+    # A later release adds a field to ReportAdded and bumps its class_version.
+    def upcast_v1_v2(state):  # type: ignore[no-untyped-def]
+        state["language"] = "en"
+
+    event_class = type(next(e for e in newsroom.events.get(Story.create_id("deal")) if e.originator_version == 2))
+    monkeypatch.setattr(event_class, "class_version", 2, raising=False)
+    monkeypatch.setattr(event_class, "upcast_v1_v2", staticmethod(upcast_v1_v2), raising=False)
+    events = list(newsroom.events.get(Story.create_id("deal")))
+    assert events[1].language == "en"
+    assert newsroom.story("deal").reports[0].headline == "Talks"

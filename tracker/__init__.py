@@ -1,0 +1,3 @@
+"""Event-sourced newsroom story tracker."""
+
+__version__ = "0.1.0"

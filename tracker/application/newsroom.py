@@ -1,0 +1,272 @@
+"""The Newsroom application: the service layer over Story aggregates.
+
+Commands load a story, call one of its command methods and save; a save
+that conflicts with a concurrent one is retried against the fresh state, so
+it succeeds whenever the command still applies and otherwise raises the
+domain's named error. Queries return frozen dataclasses from views.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Notification
+
+from tracker.application.views import HistoryEntry, Mode, StorySummary, StoryView, to_jsonable
+from tracker.domain.errors import DomainError
+from tracker.domain.report import Origin
+from tracker.domain.state import chronological, derive_state
+from tracker.domain.story import Story, clean_slug
+
+T = TypeVar("T")
+SAVE_ATTEMPTS = 8
+
+
+class UnknownStory(DomainError, LookupError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"no story with slug {slug!r}")
+        self.slug = slug
+
+
+class DuplicateSlug(DomainError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"a story with slug {slug!r} already exists")
+        self.slug = slug
+
+
+class StoryNotYetOpened(DomainError, LookupError):
+    def __init__(self, slug: str, moment: datetime) -> None:
+        super().__init__(f"story {slug!r} had not been opened by {moment.isoformat()}")
+
+
+class UnknownVersion(DomainError, LookupError):
+    def __init__(self, slug: str, version: int, latest: int) -> None:
+        super().__init__(f"story {slug!r} has versions 1 to {latest}, not {version}")
+
+
+class ConcurrentEdit(DomainError):
+    """Others kept changing the story faster than this command could be saved."""
+
+
+def new_report_id() -> str:
+    return "r-" + uuid.uuid4().hex[:12]
+
+
+class Newsroom(Application[UUID]):
+    name = "Newsroom"
+    snapshotting_intervals = {Story: 50}
+
+    def __init__(self, env: Mapping[str, str] | None = None, *, snapshot_interval: int = 50) -> None:
+        super().__init__(env)
+        self.snapshotting_intervals = {Story: snapshot_interval}
+
+    # -- commands -----------------------------------------------------------
+
+    def open_story(
+        self,
+        *,
+        title: str,
+        slug: str = "",
+        summary: str = "",
+        rules: Mapping[str, Any] | None = None,
+        reports: Iterable[Mapping[str, Any]] = (),
+    ) -> str:
+        """Opens a story, with any first reports, in one atomic save."""
+        story = Story.open(title=title, slug=slug, summary=summary, rules=rules)
+        for fields in reports:
+            story.add_report(**{"report_id": new_report_id(), **fields})
+        try:
+            self.save(story)
+        except IntegrityError:
+            raise DuplicateSlug(story.slug) from None
+        return story.slug
+
+    def add_report(self, slug: str, *, report_id: str = "", origin: Origin | None = None, **fields: Any) -> str:
+        report_id = report_id or new_report_id()
+        self._update(slug, lambda story: story.add_report(report_id=report_id, origin=origin, **fields))
+        return report_id
+
+    def add_reports(self, slug: str, reports: Iterable[Mapping[str, Any]]) -> list[str]:
+        """Adds several reports in one atomic save: all of them or none."""
+        batch = [{"report_id": new_report_id(), **fields} for fields in reports]
+
+        def command(story: Story) -> None:
+            for fields in batch:
+                story.add_report(**fields)
+
+        self._update(slug, command)
+        return [fields["report_id"] for fields in batch]
+
+    def correct_report(self, slug: str, report_id: str, **fields: Any) -> int:
+        return self._update(slug, lambda story: story.correct_report(report_id, **fields))
+
+    def retract_report(self, slug: str, report_id: str, *, reason: str, by: str = "") -> int:
+        return self._update(slug, lambda story: story.retract_report(report_id, reason=reason, by=by))
+
+    def reclassify_report(self, slug: str, report_id: str, **fields: Any) -> int:
+        return self._update(slug, lambda story: story.reclassify_report(report_id, **fields))
+
+    def retitle_story(self, slug: str, title: str) -> int:
+        return self._update(slug, lambda story: story.retitle(title))
+
+    def change_status(self, slug: str, status: str) -> int:
+        return self._update(slug, lambda story: story.change_status(status))
+
+    def change_rules(self, slug: str, rules: Mapping[str, Any]) -> int:
+        return self._update(slug, lambda story: story.change_rules(rules))
+
+    def _update(self, slug: str, command: Callable[[Story], None]) -> int:
+        for _attempt in range(SAVE_ATTEMPTS):
+            story = self._get_story(slug)
+            command(story)
+            try:
+                self.save(story)
+            except IntegrityError:
+                continue  # someone saved first: run the command again on the fresh state
+            return story.version
+        raise ConcurrentEdit(f"story {slug!r} kept changing; the edit was not saved, try again")
+
+    # -- queries ------------------------------------------------------------
+
+    def story_exists(self, slug: str) -> bool:
+        try:
+            self._get_story(slug)
+        except UnknownStory:
+            return False
+        return True
+
+    def story(self, slug: str) -> StoryView:
+        return self._view(self._get_story(slug))
+
+    def story_at_version(self, slug: str, version: int) -> StoryView:
+        latest = self._get_story(slug).version
+        if not 1 <= version <= latest:
+            raise UnknownVersion(slug, version, latest)
+        return self._view(self._get_story(slug, version=version))
+
+    def story_as_of(self, slug: str, moment: datetime, mode: Mode = Mode.RECORDED) -> StoryView:
+        """The story as the desk knew it at ``moment`` (recorded), or with the
+        reports published by ``moment`` as they are known now (reported)."""
+        if moment.tzinfo is None:
+            raise ValueError("as-of moment must carry a time zone")
+        mode = Mode(mode)
+        if mode is Mode.RECORDED:
+            version = self.version_at(slug, moment)
+            if version is None:
+                raise StoryNotYetOpened(slug, moment)
+            return self._view(self._get_story(slug, version=version), as_of=moment, mode=mode)
+        story = self._get_story(slug)
+        return self._view(story, as_of=moment, mode=mode, published_by=moment)
+
+    def version_at(self, slug: str, moment: datetime) -> int | None:
+        """The last version recorded at or before ``moment``."""
+        found = None
+        for domain_event in self.events.get(self._story_id(slug)):
+            if domain_event.timestamp > moment:
+                break
+            found = domain_event.originator_version
+        if found is None and not self.story_exists(slug):
+            raise UnknownStory(slug)
+        return found
+
+    def history(self, slug: str) -> tuple[HistoryEntry, ...]:
+        story_id = self._story_id(slug)
+        entries = []
+        for domain_event in self.events.get(story_id):
+            payload = {
+                k: to_jsonable(v)
+                for k, v in vars(domain_event).items()
+                if k not in ("originator_id", "originator_version", "timestamp", "originator_topic")
+            }
+            entries.append(
+                HistoryEntry(
+                    version=domain_event.originator_version,
+                    recorded_at=domain_event.timestamp,
+                    event_type=type(domain_event).__name__,
+                    topic=type(domain_event).TOPIC,
+                    payload=payload,
+                )
+            )
+        if not entries:
+            raise UnknownStory(slug)
+        return tuple(entries)
+
+    def story_slugs(self) -> list[str]:
+        """Slugs of every story, in the order they were opened."""
+        slugs = []
+        for notification in self.iter_notifications(topics=[Story.Opened.TOPIC]):
+            slugs.append(self.mapper.to_domain_event(notification).slug)
+        return slugs
+
+    def stories(self) -> tuple[StorySummary, ...]:
+        summaries = [self.summarise(self.story(slug)) for slug in self.story_slugs()]
+        return tuple(sorted(summaries, key=lambda s: s.last_recorded_at, reverse=True))
+
+    @staticmethod
+    def summarise(view: StoryView) -> StorySummary:
+        active = [r for r in view.reports if r.active]
+        last = view.state.last_development
+        return StorySummary(
+            slug=view.slug,
+            title=view.title,
+            status=view.status,
+            version=view.version,
+            report_count=len(active),
+            last_development=last.headline if last else "",
+            last_published_at=max((r.published_at for r in active), default=None),
+            last_recorded_at=view.updated_at,
+        )
+
+    def iter_notifications(
+        self, *, start: int = 1, batch: int = 1000, topics: Iterable[str] = ()
+    ) -> Iterator[Notification]:
+        """Every stored event in notification order, read in batches."""
+        topics = tuple(topics)
+        while True:
+            page = self.recorder.select_notifications(start, batch, topics=topics)
+            yield from page
+            if len(page) < batch:
+                return
+            start = page[-1].id + 1
+
+    # -- helpers ----------------------------------------------------------------
+
+    @staticmethod
+    def _story_id(slug: str) -> UUID:
+        return Story.create_id(clean_slug(slug))
+
+    def _get_story(self, slug: str, version: int | None = None) -> Story:
+        try:
+            return self.repository.get(self._story_id(slug), version=version)
+        except AggregateNotFoundError:
+            raise UnknownStory(slug) from None
+
+    @staticmethod
+    def _view(
+        story: Story,
+        *,
+        as_of: datetime | None = None,
+        mode: Mode | None = None,
+        published_by: datetime | None = None,
+    ) -> StoryView:
+        reports = [r for r in story.report_list() if published_by is None or r.published_at <= published_by]
+        return StoryView(
+            id=story.id,
+            slug=story.slug,
+            title=story.title,
+            summary=story.summary,
+            status=story.status,
+            rules=dict(story.rules),
+            version=story.version,
+            opened_at=story.created_on,
+            updated_at=story.modified_on,
+            reports=tuple(chronological(reports)),
+            state=derive_state(reports),
+            as_of=as_of,
+            mode=mode,
+        )

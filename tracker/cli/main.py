@@ -1,0 +1,99 @@
+"""The `tracker` command: a click group, shared options and error handling.
+
+Every failure ends with one line `tracker: error: <reason>` and a non-zero
+exit; listings take --json for scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+import click
+from eventsourcing.persistence import PersistenceError
+from sqlalchemy.exc import SQLAlchemyError
+
+from tracker.application import Newsroom, to_jsonable
+from tracker.config import ConfigError, Settings, load_settings
+from tracker.domain.errors import DomainError
+from tracker.persistence import DatabaseUnavailable
+
+EXIT_ERROR = 1
+
+
+class Context:
+    """Lazily opened settings and application, shared by subcommands."""
+
+    def __init__(self, database_url: str | None) -> None:
+        self._database_url = database_url
+
+    @cached_property
+    def settings(self) -> Settings:
+        environ = None
+        if self._database_url:
+            import os
+
+            environ = {**os.environ, "TRACKER_DATABASE_URL": self._database_url}
+        return load_settings(environ)
+
+    @cached_property
+    def app(self) -> Newsroom:
+        from tracker.bootstrap import open_newsroom
+
+        return open_newsroom(self.settings)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+class TrackerGroup(click.Group):
+    """Turns known errors into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except (DomainError, ConfigError, DatabaseUnavailable, ValueError, LookupError) as error:
+            fail(str(error))
+        except (PersistenceError, SQLAlchemyError) as error:
+            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            fail(f"database error: {first}")
+        except OSError as error:
+            fail(str(error))
+
+
+def fail(message: str) -> None:
+    click.echo(f"tracker: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--database",
+    "database_url",
+    metavar="URL",
+    help="Database URL (overrides TRACKER_DATABASE_URL and the config file).",
+)
+@click.version_option(package_name="newsroom-tracker")
+@click.pass_context
+def cli(ctx: click.Context, database_url: str | None) -> None:
+    """Event-sourced newsroom story tracker."""
+    ctx.obj = Context(database_url)
+
+
+def main() -> None:
+    from tracker.cli import commands  # noqa: F401 - registers the subcommands
+
+    cli(prog_name="tracker")

@@ -1,0 +1,139 @@
+"""What a report is, and the checks every report field must pass.
+
+The aggregate keeps reports as plain dicts so snapshots stay JSON; the
+frozen :class:`Report` is what leaves the domain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from tracker.domain.errors import InvalidField
+from tracker.domain.vocabulary import Kind, OriginKind
+
+MAX_HEADLINE = 500
+MAX_TEXT = 20_000
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a report came from; ``ref`` is the feed item identity for feeds."""
+
+    kind: OriginKind
+    ref: str = ""
+    feed: str = ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    version: int
+    recorded_at: datetime
+    reason: str
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report as it currently stands, with how it got there."""
+
+    report_id: str
+    headline: str
+    summary: str
+    outlet: str
+    url: str
+    attribution: str
+    parties: tuple[str, ...]
+    kinds: tuple[Kind, ...]
+    origin: Origin
+    published_at: datetime
+    recorded_at: datetime
+    version: int
+    sequence: int
+    corrections: tuple[Correction, ...] = ()
+    retracted: bool = False
+    retraction_reason: str = ""
+    retracted_at: datetime | None = None
+    classified_by: str = ""
+    classification_evidence: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return not self.retracted
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.corrections)
+
+
+def clean_text(value: str | None, field_name: str, *, required: bool, limit: int = MAX_TEXT) -> str:
+    """Folds whitespace; rejects empty required text and over-long text."""
+    text = _SPACE.sub(" ", value or "").strip()
+    if required and not text:
+        raise InvalidField(field_name, "must not be empty")
+    if len(text) > limit:
+        raise InvalidField(field_name, f"is {len(text)} characters long; the limit is {limit}")
+    return text
+
+
+def clean_url(value: str | None, field_name: str = "url") -> str:
+    """An absolute http(s) URL with a host, or empty."""
+    url = (value or "").strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise InvalidField(field_name, f"{url!r} is not a valid URL ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        raise InvalidField(field_name, f"{url!r} is not an absolute http(s) URL")
+    return url
+
+
+def clean_kinds(values: Iterable[str], field_name: str = "kinds") -> tuple[Kind, ...]:
+    """Known kinds, deduplicated in the order given; at least one."""
+    kinds: list[Kind] = []
+    for raw in values:
+        name = str(raw).strip().lower().replace("-", "_").replace(" ", "_")
+        if not name:
+            continue
+        try:
+            kind = Kind(name)
+        except ValueError:
+            known = ", ".join(k.value for k in Kind)
+            raise InvalidField(field_name, f"unknown kind {raw!r} (known: {known})") from None
+        if kind not in kinds:
+            kinds.append(kind)
+    if not kinds:
+        raise InvalidField(field_name, "at least one kind is required")
+    return tuple(kinds)
+
+
+def clean_parties(values: Iterable[str], field_name: str = "parties") -> tuple[str, ...]:
+    """Party names, trimmed, deduplicated by :func:`party_key`."""
+    parties: list[str] = []
+    seen: set[str] = set()
+    for raw in values:
+        name = clean_text(raw, field_name, required=False, limit=200)
+        key = party_key(name)
+        if key and key not in seen:
+            seen.add(key)
+            parties.append(name)
+    return tuple(parties)
+
+
+def clean_published_at(value: datetime | None, field_name: str = "published_at") -> datetime:
+    if not isinstance(value, datetime):
+        raise InvalidField(field_name, "must be a date and time")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidField(field_name, "must carry a time zone")
+    return value
+
+
+def party_key(name: str) -> str:
+    """One key for the spellings of a party: 'Character.AI' = 'Character AI'."""
+    return re.sub(r"[^0-9a-z]+", "", name.lower())
