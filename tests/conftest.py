@@ -84,9 +84,15 @@ def settings(database_url: str, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def newsroom(settings):  # type: ignore[no-untyped-def]
-    from tracker.bootstrap import open_newsroom
+def runtime(settings):  # type: ignore[no-untyped-def]
+    """The application and every tracker table on the test's database."""
+    from tracker.bootstrap import open_runtime
 
-    app = open_newsroom(settings)
-    yield app
-    app.close()
+    runtime = open_runtime(settings)
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def newsroom(runtime):  # type: ignore[no-untyped-def]
+    return runtime.newsroom

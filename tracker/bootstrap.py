@@ -1,14 +1,30 @@
-"""Wiring: settings -> a ready Newsroom application on the configured database."""
+"""Wiring: settings -> a ready Newsroom application and SQL engine on the configured database."""
 
 from __future__ import annotations
 
-from sqlalchemy.exc import SQLAlchemyError
+from dataclasses import dataclass
 
 from eventsourcing.persistence import PersistenceError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.application import Newsroom
 from tracker.config import Settings
 from tracker.persistence import DatabaseUnavailable, describe_url, event_store_env
+from tracker.sql import create_schema
+
+
+@dataclass
+class Runtime:
+    """What one process needs: settings, the application, and one SQL engine
+    (the event store's own, shared by read models, feeds and accounts)."""
+
+    settings: Settings
+    newsroom: Newsroom
+    engine: Engine
+
+    def close(self) -> None:
+        self.newsroom.close()
 
 
 def open_newsroom(settings: Settings) -> Newsroom:
@@ -16,7 +32,21 @@ def open_newsroom(settings: Settings) -> Newsroom:
     try:
         return Newsroom(event_store_env(settings), snapshot_interval=settings.snapshot_interval)
     except (SQLAlchemyError, PersistenceError, OSError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise DatabaseUnavailable(
-            f"cannot open database {describe_url(settings.database_url)}: {reason}"
-        ) from error
+        raise DatabaseUnavailable(_unavailable(settings, error)) from error
+
+
+def open_runtime(settings: Settings) -> Runtime:
+    """The application plus every SQL table the tracker owns, created if missing."""
+    newsroom = open_newsroom(settings)
+    engine = newsroom.factory.datastore.engine  # type: ignore[attr-defined]
+    try:
+        create_schema(engine)
+    except (SQLAlchemyError, OSError) as error:
+        newsroom.close()
+        raise DatabaseUnavailable(_unavailable(settings, error)) from error
+    return Runtime(settings=settings, newsroom=newsroom, engine=engine)
+
+
+def _unavailable(settings: Settings, error: BaseException) -> str:
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"cannot open database {describe_url(settings.database_url)}: {reason}"

@@ -17,6 +17,7 @@ from eventsourcing.persistence import PersistenceError
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.application import Newsroom, to_jsonable
+from tracker.bootstrap import Runtime
 from tracker.config import ConfigError, Settings, load_settings
 from tracker.domain.errors import DomainError
 from tracker.persistence import DatabaseUnavailable
@@ -40,10 +41,14 @@ class Context:
         return load_settings(environ)
 
     @cached_property
-    def app(self) -> Newsroom:
-        from tracker.bootstrap import open_newsroom
+    def runtime(self) -> Runtime:
+        from tracker.bootstrap import open_runtime
 
-        return open_newsroom(self.settings)
+        return open_runtime(self.settings)
+
+    @property
+    def app(self) -> Newsroom:
+        return self.runtime.newsroom
 
 
 pass_ctx = click.make_pass_decorator(Context)
