@@ -1,24 +1,34 @@
 """What a story's reports add up to: stances, open questions, last development.
 
-Pure functions over :class:`Report` values, so the same rules serve the
-aggregate, the read models and time travel. Reports are taken in the order
-the outlets published them (ties: the order recorded); retracted reports
-drop out.
+Reports are ordered by when the outlets published them (ties: the order the
+tracker recorded them). Every rule is a *latest-of* rule, so the state is a
+set of maxima (:class:`Facts`) that can be folded in any order: a report
+found late, or a read model fed event by event, reaches the same state as a
+replay. Retracted reports drop out; removing one means folding again.
+
+- a party's stance: the kinds of the latest report naming it;
+- "declined to comment" / "did not respond" stays open while the party's
+  latest silence is not older than its latest confirmation, denial or
+  announced agreement;
+- "no agreement yet" stays open while the latest such report is newer than
+  the latest agreement reached;
+- the last development: the latest report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from tracker.domain.report import Report, party_key
 from tracker.domain.vocabulary import Kind
 
-#: A party that declined or did not respond has answered once it confirms,
-#: denies or announces an agreement.
 ANSWERS_SILENCE = frozenset({Kind.CONFIRMED, Kind.DENIED, Kind.AGREEMENT_REACHED})
-SILENCE = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE})
+SILENCE = (Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE)
+
+#: (published_at, sequence): the order the story's reports happened in.
+OrderKey = tuple[datetime, int]
 
 
 @dataclass(frozen=True)
@@ -52,51 +62,127 @@ class StoryState:
     last_development: Report | None
 
 
+@dataclass(frozen=True)
+class Fact:
+    """The latest report (by :data:`OrderKey`) for one rule, e.g. ``stance:meta``."""
+
+    order: OrderKey
+    report_id: str
+    kind: str = ""
+
+
+@dataclass
+class Facts:
+    """The maxima the state is made of, keyed ``stance:<party>``,
+    ``silence:<party>``, ``answer:<party>``, ``no_agreement``, ``agreement``, ``last``."""
+
+    latest: dict[str, Fact] = field(default_factory=dict)
+
+    def add(self, order: OrderKey, report_id: str, kinds: Iterable[str], parties: Iterable[str]) -> set[str]:
+        """Folds one active report in; returns the fact keys that changed."""
+        kinds = {Kind(k) for k in kinds}
+        changed: set[str] = set()
+        candidates: list[tuple[str, str]] = [("last", "")]
+        for name in parties:
+            pkey = party_key(name)
+            candidates.append((f"stance:{pkey}", ""))
+            silence = next((k for k in SILENCE if k in kinds), None)
+            if silence is not None:
+                candidates.append((f"silence:{pkey}", silence.value))
+            if kinds & ANSWERS_SILENCE:
+                candidates.append((f"answer:{pkey}", ""))
+        if Kind.NO_AGREEMENT in kinds:
+            candidates.append(("no_agreement", Kind.NO_AGREEMENT.value))
+        if Kind.AGREEMENT_REACHED in kinds:
+            candidates.append(("agreement", ""))
+        for key, kind in candidates:
+            current = self.latest.get(key)
+            if current is None or order > current.order:
+                self.latest[key] = Fact(order, report_id, kind)
+                changed.add(key)
+        return changed
+
+    def is_open(self, key: str) -> bool:
+        """Whether a silence:<party> or no_agreement fact is an open question."""
+        fact = self.latest.get(key)
+        if fact is None:
+            return False
+        if key == "no_agreement":
+            answer = self.latest.get("agreement")
+            return answer is None or fact.order > answer.order
+        answer = self.latest.get("answer:" + key.split(":", 1)[1])
+        return answer is None or fact.order >= answer.order
+
+    def resolve(self, reports: Mapping[str, Report]) -> StoryState:
+        """The state, with the reports the facts point at (by report id)."""
+        stances = []
+        questions = []
+        for key, fact in self.latest.items():
+            kind, _, pkey = key.partition(":")
+            report = reports[fact.report_id]
+            if kind == "stance":
+                stances.append(
+                    Stance(
+                        party=_display(report, pkey),
+                        kinds=report.kinds,
+                        report_id=report.report_id,
+                        headline=report.headline,
+                        outlet=report.outlet,
+                        published_at=report.published_at,
+                    )
+                )
+            elif kind in ("silence", "no_agreement") and self.is_open(key):
+                questions.append(_question(key, fact, report, pkey))
+        last = self.latest.get("last")
+        return StoryState(
+            stances=tuple(sorted(stances, key=lambda s: s.party.lower())),
+            open_questions=tuple(sorted(questions, key=lambda q: (q.since, q.key))),
+            last_development=reports[last.report_id] if last else None,
+        )
+
+
+def _display(report: Report, pkey: str) -> str:
+    return next((p for p in report.parties if party_key(p) == pkey), pkey)
+
+
+def _question(key: str, fact: Fact, report: Report, pkey: str) -> OpenQuestion:
+    if key == "no_agreement":
+        return OpenQuestion(
+            key="agreement",
+            kind=Kind.NO_AGREEMENT,
+            party="",
+            question="No agreement yet: will the parties reach one?",
+            report_id=report.report_id,
+            since=report.published_at,
+        )
+    party = _display(report, pkey)
+    kind = Kind(fact.kind)
+    return OpenQuestion(
+        key=key,
+        kind=kind,
+        party=party,
+        question=f"{party} {kind.label}: will they comment?",
+        report_id=report.report_id,
+        since=report.published_at,
+    )
+
+
+def order_of(report: Report) -> OrderKey:
+    return (report.published_at, report.sequence)
+
+
 def chronological(reports: Iterable[Report]) -> list[Report]:
-    return sorted(reports, key=lambda r: (r.published_at, r.sequence))
+    return sorted(reports, key=order_of)
+
+
+def facts_of(reports: Iterable[Report]) -> Facts:
+    facts = Facts()
+    for report in reports:
+        if report.active:
+            facts.add(order_of(report), report.report_id, report.kinds, report.parties)
+    return facts
 
 
 def derive_state(reports: Iterable[Report]) -> StoryState:
-    active = chronological(r for r in reports if r.active)
-    stances: dict[str, Stance] = {}
-    questions: dict[str, OpenQuestion] = {}
-    for report in active:
-        kinds = set(report.kinds)
-        for party in report.parties:
-            key = party_key(party)
-            display = stances[key].party if key in stances else party
-            stances[key] = Stance(
-                party=display,
-                kinds=report.kinds,
-                report_id=report.report_id,
-                headline=report.headline,
-                outlet=report.outlet,
-                published_at=report.published_at,
-            )
-            if kinds & ANSWERS_SILENCE:
-                questions.pop(f"silence:{key}", None)
-            for kind in sorted(kinds & SILENCE):
-                questions[f"silence:{key}"] = OpenQuestion(
-                    key=f"silence:{key}",
-                    kind=kind,
-                    party=display,
-                    question=f"{display} {kind.label}: will they comment?",
-                    report_id=report.report_id,
-                    since=report.published_at,
-                )
-        if Kind.AGREEMENT_REACHED in kinds:
-            questions.pop("agreement", None)
-        elif Kind.NO_AGREEMENT in kinds and "agreement" not in questions:
-            questions["agreement"] = OpenQuestion(
-                key="agreement",
-                kind=Kind.NO_AGREEMENT,
-                party="",
-                question="No agreement yet: will the parties reach one?",
-                report_id=report.report_id,
-                since=report.published_at,
-            )
-    return StoryState(
-        stances=tuple(sorted(stances.values(), key=lambda s: s.party.lower())),
-        open_questions=tuple(sorted(questions.values(), key=lambda q: (q.since, q.key))),
-        last_development=active[-1] if active else None,
-    )
+    reports = list(reports)
+    return facts_of(reports).resolve({r.report_id: r for r in reports})
