@@ -1,0 +1,124 @@
+"""The pure diff of two views of a story (tracker.application.changes)."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tracker.application.changes import story_changes
+from tracker.application.views import StoryView
+from tracker.domain.report import Correction, Origin, Report
+from tracker.domain.state import derive_state
+from tracker.domain.vocabulary import Kind, OriginKind
+
+DAY = datetime(2024, 5, 25, tzinfo=timezone.utc)
+STORY_ID = uuid.uuid4()
+
+
+def report(report_id: str, kinds: tuple[Kind, ...], parties: tuple[str, ...], day: int = 0, **extra) -> Report:  # type: ignore[no-untyped-def]
+    return Report(
+        report_id=report_id,
+        headline=f"headline {report_id}",
+        summary="",
+        outlet="Financial Times",
+        url="",
+        attribution="",
+        parties=parties,
+        kinds=kinds,
+        origin=Origin(OriginKind.MANUAL),
+        published_at=DAY + timedelta(days=day),
+        recorded_at=DAY + timedelta(days=day),
+        version=day + 2,
+        sequence=day + 1,
+        **extra,
+    )
+
+
+def view(*reports: Report, version: int = 1, title: str = "Deal", status: str = "developing") -> StoryView:
+    extra = {}
+    if "report_count" in {f.name for f in dataclasses.fields(StoryView)}:
+        extra["report_count"] = sum(1 for r in reports if r.active)
+    return StoryView(
+        **extra,  # type: ignore[arg-type]
+        id=STORY_ID,
+        slug="deal",
+        title=title,
+        summary="",
+        status=status,
+        rules={},
+        version=version,
+        opened_at=DAY,
+        updated_at=DAY,
+        reports=tuple(reports),
+        state=derive_state(reports),
+    )
+
+
+TALKS = report("talks", (Kind.TALKS_HELD, Kind.NO_AGREEMENT), ("Meta", "Character.AI"))
+DECLINED = report("declined", (Kind.DECLINED_TO_COMMENT,), ("Meta",), day=1)
+
+
+def test_identical_views_have_no_changes() -> None:
+    before = view(TALKS, DECLINED, version=3)
+    assert story_changes(before, before).empty
+
+
+def test_a_report_added_since_is_new_and_moves_the_partys_stance() -> None:
+    changes = story_changes(view(TALKS, version=2), view(TALKS, DECLINED, version=3))
+    assert [r.report_id for r in changes.new_reports] == ["declined"]
+    assert [(c.party, c.before.report_id, c.after.report_id) for c in changes.stance_changes] == [  # type: ignore[union-attr]
+        ("Meta", "talks", "declined")
+    ]
+    assert [q.key for q in changes.new_questions] == ["silence:meta"]
+    assert (changes.since_version, changes.until_version) == (2, 3)
+
+
+def test_a_confirmation_answers_the_open_question_of_a_party_that_declined() -> None:
+    confirmed = report("confirmed", (Kind.CONFIRMED,), ("Meta",), day=2)
+    changes = story_changes(view(TALKS, DECLINED, version=3), view(TALKS, DECLINED, confirmed, version=4))
+    assert [q.key for q in changes.answered_questions] == ["silence:meta"]
+
+
+def test_corrections_and_retractions_since_are_listed_with_their_reason() -> None:
+    fix = Correction(version=5, recorded_at=DAY, reason="typo", changes={"headline": ("old", "new")})
+    corrected = dataclasses.replace(TALKS, corrections=(fix,))
+    retracted = dataclasses.replace(DECLINED, retracted=True, retraction_reason="wrong party")
+    changes = story_changes(view(TALKS, DECLINED, version=3), view(corrected, retracted, version=5))
+    assert [(c.report.report_id, c.correction.reason) for c in changes.corrections] == [("talks", "typo")]
+    assert [r.retraction_reason for r in changes.retractions] == ["wrong party"]
+    assert [q.key for q in changes.answered_questions] == ["silence:meta"]  # the retraction removed it
+
+
+def test_a_reclassification_keeps_the_kinds_it_replaced() -> None:
+    reclassified = dataclasses.replace(DECLINED, kinds=(Kind.NO_RESPONSE,))
+    changes = story_changes(view(TALKS, DECLINED, version=3), view(TALKS, reclassified, version=4))
+    assert [(r.report.report_id, r.kinds_before) for r in changes.reclassifications] == [
+        ("declined", ("declined_to_comment",))
+    ]
+
+
+def test_title_and_status_changes_keep_the_earlier_value() -> None:
+    changes = story_changes(view(TALKS, version=2), view(TALKS, version=3, title="New", status="quiet"))
+    assert (changes.title_before, changes.status_before) == ("Deal", "developing")
+    assert not changes.new_reports
+
+
+def test_a_story_that_did_not_exist_yet_is_new_in_full() -> None:
+    changes = story_changes(None, view(TALKS, DECLINED, version=3))
+    assert [r.report_id for r in changes.new_reports] == ["talks", "declined"]
+    assert {c.party for c in changes.stance_changes} == {"Meta", "Character.AI"}
+    assert changes.since_version == 0
+
+
+def test_views_of_two_different_stories_cannot_be_compared() -> None:
+    other = dataclasses.replace(view(TALKS, version=2), id=uuid.uuid4(), slug="other")
+    with pytest.raises(ValueError, match="other"):
+        story_changes(other, view(TALKS, version=2))
+
+
+def test_a_report_missing_from_a_partial_earlier_timeline_is_not_taken_for_new() -> None:
+    changes = story_changes(view(DECLINED, version=3), view(TALKS, DECLINED, version=4))
+    assert not changes.new_reports

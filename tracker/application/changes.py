@@ -1,0 +1,139 @@
+"""What changed in a story between two views of it: a pure function.
+
+The "what changed since" screen compares the story as the desk knew it at
+some moment (usually the reader's last visit) with the story now. Keeping
+the comparison here, free of Flask and SQL, lets the web, the API and tests
+share one definition of "new", "corrected" or "answered".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.application.views import StoryView
+from tracker.domain.report import Correction, Report, party_key
+from tracker.domain.state import OpenQuestion, Stance
+
+
+@dataclass(frozen=True)
+class StanceChange:
+    """A party's stance that is new or different; ``before`` is None for a party new to the story."""
+
+    party: str
+    before: Stance | None
+    after: Stance
+
+
+@dataclass(frozen=True)
+class CorrectionMade:
+    report: Report
+    correction: Correction
+
+
+@dataclass(frozen=True)
+class Reclassification:
+    report: Report
+    kinds_before: tuple[str, ...]
+    parties_before: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoryChanges:
+    """Everything that differs between ``before`` and ``after`` (both views of one story)."""
+
+    since_version: int
+    until_version: int
+    new_reports: tuple[Report, ...] = ()
+    stance_changes: tuple[StanceChange, ...] = ()
+    answered_questions: tuple[OpenQuestion, ...] = ()
+    new_questions: tuple[OpenQuestion, ...] = ()
+    corrections: tuple[CorrectionMade, ...] = ()
+    retractions: tuple[Report, ...] = ()
+    reclassifications: tuple[Reclassification, ...] = ()
+    title_before: str | None = None
+    status_before: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.new_reports
+            or self.stance_changes
+            or self.answered_questions
+            or self.new_questions
+            or self.corrections
+            or self.retractions
+            or self.reclassifications
+            or self.title_before is not None
+            or self.status_before is not None
+        )
+
+
+def story_changes(before: StoryView | None, after: StoryView) -> StoryChanges:
+    """Compares ``before`` (None: the story did not exist yet) with ``after``."""
+    if before is None:
+        return StoryChanges(
+            since_version=0,
+            until_version=after.version,
+            new_reports=tuple(after.reports),
+            stance_changes=tuple(StanceChange(s.party, None, s) for s in after.state.stances),
+            new_questions=tuple(after.state.open_questions),
+        )
+    if before.id != after.id:
+        raise ValueError(f"cannot compare story {before.slug!r} with story {after.slug!r}")
+    old = {r.report_id: r for r in before.reports}
+    # "New" is decided by versions, not by presence in ``before``, so views
+    # holding only the latest part of a long timeline compare correctly.
+    new_reports = tuple(r for r in after.reports if r.version > before.version)
+    corrections: list[CorrectionMade] = []
+    retractions: list[Report] = []
+    reclassified: list[Reclassification] = []
+    for report in after.reports:
+        for correction in report.corrections:
+            if correction.version > before.version:
+                corrections.append(CorrectionMade(report, correction))
+        earlier = old.get(report.report_id)
+        if report.retracted and _retracted_since(report, earlier, before):
+            retractions.append(report)
+        if earlier is not None and (report.kinds != earlier.kinds or report.parties != earlier.parties):
+            reclassified.append(
+                Reclassification(
+                    report,
+                    tuple(k.value for k in earlier.kinds),
+                    tuple(earlier.parties),
+                )
+            )
+    old_stances = {party_key(s.party): s for s in before.state.stances}
+    stance_changes = tuple(
+        StanceChange(s.party, old_stances.get(party_key(s.party)), s)
+        for s in after.state.stances
+        if _stance_differs(old_stances.get(party_key(s.party)), s)
+    )
+    old_questions = {q.key: q for q in before.state.open_questions}
+    new_questions = {q.key: q for q in after.state.open_questions}
+    return StoryChanges(
+        since_version=before.version,
+        until_version=after.version,
+        new_reports=new_reports,
+        stance_changes=stance_changes,
+        answered_questions=tuple(q for k, q in old_questions.items() if k not in new_questions),
+        new_questions=tuple(q for k, q in new_questions.items() if k not in old_questions),
+        corrections=tuple(corrections),
+        retractions=tuple(retractions),
+        reclassifications=tuple(reclassified),
+        title_before=before.title if before.title != after.title else None,
+        status_before=before.status if before.status != after.status else None,
+    )
+
+
+def _retracted_since(report: Report, earlier: Report | None, before: StoryView) -> bool:
+    if earlier is not None:
+        return not earlier.retracted
+    if report.version > before.version:
+        return True  # new since, and already retracted
+    return report.retracted_at is not None and report.retracted_at > before.updated_at
+
+
+def _stance_differs(before: Stance | None, after: Stance) -> bool:
+    if before is None:
+        return True
+    return (before.kinds, before.report_id) != (after.kinds, after.report_id)

@@ -1,0 +1,75 @@
+"""Subscribing to a story: the JSON API and an Atom feed of its developments.
+
+JSON bodies are the application's frozen dataclasses through ``to_jsonable``;
+errors are JSON too (see errors.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+
+from tracker.application import StoryNotYetOpened, to_jsonable
+from tracker.application.views import StorySummary
+from web import queries
+from web.story import travel_view
+from web.timetravel import TravelError, read_travel
+
+bp = Blueprint("api", __name__)
+
+FEED_ENTRIES = 50
+MAX_EVENTS_PAGE = 1000
+
+
+def summary_json(summary: StorySummary) -> dict[str, object]:
+    data = to_jsonable(summary)
+    data["links"] = {
+        "self": url_for("api.story", slug=summary.slug, _external=True),
+        "html": url_for("story.show", slug=summary.slug, _external=True),
+        "events": url_for("api.events", slug=summary.slug, _external=True),
+        "atom": url_for("api.atom", slug=summary.slug, _external=True),
+    }
+    return data  # type: ignore[no-any-return]
+
+
+@bp.get("/api/stories")
+def stories() -> Response:
+    return jsonify({"stories": [summary_json(s) for s in queries.stories()]})
+
+
+@bp.get("/api/stories/<slug>")
+def story(slug: str) -> Response:
+    try:
+        view = travel_view(slug, read_travel(request.args))
+    except TravelError as error:
+        abort(400, description=str(error))
+    except StoryNotYetOpened as error:
+        abort(404, description=str(error))
+    return jsonify(to_jsonable(view))
+
+
+@bp.get("/api/stories/<slug>/events")
+def events(slug: str) -> Response:
+    """Stored events oldest first; ``?after=VERSION&limit=N`` pages through long stories."""
+    after_text, limit_text = request.args.get("after", "0"), request.args.get("limit", str(MAX_EVENTS_PAGE))
+    if not after_text.isdigit():
+        abort(400, description=f"after: {after_text!r} is not a version number")
+    if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_EVENTS_PAGE:
+        abort(400, description=f"limit: must be a number from 1 to {MAX_EVENTS_PAGE}")
+    after, limit = int(after_text), int(limit_text)
+    entries = [e for e in queries.history(slug) if e.version > after]
+    page = entries[:limit]
+    body: dict[str, object] = {"slug": slug, "events": to_jsonable(page)}
+    if len(entries) > limit:
+        body["next"] = url_for("api.events", slug=slug, after=page[-1].version, limit=limit, _external=True)
+    return jsonify(body)
+
+
+@bp.get("/stories/<slug>/feed.atom")
+def atom(slug: str) -> Response:
+    view = queries.story(slug)
+    entries = sorted(view.reports, key=lambda r: (r.published_at, r.sequence), reverse=True)[:FEED_ENTRIES]
+    updated: datetime = view.updated_at
+    body = render_template("api/atom.xml", view=view, entries=entries, updated=updated)
+    return Response(body, mimetype="application/atom+xml")

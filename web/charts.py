@@ -1,0 +1,161 @@
+"""Geometry for the server-rendered SVG charts (sparklines and the developments chart).
+
+Pure functions from publication times to coordinates; the templates only
+draw what these return, so the charts need no JavaScript and no CDN.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from tracker.domain.report import Report
+from tracker.domain.vocabulary import Kind
+
+
+MIN_WINDOW_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    width: int
+    height: int
+    points: str  # SVG polyline points
+    area: str  # SVG path closing the line to the baseline
+    total: int
+    first: date | None
+    last: date | None
+
+
+def sparkline(moments: Iterable[datetime], *, buckets: int = 16, width: int = 120, height: int = 28) -> Sparkline:
+    days = sorted(m.date() for m in moments)
+    if not days:
+        return Sparkline(width, height, "", "", 0, None, None)
+    last = days[-1]
+    first = min(days[0], last - timedelta(days=MIN_WINDOW_DAYS - 1))  # a short story still shows a shape
+    span = (last - first).days + 1
+    n = max(2, min(buckets, span))
+    counts = [0] * n
+    for day in days:
+        counts[min(n - 1, (day - first).days * n // span)] += 1
+    top = max(counts)
+    pad = 2
+    xs = [pad + i * (width - 2 * pad) / (n - 1) for i in range(n)]
+    ys = [height - pad - c / top * (height - 2 * pad) for c in counts]
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
+    area = f"M{xs[0]:.1f},{height - pad} L" + " L".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
+    area += f" L{xs[-1]:.1f},{height - pad} Z"
+    return Sparkline(width, height, points, area, len(days), days[0], last)
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: Kind
+    count: int
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    x: float
+    width: float
+    total: int
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Tick:
+    label: str
+    position: float
+
+
+@dataclass(frozen=True)
+class KindChart:
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: int
+    plot_height: int
+    unit: str
+    bars: tuple[Bar, ...]
+    y_ticks: tuple[Tick, ...]
+    x_ticks: tuple[Tick, ...]
+    kinds: tuple[Kind, ...]
+    total: int
+
+
+def _bucket(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next(day: date, unit: str) -> date:
+    if unit == "week":
+        return day + timedelta(days=7)
+    if unit == "month":
+        return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return day + timedelta(days=1)
+
+
+def _label(day: date, unit: str) -> str:
+    if unit == "month":
+        return day.strftime("%b %Y")
+    return f"{day.day} {day.strftime('%b')}"
+
+
+def kind_chart(reports: Sequence[Report], *, width: int = 640, height: int = 220) -> KindChart:
+    """Active reports per day (week, month for long stories), stacked by each report's first kind."""
+    active = [r for r in reports if r.active]
+    left, top, right, bottom = 34, 10, 8, 28
+    plot_w, plot_h = width - left - right, height - top - bottom
+    if not active:
+        return KindChart(width, height, left, top, plot_w, plot_h, "day", (), (), (), (), 0)
+    days = [r.published_at.date() for r in active]
+    span = (max(days) - min(days)).days
+    unit = "day" if span <= 45 else "week" if span <= 365 else "month"
+    counts: dict[date, Counter[Kind]] = {}
+    for report, day in zip(active, days):
+        counts.setdefault(_bucket(day, unit), Counter())[report.kinds[0]] += 1
+    slots = []
+    cursor = _bucket(min(days), unit)
+    while cursor <= max(counts):
+        slots.append(cursor)
+        cursor = _next(cursor, unit)
+    peak = max(sum(c.values()) for c in counts.values())
+    step = plot_w / len(slots)
+    bar_w = max(1.0, min(step * 0.72, 48.0))
+    order = list(Kind)
+    bars = []
+    for index, slot in enumerate(slots):
+        tally = counts.get(slot, Counter())
+        y = float(top + plot_h)
+        segments = []
+        for kind in sorted(tally, key=order.index):
+            h = tally[kind] / peak * plot_h
+            y -= h
+            segments.append(Segment(kind, tally[kind], round(y, 1), round(h, 1)))
+        bars.append(
+            Bar(
+                label=_label(slot, unit),
+                x=round(left + index * step + (step - bar_w) / 2, 1),
+                width=round(bar_w, 1),
+                total=sum(tally.values()),
+                segments=tuple(segments),
+            )
+        )
+    tick_values = sorted({0, peak, *([peak // 2] if peak >= 4 else [])})
+    y_ticks = tuple(Tick(str(v), round(top + plot_h - v / peak * plot_h, 1)) for v in tick_values)
+    every = max(1, len(slots) // 6)
+    x_ticks = tuple(
+        Tick(bar.label, round(bar.x + bar.width / 2, 1)) for i, bar in enumerate(bars) if i % every == 0
+    )
+    kinds = tuple(k for k in order if any(k in c for c in counts.values()))
+    return KindChart(width, height, left, top, plot_w, plot_h, unit, tuple(bars), y_ticks, x_ticks, kinds, len(active))

@@ -1,0 +1,321 @@
+"""Editing a story (editors only): every change is a new event appended by the Newsroom.
+
+A domain refusal is shown beside the field it names, with the form kept as
+typed. Forms that change one report carry a fingerprint of the report as
+the editor saw it; if someone else changed the report meanwhile, the edit is
+not applied and the editor sees the report as it now stands.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from tracker.application import ConcurrentEdit, DuplicateSlug, Newsroom, StoryView
+from tracker.domain.errors import DomainError, InvalidField, NothingChanged, ReportRetracted
+from tracker.domain.report import Report
+from tracker.moments import parse_moment
+from web import queries
+from web.access import editor_required
+from web.forms import (
+    CorrectForm,
+    OpenStoryForm,
+    ReclassifyForm,
+    ReportForm,
+    RetractForm,
+    RulesForm,
+    StorySettingsForm,
+    split_terms,
+)
+
+bp = Blueprint("editing", __name__)
+
+CONFLICT = 409
+Page = tuple[str, int] | Response
+
+
+def newsroom() -> Newsroom:
+    return queries.runtime().newsroom
+
+
+def attempt(form: FlaskForm, command: Callable[[], Any]) -> tuple[Any, int]:
+    """Runs a command; a refusal becomes an error on the form (the field named, if it is there)."""
+    try:
+        return command(), 200
+    except InvalidField as error:
+        field = getattr(form, error.field, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, error.problem.capitalize()]
+        else:
+            form.form_errors.append(str(error))
+        return None, 400
+    except DuplicateSlug as error:
+        form.slug.errors = [*form.slug.errors, str(error).capitalize() + "."]  # type: ignore[attr-defined]
+        return None, CONFLICT
+    except (ConcurrentEdit, ReportRetracted) as error:
+        form.form_errors.append(str(error).capitalize() + ".")
+        return None, CONFLICT
+    except NothingChanged as error:
+        form.form_errors.append(str(error).capitalize() + ": nothing was saved.")
+        return None, 400
+    except DomainError as error:
+        form.form_errors.append(str(error).capitalize() + ".")
+        return None, 400
+
+
+def fingerprint(report: Report) -> str:
+    """What the editor saw of a report, so a concurrent change to it can be noticed."""
+    seen = [report.headline, report.summary, report.url, [k.value for k in report.kinds], list(report.parties), report.retracted]
+    return hashlib.sha256(json.dumps(seen).encode()).hexdigest()[:20]
+
+
+def find_report(view: StoryView, report_id: str) -> Report:
+    for report in view.reports:
+        if report.report_id == report_id:
+            return report
+    abort(404, description=f"Story {view.slug!r} has no report {report_id!r}.")
+
+
+def changed_meanwhile(form: FlaskForm, report: Report) -> bool:
+    """True (with a message on the form) when the report changed after the form was loaded."""
+    sent = form.fingerprint.data  # type: ignore[attr-defined]
+    if sent and sent != fingerprint(report):
+        form.form_errors.append(
+            "Someone else changed this report while you were editing it. "
+            "It is shown below as it now stands; check it and submit again if your change is still needed."
+        )
+        return True
+    return False
+
+
+def by() -> str:
+    return g.user.name if g.get("user") else ""
+
+
+@bp.route("/stories/new", methods=["GET", "POST"])
+@editor_required
+def open_story() -> Page:
+    form = OpenStoryForm()
+    status = 200
+    if form.validate_on_submit():
+        slug, status = attempt(
+            form,
+            lambda: newsroom().open_story(
+                title=form.title.data or "", slug=form.slug.data or "", summary=form.summary.data or ""
+            ),
+        )
+        if slug:
+            flash("Story opened. Add its first report.", "success")
+            return redirect(url_for("editing.add_report", slug=slug))
+    elif form.is_submitted():
+        status = 400
+    return render_template("editing/open_story.html", form=form), status
+
+
+@bp.route("/stories/<slug>/reports/new", methods=["GET", "POST"])
+@editor_required
+def add_report(slug: str) -> Page:
+    view = queries.story(slug)
+    form = ReportForm()
+    status = 200
+    if form.validate_on_submit():
+
+        def command() -> str:
+            published = parse_moment(form.published_at.data or "", "published_at")
+            return newsroom().add_report(
+                slug,
+                headline=form.headline.data or "",
+                published_at=published,
+                kinds=form.kinds.data or [],
+                parties=split_terms(form.parties.data),
+                outlet=form.outlet.data or "",
+                attribution=form.attribution.data or "",
+                url=form.url.data or "",
+                summary=form.summary.data or "",
+                classified_by=by(),
+            )
+
+        report_id, status = attempt(form, command)
+        if report_id:
+            flash("Report added to the timeline.", "success")
+            return redirect(url_for("story.show", slug=slug, _anchor=f"report-{report_id}"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("editing/add_report.html", form=form, view=view), status
+
+
+@bp.route("/stories/<slug>/reports/<report_id>/correct", methods=["GET", "POST"])
+@editor_required
+def correct_report(slug: str, report_id: str) -> Page:
+    view = queries.story(slug)
+    report = find_report(view, report_id)
+    form = CorrectForm(data=None if _posted() else {"headline": report.headline, "summary": report.summary, "url": report.url})
+    status = 200
+    if report.retracted:
+        form.form_errors.append("This report has been retracted; it can no longer be corrected.")
+        status = CONFLICT
+    elif form.validate_on_submit():
+        if changed_meanwhile(form, report):
+            status = CONFLICT
+            form = _refreshed(CorrectForm, form, report, headline=report.headline, summary=report.summary, url=report.url)
+        else:
+            version, status = attempt(
+                form,
+                lambda: newsroom().correct_report(
+                    slug,
+                    report_id,
+                    reason=form.reason.data or "",
+                    headline=form.headline.data or "",
+                    summary=form.summary.data or "",
+                    url=form.url.data or "",
+                    by=by(),
+                ),
+            )
+            if version:
+                flash("Correction recorded; the earlier text stays visible, struck through.", "success")
+                return redirect(url_for("story.show", slug=slug, _anchor=f"report-{report_id}"))
+    elif form.is_submitted():
+        status = 400
+    form.fingerprint.data = form.fingerprint.data or fingerprint(report)
+    return render_template("editing/correct_report.html", form=form, view=view, report=report), status
+
+
+@bp.route("/stories/<slug>/reports/<report_id>/retract", methods=["GET", "POST"])
+@editor_required
+def retract_report(slug: str, report_id: str) -> Page:
+    view = queries.story(slug)
+    report = find_report(view, report_id)
+    form = RetractForm()
+    status = 200
+    if report.retracted:
+        form.form_errors.append("This report has already been retracted.")
+        status = CONFLICT
+    elif form.validate_on_submit():
+        if changed_meanwhile(form, report):
+            status = CONFLICT
+            form = _refreshed(RetractForm, form, report, reason=form.reason.data)
+        else:
+            version, status = attempt(
+                form, lambda: newsroom().retract_report(slug, report_id, reason=form.reason.data or "", by=by())
+            )
+            if version:
+                flash("Report retracted; it stays in the timeline, struck through.", "success")
+                return redirect(url_for("story.show", slug=slug, _anchor=f"report-{report_id}"))
+    elif form.is_submitted():
+        status = 400
+    form.fingerprint.data = form.fingerprint.data or fingerprint(report)
+    return render_template("editing/retract_report.html", form=form, view=view, report=report), status
+
+
+@bp.route("/stories/<slug>/reports/<report_id>/reclassify", methods=["GET", "POST"])
+@editor_required
+def reclassify_report(slug: str, report_id: str) -> Page:
+    view = queries.story(slug)
+    report = find_report(view, report_id)
+    current = {"kinds": [k.value for k in report.kinds], "parties": ", ".join(report.parties)}
+    form = ReclassifyForm(data=None if _posted() else current)
+    status = 200
+    if report.retracted:
+        form.form_errors.append("This report has been retracted; it can no longer be reclassified.")
+        status = CONFLICT
+    elif form.validate_on_submit():
+        if changed_meanwhile(form, report):
+            status = CONFLICT
+            form = _refreshed(ReclassifyForm, form, report, **current)
+        else:
+            version, status = attempt(
+                form,
+                lambda: newsroom().reclassify_report(
+                    slug, report_id, kinds=form.kinds.data or [], parties=split_terms(form.parties.data), by=by()
+                ),
+            )
+            if version:
+                flash("Report reclassified.", "success")
+                return redirect(url_for("story.show", slug=slug, _anchor=f"report-{report_id}"))
+    elif form.is_submitted():
+        status = 400
+    form.fingerprint.data = form.fingerprint.data or fingerprint(report)
+    return render_template("editing/reclassify_report.html", form=form, view=view, report=report), status
+
+
+@bp.route("/stories/<slug>/settings", methods=["GET", "POST"])
+@editor_required
+def change_settings(slug: str) -> Page:
+    """Title and status; only what changed is appended."""
+    view = queries.story(slug)
+    form = StorySettingsForm(data=None if _posted() else {"title": view.title, "status": view.status})
+    status = 200
+    if form.validate_on_submit():
+        title, new_status = (form.title.data or "").strip(), form.status.data or ""
+
+        def command() -> list[str]:
+            done = []
+            if title != view.title:
+                newsroom().retitle_story(slug, title)
+                done.append("title")
+            if new_status != view.status:
+                newsroom().change_status(slug, new_status)
+                done.append("status")
+            return done
+
+        done, status = attempt(form, command)
+        if done:
+            flash(f"Story {' and '.join(done)} updated.", "success")
+            return redirect(url_for("story.show", slug=slug))
+        if done == []:
+            flash("Nothing changed.", "info")
+            return redirect(url_for("story.show", slug=slug))
+    elif form.is_submitted():
+        status = 400
+    return render_template("editing/change_settings.html", form=form, view=view), status
+
+
+@bp.route("/stories/<slug>/rules", methods=["GET", "POST"])
+@editor_required
+def change_rules(slug: str) -> Page:
+    """The tracking rules that decide which feed items belong to the story."""
+    view = queries.story(slug)
+    rules = dict(view.rules)
+    initial = {
+        "all_of": "\n".join(", ".join(group) for group in rules.get("all_of", [])),
+        "any_of": ", ".join(rules.get("any_of", [])),
+        "none_of": ", ".join(rules.get("none_of", [])),
+    }
+    form = RulesForm(data=None if _posted() else initial)
+    status = 200
+    if form.validate_on_submit():
+        wanted = {
+            **rules,
+            "all_of": [split_terms(line) for line in (form.all_of.data or "").splitlines() if split_terms(line)],
+            "any_of": split_terms(form.any_of.data),
+            "none_of": split_terms(form.none_of.data),
+        }
+        version, status = attempt(form, lambda: save_rules(slug, wanted))
+        if version:
+            flash("Tracking rules saved.", "success")
+            return redirect(url_for("story.show", slug=slug))
+    elif form.is_submitted():
+        status = 400
+    return render_template("editing/change_rules.html", form=form, view=view), status
+
+
+def save_rules(slug: str, rules: dict[str, Any]) -> Any:
+    return newsroom().change_rules(slug, rules)
+
+
+def _posted() -> bool:
+    return request.method == "POST"
+
+
+def _refreshed(form_class: type[FlaskForm], old: FlaskForm, report: Report, **data: Any) -> FlaskForm:
+    """A fresh form showing the report as it now stands, keeping the conflict message."""
+    form = form_class(formdata=None, data=data)
+    form.form_errors.extend(old.form_errors)
+    form.fingerprint.data = fingerprint(report)  # type: ignore[attr-defined]
+    return form

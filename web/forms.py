@@ -1,0 +1,96 @@
+"""The web forms (Flask-WTF: every form carries a CSRF token).
+
+Fields are named like the domain's command arguments so an
+``InvalidField(field, problem)`` from the domain lands next to its field.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.domain.vocabulary import KIND_LABELS, Status
+
+KIND_CHOICES = [(kind.value, label) for kind, label in KIND_LABELS.items()]
+STATUS_CHOICES = [(s.value, s.value.capitalize()) for s in Status]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class LoginForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(message="Enter your user name.")])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+
+
+class OpenStoryForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(message="A story needs a title."), Length(max=300)])
+    slug = StringField("Slug", validators=[Optional(), Length(max=120)], description="Lower-case words joined by hyphens; leave empty to derive it from the title.")
+    summary = TextAreaField("Summary", validators=[Optional()])
+
+
+class ReportForm(FlaskForm):
+    headline = StringField("Headline", validators=[DataRequired(message="A report needs a headline."), Length(max=500)])
+    published_at = StringField(
+        "Published",
+        validators=[DataRequired(message="When did the outlet publish it?")],
+        description="ISO 8601, e.g. 2024-05-25 or 2024-05-25T14:30Z (UTC when no zone is given).",
+    )
+    kinds = MultiCheckboxField("Kinds", choices=KIND_CHOICES, validators=[DataRequired(message="Pick at least one kind.")])
+    parties = StringField("Parties", description="Comma-separated, e.g. Meta, Character.AI")
+    outlet = StringField("Outlet", validators=[Length(max=200)])
+    attribution = StringField("Attribution", description="Who says so, e.g. “people familiar with the matter”.")
+    url = StringField("Link", description="http(s) address of the original report.")
+    summary = TextAreaField("Summary")
+
+
+class CorrectForm(FlaskForm):
+    fingerprint = HiddenField()
+    headline = StringField("Headline", validators=[DataRequired(message="The headline cannot be empty.")])
+    summary = TextAreaField("Summary")
+    url = StringField("Link")
+    reason = StringField("Reason for the correction", validators=[DataRequired(message="Say why it is corrected.")])
+
+
+class RetractForm(FlaskForm):
+    fingerprint = HiddenField()
+    reason = StringField("Reason for the retraction", validators=[DataRequired(message="Say why it is retracted.")])
+
+
+class ReclassifyForm(FlaskForm):
+    fingerprint = HiddenField()
+    kinds = MultiCheckboxField("Kinds", choices=KIND_CHOICES, validators=[DataRequired(message="Pick at least one kind.")])
+    parties = StringField("Parties", description="Comma-separated.")
+
+
+class StorySettingsForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(message="A story needs a title."), Length(max=300)])
+    status = SelectField("Status", choices=STATUS_CHOICES)
+
+
+class RulesForm(FlaskForm):
+    all_of = TextAreaField(
+        "Must mention (all of)",
+        description="One group per line, alternatives separated by commas: every line must be matched.",
+    )
+    any_of = TextAreaField("Strong match when it also mentions (any of)", description="Comma-separated terms.")
+    none_of = TextAreaField("Never when it mentions (none of)", description="Comma-separated terms.")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+def split_terms(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").replace("\n", ",").split(",") if t.strip()]

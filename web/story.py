@@ -1,0 +1,144 @@
+"""A story's page: the state of the story, its timeline and chart, time travel, and what changed since.
+
+The time-travel choice is in the URL (``?as_of=2024-06-01&mode=reported``,
+``?version=5``). The reader's last visits are remembered in the session so
+"what changed since" can default to them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from flask import Blueprint, render_template, request, session
+
+from tracker.application import Mode, StoryNotYetOpened, StoryView, UnknownVersion
+from tracker.application.changes import story_changes
+from tracker.moments import parse_moment
+from tracker.domain.errors import InvalidField
+from web import queries
+from web.charts import kind_chart
+from web.timetravel import Travel, TravelError, read_travel
+
+bp = Blueprint("story", __name__)
+
+PAGE_SIZE = 50
+VISITS_KEPT = 40
+DEFAULT_LOOKBACK = timedelta(days=7)
+
+
+def page_of(items: tuple[Any, ...], page: int, size: int = PAGE_SIZE) -> tuple[list[Any], int, int]:
+    pages = max(1, -(-len(items) // size))
+    page = min(max(1, page), pages)
+    return list(items[(page - 1) * size : page * size]), page, pages
+
+
+def page_number(name: str = "page") -> int:
+    raw = request.args.get(name, "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def remember_visit(view: StoryView) -> dict[str, Any] | None:
+    """Records this visit; returns the earlier one (version and time) when the story changed since."""
+    visits: dict[str, Any] = dict(session.get("visits", {}))
+    mine = visits.get(view.slug)
+    now = datetime.now(timezone.utc).isoformat()
+    earlier = None
+    if mine and mine.get("v") != view.version:
+        earlier = {"v": mine["v"], "at": mine["at"]}
+        visits[view.slug] = {"v": view.version, "at": now, "pv": mine["v"], "pat": mine["at"]}
+    elif mine:
+        visits[view.slug] = {**mine, "at": now}
+    else:
+        visits[view.slug] = {"v": view.version, "at": now}
+    if len(visits) > VISITS_KEPT:
+        oldest = sorted(visits, key=lambda slug: visits[slug]["at"])[: len(visits) - VISITS_KEPT]
+        for slug in oldest:
+            visits.pop(slug)
+    session["visits"] = visits
+    return earlier
+
+
+def travel_view(slug: str, travel: Travel) -> StoryView:
+    if travel.version is not None:
+        return queries.story_at_version(slug, travel.version)
+    if travel.as_of is not None:
+        return queries.story_as_of(slug, travel.as_of, travel.mode)
+    return queries.story(slug)
+
+
+@bp.get("/stories/<slug>")
+def show(slug: str) -> tuple[str, int]:
+    status = 200
+    problem = None
+    try:
+        travel = read_travel(request.args)
+        view = travel_view(slug, travel)
+    except TravelError as error:
+        travel, problem, status = Travel(), error, 400
+        view = queries.story(slug)
+    except (UnknownVersion, StoryNotYetOpened) as error:
+        problem = TravelError("version" if isinstance(error, UnknownVersion) else "as_of", str(error))
+        travel, status = Travel(), 404
+        view = queries.story(slug)
+    earlier = remember_visit(view) if travel.now else None
+    order = "oldest" if request.args.get("order") == "oldest" else "newest"
+    reports = view.reports if order == "oldest" else tuple(reversed(view.reports))
+    shown, page, pages = page_of(reports, page_number())
+    return render_template(
+        "story/show.html",
+        view=view,
+        travel=travel,
+        problem=problem,
+        earlier=earlier,
+        reports=shown,
+        page=page,
+        pages=pages,
+        order=order,
+        chart=kind_chart(view.reports),
+        modes=list(Mode),
+    ), status
+
+
+@bp.get("/stories/<slug>/changes")
+def changes(slug: str) -> tuple[str, int]:
+    """What changed since a moment (``since``), a version (``since_version``) or, by default, the last visit."""
+    after = queries.story(slug)
+    visit = session.get("visits", {}).get(slug, {})
+    since_text = (request.args.get("since") or "").strip()
+    version_text = (request.args.get("since_version") or "").strip()
+    problem = None
+    before: StoryView | None = None
+    basis: str
+    try:
+        if since_text:
+            moment = parse_moment(since_text, "since")
+            basis = f"since {since_text}"
+            try:
+                before = queries.story_as_of(slug, moment, Mode.RECORDED)
+            except StoryNotYetOpened:
+                before = None
+        elif version_text:
+            if not version_text.isdigit() or not 1 <= int(version_text) <= after.version:
+                raise InvalidField("since_version", f"{version_text!r} is not a version of this story (1 to {after.version})")
+            before = queries.story_at_version(slug, int(version_text))
+            basis = f"since version {int(version_text)}"
+        elif visit.get("pv"):
+            before = queries.story_at_version(slug, visit["pv"])
+            basis = "since your last visit"
+        else:
+            moment = datetime.now(timezone.utc) - DEFAULT_LOOKBACK
+            basis = "in the last 7 days (no earlier visit of yours is known)"
+            try:
+                before = queries.story_as_of(slug, moment, Mode.RECORDED)
+            except StoryNotYetOpened:
+                before = None
+    except InvalidField as error:
+        problem = TravelError(error.field, error.problem)
+        return render_template(
+            "story/changes.html", view=after, diff=None, basis="", problem=problem, since=since_text, visit=visit
+        ), 400
+    diff = story_changes(before, after)
+    return render_template(
+        "story/changes.html", view=after, diff=diff, basis=basis, problem=None, since=since_text, visit=visit
+    ), 200
