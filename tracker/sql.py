@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 metadata = MetaData()
 
 #: Modules whose import defines tables on ``metadata``. Add yours here.
-TABLE_MODULES: list[str] = []
+TABLE_MODULES: list[str] = ["tracker.accounts"]
 
 
 def create_schema(engine: Engine) -> None:
