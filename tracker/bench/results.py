@@ -107,7 +107,8 @@ def table_rows(results: Iterable[WorkloadResult]) -> list[list[str]]:
                 rows.append([fig.workload, result.database, fig.figure, fig.unit, "not available",
                              "", "", fig.note])
                 continue
-            ratio = "; ".join(f"{value:.2f} × {name}" for name, value in result.ratios(fig).items())
+            ratio = "; ".join([*(f"{value:.2f} × {name}" for name, value in result.ratios(fig).items()),
+                               *([fig.note] if fig.note else [])])
             rows.append(
                 [
                     fig.workload,

@@ -6,15 +6,19 @@ from __future__ import annotations
 import random
 import statistics
 import time
+import os
 from collections.abc import Callable
 from datetime import datetime
 
 from tracker.application import Mode
 from tracker.bench.generate import build_story
 from tracker.bench.results import Figure, percentile
-from tracker.bench.stores import temporary_store
+from tracker.bench.measure import run_measured, tracker_argv
+from tracker.bench.stores import Store, temporary_store
 from tracker.bench.workloads import BenchContext
-from tracker.bootstrap import open_runtime
+from tracker.bootstrap import Runtime, open_runtime
+
+QueryFunction = Callable[[str, datetime, Mode], object]
 
 SLUG = "bench-as-of"
 
@@ -27,7 +31,7 @@ def run(ctx: BenchContext) -> list[Figure]:
             started = time.perf_counter()
             build_story(runtime.newsroom, SLUG, reports)
             ctx.log(f"built a {reports}-report story in {time.perf_counter() - started:.1f} s")
-            query, implementation = _query_function(runtime)
+            query, implementation = _query_function(ctx, store, runtime)
             ctx.params.update(reports=reports, queries_per_mode_and_run=queries, implementation=implementation)
             history = runtime.newsroom.history(SLUG)
             recorded = (history[0].recorded_at, history[-1].recorded_at)
@@ -50,7 +54,16 @@ def run(ctx: BenchContext) -> list[Figure]:
     return [Figure("as-of", name, "ms", tuple(values), note=implementation) for name, values in figures.items()]
 
 
-def _query_function(runtime: object) -> tuple[Callable[[str, datetime, Mode], object], str]:
-    """The read-model Catalog once it has landed; the application's aggregate replay until then."""
-    newsroom = runtime.newsroom  # type: ignore[attr-defined]
-    return newsroom.story_as_of, "Newsroom.story_as_of (aggregate from snapshots)"
+def _query_function(ctx: BenchContext, store: Store, runtime: Runtime) -> tuple[QueryFunction, str]:
+    """The read-model Catalog once it has landed (views filled by `tracker
+    replay`); the application's aggregate replay until then."""
+    try:
+        from tracker.readmodels.catalog import Catalog
+    except ImportError:
+        return runtime.newsroom.story_as_of, "Newsroom.story_as_of (aggregate from snapshots)"
+    done = run_measured([*tracker_argv(), "replay"], env={**os.environ, **store.environ()}, timeout=3600)
+    if done.code != 0:
+        raise RuntimeError(f"tracker replay failed (exit {done.code}): {done.err.strip()[-300:]}")
+    ctx.log(f"read models rebuilt by tracker replay in {done.seconds:.1f} s")
+    catalog = Catalog(runtime.engine, runtime.newsroom)
+    return catalog.story_as_of, "read-model Catalog.story_as_of"
