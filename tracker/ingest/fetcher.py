@@ -1,0 +1,391 @@
+"""Fetching feed documents over HTTP (httpx) or from local files.
+
+Careful with other people's servers and with our own machine:
+
+* conditional GET (If-None-Match / If-Modified-Since) -> ``NOT_MODIFIED``;
+* a body whose SHA-256 equals the last one -> ``UNCHANGED`` (not parsed);
+* connect and read timeouts (``fetch.timeout_seconds``) and an overall
+  deadline of three times that for the whole transfer;
+* a body cap (``fetch.max_bytes``), applied to the decompressed stream and
+  enforced while reading: the transfer is aborted as soon as it is passed;
+* at most ``fetch.max_redirects`` redirects, http/https only, loops detected;
+* a User-Agent naming the tracker; gzip/deflate accepted;
+* 429/503 ``Retry-After`` and ``Cache-Control: max-age`` / ``Expires`` are
+  reported so the feed's next check can honour them (within bounds);
+* private, loopback, link-local, multicast and reserved addresses are
+  refused unless ``fetch.allow_private_addresses`` is true (or the origin is
+  explicitly allowed, as the demo feed is). The check is made on the
+  address actually connected to, for every connection, so it also covers
+  every redirect hop and DNS answers that change between lookups.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import enum
+import hashlib
+import ipaddress
+import socket
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from tracker.config import Settings
+
+try:
+    from importlib.metadata import version as _version
+
+    TRACKER_VERSION = _version("newsroom-tracker")
+except Exception:  # noqa: BLE001 - not installed: running from a checkout
+    TRACKER_VERSION = "0"
+
+USER_AGENT = f"newsroom-tracker/{TRACKER_VERSION} (feed poller; +https://github.com/newsroom-tracker)"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
+)
+REDIRECTS = (301, 302, 303, 307, 308)
+SCHEMES = ("http", "https", "file")
+
+
+class FetchStatus(enum.StrEnum):
+    OK = "ok"  # a new body to parse
+    NOT_MODIFIED = "not_modified"  # HTTP 304
+    UNCHANGED = "unchanged"  # same body as last time (hash)
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    status: FetchStatus
+    url: str
+    http_status: int | None = None
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str = ""
+    last_modified: str = ""
+    body_hash: str = ""
+    error: str = ""
+    retry_after: float | None = None  # seconds the server asked us to wait
+    fresh_for: float | None = None  # seconds the server says the document stays fresh
+    elapsed: float = 0.0
+    size: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not FetchStatus.ERROR
+
+
+class AddressRefused(Exception):
+    """The host resolves only to addresses the tracker must not connect to."""
+
+
+class BadURL(ValueError):
+    """A feed URL the tracker will not fetch; the message says why."""
+
+
+def check_url(url: str) -> str:
+    """An absolute http, https or file URL, trimmed; raises :class:`BadURL` otherwise."""
+    text = (url or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError as error:
+        raise BadURL(f"{url!r} is not a valid URL ({error})") from None
+    if parts.scheme.lower() not in SCHEMES:
+        shown = parts.scheme or "none"
+        raise BadURL(f"{url!r}: scheme {shown!r} is not supported (use http, https or file)")
+    if parts.scheme.lower() in ("http", "https") and not parts.hostname:
+        raise BadURL(f"{url!r} has no host name")
+    if parts.scheme.lower() == "file" and not parts.path:
+        raise BadURL(f"{url!r} names no file")
+    if any(c.isspace() for c in text):
+        raise BadURL(f"{url!r} contains white space")
+    return text
+
+
+def is_public_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or (isinstance(ip, ipaddress.IPv6Address) and ip.sixtofour is not None and not is_public_address(str(ip.sixtofour)))
+    )
+
+
+class GuardedBackend(httpcore.NetworkBackend):
+    """Resolves the host itself and connects only to permitted addresses."""
+
+    def __init__(
+        self,
+        inner: httpcore.NetworkBackend,
+        allow_private: bool,
+        allowed_origins: Iterable[tuple[str, int]] = (),
+    ) -> None:
+        self.inner = inner
+        self.allow_private = allow_private
+        self.allowed_origins = {(h.lower(), int(p)) for h, p in allowed_origins}
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        if self.allow_private or (host.lower(), port) in self.allowed_origins:
+            return self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as error:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {error.strerror}") from None
+        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+        permitted = [a for a in addresses if is_public_address(a)]
+        if not permitted:
+            raise AddressRefused(
+                f"refused: {host} resolves to a private, loopback or link-local address "
+                f"({', '.join(addresses)}); set fetch.allow_private_addresses to allow it"
+            )
+        last: Exception | None = None
+        for address in permitted:
+            try:
+                return self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as error:
+                last = error
+        raise last or httpcore.ConnectError(f"cannot connect to {host}")
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        raise AddressRefused("refused: unix sockets are not fetched")
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+class Fetcher:
+    """One HTTP client (a connection pool shared by threads) plus the rules above."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        allowed_origins: Iterable[tuple[str, int]] = (),
+        max_connections: int = 64,
+    ) -> None:
+        self.timeout = float(settings.fetch_timeout_seconds)
+        self.max_bytes = int(settings.fetch_max_bytes)
+        self.max_redirects = int(settings.fetch_max_redirects)
+        self.allow_private = bool(settings.fetch_allow_private_addresses)
+        self.min_interval = settings.poll_min_interval_seconds
+        self.max_backoff = settings.poll_max_backoff_seconds
+        transport = httpx.HTTPTransport(
+            retries=0,
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        )
+        pool = transport._pool  # noqa: SLF001 - httpx has no public hook for the network backend
+        if not hasattr(pool, "_network_backend"):  # pragma: no cover - guards an httpx upgrade
+            raise RuntimeError("httpx changed: cannot install the address guard")
+        self.guard = GuardedBackend(pool._network_backend, self.allow_private, allowed_origins)  # noqa: SLF001
+        pool._network_backend = self.guard  # noqa: SLF001
+        self.client = httpx.Client(
+            transport=transport,
+            timeout=httpx.Timeout(self.timeout),
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
+        )
+
+    def allow_origin(self, host: str, port: int) -> None:
+        """Lets this fetcher reach one loopback/private origin (the demo feed)."""
+        self.guard.allowed_origins.add((host.lower(), int(port)))
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -----------------------------------------------------------------------
+
+    def fetch(self, url: str, *, etag: str = "", last_modified: str = "", previous_hash: str = "") -> FetchResult:
+        started = time.monotonic()
+        try:
+            url = check_url(url)
+        except BadURL as error:
+            return FetchResult(FetchStatus.ERROR, url, error=str(error))
+        if urlsplit(url).scheme.lower() == "file":
+            return self._fetch_file(url, previous_hash, started)
+        try:
+            return self._fetch_http(url, etag, last_modified, previous_hash, started)
+        except AddressRefused as error:
+            return self._error(url, str(error), started)
+        except httpx.ConnectTimeout:
+            return self._error(url, f"timeout: no connection within {self.timeout:g} s", started)
+        except httpx.ReadTimeout:
+            return self._error(url, f"timeout: the server sent nothing for {self.timeout:g} s", started)
+        except httpx.TimeoutException:
+            return self._error(url, f"timeout after {self.timeout:g} s", started)
+        except httpx.ConnectError as error:
+            return self._error(url, f"cannot connect: {_first_line(error)}", started)
+        except httpx.DecodingError as error:
+            return self._error(url, f"bad compressed body: {_first_line(error)}", started)
+        except (httpx.HTTPError, httpx.InvalidURL, httpcore.ProtocolError) as error:
+            return self._error(url, f"HTTP failure: {_first_line(error)}", started)
+        except OSError as error:
+            return self._error(url, f"network error: {_first_line(error)}", started)
+
+    def _error(self, url: str, message: str, started: float, **extra: Any) -> FetchResult:
+        return FetchResult(FetchStatus.ERROR, url, error=message, elapsed=time.monotonic() - started, **extra)
+
+    def _fetch_file(self, url: str, previous_hash: str, started: float) -> FetchResult:
+        path = Path(unquote(urlsplit(url).path))
+        try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                return self._error(url, f"too large: {size} bytes (limit {self.max_bytes})", started)
+            body = path.read_bytes()
+        except OSError as error:
+            return self._error(url, f"cannot read {path}: {error.strerror or error}", started)
+        return self._finish(url, None, body, {}, previous_hash, started)
+
+    def _fetch_http(
+        self, url: str, etag: str, last_modified: str, previous_hash: str, started: float
+    ) -> FetchResult:
+        deadline = started + 3 * self.timeout
+        conditional: dict[str, str] = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
+        current = url
+        visited = {url}
+        for hop in range(self.max_redirects + 1):
+            with self.client.stream("GET", current, headers=conditional) as response:
+                status = response.status_code
+                headers = {k.lower(): v for k, v in response.headers.items()}
+                if status in REDIRECTS:
+                    location = headers.get("location", "").strip()
+                    if not location:
+                        return self._error(current, f"HTTP {status} redirect without a Location", started, http_status=status)
+                    target = urljoin(current, location)
+                    if urlsplit(target).scheme.lower() not in ("http", "https"):
+                        return self._error(current, f"refused: redirect to {target!r} (http/https only)", started, http_status=status)
+                    if target in visited:
+                        return self._error(current, f"redirect loop: {target} was already visited", started, http_status=status)
+                    if hop == self.max_redirects:
+                        return self._error(current, f"too many redirects (limit {self.max_redirects})", started, http_status=status)
+                    visited.add(target)
+                    current = target
+                    continue
+                retry_after = _retry_after(headers.get("retry-after", ""))
+                fresh_for = _freshness(headers)
+                if status == 304:
+                    return FetchResult(
+                        FetchStatus.NOT_MODIFIED,
+                        current,
+                        http_status=304,
+                        headers=headers,
+                        etag=headers.get("etag", etag),
+                        last_modified=headers.get("last-modified", last_modified),
+                        body_hash=previous_hash,
+                        fresh_for=fresh_for,
+                        elapsed=time.monotonic() - started,
+                    )
+                if status >= 400 or status != 200:
+                    reason = response.reason_phrase or ""
+                    text = f"HTTP {status} {reason}".strip()
+                    if status in (429, 503) and retry_after is not None:
+                        text += f" (Retry-After {retry_after:g} s)"
+                    return self._error(current, text, started, http_status=status, retry_after=retry_after, headers=headers)
+                declared = headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > self.max_bytes and "content-encoding" not in headers:
+                    return self._error(current, f"too large: {declared} bytes announced (limit {self.max_bytes}); aborted", started, http_status=status)
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        return self._error(current, f"too large: more than {self.max_bytes} bytes; aborted", started, http_status=status)
+                    if time.monotonic() > deadline:
+                        return self._error(current, f"timeout: transfer took longer than {3 * self.timeout:g} s; aborted", started, http_status=status)
+                    chunks.append(chunk)
+                body = b"".join(chunks)
+                return self._finish(current, status, body, headers, previous_hash, started, fresh_for=fresh_for)
+        return self._error(current, f"too many redirects (limit {self.max_redirects})", started)  # pragma: no cover
+
+    def _finish(
+        self,
+        url: str,
+        status: int | None,
+        body: bytes,
+        headers: dict[str, str],
+        previous_hash: str,
+        started: float,
+        fresh_for: float | None = None,
+    ) -> FetchResult:
+        digest = hashlib.sha256(body).hexdigest()
+        common = dict(
+            http_status=status,
+            headers=headers,
+            etag=headers.get("etag", ""),
+            last_modified=headers.get("last-modified", ""),
+            body_hash=digest,
+            fresh_for=fresh_for,
+            elapsed=time.monotonic() - started,
+            size=len(body),
+        )
+        if previous_hash and digest == previous_hash:
+            return FetchResult(FetchStatus.UNCHANGED, url, **common)  # type: ignore[arg-type]
+        return FetchResult(FetchStatus.OK, url, body=body, **common)  # type: ignore[arg-type]
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _retry_after(value: str) -> float | None:
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+
+
+def _freshness(headers: dict[str, str]) -> float | None:
+    control = headers.get("cache-control", "").lower()
+    for part in control.split(","):
+        name, _, value = part.strip().partition("=")
+        if name in ("max-age", "s-maxage") and value.strip().strip('"').isdigit():
+            return float(value.strip().strip('"'))
+    expires = headers.get("expires", "").strip()
+    if expires:
+        try:
+            moment = email.utils.parsedate_to_datetime(expires)
+        except (TypeError, ValueError):
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+    return None

@@ -1,0 +1,532 @@
+"""One polling cycle: claim due feeds, fetch, parse, archive, match, append.
+
+The scheduler (worker.py) only decides *when* to run a cycle; this module
+does the work, in the miniflux shape: fetch (threads, one shared HTTP
+connection pool) -> parse (pure: bytes in, items out) -> store (main thread,
+one transaction per feed) -> match every pending item against every tracked
+story -> append reports (one save per story per feed), suggest, correct.
+
+Exactly-once, across crashes and several pollers:
+
+1. a document's items and its validators (ETag, body hash) are stored in one
+   transaction; new and revised items are marked *pending*;
+2. pending items are matched; a strong match appends a report whose id is
+   derived from feed URL and item identity, so a replay raises DuplicateReport
+   in the story aggregate and is counted as already done; each (story, item)
+   gets one decision row (unique in the database);
+3. only then are the items marked processed and the feed released.
+
+A crash between any two steps leaves pending items (or a lapsed claim) that
+the next cycle — of this or another poller — completes, without duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from eventsourcing.application import AggregateNotFoundError
+
+from tracker.application import Newsroom
+from tracker.config import Settings
+from tracker.domain.classify import CLASSIFIER, classify, party_candidates
+from tracker.domain.errors import DomainError, DuplicateReport, NothingChanged, ReportRetracted, UnknownReport
+from tracker.domain.report import Origin, clean_url
+from tracker.domain.rules import Match, Rules, RulesError, Strength, Text, match, parse_rules
+from tracker.domain.story import Story
+from tracker.domain.vocabulary import OriginKind, Status
+from tracker.ingest.feeds import now_utc
+from tracker.ingest.fetcher import Fetcher, FetchResult, FetchStatus
+from tracker.ingest.parser import FeedError, ParsedFeed, parse_feed
+from tracker.ingest.store import Claim, IngestStore, StoredItem, suggestion_id_for
+
+log = logging.getLogger("tracker.ingest")
+
+REVISION_REASON = "feed item revised"
+FEED_ACTOR = "feed"
+
+
+@dataclass(frozen=True)
+class FeedFailure:
+    feed_id: int
+    url: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CycleSummary:
+    """What one cycle did. ``reports_appended`` is the "matched" count."""
+
+    feeds_checked: int = 0
+    fetched: int = 0
+    not_modified: int = 0  # 304, or the same body as last time
+    failed: int = 0
+    items_seen: int = 0
+    items_new: int = 0
+    items_revised: int = 0
+    reports_appended: int = 0
+    reports_corrected: int = 0
+    suggested: int = 0
+    duplicates_skipped: int = 0
+    stories_rematched: int = 0
+    elapsed_seconds: float = 0.0
+    failures: tuple[FeedFailure, ...] = ()
+
+    @property
+    def matched(self) -> int:
+        return self.reports_appended
+
+    def __add__(self, other: CycleSummary) -> CycleSummary:
+        numbers = {
+            name: getattr(self, name) + getattr(other, name)
+            for name in self.__dataclass_fields__
+            if name not in ("failures", "elapsed_seconds")
+        }
+        return CycleSummary(
+            **numbers,
+            elapsed_seconds=self.elapsed_seconds + other.elapsed_seconds,
+            failures=self.failures + other.failures,
+        )
+
+    def line(self) -> str:
+        return (
+            f"feeds: {self.feeds_checked} checked, {self.fetched} fetched, {self.not_modified} not modified, "
+            f"{self.failed} failed; items: {self.items_new} new, {self.items_revised} revised, "
+            f"{self.reports_appended} matched (reports appended), {self.suggested} suggested, "
+            f"{self.reports_corrected} corrections; {self.elapsed_seconds:.2f} s"
+        )
+
+
+@dataclass
+class _Counts:
+    appended: int = 0
+    corrected: int = 0
+    suggested: int = 0
+    duplicates: int = 0
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """A story as matching needs it, read once per cycle."""
+
+    slug: str
+    status: str
+    version: int
+    rules: Rules
+    parties: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def appends_automatically(self) -> bool:
+        return self.rules.auto_append and self.status != Status.CONCLUDED.value
+
+
+def _failpoint(name: str) -> None:
+    """Test-only crash injection: TRACKER_FAILPOINT=<name> kills the process there."""
+    if os.environ.get("TRACKER_FAILPOINT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def poller_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Orchestrator:
+    def __init__(
+        self,
+        newsroom: Newsroom,
+        store: IngestStore,
+        settings: Settings,
+        *,
+        fetcher: Fetcher | None = None,
+        concurrency: int = 16,
+        batch: int = 100,
+        poller: str | None = None,
+    ) -> None:
+        self.newsroom = newsroom
+        self.store = store
+        self.settings = settings
+        self.fetcher = fetcher or Fetcher(settings, max_connections=max(concurrency, 8))
+        self._own_fetcher = fetcher is None
+        self.concurrency = max(1, concurrency)
+        self.batch = max(1, batch)
+        self.poller = poller or poller_name()
+        self.lease_seconds = max(600.0, 3 * settings.fetch_timeout_seconds * (self.batch / self.concurrency + 1) + 60)
+        self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="fetch")
+        self._lock = threading.Lock()  # one cycle at a time per orchestrator
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._own_fetcher:
+            self.fetcher.close()
+
+    # -- stories ------------------------------------------------------------------
+
+    def tracked_stories(self) -> list[Tracked]:
+        tracked = []
+        for slug in self.newsroom.story_slugs():
+            found = self.tracked(slug)
+            if found is not None:
+                tracked.append(found)
+        return tracked
+
+    def tracked(self, slug: str) -> Tracked | None:
+        try:
+            story: Story = self.newsroom.repository.get(Story.create_id(slug))
+        except AggregateNotFoundError:
+            return None
+        try:
+            rules = parse_rules(story.rules)
+        except RulesError as error:
+            log.warning("story %s: tracking rules ignored (%s)", slug, error)
+            return None
+        known = [p for report in story.reports.values() for p in report["parties"]]
+        return Tracked(
+            slug=slug,
+            status=story.status,
+            version=story.version,
+            rules=rules,
+            parties=party_candidates(rules, known),
+        )
+
+    # -- the cycle ---------------------------------------------------------------------
+
+    def run_cycle(
+        self, *, feed_ids: Sequence[int] | None = None, force: bool = False, max_rounds: int | None = None
+    ) -> CycleSummary:
+        """Polls every due feed (or ``feed_ids``; ``force`` ignores next_check_at)."""
+        with self._lock:
+            started = time.monotonic()
+            summary = CycleSummary()
+            stories = [t for t in self.tracked_stories() if t.rules.tracks_anything]
+            summary += self._rematch_changed(stories)
+            rounds = 0
+            while max_rounds is None or rounds < max_rounds:
+                rounds += 1
+                claims = self.store.claim_due(
+                    self.poller, limit=self.batch, lease_seconds=self.lease_seconds, feed_ids=feed_ids, force=force
+                )
+                if not claims:
+                    break
+                summary += self._run_claims(claims, stories)
+                if feed_ids is not None:
+                    break
+            return replace(summary, elapsed_seconds=time.monotonic() - started)
+
+    def _run_claims(self, claims: Sequence[Claim], stories: Sequence[Tracked]) -> CycleSummary:
+        summary = CycleSummary()
+        pending: set[Future[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]]] = {
+            self._pool.submit(self._fetch_and_parse, claim) for claim in claims
+        }
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                claim, result, parsed = future.result()
+                try:
+                    summary += self._complete(claim, result, parsed, stories)
+                except Exception as error:  # noqa: BLE001 - one feed must never end the cycle
+                    log.exception("feed %s: cycle step failed", claim.feed.url)
+                    summary += self._fail(claim, f"internal error: {type(error).__name__}: {error}", None)
+        return summary
+
+    def _fetch_and_parse(self, claim: Claim) -> tuple[Claim, FetchResult, ParsedFeed | FeedError | None]:
+        feed = claim.feed
+        try:
+            result = self.fetcher.fetch(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified, previous_hash=feed.body_hash
+            )
+        except Exception as error:  # noqa: BLE001
+            log.exception("feed %s: fetch crashed", feed.url)
+            return claim, FetchResult(FetchStatus.ERROR, feed.url, error=f"internal error: {error}"), None
+        if result.status is not FetchStatus.OK:
+            return claim, result, None
+        try:
+            return claim, result, parse_feed(result.body, result.headers, result.url)
+        except FeedError as error:
+            return claim, result, error
+        except Exception as error:  # noqa: BLE001 - feedparser on hostile input
+            return claim, result, FeedError(f"parser failure: {type(error).__name__}: {error}")
+
+    def _complete(
+        self, claim: Claim, result: FetchResult, parsed: ParsedFeed | FeedError | None, stories: Sequence[Tracked]
+    ) -> CycleSummary:
+        feed = claim.feed
+        now = now_utc()
+        if result.status is FetchStatus.ERROR:
+            return self._fail(claim, result.error, result.retry_after)
+        if isinstance(parsed, FeedError):
+            return self._fail(claim, parsed.reason, None)
+        new = revised = seen = 0
+        title = feed.title
+        warning = feed.last_warning
+        if parsed is not None:
+            seen = len(parsed.items)
+            title = parsed.title[:300] or feed.title
+            warning = "; ".join(parsed.warnings)[:2000]
+            validators = {"etag": result.etag[:1000], "last_modified": result.last_modified[:200], "body_hash": result.body_hash}
+            name = feed.name or title or urlsplit(feed.url).hostname or feed.url
+            new, revised = self.store.store_items(claim, parsed.items, feed_name=name, validators=validators, now=now)
+            _failpoint("after-store")
+        counts = self._process_pending(feed.id, stories)
+        values: dict[str, Any] = {
+            "last_checked_at": now,
+            "last_success_at": now,
+            "consecutive_failures": 0,
+            "next_check_at": feed.next_check_after_success(now, self.settings, fresh_for=result.fresh_for),
+            "title": title,
+            "last_warning": warning,
+        }
+        if result.status is FetchStatus.NOT_MODIFIED:
+            values.update(etag=result.etag[:1000], last_modified=result.last_modified[:200])
+        self.store.release(claim, **values)
+        return CycleSummary(
+            feeds_checked=1,
+            fetched=1 if parsed is not None else 0,
+            not_modified=0 if parsed is not None else 1,
+            items_seen=seen,
+            items_new=new,
+            items_revised=revised,
+            reports_appended=counts.appended,
+            reports_corrected=counts.corrected,
+            suggested=counts.suggested,
+            duplicates_skipped=counts.duplicates,
+        )
+
+    def _fail(self, claim: Claim, reason: str, retry_after: float | None) -> CycleSummary:
+        feed = claim.feed
+        now = now_utc()
+        failures = feed.consecutive_failures + 1
+        self.store.release(
+            claim,
+            last_checked_at=now,
+            last_error=reason[:2000],
+            last_error_at=now,
+            consecutive_failures=failures,
+            next_check_at=feed.next_check_after_failure(now, self.settings, failures=failures, retry_after=retry_after),
+        )
+        log.info("feed %s failed (%d in a row): %s", feed.url, failures, reason)
+        return CycleSummary(feeds_checked=1, failed=1, failures=(FeedFailure(feed.id, feed.url, reason),))
+
+    # -- matching -------------------------------------------------------------------------
+
+    def _process_pending(self, feed_id: int, stories: Sequence[Tracked]) -> _Counts:
+        counts = _Counts()
+        while True:
+            batch = self.store.pending_items(feed_id)
+            if not batch:
+                return counts
+            self.process_items(batch, stories, counts)
+            self.store.mark_processed(i.id for i in batch)
+
+    def process_items(
+        self, batch: Sequence[StoredItem], stories: Sequence[Tracked], counts: _Counts | None = None,
+        *, withdraw_unmatched: bool = False,
+    ) -> _Counts:
+        """Matches items against stories; appends, suggests and corrects as needed."""
+        counts = counts or _Counts()
+        if not stories or not batch:
+            return counts
+        decided = self.store.decisions_for_items([i.id for i in batch])
+        appends: dict[str, list[tuple[StoredItem, Match]]] = defaultdict(list)
+        suggestions: list[dict[str, Any]] = []
+        corrections: list[tuple[Tracked, StoredItem]] = []
+        withdrawn: list[tuple[str, int]] = []
+        for item in batch:
+            prepared = (Text(item.title), Text(item.summary))
+            for story in stories:
+                decision = decided.get((story.slug, item.id))
+                if decision is not None:
+                    if decision.outcome in ("appended", "accepted") and decision.content_hash != item.content_hash:
+                        corrections.append((story, item))
+                    elif withdraw_unmatched and decision.outcome == "suggested":
+                        if not match(story.rules, item.title, item.summary, prepared=prepared).matched:
+                            withdrawn.append((story.slug, item.id))
+                    continue
+                result = match(story.rules, item.title, item.summary, prepared=prepared)
+                if not result.matched:
+                    continue
+                if result.strength is Strength.STRONG and story.appends_automatically:
+                    appends[story.slug].append((item, result))
+                else:
+                    suggestions.append(self._decision_row(story, item, result, "suggested", report_id=""))
+        by_slug = {s.slug: s for s in stories}
+        for slug, entries in appends.items():
+            self._append(by_slug[slug], entries, counts)
+        if suggestions:
+            self.store.record_decisions(suggestions)
+            counts.suggested += len(suggestions)
+        for story, item in corrections:
+            self._correct(story, item, counts)
+        for slug, item_id in withdrawn:
+            self.store.update_decision(slug, item_id, only_if=("suggested",), outcome="withdrawn", decided_at=now_utc())
+        return counts
+
+    def _decision_row(
+        self, story: Tracked, item: StoredItem, result: Match, outcome: str, *, report_id: str, by: str = FEED_ACTOR
+    ) -> dict[str, Any]:
+        return {
+            "suggestion_id": suggestion_id_for(story.slug, item.id),
+            "story_slug": story.slug,
+            "item_id": item.id,
+            "outcome": outcome,
+            "strength": result.strength.value,
+            "rules_digest": result.rules_digest,
+            "story_version": story.version,
+            "explanation": result.explain()[:4000],
+            "report_id": report_id,
+            "content_hash": item.content_hash,
+            "decided_at": now_utc(),
+            "decided_by": by,
+        }
+
+    def report_fields(self, story: Tracked, item: StoredItem, result: Match) -> dict[str, Any]:
+        found = classify(item.title, item.summary, story.parties)
+        try:
+            url = clean_url(item.link)
+        except DomainError:
+            url = ""
+        evidence = [f"match {result.explain()}", *found.evidence]
+        return {
+            "report_id": item.report_id,
+            "headline": item.title[:500],
+            "summary": item.summary,
+            "outlet": (item.feed_name or urlsplit(item.feed_url).hostname or "")[:200],
+            "url": url,
+            "attribution": ", ".join(item.authors)[:500],
+            "parties": list(found.parties),
+            "kinds": [k.value for k in found.kinds],
+            "origin": Origin(OriginKind.FEED, ref=item.identity, feed=item.feed_url),
+            "published_at": item.published_at or item.first_seen_at,
+            "classified_by": CLASSIFIER,
+            "evidence": [e[:500] for e in evidence],
+        }
+
+    def _append(self, story: Tracked, entries: Sequence[tuple[StoredItem, Match]], counts: _Counts) -> None:
+        try:
+            current: Story = self.newsroom.repository.get(Story.create_id(story.slug))
+        except AggregateNotFoundError:
+            return
+        refs = {r["origin"].get("ref", "") for r in current.reports.values() if r["origin"].get("kind") == "feed"}
+        links = {_link_key(r["url"]) for r in current.reports.values() if r["url"]}
+        rows: list[dict[str, Any]] = []
+        batch: list[tuple[StoredItem, Match, dict[str, Any]]] = []
+        for item, result in entries:
+            if current.has_report(item.report_id):
+                rows.append(self._decision_row(story, item, result, "appended", report_id=item.report_id))
+            elif item.identity in refs or (item.link_key and item.link_key in links):
+                rows.append(self._decision_row(story, item, result, "duplicate", report_id=""))
+                counts.duplicates += 1
+            else:
+                refs.add(item.identity)
+                if item.link_key:
+                    links.add(item.link_key)
+                batch.append((item, result, self.report_fields(story, item, result)))
+        if batch:
+            try:
+                self.newsroom.add_reports(story.slug, [fields for _, _, fields in batch])
+                counts.appended += len(batch)
+                rows.extend(self._decision_row(story, i, m, "appended", report_id=i.report_id) for i, m, _ in batch)
+            except DomainError:
+                # someone appended one of them meanwhile, or one item is unusable: one by one
+                for item, result, fields in batch:
+                    outcome = self._append_one(story.slug, fields)
+                    if outcome == "appended":
+                        counts.appended += 1
+                    if outcome:
+                        rows.append(self._decision_row(story, item, result, "appended", report_id=item.report_id))
+        _failpoint("after-append")
+        self.store.record_decisions(rows)
+
+    def _append_one(self, slug: str, fields: dict[str, Any]) -> str:
+        try:
+            self.newsroom.add_reports(slug, [fields])
+            return "appended"
+        except DuplicateReport:
+            return "present"
+        except DomainError as error:
+            log.warning("story %s: feed item %s not appended: %s", slug, fields.get("report_id"), error)
+            return ""
+
+    def _correct(self, story: Tracked, item: StoredItem, counts: _Counts) -> None:
+        decision = self.store.decisions_for_items([item.id]).get((story.slug, item.id))
+        if decision is None or not decision.report_id:
+            return
+        try:
+            self.newsroom.correct_report(
+                story.slug,
+                decision.report_id,
+                headline=item.title[:500],
+                summary=item.summary,
+                reason=REVISION_REASON,
+                by=FEED_ACTOR,
+            )
+            counts.corrected += 1
+        except NothingChanged:
+            pass  # already corrected (a replay after a crash)
+        except (ReportRetracted, UnknownReport, DomainError) as error:
+            log.info("story %s: revision of %s not applied: %s", story.slug, decision.report_id, error)
+        self.store.update_decision(story.slug, item.id, content_hash=item.content_hash)
+
+    # -- retroactive matching -------------------------------------------------------------
+
+    def _rematch_changed(self, stories: Sequence[Tracked]) -> CycleSummary:
+        matched = self.store.matched_digests()
+        summary = CycleSummary()
+        for story in stories:
+            if matched.get(story.slug) != story.rules.digest:
+                summary += self.rematch(story)
+        return summary
+
+    def rematch(self, story: Tracked) -> CycleSummary:
+        """Matches the whole wire archive against one story (opened or rules changed)."""
+        counts = _Counts()
+        for chunk in self.store.iter_archive():
+            self.process_items(chunk, [story], counts, withdraw_unmatched=True)
+        self.store.set_matched_digest(story.slug, story.rules.digest)
+        return CycleSummary(
+            reports_appended=counts.appended,
+            suggested=counts.suggested,
+            reports_corrected=counts.corrected,
+            duplicates_skipped=counts.duplicates,
+            stories_rematched=1,
+        )
+
+
+def _link_key(url: str) -> str:
+    from tracker.ingest.parser import canonical_url
+
+    return canonical_url(url)
+
+
+def feeds_from_config(settings: Settings) -> list[dict[str, Any]]:
+    """The ``[[feeds]]`` of the configuration, checked: url, optional name and interval_seconds."""
+    from tracker.config import ConfigError
+    from tracker.ingest.fetcher import BadURL, check_url
+
+    checked = []
+    for index, entry in enumerate(settings.feeds):
+        unknown = set(entry) - {"url", "name", "interval_seconds", "interval"}
+        if unknown:
+            raise ConfigError(f"feeds[{index}]: unknown key(s) {', '.join(sorted(unknown))}")
+        try:
+            url = check_url(entry["url"])
+        except BadURL as error:
+            raise ConfigError(f"feeds[{index}].url: {error}") from None
+        interval = entry.get("interval_seconds", entry.get("interval"))
+        if interval is not None and (isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0):
+            raise ConfigError(f"feeds[{index}].interval_seconds: expected a whole number of seconds > 0")
+        name = entry.get("name", "")
+        if not isinstance(name, str):
+            raise ConfigError(f"feeds[{index}].name: expected text")
+        checked.append({"url": url, "name": name.strip(), "interval": interval})
+    return checked

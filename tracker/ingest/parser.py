@@ -1,0 +1,308 @@
+"""Parsing a feed document: bytes + response headers -> normalised items.
+
+A pure function (no I/O): :func:`parse_feed` either returns a
+:class:`ParsedFeed` or raises :class:`FeedError` with a reason. feedparser
+does the format work (RSS 0.9x/1.0/2.0, Atom, encodings, xml:base).
+
+Item identity: the GUID/Atom id, else the link, else a hash of title and
+summary. URL-like identities are canonicalised first: the scheme (http vs
+https), the host's case, default ports and tracking parameters (utm_*,
+fbclid, ns_* and similar) do not change identity. Within one document, a
+repeated identity is kept once (the first occurrence, which feeds list as
+the newest) and counted in ``ParsedFeed.duplicates``.
+
+Policy for documents feedparser flags ("bozo"):
+
+* empty body, an HTML page, well-formed XML that is not RSS/Atom: error
+  "not a feed" (feedparser often does not flag these);
+* a document declaring XML entities (<!ENTITY ...>): error, refused before
+  parsing (entity-expansion bombs);
+* truncated or malformed XML (no closing root element, unclosed CDATA,
+  mismatched tags): error, nothing appended, even if feedparser recovered
+  some entries — the last of them may be cut short and the rest are missing;
+* bytes that are not valid in the declared encoding (feedparser fell back
+  to another one): error "wrong encoding";
+* complete documents with a recoverable flaw — an undeclared HTML entity
+  such as &nbsp;, whitespace before the XML declaration, a charset in the
+  HTTP header that contradicts a correct XML prolog, an HTML content type:
+  accepted, with the flaw kept in ``ParsedFeed.warnings`` (and shown in the
+  feed's health).
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+import feedparser
+import nh3
+
+MAX_SUMMARY = 4000
+MAX_TITLE = 500
+
+_TRACKING = re.compile(
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ns_mchannel|ns_source|ns_campaign|"
+    r"ns_linkname|ns_fee|ito|cmpid|ocid|at_medium|at_campaign|at_custom\d|smid|partner|ref_src|"
+    r"__twitter_impression|_hsenc|_hsmi|mkt_tok|rss|feedtype|from_rss)$",
+    re.IGNORECASE,
+)
+_LENIENT_XML = ("undefined entity", "xml or text declaration not at start of entity")
+_TRUNCATION = ("no element found", "unclosed", "unexpected end")
+_SPACE = re.compile(r"\s+")
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
+)
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_CLOSING_TAG = re.compile(rb"</[\w:.-]+\s*>\s*(<!--.*?-->\s*)*$", re.DOTALL)
+
+
+class FeedError(Exception):
+    """The document cannot be used as a feed; ``reason`` says why (shown in feed health)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    identity: str
+    title: str
+    summary: str
+    link: str
+    published_at: datetime | None
+    authors: tuple[str, ...]
+    guid: str
+    content_hash: str  # of title + summary: a change means the item was revised
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str
+    version: str
+    items: tuple[FeedItem, ...]
+    entries: int  # entries in the document, duplicates included
+    duplicates: int
+    warnings: tuple[str, ...] = ()
+
+
+def canonical_url(url: str) -> str:
+    """'https://Example.com:443/a?utm_source=x&id=2#c' -> '//example.com/a?id=2#c'."""
+    text = (url or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return text
+    host = parts.hostname.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    out = f"//{host}{parts.path or '/'}"
+    if query:
+        out += "?" + urlencode(query)
+    if parts.fragment:
+        out += "#" + parts.fragment
+    return out
+
+
+def _looks_like_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
+def plain_text(value: str, limit: int) -> str:
+    """HTML or text -> one line of plain text, mojibake repaired, cut at ``limit``."""
+    if not value:
+        return ""
+    if "<" in value or "&" in value:
+        value = html.unescape(nh3.clean(value, tags=set()))
+    value = repair_mojibake(_SPACE.sub(" ", value).strip())
+    if len(value) > limit:
+        value = value[: limit - 1].rstrip() + "…"
+    return value
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Windows-1252 ("â€™" -> "’"), run by run; correct text is left alone."""
+    if not _MOJIBAKE.search(text):
+        return text
+
+    def fix(found: re.Match[str]) -> str:
+        chunk = found.group(0)
+        try:
+            return chunk.encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            return chunk
+
+    return _MOJIBAKE.sub(fix, text)
+
+
+def _when(entry: Mapping[str, Any]) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
+def content_hash(title: str, summary: str) -> str:
+    return hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest()[:32]
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return ""
+
+
+def _declared_encodings(body: bytes, headers: Mapping[str, str]) -> set[str]:
+    found = set()
+    charset = re.search(r"charset=([\w.:-]+)", _header(headers, "content-type"), re.I)
+    if charset:
+        found.add(charset.group(1).lower())
+    prolog = re.search(rb"<\?xml[^>]*encoding=[\"']([\w.:-]+)", body[:500], re.I)
+    if prolog:
+        found.add(prolog.group(1).decode("ascii").lower())
+    return found
+
+
+def _html_title(body: bytes) -> str:
+    found = re.search(rb"<title[^>]*>(.*?)</title>", body[:4096], re.I | re.S)
+    if not found:
+        return ""
+    return " ".join(found.group(1).decode("utf-8", "replace").split())[:100]
+
+
+def _not_a_feed(body: bytes, headers: Mapping[str, str]) -> FeedError:
+    head = body[:2048].lower()
+    if b"<html" in head or b"<!doctype html" in head or "html" in _header(headers, "content-type").lower():
+        title = _html_title(body)
+        return FeedError(f"not a feed: an HTML page{f' ({title!r})' if title else ''}")
+    return FeedError("not a feed: no RSS or Atom elements found")
+
+
+def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, url: str = "") -> ParsedFeed:
+    """Parses one fetched document; raises :class:`FeedError` when it is not a usable feed."""
+    headers = dict(headers or {})
+    if not body or not body.strip():
+        raise FeedError("not a feed: empty body")
+    if _ENTITY_DECL.search(body[:65536]):
+        raise FeedError("refused: the document declares XML entities (possible entity-expansion bomb)")
+    parsed = feedparser.parse(
+        body,
+        response_headers={k.lower(): v for k, v in headers.items()} | ({"content-location": url} if url else {}),
+        sanitize_html=False,
+        resolve_relative_uris=True,
+    )
+    version = parsed.get("version") or ""
+    entries = parsed.get("entries") or []
+    if not version and not entries:
+        raise _not_a_feed(body, headers)
+    warnings: list[str] = []
+    if parsed.get("bozo"):
+        warnings.append(_judge_bozo(parsed.get("bozo_exception"), body, headers))
+    base = url or (parsed.get("feed") or {}).get("link", "")
+    items: list[FeedItem] = []
+    seen: set[str] = set()
+    for entry in entries:
+        item = _item(entry, base)
+        if item is None:
+            continue
+        if item.identity in seen:
+            continue
+        seen.add(item.identity)
+        items.append(item)
+    skipped = sum(1 for e in entries if _item_fields_empty(e))
+    if skipped:
+        warnings.append(f"{skipped} entries without title, summary or link were skipped")
+    feed_title = plain_text((parsed.get("feed") or {}).get("title", ""), 300)
+    return ParsedFeed(
+        title=feed_title,
+        version=version,
+        items=tuple(items),
+        entries=len(entries),
+        duplicates=len(entries) - skipped - len(items),
+        warnings=tuple(warnings),
+    )
+
+
+def _judge_bozo(error: BaseException | None, body: bytes, headers: Mapping[str, str]) -> str:
+    """Raises FeedError for fatal flaws; returns a warning for tolerated ones."""
+    message = str(error) if error else "unknown problem"
+    name = type(error).__name__ if error else ""
+    lowered = message.lower()
+    if name == "CharacterEncodingOverride":
+        used = re.search(r"parsed as ([\w.:-]+)", message)
+        if used and used.group(1).lower() in _declared_encodings(body, headers):
+            return f"encoding: {message}"
+        raise FeedError(f"wrong encoding: {message}")
+    if name == "CharacterEncodingUnknown":
+        raise FeedError(f"wrong encoding: {message}")
+    if name == "NonXMLContentType":
+        return f"content type: {message}"
+    complete = bool(_CLOSING_TAG.search(body.rstrip()[-4096:]))
+    if any(signal in lowered for signal in _TRUNCATION) or not complete:
+        raise FeedError(f"truncated XML: {message}")
+    if any(signal in lowered for signal in _LENIENT_XML):
+        return f"XML flaw tolerated: {message}"
+    raise FeedError(f"malformed XML: {message}")
+
+
+def _item_fields_empty(entry: Mapping[str, Any]) -> bool:
+    return not (entry.get("title") or entry.get("summary") or entry.get("link") or entry.get("id"))
+
+
+def _item(entry: Mapping[str, Any], base: str) -> FeedItem | None:
+    if _item_fields_empty(entry):
+        return None
+    title = plain_text(entry.get("title", ""), MAX_TITLE)
+    summary_html = entry.get("summary", "")
+    if not summary_html:
+        content = entry.get("content") or []
+        summary_html = content[0].get("value", "") if content else ""
+    summary = plain_text(summary_html, MAX_SUMMARY)
+    link = (entry.get("link") or "").strip()
+    if link and base and not urlsplit(link).scheme:
+        link = urljoin(base, link)
+    guid = (entry.get("id") or "").strip()
+    digest = content_hash(title, summary)
+    if guid:
+        identity = canonical_url(guid) if _looks_like_url(guid) else guid
+    elif link:
+        identity = canonical_url(link)
+    else:
+        identity = "sha256:" + digest
+    if not title:
+        title = summary[:120] or link or identity
+    authors = tuple(
+        dict.fromkeys(
+            plain_text(a.get("name", ""), 200) for a in entry.get("authors", []) if a.get("name")
+        )
+    ) or ((plain_text(entry["author"], 200),) if entry.get("author") else ())
+    return FeedItem(
+        identity=identity[:1000],
+        title=title,
+        summary=summary,
+        link=link if _looks_like_url(link) else "",
+        published_at=_when(entry),
+        authors=authors,
+        guid=guid[:1000],
+        content_hash=digest,
+    )

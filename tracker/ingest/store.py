@@ -1,0 +1,451 @@
+"""SQL access for ingestion: feeds and their claims, the wire archive, decisions.
+
+Works on SQLite and PostgreSQL through SQLAlchemy Core. Claims: a poller
+takes due feeds with one UPDATE ... RETURNING whose subquery, on PostgreSQL,
+locks rows FOR UPDATE SKIP LOCKED, so two pollers never take the same feed;
+on SQLite the single writer makes the UPDATE atomic. A claim carries a lease
+(``claim_expires_at``) and a random token; a poller that dies simply lets
+the lease run out, and results are written only while the token still
+matches (fencing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from tracker.domain.rules import words
+from tracker.ingest.feeds import Feed, now_utc, utc
+from tracker.ingest.parser import FeedItem, canonical_url
+from tracker.ingest.tables import decisions, feeds, items, story_rules
+
+
+class DuplicateFeed(ValueError):
+    def __init__(self, url: str) -> None:
+        super().__init__(f"feed {url!r} is already subscribed")
+        self.url = url
+
+
+class UnknownFeed(LookupError):
+    def __init__(self, feed: object) -> None:
+        super().__init__(f"no feed {feed!r}")
+
+
+def identity_key(identity: str) -> str:
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+
+
+def report_id_for(feed_url: str, identity: str) -> str:
+    """The report an item creates: derived from feed and item, so a replay is a DuplicateReport."""
+    digest = hashlib.sha256(f"{canonical_url(feed_url)}\n{identity}".encode()).hexdigest()
+    return "feed-" + digest[:20]
+
+
+def suggestion_id_for(slug: str, item_id: int) -> str:
+    return "s-" + hashlib.sha256(f"{slug}\n{item_id}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    id: int
+    feed_id: int
+    feed_url: str
+    feed_name: str
+    identity: str
+    report_id: str
+    title: str
+    summary: str
+    link: str
+    link_key: str
+    authors: tuple[str, ...]
+    published_at: datetime | None
+    content_hash: str
+    revision: int
+    first_seen_at: datetime
+    revised_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> StoredItem:
+        d = row._mapping
+        return cls(
+            id=d["id"],
+            feed_id=d["feed_id"],
+            feed_url=d["feed_url"],
+            feed_name=d["feed_name"],
+            identity=d["identity"],
+            report_id=d["report_id"],
+            title=d["title"],
+            summary=d["summary"],
+            link=d["link"],
+            link_key=d["link_key"],
+            authors=tuple(json.loads(d["authors"] or "[]")),
+            published_at=utc(d["published_at"]),
+            content_hash=d["content_hash"],
+            revision=d["revision"],
+            first_seen_at=utc(d["first_seen_at"]),  # type: ignore[arg-type]
+            revised_at=utc(d["revised_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class Decision:
+    suggestion_id: str
+    story_slug: str
+    item_id: int
+    outcome: str
+    strength: str
+    rules_digest: str
+    story_version: int
+    explanation: str
+    report_id: str
+    content_hash: str
+    decided_at: datetime
+    decided_by: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> Decision:
+        d = row._mapping
+        return cls(
+            suggestion_id=d["suggestion_id"],
+            story_slug=d["story_slug"],
+            item_id=d["item_id"],
+            outcome=d["outcome"],
+            strength=d["strength"],
+            rules_digest=d["rules_digest"],
+            story_version=d["story_version"],
+            explanation=d["explanation"],
+            report_id=d["report_id"],
+            content_hash=d["content_hash"],
+            decided_at=utc(d["decided_at"]),  # type: ignore[arg-type]
+            decided_by=d["decided_by"],
+        )
+
+
+@dataclass(frozen=True)
+class Claim:
+    feed: Feed
+    token: str
+
+
+class IngestStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    def _insert(self, table: Any) -> Any:
+        if self.dialect == "postgresql":
+            return postgresql.insert(table)
+        if self.dialect == "sqlite":
+            return sqlite.insert(table)
+        return insert(table)  # pragma: no cover
+
+    # -- feeds ------------------------------------------------------------------
+
+    def add_feed(
+        self, url: str, *, name: str = "", interval: int | None = None, source: str = "cli", title: str = ""
+    ) -> Feed:
+        now = now_utc()
+        try:
+            with self.engine.begin() as conn:
+                feed_id = conn.execute(
+                    insert(feeds).values(
+                        url=url,
+                        name=name,
+                        title=title,
+                        source=source,
+                        interval_seconds=interval,
+                        added_at=now,
+                        etag="",
+                        last_modified="",
+                        body_hash="",
+                        last_error="",
+                        last_warning="",
+                        consecutive_failures=0,
+                        next_check_at=now,
+                        items_total=0,
+                    )
+                ).inserted_primary_key[0]
+        except IntegrityError:
+            raise DuplicateFeed(url) from None
+        return self.feed(feed_id)
+
+    def feed(self, feed_id: int) -> Feed:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(feeds).where(feeds.c.id == feed_id)).first()
+        if row is None:
+            raise UnknownFeed(feed_id)
+        return Feed.from_row(row)
+
+    def feed_by_url(self, url: str) -> Feed | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(feeds).where(feeds.c.url == url)).first()
+        return Feed.from_row(row) if row else None
+
+    def list_feeds(self) -> list[Feed]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(feeds).order_by(feeds.c.id)).all()
+        return [Feed.from_row(r) for r in rows]
+
+    def remove_feed(self, feed_id: int) -> Feed:
+        feed = self.feed(feed_id)
+        with self.engine.begin() as conn:
+            conn.execute(delete(feeds).where(feeds.c.id == feed_id))
+        return feed
+
+    def update_feed(self, feed_id: int, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
+
+    # -- claims -----------------------------------------------------------------
+
+    def claim_due(
+        self,
+        poller: str,
+        *,
+        limit: int,
+        lease_seconds: float,
+        feed_ids: Sequence[int] | None = None,
+        force: bool = False,
+        now: datetime | None = None,
+    ) -> list[Claim]:
+        """Takes up to ``limit`` due feeds (or the given ones, due or not, with ``force``)."""
+        now = now or now_utc()
+        token = secrets.token_hex(16)
+        free = or_(feeds.c.claim_expires_at.is_(None), feeds.c.claim_expires_at < now)
+        conditions = [free]
+        if feed_ids is not None:
+            conditions.append(feeds.c.id.in_(list(feed_ids)))
+        if not force:
+            conditions.append(feeds.c.next_check_at <= now)
+        candidates = select(feeds.c.id).where(and_(*conditions)).order_by(feeds.c.next_check_at).limit(limit)
+        if self.dialect == "postgresql":
+            candidates = candidates.with_for_update(skip_locked=True)
+        statement = (
+            update(feeds)
+            .where(feeds.c.id.in_(candidates.scalar_subquery()), free)
+            .values(claimed_by=poller[:100], claim_token=token, claim_expires_at=now + timedelta(seconds=lease_seconds))
+            .returning(*feeds.c)
+        )
+        with self.engine.begin() as conn:
+            rows = conn.execute(statement).all()
+        return [Claim(Feed.from_row(r), token) for r in sorted(rows, key=lambda r: r._mapping["id"])]
+
+    def release(self, claim: Claim, **values: Any) -> bool:
+        """Writes the feed's new health and frees it, if the claim is still ours."""
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(feeds)
+                .where(feeds.c.id == claim.feed.id, feeds.c.claim_token == claim.token)
+                .values(claimed_by=None, claim_token=None, claim_expires_at=None, **values)
+            )
+        return done.rowcount == 1
+
+    # -- archive ----------------------------------------------------------------
+
+    def store_items(
+        self,
+        claim: Claim,
+        parsed: Sequence[FeedItem],
+        *,
+        feed_name: str,
+        validators: dict[str, Any],
+        now: datetime | None = None,
+    ) -> tuple[int, int]:
+        """Archives a document's items and its validators in one transaction.
+
+        New items and revised ones (title or summary changed) become pending;
+        returns (new, revised). Nothing is written if the claim was lost.
+        """
+        now = now or now_utc()
+        feed = claim.feed
+        by_key = {identity_key(i.identity): i for i in parsed}
+        with self.engine.begin() as conn:
+            owned = conn.execute(
+                update(feeds)
+                .where(feeds.c.id == feed.id, feeds.c.claim_token == claim.token)
+                .values(**validators)
+            ).rowcount
+            if owned != 1:
+                return (0, 0)
+            existing: dict[str, tuple[int, str, int]] = {}
+            keys = list(by_key)
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                for row in conn.execute(
+                    select(items.c.identity_key, items.c.id, items.c.content_hash, items.c.revision).where(
+                        items.c.feed_id == feed.id, items.c.identity_key.in_(chunk)
+                    )
+                ):
+                    existing[row[0]] = (row[1], row[2], row[3])
+            fresh = []
+            revised = 0
+            for key, item in by_key.items():
+                if key not in existing:
+                    fresh.append(self._item_values(feed, feed_name, key, item, now))
+                    continue
+                item_id, old_hash, revision = existing[key]
+                if old_hash != item.content_hash:
+                    revised += 1
+                    conn.execute(
+                        update(items)
+                        .where(items.c.id == item_id)
+                        .values(
+                            title=item.title,
+                            summary=item.summary,
+                            link=item.link,
+                            link_key=canonical_url(item.link) if item.link else "",
+                            authors=json.dumps(list(item.authors)),
+                            published_at=item.published_at,
+                            content_hash=item.content_hash,
+                            revision=revision + 1,
+                            revised_at=now,
+                            search_text=_search_text(item),
+                            pending=True,
+                        )
+                    )
+            if fresh:
+                conn.execute(
+                    self._insert(items).on_conflict_do_nothing(index_elements=["feed_id", "identity_key"]),
+                    fresh,
+                )
+                conn.execute(
+                    update(feeds).where(feeds.c.id == feed.id).values(items_total=feeds.c.items_total + len(fresh))
+                )
+        return (len(fresh), revised)
+
+    @staticmethod
+    def _item_values(feed: Feed, feed_name: str, key: str, item: FeedItem, now: datetime) -> dict[str, Any]:
+        return {
+            "feed_id": feed.id,
+            "feed_url": feed.url,
+            "feed_name": feed_name[:300],
+            "identity": item.identity,
+            "identity_key": key,
+            "report_id": report_id_for(feed.url, item.identity),
+            "guid": item.guid,
+            "title": item.title,
+            "summary": item.summary,
+            "link": item.link,
+            "link_key": canonical_url(item.link) if item.link else "",
+            "authors": json.dumps(list(item.authors)),
+            "published_at": item.published_at,
+            "content_hash": item.content_hash,
+            "revision": 1,
+            "first_seen_at": now,
+            "revised_at": None,
+            "search_text": _search_text(item),
+            "pending": True,
+        }
+
+    def pending_items(self, feed_id: int | None = None, limit: int = 5000) -> list[StoredItem]:
+        query = select(items).where(items.c.pending.is_(True)).order_by(items.c.id).limit(limit)
+        if feed_id is not None:
+            query = query.where(items.c.feed_id == feed_id)
+        with self.engine.connect() as conn:
+            return [StoredItem.from_row(r) for r in conn.execute(query)]
+
+    def mark_processed(self, item_ids: Iterable[int], conn: Connection | None = None) -> None:
+        ids = list(item_ids)
+        if not ids:
+            return
+        with self.engine.begin() as own:
+            for start in range(0, len(ids), 500):
+                own.execute(update(items).where(items.c.id.in_(ids[start : start + 500])).values(pending=False))
+
+    def item(self, item_id: int) -> StoredItem | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(items).where(items.c.id == item_id)).first()
+        return StoredItem.from_row(row) if row else None
+
+    def iter_archive(self, batch: int = 2000) -> Iterator[list[StoredItem]]:
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(items).where(items.c.id > last).order_by(items.c.id).limit(batch)).all()
+            if not rows:
+                return
+            chunk = [StoredItem.from_row(r) for r in rows]
+            yield chunk
+            last = chunk[-1].id
+
+    def search(self, text: str, limit: int = 50) -> list[StoredItem]:
+        terms = words(text)
+        query = select(items).order_by(items.c.first_seen_at.desc(), items.c.id.desc()).limit(limit)
+        for term in terms[:10]:
+            query = query.where(items.c.search_text.like(f"% {term}%"))
+        with self.engine.connect() as conn:
+            return [StoredItem.from_row(r) for r in conn.execute(query)]
+
+    def archive_size(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(items)).scalar_one()
+
+    # -- decisions --------------------------------------------------------------
+
+    def decisions_for_items(self, item_ids: Sequence[int]) -> dict[tuple[str, int], Decision]:
+        found: dict[tuple[str, int], Decision] = {}
+        ids = list(item_ids)
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                for row in conn.execute(select(decisions).where(decisions.c.item_id.in_(ids[start : start + 500]))):
+                    d = Decision.from_row(row)
+                    found[(d.story_slug, d.item_id)] = d
+        return found
+
+    def decisions_for_story(self, slug: str, outcomes: Sequence[str] | None = None) -> list[Decision]:
+        query = select(decisions).where(decisions.c.story_slug == slug).order_by(decisions.c.id)
+        if outcomes:
+            query = query.where(decisions.c.outcome.in_(list(outcomes)))
+        with self.engine.connect() as conn:
+            return [Decision.from_row(r) for r in conn.execute(query)]
+
+    def decision(self, suggestion_id: str) -> Decision | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(decisions).where(decisions.c.suggestion_id == suggestion_id)).first()
+        return Decision.from_row(row) if row else None
+
+    def record_decisions(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Inserts decisions; one already taken for (story, item) is kept as it is."""
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(
+                self._insert(decisions).on_conflict_do_nothing(index_elements=["story_slug", "item_id"]),
+                list(rows),
+            )
+
+    def update_decision(self, slug: str, item_id: int, *, only_if: Sequence[str] = (), **values: Any) -> bool:
+        statement = update(decisions).where(decisions.c.story_slug == slug, decisions.c.item_id == item_id)
+        if only_if:
+            statement = statement.where(decisions.c.outcome.in_(list(only_if)))
+        with self.engine.begin() as conn:
+            return conn.execute(statement.values(**values)).rowcount == 1
+
+    # -- story rules ----------------------------------------------------------------
+
+    def matched_digests(self) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            return {r[0]: r[1] for r in conn.execute(select(story_rules.c.story_slug, story_rules.c.rules_digest))}
+
+    def set_matched_digest(self, slug: str, digest: str) -> None:
+        now = now_utc()
+        statement = self._insert(story_rules).values(story_slug=slug, rules_digest=digest, matched_at=now)
+        statement = statement.on_conflict_do_update(
+            index_elements=["story_slug"], set_={"rules_digest": digest, "matched_at": now}
+        )
+        with self.engine.begin() as conn:
+            conn.execute(statement)
+
+
+def _search_text(item: FeedItem) -> str:
+    return " " + " ".join(words(f"{item.title} {item.summary}")) + " "

@@ -1,0 +1,109 @@
+"""The ingestion tables: feeds (with health and claims), the wire archive,
+per-story decisions (appended, suggested, accepted, rejected) and the rules
+each story was last matched with.
+
+Uniqueness in the database, not in memory, is what makes ingestion
+exactly-once: an item is stored once per feed (``feed_id, identity_key``),
+a story decides once per item (``story_slug, item_id``), and the report an
+item creates has an id derived from feed and item identity, so the story
+aggregate itself refuses a second one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from tracker.sql import metadata
+
+feeds = Table(
+    "ingest_feeds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", String(2000), nullable=False, unique=True),
+    Column("name", String(300), nullable=False, default=""),
+    Column("title", String(300), nullable=False, default=""),
+    Column("source", String(20), nullable=False, default="cli"),
+    Column("interval_seconds", Integer, nullable=True),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("etag", String(1000), nullable=False, default=""),
+    Column("last_modified", String(200), nullable=False, default=""),
+    Column("body_hash", String(64), nullable=False, default=""),
+    Column("last_checked_at", DateTime(timezone=True), nullable=True),
+    Column("last_success_at", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("last_error_at", DateTime(timezone=True), nullable=True),
+    Column("last_warning", Text, nullable=False, default=""),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("next_check_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_by", String(100), nullable=True),
+    Column("claim_token", String(40), nullable=True),
+    Column("claim_expires_at", DateTime(timezone=True), nullable=True),
+    Column("items_total", Integer, nullable=False, default=0),
+)
+Index("ix_ingest_feeds_due", feeds.c.next_check_at)
+
+items = Table(
+    "ingest_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("feed_id", Integer, nullable=False),
+    Column("feed_url", String(2000), nullable=False),
+    Column("feed_name", String(300), nullable=False, default=""),
+    Column("identity", Text, nullable=False),
+    Column("identity_key", String(40), nullable=False),
+    Column("report_id", String(64), nullable=False),
+    Column("guid", Text, nullable=False, default=""),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False, default=""),
+    Column("link", Text, nullable=False, default=""),
+    Column("link_key", Text, nullable=False, default=""),
+    Column("authors", Text, nullable=False, default=""),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("content_hash", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("revised_at", DateTime(timezone=True), nullable=True),
+    Column("search_text", Text, nullable=False, default=""),
+    Column("pending", Boolean, nullable=False, default=True),
+    UniqueConstraint("feed_id", "identity_key", name="uq_ingest_items_feed_identity"),
+)
+Index("ix_ingest_items_pending", items.c.feed_id, items.c.pending)
+
+decisions = Table(
+    "ingest_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("suggestion_id", String(40), nullable=False, unique=True),
+    Column("story_slug", String(120), nullable=False),
+    Column("item_id", Integer, nullable=False),
+    # appended | suggested | accepted | rejected | duplicate | withdrawn
+    Column("outcome", String(20), nullable=False),
+    Column("strength", String(10), nullable=False),
+    Column("rules_digest", String(20), nullable=False, default=""),
+    Column("story_version", Integer, nullable=False, default=0),
+    Column("explanation", Text, nullable=False, default=""),
+    Column("report_id", String(200), nullable=False, default=""),
+    Column("content_hash", String(40), nullable=False, default=""),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", String(200), nullable=False, default=""),
+    UniqueConstraint("story_slug", "item_id", name="uq_ingest_decisions_story_item"),
+)
+Index("ix_ingest_decisions_story", decisions.c.story_slug, decisions.c.outcome)
+
+story_rules = Table(
+    "ingest_story_rules",
+    metadata,
+    Column("story_slug", String(120), primary_key=True),
+    Column("rules_digest", String(20), nullable=False),
+    Column("matched_at", DateTime(timezone=True), nullable=False),
+)
