@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 metadata = MetaData()
 
 #: Modules whose import defines tables on ``metadata``. Add yours here.
-TABLE_MODULES: list[str] = ["tracker.accounts"]
+TABLE_MODULES: list[str] = ["tracker.accounts", "tracker.ingest.tables"]
 
 
 def create_schema(engine: Engine) -> None:
