@@ -11,7 +11,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracker.application import Newsroom
 from tracker.config import Settings
 from tracker.persistence import DatabaseUnavailable, describe_url, event_store_env
+from tracker.readmodels import Catalog, Projector
 from tracker.sql import create_schema
+
+#: How long a command waits for the read models to show its own write.
+READ_YOUR_WRITES_TIMEOUT = 10.0
 
 
 @dataclass
@@ -22,8 +26,11 @@ class Runtime:
     settings: Settings
     newsroom: Newsroom
     engine: Engine
+    projector: Projector
+    catalog: Catalog
 
     def close(self) -> None:
+        self.newsroom.after_save = None
         self.newsroom.close()
 
 
@@ -35,16 +42,31 @@ def open_newsroom(settings: Settings) -> Newsroom:
         raise DatabaseUnavailable(_unavailable(settings, error)) from error
 
 
-def open_runtime(settings: Settings) -> Runtime:
-    """The application plus every SQL table the tracker owns, created if missing."""
+def open_runtime(settings: Settings, *, catch_up: bool = True) -> Runtime:
+    """The application, every SQL table the tracker owns (created if missing)
+    and read models brought up to date; every save then waits until the read
+    models show it, so callers read their own writes."""
     newsroom = open_newsroom(settings)
     engine = newsroom.factory.datastore.engine  # type: ignore[attr-defined]
+    projector = Projector(newsroom)
     try:
         create_schema(engine)
-    except (SQLAlchemyError, OSError) as error:
+        projector.prepare()
+    except (SQLAlchemyError, PersistenceError, OSError) as error:
         newsroom.close()
         raise DatabaseUnavailable(_unavailable(settings, error)) from error
-    return Runtime(settings=settings, newsroom=newsroom, engine=engine)
+    if catch_up:
+        projector.catch_up()
+    newsroom.after_save = lambda notification_id: projector.wait_for(
+        notification_id, READ_YOUR_WRITES_TIMEOUT
+    )
+    return Runtime(
+        settings=settings,
+        newsroom=newsroom,
+        engine=engine,
+        projector=projector,
+        catalog=Catalog(engine, newsroom),
+    )
 
 
 def _unavailable(settings: Settings, error: BaseException) -> str:

@@ -64,6 +64,15 @@ class Newsroom(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None, *, snapshot_interval: int = 50) -> None:
         super().__init__(env)
         self.snapshotting_intervals = {Story: snapshot_interval}
+        #: Called with the last notification id after every save, so read
+        #: models can catch up before a command returns (read your writes).
+        self.after_save: Callable[[int], None] | None = None
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        recordings = super().save(*objs, **kwargs)
+        if recordings and self.after_save is not None:
+            self.after_save(max(r.notification.id for r in recordings))
+        return recordings
 
     # -- commands -----------------------------------------------------------
 
@@ -174,10 +183,11 @@ class Newsroom(Application[UUID]):
             raise UnknownStory(slug)
         return found
 
-    def history(self, slug: str) -> tuple[HistoryEntry, ...]:
+    def history(self, slug: str, *, after_version: int = 0, limit: int | None = None) -> tuple[HistoryEntry, ...]:
+        """The story's stored events in order; a page with ``after_version`` and ``limit``."""
         story_id = self._story_id(slug)
         entries = []
-        for domain_event in self.events.get(story_id):
+        for domain_event in self.events.get(story_id, gt=after_version or None, limit=limit):
             payload = {
                 k: to_jsonable(v)
                 for k, v in vars(domain_event).items()
@@ -192,7 +202,7 @@ class Newsroom(Application[UUID]):
                     payload=payload,
                 )
             )
-        if not entries:
+        if not entries and not self.story_exists(slug):
             raise UnknownStory(slug)
         return tuple(entries)
 
@@ -267,6 +277,7 @@ class Newsroom(Application[UUID]):
             updated_at=story.modified_on,
             reports=tuple(chronological(reports)),
             state=derive_state(reports),
+            report_count=sum(1 for r in reports if r.active),
             as_of=as_of,
             mode=mode,
         )

@@ -34,12 +34,11 @@ class StoryView:
     updated_at: datetime
     reports: tuple[Report, ...]
     state: StoryState
+    report_count: int
     as_of: datetime | None = None
     mode: Mode | None = None
-
-    @property
-    def report_count(self) -> int:
-        return sum(1 for r in self.reports if r.active)
+    #: False when ``reports`` holds only the latest part of the timeline.
+    timeline_complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -68,10 +67,7 @@ class HistoryEntry:
 def to_jsonable(value: Any) -> Any:
     """Dataclasses, enums, datetimes and UUIDs as JSON-ready values."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        if isinstance(value, StoryView):
-            data["report_count"] = value.report_count
-        return data
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, datetime):

@@ -49,7 +49,7 @@ def seed(ctx: Context, as_json: bool) -> None:
 @pass_ctx
 def stories(ctx: Context, as_json: bool) -> None:
     """List stories, most recently changed first."""
-    summaries = ctx.app.stories()
+    summaries = ctx.runtime.catalog.stories()
     if as_json:
         emit_json(summaries)
     else:
@@ -73,12 +73,13 @@ def story(ctx: Context, slug: str, as_of: str | None, mode: str, version: int | 
     """Show a story: parties' stances, open questions and the timeline."""
     if as_of and version is not None:
         raise click.UsageError("give --as-of or --version, not both")
+    catalog = ctx.runtime.catalog
     if as_of:
-        view = ctx.app.story_as_of(slug, parse_moment(as_of, "--as-of", end_of_day=True), Mode(mode))
+        view = catalog.story_as_of(slug, parse_moment(as_of, "--as-of", end_of_day=True), Mode(mode))
     elif version is not None:
-        view = ctx.app.story_at_version(slug, version)
+        view = catalog.story_at_version(slug, version)
     else:
-        view = ctx.app.story(slug)
+        view = catalog.story(slug)
     if as_json:
         emit_json(view)
     else:
@@ -91,7 +92,7 @@ def story(ctx: Context, slug: str, as_of: str | None, mode: str, version: int | 
 @pass_ctx
 def history(ctx: Context, slug: str, as_json: bool) -> None:
     """Show every event of a story, in order."""
-    entries = ctx.app.history(slug)
+    entries = ctx.runtime.catalog.history(slug)
     if as_json:
         emit_json(entries)
     else:
@@ -271,4 +272,4 @@ def import_cmd(ctx: Context, file: Path) -> None:
 @pass_ctx
 def run(ctx: Context) -> None:
     """Show the stories (the web UI and the poller join this command as they land)."""
-    click.echo(render.stories_table(ctx.app.stories()))
+    click.echo(render.stories_table(ctx.runtime.catalog.stories()))

@@ -1,0 +1,193 @@
+"""Keeping the read models caught up with the event log, and rebuilding them.
+
+Catch-up reads the notification log in batches after the views' tracking
+position and applies each batch in one transaction with the new position.
+It serves every database: commands call it to see their own writes, the
+poller process runs it in a loop (SQLite polls; PostgreSQL also wakes on
+LISTEN/NOTIFY through the library's subscription), and replay runs it from
+zero. Memory stays flat: only one batch is held at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, Notification
+
+from tracker.application import Newsroom
+from tracker.readmodels import tables as tbl
+from tracker.readmodels.view import PositionMoved, ProjectionError, StoryViews
+
+Progress = Callable[[int, int], None]  # (applied so far, target position)
+
+
+class ProjectionLag(Exception):
+    """The read models did not reach a position in time."""
+
+
+@dataclass(frozen=True)
+class CatchUpResult:
+    applied: int
+    position: int
+    seconds: float
+
+
+class Projector:
+    def __init__(self, newsroom: Newsroom, tables: tbl.ViewTables = tbl.LIVE, *, batch_size: int = 1000) -> None:
+        self.newsroom = newsroom
+        self.tables = tables
+        self.batch_size = batch_size
+        self.views = StoryViews(newsroom.factory.datastore, tables)  # type: ignore[attr-defined]
+        self.engine = newsroom.factory.datastore.engine  # type: ignore[attr-defined]
+        self._lock = threading.Lock()
+
+    # -- schema -----------------------------------------------------------------
+
+    def prepare(self) -> bool:
+        """Creates missing tables; rebuilds when a view's version changed.
+        Returns True when a rebuild was started."""
+        self.views.create_table()
+        tbl.create_all(self.engine, self.tables)
+        stored = self._stored_versions()
+        if stored == tbl.VIEW_VERSIONS:
+            return False
+        if not stored and self.views.position() == 0:
+            self._write_versions()
+            return False
+        self.reset()
+        return True
+
+    def _stored_versions(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(self.tables.meta.select()).all()
+        return {row.view: row.version for row in rows if row.view != _REPLAY_MARK}
+
+    def _write_versions(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(self.tables.meta.delete())
+            conn.execute(
+                self.tables.meta.insert(),
+                [{"view": name, "version": version} for name, version in tbl.VIEW_VERSIONS.items()],
+            )
+
+    def reset(self) -> None:
+        """Drops and recreates every view at position zero."""
+        tbl.drop_all(self.engine, self.tables)
+        tbl.create_all(self.engine, self.tables)
+        self.views.reset_position()
+        self._write_versions()
+
+    def drop(self) -> None:
+        tbl.drop_all(self.engine, self.tables)
+        self.views.reset_position()
+
+    # -- catching up ----------------------------------------------------------
+
+    def position(self) -> int:
+        return self.views.position()
+
+    def head(self) -> int:
+        return self.newsroom.recorder.max_notification_id() or 0
+
+    def catch_up(self, *, progress: Progress | None = None, until: int | None = None) -> CatchUpResult:
+        started = time.perf_counter()
+        applied = 0
+        target = self.head() if until is None else until
+        with self._lock:
+            while True:
+                start = self.views.position()
+                if until is not None and start >= until:
+                    break
+                notifications = self.newsroom.recorder.select_notifications(start + 1, self.batch_size)
+                if not notifications:
+                    break
+                events = [(n.id, self._decode(n)) for n in notifications]
+                try:
+                    self.views.apply_batch(start, events)
+                except (PositionMoved, IntegrityError):
+                    continue  # another process applied them; carry on from its position
+                applied += len(events)
+                if progress is not None:
+                    progress(applied, max(target, events[-1][0]))
+        return CatchUpResult(applied, self.views.position(), time.perf_counter() - started)
+
+    def _decode(self, notification: Notification) -> Any:
+        try:
+            return self.newsroom.mapper.to_domain_event(notification)
+        except Exception as error:
+            raise ProjectionError(
+                f"cannot apply notification {notification.id}: topic {notification.topic!r} "
+                f"of story {notification.originator_id} does not decode ({error})"
+            ) from error
+
+    def wait_for(self, notification_id: int, timeout: float = 10.0) -> None:
+        """Catches up until ``notification_id`` is applied, or fails clearly."""
+        deadline = time.monotonic() + timeout
+        while self.views.position() < notification_id:
+            self.catch_up(until=notification_id)
+            if self.views.position() >= notification_id:
+                return
+            if time.monotonic() > deadline:
+                raise ProjectionLag(
+                    f"read models reached notification {self.views.position()}, not {notification_id},"
+                    f" within {timeout:g}s"
+                )
+            time.sleep(0.02)
+
+    def run_forever(self, stop: threading.Event, *, interval: float = 0.25) -> None:
+        """Keeps the views current until ``stop`` is set. On PostgreSQL a
+        LISTEN/NOTIFY subscription wakes it as soon as events are recorded."""
+        if self.engine.dialect.name == "postgresql":
+            self._follow_subscription(stop, interval)
+            return
+        while not stop.is_set():
+            self.catch_up()
+            stop.wait(interval)
+
+    def _follow_subscription(self, stop: threading.Event, interval: float) -> None:
+        self.catch_up()
+        subscription = self.newsroom.recorder.subscribe(gt=self.views.position())
+        stopper = threading.Thread(target=lambda: (stop.wait(), subscription.stop()), daemon=True)
+        stopper.start()
+        with subscription:
+            for notification in subscription:
+                if stop.is_set():
+                    break
+                if notification.id > self.views.position():
+                    self.catch_up()
+
+
+def replay(projector: Projector, *, progress: Progress | None = None, batch_size: int = 5000) -> CatchUpResult:
+    """Rebuilds every view from the event log. A replay that was killed part
+    way resumes from its last committed batch; the result is the same."""
+    if not _replay_in_progress(projector):
+        projector.reset()
+        _mark_replay(projector, True)
+    projector.batch_size = batch_size
+    result = projector.catch_up(progress=progress)
+    _mark_replay(projector, False)
+    return result
+
+
+_REPLAY_MARK = "replay-in-progress"
+
+
+def _replay_in_progress(projector: Projector) -> bool:
+    meta = projector.tables.meta
+    with projector.engine.connect() as conn:
+        try:
+            return conn.execute(meta.select().where(meta.c.view == _REPLAY_MARK)).first() is not None
+        except Exception:  # noqa: BLE001 - no meta table yet: no replay was running
+            return False
+
+
+def _mark_replay(projector: Projector, running: bool) -> None:
+    meta = projector.tables.meta
+    with projector.engine.begin() as conn:
+        conn.execute(meta.delete().where(meta.c.view == _REPLAY_MARK))
+        if running:
+            conn.execute(meta.insert().values(view=_REPLAY_MARK, version=1))

@@ -1,0 +1,199 @@
+"""The read models' SQL tables, defined once and instantiable under a prefix.
+
+The live views use the prefix ``rm_`` on :data:`tracker.sql.metadata`;
+``tracker replay --verify`` builds a second set under ``rmv_`` and compares.
+Full-text search is FTS5 on SQLite and a tsvector with a GIN index on
+PostgreSQL, created next to the other tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from tracker import sql
+
+#: Bump a view's number when its table or content changes: start-up and
+#: ``tracker replay`` rebuild the read models from the event log.
+VIEW_VERSIONS: dict[str, int] = {
+    "stories": 1,
+    "story_changes": 1,
+    "reports": 1,
+    "facts": 1,
+    "versions": 1,
+    "search": 1,
+}
+
+_BIG = BigInteger().with_variant(Integer(), "sqlite")
+
+
+@dataclass(frozen=True)
+class ViewTables:
+    prefix: str
+    tracking_name: str
+    metadata: MetaData
+    meta: Table
+    stories: Table
+    story_changes: Table
+    reports: Table
+    facts: Table
+    versions: Table
+
+    @property
+    def search_name(self) -> str:
+        return f"{self.prefix}search"
+
+    @property
+    def all(self) -> list[Table]:
+        return [self.stories, self.story_changes, self.reports, self.facts, self.versions]
+
+
+def define(metadata: MetaData, prefix: str, tracking_name: str) -> ViewTables:
+    stories = Table(
+        f"{prefix}stories",
+        metadata,
+        Column("story_id", String(36), primary_key=True),
+        Column("slug", String(120), nullable=False, unique=True),
+        Column("title", Text, nullable=False),
+        Column("summary", Text, nullable=False),
+        Column("status", String(20), nullable=False),
+        Column("rules", JSON, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("report_count", Integer, nullable=False),
+        Column("report_total", Integer, nullable=False),
+        Column("last_report_id", String(200)),
+        Column("last_published_at", DateTime(timezone=True)),
+        Column("last_recorded_at", DateTime(timezone=True)),
+        Column("opened_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    )
+    story_changes = Table(
+        f"{prefix}story_changes",
+        metadata,
+        Column("story_id", String(36), primary_key=True),
+        Column("version", Integer, primary_key=True),
+        Column("title", Text, nullable=False),
+        Column("summary", Text, nullable=False),
+        Column("status", String(20), nullable=False),
+        Column("rules", JSON, nullable=False),
+    )
+    reports = Table(
+        f"{prefix}reports",
+        metadata,
+        Column("id", _BIG, primary_key=True, autoincrement=False),
+        Column("story_id", String(36), nullable=False),
+        Column("report_id", String(200), nullable=False),
+        Column("seq", Integer, nullable=False),
+        Column("headline", Text, nullable=False),
+        Column("summary", Text, nullable=False),
+        Column("url", Text, nullable=False),
+        Column("outlet", Text, nullable=False),
+        Column("attribution", Text, nullable=False),
+        Column("parties", JSON, nullable=False),
+        Column("kinds", JSON, nullable=False),
+        Column("origin_kind", String(20), nullable=False),
+        Column("origin_ref", Text, nullable=False),
+        Column("origin_feed", Text, nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=False),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("version_added", Integer, nullable=False),
+        Column("corrections", JSON, nullable=False),
+        Column("reclassifications", JSON, nullable=False),
+        Column("retracted_version", Integer),
+        Column("retracted_at", DateTime(timezone=True)),
+        Column("retraction_reason", Text, nullable=False),
+        Column("classified_by", Text, nullable=False),
+        Column("evidence", JSON, nullable=False),
+        Index(f"{prefix}reports_story_report", "story_id", "report_id", unique=True),
+        Index(f"{prefix}reports_story_published", "story_id", "published_at", "seq"),
+    )
+    facts = Table(
+        f"{prefix}facts",
+        metadata,
+        Column("story_id", String(36), primary_key=True),
+        Column("fact_key", String(260), primary_key=True),
+        Column("report_id", String(200), nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=False),
+        Column("seq", Integer, nullable=False),
+        Column("kind", String(40), nullable=False),
+    )
+    versions = Table(
+        f"{prefix}versions",
+        metadata,
+        Column("story_id", String(36), primary_key=True),
+        Column("version", Integer, primary_key=True),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("event_type", String(60), nullable=False),
+        Index(f"{prefix}versions_story_recorded", "story_id", "recorded_at"),
+    )
+    meta = Table(
+        f"{prefix}meta",
+        metadata,
+        Column("view", String(60), primary_key=True),
+        Column("version", Integer, nullable=False),
+    )
+    return ViewTables(
+        prefix=prefix,
+        tracking_name=tracking_name,
+        metadata=metadata,
+        meta=meta,
+        stories=stories,
+        story_changes=story_changes,
+        reports=reports,
+        facts=facts,
+        versions=versions,
+    )
+
+
+LIVE = define(sql.metadata, "rm_", "Newsroom")
+
+
+def create_search(conn: Connection, tables: ViewTables) -> None:
+    name = tables.search_name
+    if conn.dialect.name == "sqlite":
+        conn.execute(
+            text(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5("
+                "headline, summary, outlet, parties, "
+                "tokenize = 'unicode61 remove_diacritics 2')"
+            )
+        )
+    else:
+        conn.execute(
+            text(
+                f"CREATE TABLE IF NOT EXISTS {name} ("
+                "id BIGINT PRIMARY KEY, document TSVECTOR NOT NULL)"
+            )
+        )
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name}_gin ON {name} USING GIN (document)"))
+
+
+def drop_search(conn: Connection, tables: ViewTables) -> None:
+    conn.execute(text(f"DROP TABLE IF EXISTS {tables.search_name}"))
+
+
+def create_all(engine: Engine, tables: ViewTables) -> None:
+    with engine.begin() as conn:
+        tables.metadata.create_all(conn, tables=[tables.meta, *tables.all], checkfirst=True)
+        create_search(conn, tables)
+
+
+def drop_all(engine: Engine, tables: ViewTables) -> None:
+    with engine.begin() as conn:
+        drop_search(conn, tables)
+        for table in reversed([tables.meta, *tables.all]):
+            table.drop(conn, checkfirst=True)

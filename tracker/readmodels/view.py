@@ -1,0 +1,449 @@
+"""The materialised views of stories, written with their tracking record.
+
+:class:`StoryViews` is a tracking recorder (the eventsourcing-sqlalchemy
+projection pattern): a batch of events and the position it reaches are
+written in one transaction, and the position only moves from the value the
+batch started at, so every event is applied exactly once even when several
+processes catch up at the same time or one dies half-way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Tracking
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
+from sqlalchemy import and_, delete, func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from tracker.domain.state import Fact, Facts
+from tracker.domain.story import Story
+from tracker.readmodels.tables import ViewTables
+
+
+_WORDS_ONLY = re.compile(r"[^\w]+")
+
+
+class ProjectionError(Exception):
+    """An event the read models cannot apply; names the notification id."""
+
+
+class PositionMoved(Exception):
+    """Another process applied these events first; re-read the position."""
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+@dataclass
+class _StoryState:
+    row: dict[str, Any]
+    is_new: bool
+    facts: Facts | None = None
+    dirty_facts: set[str] = field(default_factory=set)
+    recompute: bool = False
+
+
+class StoryViews(SQLAlchemyTrackingRecorder):
+    """Read models of stories: list, timeline, facts (stances and questions),
+    version index, story-level history and full-text search."""
+
+    def __init__(self, datastore: Any, tables: ViewTables, **kwargs: Any) -> None:
+        super().__init__(datastore, tracking_table_name="readmodel_tracking", **kwargs)
+        self.view_tables = tables
+        self.dialect = datastore.engine.dialect.name
+
+    # -- position ---------------------------------------------------------------
+
+    def position(self) -> int:
+        return self.max_tracking_id(self.view_tables.tracking_name) or 0
+
+    def _lock_position(self, session: Session) -> int | None:
+        record = self.tracking_record_cls
+        query = select(record.notification_id).where(record.application_name == self.view_tables.tracking_name)
+        if self.dialect == "postgresql":
+            query = query.with_for_update()
+        return session.execute(query).scalar_one_or_none()
+
+    def _move_position(self, session: Session, start: int, end: int) -> None:
+        record = self.tracking_record_cls
+        if start == 0 and self._lock_position(session) is None:
+            session.add(record(application_name=self.view_tables.tracking_name, notification_id=end))
+            session.flush()  # a concurrent first batch fails here on the primary key
+            return
+        moved = session.execute(
+            update(record)
+            .where(and_(record.application_name == self.view_tables.tracking_name, record.notification_id == start))
+            .values(notification_id=end)
+        )
+        if moved.rowcount != 1:
+            raise PositionMoved(f"read models moved past {start} while applying up to {end}")
+
+    def reset_position(self) -> None:
+        record = self.tracking_record_cls
+        with self.transaction(commit=True) as session:
+            session.execute(delete(record).where(record.application_name == self.view_tables.tracking_name))
+
+    # -- applying -------------------------------------------------------------
+
+    def apply_batch(self, start: int, events: Sequence[tuple[int, DomainEventProtocol[Any]]]) -> None:
+        """Applies ``events`` (notification id, domain event), which follow
+        notification ``start``, and moves the position, all in one transaction."""
+        if not events:
+            return
+        with self.transaction(commit=True) as session:
+            current = self._lock_position(session) or 0
+            if current != start:
+                raise PositionMoved(f"read models are at {current}, not {start}")
+            _Batch(self, session).run(events)
+            self._move_position(session, start, events[-1][0])
+
+    # Used by the library's ProjectionRunner (PostgreSQL subscriptions).
+    def apply_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
+        with self.transaction(commit=True) as session:
+            current = self._lock_position(session) or 0
+            if tracking.notification_id <= current:
+                return  # already applied by another process: exactly once
+            _Batch(self, session).run([(tracking.notification_id, domain_event)])
+            self._move_position(session, current, tracking.notification_id)
+
+
+class _Batch:
+    """In-memory working set of one transaction: rows are loaded once, changed
+    in memory, and written with a few executemany statements at the end."""
+
+    def __init__(self, views: StoryViews, session: Session) -> None:
+        self.views = views
+        self.t = views.view_tables
+        self.session = session
+        self.stories: dict[str, _StoryState] = {}
+        self.new_reports: dict[tuple[str, str], dict[str, Any]] = {}
+        self.changed_reports: dict[tuple[str, str], dict[str, Any]] = {}
+        self.versions: list[dict[str, Any]] = []
+        self.story_changes: list[dict[str, Any]] = []
+        self.search_upserts: dict[int, dict[str, Any]] = {}
+        self._next_id: int | None = None
+
+    def run(self, events: Iterable[tuple[int, DomainEventProtocol[Any]]]) -> None:
+        events = list(events)
+        self._preload({str(e.originator_id) for _, e in events})
+        for notification_id, event in events:
+            try:
+                self._apply(event)
+            except Exception as error:
+                raise ProjectionError(
+                    f"cannot apply notification {notification_id} "
+                    f"({type(event).__name__} of story {event.originator_id}): {error!r}"
+                ) from error
+        self._flush()
+
+    # -- loading ------------------------------------------------------------
+
+    def _preload(self, story_ids: set[str]) -> None:
+        t = self.t
+        rows = self.session.execute(select(t.stories).where(t.stories.c.story_id.in_(story_ids))).mappings()
+        for row in rows:
+            self.stories[row["story_id"]] = _StoryState(dict(row), is_new=False)
+
+    def _facts(self, state: _StoryState) -> Facts:
+        if state.facts is None:
+            facts = Facts()
+            if not state.is_new:
+                t = self.t.facts
+                for row in self.session.execute(select(t).where(t.c.story_id == state.row["story_id"])).mappings():
+                    facts.latest[row["fact_key"]] = Fact((utc(row["published_at"]), row["seq"]), row["report_id"], row["kind"])
+            state.facts = facts
+        return state.facts
+
+    def _report(self, story_id: str, report_id: str) -> dict[str, Any]:
+        key = (story_id, report_id)
+        if key in self.new_reports:
+            return self.new_reports[key]
+        if key not in self.changed_reports:
+            t = self.t.reports
+            row = self.session.execute(
+                select(t).where(and_(t.c.story_id == story_id, t.c.report_id == report_id))
+            ).mappings().one()
+            self.changed_reports[key] = dict(row)
+        return self.changed_reports[key]
+
+    def _new_id(self) -> int:
+        if self._next_id is None:
+            self._next_id = (self.session.execute(select(func.max(self.t.reports.c.id))).scalar() or 0) + 1
+        allocated = self._next_id
+        self._next_id += 1
+        return allocated
+
+    # -- events ---------------------------------------------------------------
+
+    def _apply(self, event: Any) -> None:
+        story_id = str(event.originator_id)
+        recorded_at = utc(event.timestamp)
+        self.versions.append(
+            {
+                "story_id": story_id,
+                "version": event.originator_version,
+                "recorded_at": recorded_at,
+                "event_type": type(event).__name__,
+            }
+        )
+        if isinstance(event, Story.Opened):
+            row = {
+                "story_id": story_id,
+                "slug": event.slug,
+                "title": event.title,
+                "summary": event.summary,
+                "status": "developing",
+                "rules": event.rules,
+                "version": 1,
+                "report_count": 0,
+                "report_total": 0,
+                "last_report_id": None,
+                "last_published_at": None,
+                "last_recorded_at": recorded_at,
+                "opened_at": recorded_at,
+                "updated_at": recorded_at,
+            }
+            self.stories[story_id] = _StoryState(row, is_new=True, facts=Facts())
+            self._story_changed(row)
+            return
+        state = self.stories[story_id]
+        story = state.row
+        if event.originator_version != story["version"] + 1:
+            raise ProjectionError(f"version {event.originator_version} follows {story['version']}")
+        story["version"] = event.originator_version
+        story["updated_at"] = story["last_recorded_at"] = recorded_at
+        if isinstance(event, Story.ReportAdded):
+            self._report_added(state, event, recorded_at)
+        elif isinstance(event, Story.ReportCorrected):
+            report = self._report(story_id, event.report_id)
+            for name, (_old, new) in event.changes.items():
+                report[name] = new
+            report["corrections"] = [
+                *report["corrections"],
+                {
+                    "version": event.originator_version,
+                    "recorded_at": recorded_at.isoformat(),
+                    "reason": event.reason,
+                    "by": event.by,
+                    "changes": event.changes,
+                },
+            ]
+            self._index(report)
+        elif isinstance(event, Story.ReportRetracted):
+            report = self._report(story_id, event.report_id)
+            report["retracted_version"] = event.originator_version
+            report["retracted_at"] = recorded_at
+            report["retraction_reason"] = event.reason
+            story["report_count"] -= 1
+            state.recompute = True
+        elif isinstance(event, Story.ReportReclassified):
+            report = self._report(story_id, event.report_id)
+            report["reclassifications"] = [
+                *report["reclassifications"],
+                {
+                    "version": event.originator_version,
+                    "previous": {
+                        "kinds": report["kinds"],
+                        "parties": report["parties"],
+                        "classified_by": report["classified_by"],
+                        "evidence": report["evidence"],
+                    },
+                },
+            ]
+            report["kinds"] = list(event.kinds)
+            report["parties"] = list(event.parties)
+            report["classified_by"] = event.by
+            report["evidence"] = list(event.evidence)
+            self._index(report)
+            state.recompute = True
+        elif isinstance(event, Story.Retitled):
+            story["title"] = event.title
+            self._story_changed(story)
+        elif isinstance(event, Story.StatusChanged):
+            story["status"] = event.status
+            self._story_changed(story)
+        elif isinstance(event, Story.RulesChanged):
+            story["rules"] = event.rules
+            self._story_changed(story)
+        else:
+            raise ProjectionError(f"no read model handles {type(event).TOPIC!r}")
+
+    def _report_added(self, state: _StoryState, event: Any, recorded_at: datetime) -> None:
+        story = state.row
+        story["report_total"] += 1
+        story["report_count"] += 1
+        published_at = utc(event.published_at)
+        row = {
+            "id": self._new_id(),
+            "story_id": story["story_id"],
+            "report_id": event.report_id,
+            "seq": story["report_total"],
+            "headline": event.headline,
+            "summary": event.summary,
+            "url": event.url,
+            "outlet": event.outlet,
+            "attribution": event.attribution,
+            "parties": list(event.parties),
+            "kinds": list(event.kinds),
+            "origin_kind": event.origin.get("kind", ""),
+            "origin_ref": event.origin.get("ref", ""),
+            "origin_feed": event.origin.get("feed", ""),
+            "published_at": published_at,
+            "recorded_at": recorded_at,
+            "version_added": event.originator_version,
+            "corrections": [],
+            "reclassifications": [],
+            "retracted_version": None,
+            "retracted_at": None,
+            "retraction_reason": "",
+            "classified_by": event.classified_by,
+            "evidence": list(event.evidence),
+        }
+        self.new_reports[(story["story_id"], event.report_id)] = row
+        self._index(row)
+        if not state.recompute:
+            changed = self._facts(state).add((published_at, row["seq"]), row["report_id"], row["kinds"], row["parties"])
+            state.dirty_facts |= changed
+
+    def _story_changed(self, story: dict[str, Any]) -> None:
+        self.story_changes.append(
+            {
+                "story_id": story["story_id"],
+                "version": story["version"],
+                "title": story["title"],
+                "summary": story["summary"],
+                "status": story["status"],
+                "rules": story["rules"],
+            }
+        )
+
+    def _index(self, report: dict[str, Any]) -> None:
+        self.search_upserts[report["id"]] = report
+
+    # -- writing ----------------------------------------------------------------
+
+    def _flush(self) -> None:
+        t = self.t
+        s = self.session
+        if self.new_reports:
+            s.execute(insert(t.reports), list(self.new_reports.values()))
+        for row in self.changed_reports.values():
+            s.execute(update(t.reports).where(t.reports.c.id == row["id"]).values(**row))
+        if self.versions:
+            s.execute(insert(t.versions), self.versions)
+        if self.story_changes:
+            s.execute(insert(t.story_changes), self.story_changes)
+        self._write_search()
+        for state in self.stories.values():
+            if state.recompute:
+                self._recompute(state)
+            elif state.dirty_facts:
+                self._write_facts(state, state.dirty_facts, replace=not state.is_new)
+            if state.facts is not None and "last" in state.facts.latest:
+                last = state.facts.latest["last"]
+                state.row["last_report_id"] = last.report_id
+                state.row["last_published_at"] = self._last_published(state)
+        new = [st.row for st in self.stories.values() if st.is_new]
+        old = [st.row for st in self.stories.values() if not st.is_new]
+        if new:
+            s.execute(insert(t.stories), new)
+        for row in old:
+            s.execute(update(t.stories).where(t.stories.c.story_id == row["story_id"]).values(**row))
+
+    def _last_published(self, state: _StoryState) -> datetime | None:
+        assert state.facts is not None
+        last = state.facts.latest.get("last")
+        return last.order[0] if last else None
+
+    def _write_facts(self, state: _StoryState, keys: Iterable[str], *, replace: bool) -> None:
+        assert state.facts is not None
+        t = self.t.facts
+        story_id = state.row["story_id"]
+        keys = list(keys)
+        if replace:
+            self.session.execute(delete(t).where(and_(t.c.story_id == story_id, t.c.fact_key.in_(keys))))
+        rows = []
+        for key in keys:
+            fact = state.facts.latest[key]
+            rows.append(
+                {
+                    "story_id": story_id,
+                    "fact_key": key,
+                    "report_id": fact.report_id,
+                    "published_at": fact.order[0],
+                    "seq": fact.order[1],
+                    "kind": fact.kind,
+                }
+            )
+        if rows:
+            self.session.execute(insert(t), rows)
+
+    def _recompute(self, state: _StoryState) -> None:
+        """After a retraction or reclassification: fold the story's active reports again."""
+        t = self.t.reports
+        story_id = state.row["story_id"]
+        facts = Facts()
+        query = select(t.c.report_id, t.c.published_at, t.c.seq, t.c.kinds, t.c.parties).where(
+            and_(t.c.story_id == story_id, t.c.retracted_version.is_(None))
+        )
+        for report_id, published_at, seq, kinds, parties in self.session.execute(query):
+            facts.add((utc(published_at), seq), report_id, kinds, parties)
+        self.session.execute(delete(self.t.facts).where(self.t.facts.c.story_id == story_id))
+        state.facts = facts
+        self._write_facts(state, list(facts.latest), replace=False)
+        if "last" not in facts.latest:
+            state.row["last_report_id"] = None
+            state.row["last_published_at"] = None
+
+    def _write_search(self) -> None:
+        if not self.search_upserts:
+            return
+        name = self.t.search_name
+        rows = [
+            {
+                "id": r["id"],
+                "headline": r["headline"],
+                "summary": r["summary"],
+                "outlet": r["outlet"],
+                "parties": " ".join(r["parties"]),
+            }
+            for r in self.search_upserts.values()
+        ]
+        if self.views.dialect == "sqlite":
+            new_ids = {r["id"] for r in self.new_reports.values()}
+            old = [{"id": r["id"]} for r in rows if r["id"] not in new_ids]
+            if old:
+                self.session.execute(text(f"DELETE FROM {name} WHERE rowid = :id"), old)
+            self.session.execute(
+                text(
+                    f"INSERT INTO {name} (rowid, headline, summary, outlet, parties) "
+                    "VALUES (:id, :headline, :summary, :outlet, :parties)"
+                ),
+                rows,
+            )
+        else:
+            # PostgreSQL's parser keeps "Character.AI" as one host-name token;
+            # split on punctuation as SQLite's unicode61 tokenizer does.
+            for row in rows:
+                for column in ("headline", "summary", "outlet", "parties"):
+                    row[column] = _WORDS_ONLY.sub(" ", row[column])
+            self.session.execute(
+                text(
+                    f"INSERT INTO {name} (id, document) VALUES (:id, "
+                    "setweight(to_tsvector('simple', :headline), 'A') || "
+                    "to_tsvector('simple', :summary || ' ' || :outlet || ' ' || :parties)) "
+                    "ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document"
+                ),
+                rows,
+            )
