@@ -69,3 +69,19 @@ def replay_cmd(ctx: Context, verify: bool, batch_size: int) -> None:
         click.echo(f"Replayed {result.applied:,} events in {result.seconds:.1f}s ({rate:,.0f} events/s); position {result.position}")
     finally:
         runtime.close()
+
+
+@cli.command("project")
+@pass_ctx
+def project_cmd(ctx: Context) -> None:
+    """Keep the read models current until interrupted (PostgreSQL: LISTEN/NOTIFY; SQLite: polling)."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo(f"Projecting from notification {ctx.runtime.projector.position()}; Ctrl-C to stop.")
+    try:
+        ctx.runtime.projector.run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()

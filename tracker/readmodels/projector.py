@@ -139,26 +139,18 @@ class Projector:
             time.sleep(0.02)
 
     def run_forever(self, stop: threading.Event, *, interval: float = 0.25) -> None:
-        """Keeps the views current until ``stop`` is set. On PostgreSQL a
-        LISTEN/NOTIFY subscription wakes it as soon as events are recorded."""
-        if self.engine.dialect.name == "postgresql":
-            self._follow_subscription(stop, interval)
+        """Keeps the views current until ``stop`` is set: on PostgreSQL through
+        the library's ProjectionRunner (LISTEN/NOTIFY), on SQLite by polling."""
+        self.catch_up()
+        if self.engine.dialect.name == "postgresql" and self.tables is tbl.LIVE:
+            from tracker.readmodels.runner import projection_runner
+
+            with projection_runner(self.newsroom.env):
+                stop.wait()
             return
         while not stop.is_set():
             self.catch_up()
             stop.wait(interval)
-
-    def _follow_subscription(self, stop: threading.Event, interval: float) -> None:
-        self.catch_up()
-        subscription = self.newsroom.recorder.subscribe(gt=self.views.position())
-        stopper = threading.Thread(target=lambda: (stop.wait(), subscription.stop()), daemon=True)
-        stopper.start()
-        with subscription:
-            for notification in subscription:
-                if stop.is_set():
-                    break
-                if notification.id > self.views.position():
-                    self.catch_up()
 
 
 def replay(projector: Projector, *, progress: Progress | None = None, batch_size: int = 5000) -> CatchUpResult:
