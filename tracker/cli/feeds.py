@@ -1,0 +1,358 @@
+"""Subcommands for feeds, tracking rules, suggestions, polling and the poller process."""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracker.cli.main import Context, cli, emit_json, json_option, pass_ctx
+
+
+def _ingestion(ctx: Context, **kwargs: Any):  # type: ignore[no-untyped-def]
+    from tracker.ingest.service import Ingestion
+
+    return Ingestion(ctx.runtime, **kwargs)
+
+
+def parse_interval(text: str | None) -> int | None:
+    """'900', '90s', '15m', '2h' -> seconds."""
+    if text is None:
+        return None
+    found = re.fullmatch(r"\s*(\d+)\s*([smh]?)\s*", text.lower())
+    if not found:
+        raise click.BadParameter(f"{text!r} is not a duration (e.g. 900, 15m, 2h)", param_hint="--interval")
+    return int(found.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[found.group(2)]
+
+
+def _when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
+
+
+# -- feeds ---------------------------------------------------------------------------
+
+
+@cli.group()
+def feed() -> None:
+    """Feed subscriptions (RSS/Atom) and their health."""
+
+
+@feed.command("add")
+@click.argument("url")
+@click.option("--name", default=None, help="A name for lists (default: the feed's title).")
+@click.option("--interval", default=None, help="Check interval: seconds or 15m, 2h (default: poll.interval_seconds).")
+@json_option
+@pass_ctx
+def feed_add(ctx: Context, url: str, name: str | None, interval: str | None, as_json: bool) -> None:
+    """Subscribe to a feed: the URL is fetched once to make sure it is a feed."""
+    with _ingestion(ctx) as ingestion:
+        view = ingestion.add_feed(url, name=name, interval=parse_interval(interval))
+    if as_json:
+        emit_json(view)
+    else:
+        click.echo(f"Added feed {view.id}: {view.display_name} ({view.url}), every {view.interval_seconds} s")
+
+
+@feed.command("list")
+@json_option
+@pass_ctx
+def feed_list(ctx: Context, as_json: bool) -> None:
+    """List feeds with their health: last success, last error, failures, next check."""
+    with _ingestion(ctx) as ingestion:
+        views = ingestion.list_feeds()
+    if as_json:
+        emit_json(views)
+        return
+    if not views:
+        click.echo("No feeds yet. Add one with `tracker feed add URL`.")
+        return
+    click.echo(f"{'ID':>4} {'HEALTH':<8} {'ITEMS':>6} {'EVERY':>6}  {'LAST SUCCESS':<19}  {'NEXT CHECK':<19}  NAME / URL")
+    for v in views:
+        click.echo(
+            f"{v.id:>4} {v.health:<8} {v.items_total:>6} {v.interval_seconds:>5}s  "
+            f"{_when(v.last_success_at):<19}  {_when(v.next_check_at):<19}  {v.display_name} <{v.url}>"
+        )
+        if v.consecutive_failures:
+            click.echo(f"{'':>6}{v.consecutive_failures} failure(s) in a row; last error {_when(v.last_error_at)}: {v.last_error}")
+        elif v.last_error:
+            click.echo(f"{'':>6}recovered; last error {_when(v.last_error_at)}: {v.last_error}")
+        if v.last_warning:
+            click.echo(f"{'':>6}warning: {v.last_warning}")
+
+
+@feed.command("remove")
+@click.argument("feed_ref", metavar="ID|URL")
+@pass_ctx
+def feed_remove(ctx: Context, feed_ref: str) -> None:
+    """Unsubscribe (archived items and the reports they made stay)."""
+    with _ingestion(ctx) as ingestion:
+        view = ingestion.remove_feed(ingestion.find_feed(feed_ref).id)
+    click.echo(f"Removed feed {view.id}: {view.url}")
+
+
+@feed.command("check")
+@click.argument("feed_ref", metavar="ID|URL")
+@json_option
+@pass_ctx
+def feed_check(ctx: Context, feed_ref: str, as_json: bool) -> None:
+    """Poll one feed now, due or not."""
+    with _ingestion(ctx) as ingestion:
+        summary = ingestion.poll_feed_now(ingestion.find_feed(feed_ref).id)
+    _print_summary(summary, as_json)
+
+
+@feed.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def feed_export(ctx: Context, file: Path | None) -> None:
+    """Write the subscriptions as OPML (to FILE or standard output)."""
+    with _ingestion(ctx) as ingestion:
+        text = ingestion.export_opml()
+    if file is None:
+        click.echo(text, nl=False)
+    else:
+        file.write_text(text, encoding="utf-8")
+        click.echo(f"Exported {text.count('<outline')} feeds to {file}", err=True)
+
+
+@feed.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--check/--no-check", default=False, help="Fetch each feed once before subscribing.")
+@json_option
+@pass_ctx
+def feed_import(ctx: Context, file: Path, check: bool, as_json: bool) -> None:
+    """Subscribe to every feed of an OPML file (nested outlines included)."""
+    data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    with _ingestion(ctx) as ingestion:
+        result = ingestion.import_opml(data, check=check)
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(f"Imported {len(result.added)} feeds; {len(result.skipped)} already subscribed; {len(result.invalid)} refused")
+    for line in result.invalid:
+        click.echo(f"  refused: {line}")
+
+
+# -- polling --------------------------------------------------------------------------
+
+
+def _print_summary(summary: Any, as_json: bool) -> None:
+    if as_json:
+        from tracker.application import to_jsonable
+
+        data = to_jsonable(summary)
+        data["matched"] = summary.matched
+        import json
+
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(summary.line())
+    for failure in summary.failures:
+        click.echo(f"  failed: {failure.url}: {failure.reason}")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, required=True, help="Run one cycle over the due feeds and exit.")
+@click.option("--all", "everything", is_flag=True, help="Check every feed, due or not.")
+@json_option
+@pass_ctx
+def poll(ctx: Context, once: bool, everything: bool, as_json: bool) -> None:
+    """Run one polling cycle and print what it did (for cron and scripts)."""
+    with _ingestion(ctx) as ingestion:
+        ingestion.sync_config_feeds()
+        summary = ingestion.poll_all_now() if everything else ingestion.poll_once()
+    _print_summary(summary, as_json)
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="Also serve the seed story's follow-up feed on loopback and poll it.")
+@click.option("--tick", type=float, default=None, help="Seconds between looks for due feeds.")
+@click.option("--release-every", type=float, default=20.0, show_default=True, help="Demo: seconds between new items.")
+@pass_ctx
+def worker(ctx: Context, demo: bool, tick: float | None, release_every: float) -> None:
+    """The poller process: APScheduler hands out cycles; pollers coordinate through the database."""
+    from tracker.ingest.worker import run_worker
+
+    run_worker(ctx.settings, demo=demo, tick=tick, release_every=release_every)
+
+
+# -- rules ------------------------------------------------------------------------------
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--file", "rules_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Replace the rules with a TOML file (all_of, any_of, none_of, ...; '-' reads stdin).")
+@click.option("--add-group", multiple=True, help="Add an all_of group: aliases separated by commas.")
+@click.option("--add-any", multiple=True, help="Add any_of terms (comma-separated).")
+@click.option("--add-none", multiple=True, help="Add none_of exclusions (comma-separated).")
+@click.option("--remove", multiple=True, help="Remove a term wherever it appears (comma-separated).")
+@click.option("--party", multiple=True, help="Name a party: 'Google=Alphabet,Google DeepMind'.")
+@click.option("--min-any", type=int, default=None, help="any_of terms needed for a strong match.")
+@click.option("--auto/--no-auto", "auto", default=None, help="Append strong matches by themselves (default) or suggest all.")
+@click.option("--clear", is_flag=True, help="Remove every rule (the story then tracks nothing).")
+@click.option("--by", default="", help="Who changed the rules.")
+@json_option
+@pass_ctx
+def rules(ctx: Context, slug: str, rules_file: Path | None, add_group: tuple[str, ...], add_any: tuple[str, ...],
+          add_none: tuple[str, ...], remove: tuple[str, ...], party: tuple[str, ...], min_any: int | None,
+          auto: bool | None, clear: bool, by: str, as_json: bool) -> None:
+    """Show or change a story's tracking rules (changing them re-matches the wire archive)."""
+    with _ingestion(ctx) as ingestion:
+        current = ingestion.rules(slug)
+        editing = any([rules_file, add_group, add_any, add_none, remove, party, min_any is not None, auto is not None, clear])
+        if not editing:
+            if as_json:
+                emit_json(current)
+            else:
+                click.echo(_rules_text(current))
+            return
+        data: dict[str, Any] = {} if clear else _copy_rules(current.rules)
+        if rules_file is not None:
+            text = sys.stdin.read() if str(rules_file) == "-" else rules_file.read_text(encoding="utf-8")
+            try:
+                document = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as error:
+                raise click.UsageError(f"{rules_file}: not valid TOML ({error})") from None
+            data = dict(document.get("rules", document.get("story", {}).get("rules", document)))
+        for group in add_group:
+            data.setdefault("all_of", []).append(_split((group,)))
+        data["any_of"] = list(data.get("any_of", [])) + _split(add_any)
+        data["none_of"] = list(data.get("none_of", [])) + _split(add_none)
+        for spec in party:
+            name, _, aliases = spec.partition("=")
+            data.setdefault("parties", {})[name.strip()] = _split((aliases,))
+        gone = {t.casefold() for t in _split(remove)}
+        if gone:
+            data["all_of"] = [[t for t in g if t.casefold() not in gone] for g in data.get("all_of", [])]
+            data["all_of"] = [g for g in data["all_of"] if g]
+            for key in ("any_of", "none_of"):
+                data[key] = [t for t in data.get(key, []) if t.casefold() not in gone]
+        if min_any is not None:
+            data["min_any"] = min_any
+        if auto is not None:
+            data["auto_append"] = auto
+        data = {k: v for k, v in data.items() if v not in ([], {}, None)}
+        change = ingestion.change_rules(slug, data, by=by)
+        after = ingestion.rules(slug)
+    if as_json:
+        emit_json({"change": change, "rules": after})
+        return
+    click.echo(
+        f"Rules of {slug} changed (story version {change.version}, rules {change.digest}); "
+        f"archive re-matched: {change.reports_appended} reports appended, {change.suggested} suggested"
+    )
+    click.echo(_rules_text(after))
+
+
+def _copy_rules(rules: Any) -> dict[str, Any]:
+    return {
+        k: ([list(g) if isinstance(g, (list, tuple)) else g for g in v] if isinstance(v, (list, tuple)) else
+            dict(v) if isinstance(v, dict) else v)
+        for k, v in dict(rules).items()
+    }
+
+
+def _rules_text(view: Any) -> str:
+    rules = view.rules
+    if not view.tracks_anything:
+        return f"{view.slug}: no tracking rules (the story follows no feeds)."
+    lines = [f"Tracking rules of {view.slug} (rules {view.digest})"]
+    for index, group in enumerate(rules.get("all_of", [])):
+        group = [group] if isinstance(group, str) else group
+        lines.append(f"  all_of[{index}]: one of {', '.join(group)}")
+    if rules.get("any_of"):
+        lines.append(f"  any_of (at least {rules.get('min_any', 1)} for a strong match): {', '.join(rules['any_of'])}")
+    if rules.get("none_of"):
+        lines.append(f"  none_of (excluded): {', '.join(rules['none_of'])}")
+    for name, aliases in dict(rules.get("parties", {})).items():
+        lines.append(f"  party {name}: {', '.join(aliases) or '-'}")
+    lines.append(
+        "  strong matches are " + ("appended automatically" if rules.get("auto_append", True) else "only suggested")
+    )
+    return "\n".join(lines)
+
+
+# -- suggestions and archive --------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--all", "everything", is_flag=True, help="Include accepted, rejected and withdrawn ones.")
+@json_option
+@pass_ctx
+def suggestions(ctx: Context, slug: str, everything: bool, as_json: bool) -> None:
+    """A story's suggestion inbox: weaker matches waiting for a journalist."""
+    with _ingestion(ctx) as ingestion:
+        views = ingestion.suggestions(slug, include_decided=everything)
+    if as_json:
+        emit_json(views)
+        return
+    if not views:
+        click.echo(f"No {'' if everything else 'open '}suggestions for {slug}.")
+        return
+    for v in views:
+        click.echo(f"{v.suggestion_id}  [{v.outcome}]  {_when(v.published_at or v.first_seen_at)}  {v.headline}")
+        click.echo(f"    {v.feed_name or v.feed_url}  {v.link or ''}")
+        click.echo(f"    why: {v.explanation}")
+
+
+@cli.group()
+def suggestion() -> None:
+    """Accept or reject a suggestion."""
+
+
+@suggestion.command("accept")
+@click.argument("slug")
+@click.argument("suggestion_id")
+@click.option("--by", required=True, help="Who accepted it.")
+@pass_ctx
+def suggestion_accept(ctx: Context, slug: str, suggestion_id: str, by: str) -> None:
+    """Append the suggested item to the story as a report."""
+    with _ingestion(ctx) as ingestion:
+        report_id = ingestion.accept_suggestion(slug, suggestion_id, by)
+    click.echo(f"Accepted {suggestion_id}: report {report_id} appended to {slug}")
+
+
+@suggestion.command("reject")
+@click.argument("slug")
+@click.argument("suggestion_id")
+@click.option("--by", required=True, help="Who rejected it.")
+@pass_ctx
+def suggestion_reject(ctx: Context, slug: str, suggestion_id: str, by: str) -> None:
+    """Reject: the item is remembered and never suggested to this story again."""
+    with _ingestion(ctx) as ingestion:
+        ingestion.reject_suggestion(slug, suggestion_id, by)
+    click.echo(f"Rejected {suggestion_id}")
+
+
+@cli.group()
+def archive() -> None:
+    """The wire archive: every feed item ever seen."""
+
+
+@archive.command("search")
+@click.argument("text")
+@click.option("--limit", type=int, default=20, show_default=True)
+@json_option
+@pass_ctx
+def archive_search(ctx: Context, text: str, limit: int, as_json: bool) -> None:
+    """Items whose headline or summary contain every word of TEXT."""
+    with _ingestion(ctx) as ingestion:
+        found = ingestion.search_archive(text, limit)
+    if as_json:
+        emit_json(found)
+        return
+    if not found:
+        click.echo("Nothing in the archive matches.")
+    for item in found:
+        click.echo(f"{item.item_id:>6}  {_when(item.published_at or item.first_seen_at)}  {item.headline}")
+        click.echo(f"        {item.feed_name or item.feed_url}  {item.link}")
