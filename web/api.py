@@ -6,6 +6,7 @@ errors are JSON too (see errors.py).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
@@ -20,6 +21,8 @@ bp = Blueprint("api", __name__)
 
 FEED_ENTRIES = 50
 MAX_EVENTS_PAGE = 1000
+DEFAULT_TIMELINE = 200
+MAX_TIMELINE = 10_000
 
 
 def summary_json(summary: StorySummary) -> dict[str, object]:
@@ -40,8 +43,19 @@ def stories() -> Response:
 
 @bp.get("/api/stories/<slug>")
 def story(slug: str) -> Response:
+    """The story now or as of ``as_of``/``mode`` or ``version``; the timeline
+    holds the newest ``limit`` reports (``timeline_complete`` says whether that is all)."""
+    limit = number_arg("limit", DEFAULT_TIMELINE, low=0, high=MAX_TIMELINE)
     try:
-        view = travel_view(slug, read_travel(request.args))
+        travel = read_travel(request.args)
+        if travel.now:
+            view = queries.story(slug, latest=limit)
+        else:
+            view = travel_view(slug, travel)
+            if len(view.reports) > limit:
+                view = dataclasses.replace(
+                    view, reports=view.reports[len(view.reports) - limit :], timeline_complete=False
+                )
     except TravelError as error:
         abort(400, description=str(error))
     except StoryNotYetOpened as error:
@@ -52,13 +66,9 @@ def story(slug: str) -> Response:
 @bp.get("/api/stories/<slug>/events")
 def events(slug: str) -> Response:
     """Stored events oldest first; ``?after=VERSION&limit=N`` pages through long stories."""
-    after_text, limit_text = request.args.get("after", "0"), request.args.get("limit", str(MAX_EVENTS_PAGE))
-    if not after_text.isdigit():
-        abort(400, description=f"after: {after_text!r} is not a version number")
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_EVENTS_PAGE:
-        abort(400, description=f"limit: must be a number from 1 to {MAX_EVENTS_PAGE}")
-    after, limit = int(after_text), int(limit_text)
-    entries = [e for e in queries.history(slug) if e.version > after]
+    after = number_arg("after", 0, low=0, high=2**31)
+    limit = number_arg("limit", MAX_EVENTS_PAGE, low=1, high=MAX_EVENTS_PAGE)
+    entries = list(queries.history(slug, after_version=after, limit=limit + 1))
     page = entries[:limit]
     body: dict[str, object] = {"slug": slug, "events": to_jsonable(page)}
     if len(entries) > limit:
@@ -66,9 +76,18 @@ def events(slug: str) -> Response:
     return jsonify(body)
 
 
+def number_arg(name: str, default: int, *, low: int, high: int) -> int:
+    text = request.args.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        abort(400, description=f"{name}: {text!r} is not a number from {low} to {high}")
+    return int(text)
+
+
 @bp.get("/stories/<slug>/feed.atom")
 def atom(slug: str) -> Response:
-    view = queries.story(slug)
+    view = queries.story(slug, latest=FEED_ENTRIES)
     entries = sorted(view.reports, key=lambda r: (r.published_at, r.sequence), reverse=True)[:FEED_ENTRIES]
     updated: datetime = view.updated_at
     body = render_template("api/atom.xml", view=view, entries=entries, updated=updated)

@@ -7,15 +7,12 @@ draw what these return, so the charts need no JavaScript and no CDN.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tracker.domain.report import Report
 from tracker.domain.vocabulary import Kind
-
-
-MIN_WINDOW_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -25,29 +22,21 @@ class Sparkline:
     points: str  # SVG polyline points
     area: str  # SVG path closing the line to the baseline
     total: int
-    first: date | None
-    last: date | None
 
 
-def sparkline(moments: Iterable[datetime], *, buckets: int = 16, width: int = 120, height: int = 28) -> Sparkline:
-    days = sorted(m.date() for m in moments)
-    if not days:
-        return Sparkline(width, height, "", "", 0, None, None)
-    last = days[-1]
-    first = min(days[0], last - timedelta(days=MIN_WINDOW_DAYS - 1))  # a short story still shows a shape
-    span = (last - first).days + 1
-    n = max(2, min(buckets, span))
-    counts = [0] * n
-    for day in days:
-        counts[min(n - 1, (day - first).days * n // span)] += 1
-    top = max(counts)
-    pad = 2
+def sparkline(counts: Sequence[int], *, width: int = 120, height: int = 28) -> Sparkline:
+    """A line through reports-per-period counts (oldest period first)."""
+    total = sum(counts)
+    if not total:
+        return Sparkline(width, height, "", "", 0)
+    values = list(counts) if len(counts) > 1 else [0, *counts]
+    top, pad, n = max(values), 2, len(values)
     xs = [pad + i * (width - 2 * pad) / (n - 1) for i in range(n)]
-    ys = [height - pad - c / top * (height - 2 * pad) for c in counts]
+    ys = [height - pad - c / top * (height - 2 * pad) for c in values]
     points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
     area = f"M{xs[0]:.1f},{height - pad} L" + " L".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
     area += f" L{xs[-1]:.1f},{height - pad} Z"
-    return Sparkline(width, height, points, area, len(days), days[0], last)
+    return Sparkline(width, height, points, area, total)
 
 
 @dataclass(frozen=True)

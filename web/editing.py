@@ -23,6 +23,7 @@ from tracker.domain.report import Report
 from tracker.moments import parse_moment
 from web import queries
 from web.access import editor_required
+from web.filters import sentence
 from web.forms import (
     CorrectForm,
     OpenStoryForm,
@@ -51,21 +52,21 @@ def attempt(form: FlaskForm, command: Callable[[], Any]) -> tuple[Any, int]:
     except InvalidField as error:
         field = getattr(form, error.field, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, error.problem.capitalize()]
+            field.errors = [*field.errors, sentence(error.problem)]
         else:
-            form.form_errors.append(str(error))
+            form.form_errors.append(sentence(error))
         return None, 400
     except DuplicateSlug as error:
-        form.slug.errors = [*form.slug.errors, str(error).capitalize() + "."]  # type: ignore[attr-defined]
+        form.slug.errors = [*form.slug.errors, sentence(error) + "."]  # type: ignore[attr-defined]
         return None, CONFLICT
     except (ConcurrentEdit, ReportRetracted) as error:
-        form.form_errors.append(str(error).capitalize() + ".")
+        form.form_errors.append(sentence(error) + ".")
         return None, CONFLICT
     except NothingChanged as error:
-        form.form_errors.append(str(error).capitalize() + ": nothing was saved.")
+        form.form_errors.append(sentence(error) + ": nothing was saved.")
         return None, 400
     except DomainError as error:
-        form.form_errors.append(str(error).capitalize() + ".")
+        form.form_errors.append(sentence(error) + ".")
         return None, 400
 
 

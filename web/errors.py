@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from tracker.application import UnknownStory, UnknownVersion
 from tracker.domain.errors import UnknownReport
+from web.filters import sentence
 
 bp = Blueprint("errors", __name__)
 
@@ -56,7 +57,7 @@ def http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPExcepti
 @bp.app_errorhandler(UnknownVersion)
 @bp.app_errorhandler(UnknownReport)
 def unknown(error: LookupError) -> tuple[Response | str, int]:
-    return render_error(NotFound.code, str(error).capitalize() + ".")
+    return render_error(NotFound.code, sentence(error) + ".")
 
 
 @bp.app_errorhandler(InternalServerError)

@@ -12,6 +12,12 @@ from tracker.domain.vocabulary import KIND_LABELS, Kind
 from web.access import can_admin, can_edit
 
 
+def sentence(value: object) -> str:
+    """A message as a sentence: first letter upper-case, the rest (names, quotes) untouched."""
+    text = str(value).strip()
+    return text[:1].upper() + text[1:]
+
+
 def day(moment: datetime | None) -> str:
     if moment is None:
         return "—"

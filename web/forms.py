@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,8 +21,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.domain.vocabulary import KIND_LABELS, Status
 
-KIND_CHOICES = [(kind.value, label) for kind, label in KIND_LABELS.items()]
-STATUS_CHOICES = [(s.value, s.value.capitalize()) for s in Status]
+KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
+STATUS_CHOICES = [SelectChoice(s.value, s.value.capitalize()) for s in Status]
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -1,11 +1,15 @@
-"""The raw event log of a story, paginated: what was stored, in order."""
+"""The raw event log of a story, paginated newest first: what was stored, in order.
+
+A story's versions run 1..N without gaps, so page p is the version range
+(N - p*size, N - (p-1)*size], read straight from the event store.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
 from web import queries
-from web.story import page_number, page_of
+from web.story import page_number
 
 bp = Blueprint("history", __name__)
 
@@ -14,9 +18,12 @@ PAGE_SIZE = 50
 
 @bp.get("/stories/<slug>/history")
 def show(slug: str) -> str:
-    view = queries.story(slug)
-    entries = tuple(reversed(queries.history(slug)))  # newest first
-    shown, page, pages = page_of(entries, page_number(), PAGE_SIZE)
+    view = queries.story(slug, latest=1)
+    pages = max(1, -(-view.version // PAGE_SIZE))
+    page = min(page_number(), pages)
+    upper = view.version - (page - 1) * PAGE_SIZE
+    lower = max(0, upper - PAGE_SIZE)
+    entries = tuple(reversed(queries.history(slug, after_version=lower, limit=upper - lower)))
     return render_template(
-        "history/show.html", view=view, entries=shown, page=page, pages=pages, total=len(entries)
+        "history/show.html", view=view, entries=entries, page=page, pages=pages, total=view.version
     )

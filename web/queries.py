@@ -1,14 +1,21 @@
 """Every read the web UI makes goes through here.
 
-Today the answers come from the Newsroom application itself; when the read
-models (``tracker.readmodels.Catalog``, same method names plus ``search``)
-land, switching is the one line in :func:`source`.
+Answers come from the read models (``tracker.readmodels.Catalog``), which
+have the Newsroom's query method names; :func:`source` is the one place
+that chooses. Commands never go through this module: they are the
+Newsroom's (see editing.py).
+
+A story's developments chart needs every report of the story, not just the
+page being shown, so it is computed once per story version and kept per
+process: a version never changes, so the cache is never stale and any
+worker may serve any request.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +23,9 @@ from flask import current_app
 
 from tracker.application import HistoryEntry, Mode, StorySummary, StoryView
 from tracker.bootstrap import Runtime
-from tracker.domain.report import Report
+from web.charts import KindChart, kind_chart
+
+CHARTS_KEPT = 64
 
 
 def runtime() -> Runtime:
@@ -24,16 +33,17 @@ def runtime() -> Runtime:
 
 
 def source() -> Any:
-    """What answers queries: the Newsroom now, the read models' Catalog later."""
-    return runtime().newsroom
+    """What answers queries: the read models' Catalog (the Newsroom has the same methods)."""
+    return runtime().catalog
 
 
 def stories() -> Sequence[StorySummary]:
     return source().stories()  # type: ignore[no-any-return]
 
 
-def story(slug: str) -> StoryView:
-    return source().story(slug)  # type: ignore[no-any-return]
+def story(slug: str, *, latest: int | None = None) -> StoryView:
+    """The story now; with ``latest`` only that many of the newest reports (``timeline_complete`` says so)."""
+    return source().story(slug, timeline_limit=latest)  # type: ignore[no-any-return]
 
 
 def story_at_version(slug: str, version: int) -> StoryView:
@@ -44,39 +54,37 @@ def story_as_of(slug: str, moment: datetime, mode: Mode) -> StoryView:
     return source().story_as_of(slug, moment, mode)  # type: ignore[no-any-return]
 
 
-def history(slug: str) -> Sequence[HistoryEntry]:
-    return source().history(slug)  # type: ignore[no-any-return]
+def history(slug: str, *, after_version: int = 0, limit: int | None = None) -> Sequence[HistoryEntry]:
+    return source().history(slug, after_version=after_version, limit=limit)  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    slug: str
-    title: str
-    report: Report
+def search(text: str, limit: int = 50) -> Sequence[Any]:
+    """Full-text search over every story's reports (the read models' index)."""
+    return source().search(text, limit=limit)  # type: ignore[no-any-return]
 
 
-def search(text: str, limit: int = 50) -> list[SearchHit]:
-    """Reports whose text contains every word of ``text``, newest published first.
-
-    TEMPORARY fallback until the read models' full-text ``Catalog.search``
-    lands: a case-insensitive scan over every story's reports.
-    """
-    words = [w for w in text.lower().split() if w]
-    if not words:
-        return []
-    hits: list[SearchHit] = []
-    for summary in stories():
-        view = story(summary.slug)
-        for report in view.reports:
-            haystack = " ".join(
-                [report.headline, report.summary, report.outlet, report.attribution, *report.parties]
-            ).lower()
-            if all(word in haystack for word in words):
-                hits.append(SearchHit(view.slug, view.title, report))
-    hits.sort(key=lambda hit: hit.report.published_at, reverse=True)
-    return hits[:limit]
+def activity(slug: str) -> list[int]:
+    """Reports per period over the story's life, for the index sparklines."""
+    return list(source().activity(slug))
 
 
-def activity(slug: str) -> list[datetime]:
-    """When each active report of a story was published (for the index sparklines)."""
-    return [r.published_at for r in story(slug).reports if r.active]
+_charts: OrderedDict[tuple[str, str, int], KindChart] = OrderedDict()
+_charts_lock = threading.Lock()
+
+
+def chart_of(view: StoryView) -> KindChart:
+    """The developments chart of ``view``, from every report it stands for."""
+    if view.timeline_complete:
+        return kind_chart(view.reports)
+    key = (current_app.name + str(id(runtime())), view.slug, view.version)
+    with _charts_lock:
+        if key in _charts:
+            _charts.move_to_end(key)
+            return _charts[key]
+    full = story_at_version(view.slug, view.version)
+    chart = kind_chart(full.reports)
+    with _charts_lock:
+        _charts[key] = chart
+        while len(_charts) > CHARTS_KEPT:
+            _charts.popitem(last=False)
+    return chart

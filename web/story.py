@@ -71,20 +71,26 @@ def travel_view(slug: str, travel: Travel) -> StoryView:
 def show(slug: str) -> tuple[str, int]:
     status = 200
     problem = None
+    order = "oldest" if request.args.get("order") == "oldest" else "newest"
+    page = page_number()
     try:
         travel = read_travel(request.args)
-        view = travel_view(slug, travel)
+        if travel.now and order == "newest":
+            view = queries.story(slug, latest=page * PAGE_SIZE)  # only what this page needs
+        else:
+            view = travel_view(slug, travel)
     except TravelError as error:
         travel, problem, status = Travel(), error, 400
-        view = queries.story(slug)
+        view = queries.story(slug, latest=page * PAGE_SIZE)
     except (UnknownVersion, StoryNotYetOpened) as error:
         problem = TravelError("version" if isinstance(error, UnknownVersion) else "as_of", str(error))
         travel, status = Travel(), 404
-        view = queries.story(slug)
+        view = queries.story(slug, latest=page * PAGE_SIZE)
     earlier = remember_visit(view) if travel.now else None
-    order = "oldest" if request.args.get("order") == "oldest" else "newest"
     reports = view.reports if order == "oldest" else tuple(reversed(view.reports))
-    shown, page, pages = page_of(reports, page_number())
+    shown, page, pages = page_of(reports, page)
+    if not view.timeline_complete and page == pages:
+        pages += 1  # older reports exist beyond what was loaded
     return render_template(
         "story/show.html",
         view=view,
@@ -95,7 +101,7 @@ def show(slug: str) -> tuple[str, int]:
         page=page,
         pages=pages,
         order=order,
-        chart=kind_chart(view.reports),
+        chart=queries.chart_of(view),
         modes=list(Mode),
     ), status
 
