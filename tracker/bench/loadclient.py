@@ -16,8 +16,12 @@ from urllib.parse import urlsplit
 @dataclass(frozen=True)
 class LoadResult:
     latencies_ms: tuple[float, ...]  # successful requests only
-    errors: int
+    errors: int  # failed requests (not 200, or no answer); requests never sent are neither
     seconds: float
+
+    @property
+    def answered(self) -> int:
+        return len(self.latencies_ms) + self.errors
 
     @property
     def rate(self) -> float:
@@ -26,7 +30,8 @@ class LoadResult:
 
 def load(base_url: str, paths: Sequence[str], *, clients: int, requests: int, deadline_seconds: float = 120.0,
          timeout: float = 30.0) -> LoadResult:
-    """GETs ``requests`` requests cycling through ``paths`` from ``clients`` threads."""
+    """GETs ``requests`` requests cycling through ``paths`` from ``clients``
+    threads; no new request starts after ``deadline_seconds``."""
     parts = urlsplit(base_url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     tickets = itertools.count()
@@ -70,5 +75,4 @@ def load(base_url: str, paths: Sequence[str], *, clients: int, requests: int, de
     for thread in threads:
         thread.join(deadline_seconds + timeout + 5)
     seconds = time.perf_counter() - started
-    unanswered = max(0, requests - len(latencies) - errors[0])  # cut off by the deadline
-    return LoadResult(tuple(latencies), errors[0] + unanswered, seconds)
+    return LoadResult(tuple(latencies), errors[0], seconds)

@@ -20,7 +20,8 @@ class Scale:
     ingest_items: int
     web_reports: int
     web_clients: int
-    web_requests: int  # per page and run
+    web_requests: int  # per page and run, at most
+    web_seconds: float  # per page and run: no request starts later
     timeout_seconds: float  # per workload subprocess
 
 
@@ -38,23 +39,25 @@ SCALES = {
         ingest_items=50,
         web_reports=5_000,
         web_clients=16,
-        web_requests=2_000,
+        web_requests=1_000,
+        web_seconds=120.0,
         timeout_seconds=3 * 3600,
     ),
     "quick": Scale(
         name="quick",
         runs=3,
-        append_stories=50,
-        append_events=1_000,
+        append_stories=30,
+        append_events=300,
         replay_stories=100,
         replay_events=10_000,
         asof_reports=1_000,
         asof_queries=30,
-        ingest_feeds=50,
+        ingest_feeds=30,
         ingest_items=20,
         web_reports=500,
         web_clients=16,
-        web_requests=200,
+        web_requests=80,
+        web_seconds=10.0,
         timeout_seconds=300,
     ),
     "tiny": Scale(
@@ -71,6 +74,7 @@ SCALES = {
         web_reports=20,
         web_clients=2,
         web_requests=10,
+        web_seconds=10.0,
         timeout_seconds=120,
     ),
 }

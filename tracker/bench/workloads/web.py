@@ -32,6 +32,7 @@ def run(ctx: BenchContext) -> list[Figure]:
     reports = ctx.scale.web_reports
     workers = 2 * (os.cpu_count() or 1)
     ctx.params.update(reports=reports, clients=ctx.scale.web_clients, requests_per_page_and_run=ctx.scale.web_requests,
+                      seconds_per_page_and_run_at_most=ctx.scale.web_seconds,
                       gunicorn_workers=workers, client="threads + http.client keep-alive")
     with temporary_store(ctx.server_url) as store:
         pages = _prepare(ctx, store, reports)
@@ -43,18 +44,19 @@ def run(ctx: BenchContext) -> list[Figure]:
             for number in range(ctx.scale.runs):
                 for page, paths in pages.items():
                     result = load(base, paths, clients=ctx.scale.web_clients, requests=ctx.scale.web_requests,
-                                  deadline_seconds=max(60.0, ctx.scale.web_requests / 5))
+                                  deadline_seconds=ctx.scale.web_seconds)
                     if not result.latencies_ms:
                         raise RuntimeError(f"web: every request to the {page} failed ({result.errors} errors)")
                     for name, value in ((f"{page} p50", percentile(result.latencies_ms, 0.50)),
                                         (f"{page} p95", percentile(result.latencies_ms, 0.95)),
                                         (f"{page} p99", percentile(result.latencies_ms, 0.99)),
                                         (f"{page} errors", float(result.errors)),
+                                        (f"{page} requests", float(result.answered)),
                                         (f"{page} throughput", result.rate)):
                         stats.setdefault(name, []).append(value)
                 ctx.log(f"run {number + 1}: " + ", ".join(
                     f"{page} p95 {stats[f'{page} p95'][-1]:.1f} ms" for page in pages))
-    units = {"p50": "ms", "p95": "ms", "p99": "ms", "errors": "count", "throughput": "req/s"}
+    units = {"p50": "ms", "p95": "ms", "p99": "ms", "errors": "count", "requests": "count", "throughput": "req/s"}
     return [Figure("web", name, units[name.rsplit(" ", 1)[1]], tuple(values)) for name, values in stats.items()]
 
 
