@@ -269,7 +269,12 @@ def import_cmd(ctx: Context, file: Path) -> None:
 
 
 @cli.command()
+@click.option("--demo/--no-demo", default=True, show_default=True,
+              help="The poller also serves and follows the seed story's demo follow-up feed on loopback.")
 @pass_ctx
-def run(ctx: Context) -> None:
-    """Show the stories (the web UI and the poller join this command as they land)."""
+def run(ctx: Context, demo: bool) -> None:
+    """Show the stories, then serve the web UI with the poller (Ctrl+C stops both)."""
+    from tracker.cli.web import run_everything
+
     click.echo(render.stories_table(ctx.runtime.catalog.stories()))
+    run_everything(ctx, demo=demo)

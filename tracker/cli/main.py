@@ -99,6 +99,6 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
 
 
 def main() -> None:
-    from tracker.cli import bench, commands, feeds, readmodels  # noqa: F401 - registers the subcommands
+    from tracker.cli import bench, commands, feeds, readmodels, web  # noqa: F401 - registers the subcommands
 
     cli(prog_name="tracker")
