@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, Notification
 
 from tracker.application.views import HistoryEntry, Mode, StorySummary, StoryView, to_jsonable
@@ -67,6 +68,22 @@ class Newsroom(Application[UUID]):
         #: Called with the last notification id after every save, so read
         #: models can catch up before a command returns (read your writes).
         self.after_save: Callable[[int], None] | None = None
+
+    def _take_snapshots(self, processing_event: Any) -> None:
+        """One snapshot per saved story whose save crossed an interval boundary,
+        taken from the story in hand (the library would rebuild it from the
+        store once per boundary: quadratic for a save of many events)."""
+        if self.snapshots is None:
+            return
+        versions: dict[Any, list[int]] = {}
+        for domain_event in processing_event.events:
+            versions.setdefault(domain_event.originator_id, []).append(domain_event.originator_version)
+        for aggregate_id, numbers in versions.items():
+            aggregate = processing_event.aggregates.get(aggregate_id)
+            interval = self.snapshotting_intervals.get(type(aggregate)) if aggregate is not None else None
+            if interval and (min(numbers) - 1) // interval < max(numbers) // interval:
+                snapshot_class = getattr(type(aggregate), "Snapshot", None) or Snapshot
+                self.snapshots.put([snapshot_class.take(aggregate)])
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)

@@ -7,6 +7,7 @@ frozen :class:`Report` is what leaves the domain.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -134,6 +135,7 @@ def clean_published_at(value: datetime | None, field_name: str = "published_at")
     return value
 
 
+@lru_cache(maxsize=65536)
 def party_key(name: str) -> str:
     """One key for the spellings of a party: 'Character.AI' = 'Character AI'."""
     return re.sub(r"[^0-9a-z]+", "", name.lower())

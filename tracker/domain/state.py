@@ -26,6 +26,8 @@ from tracker.domain.vocabulary import Kind
 
 ANSWERS_SILENCE = frozenset({Kind.CONFIRMED, Kind.DENIED, Kind.AGREEMENT_REACHED})
 SILENCE = (Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE)
+_NO_AGREEMENT = Kind.NO_AGREEMENT.value
+_AGREEMENT = Kind.AGREEMENT_REACHED.value
 
 #: (published_at, sequence): the order the story's reports happened in.
 OrderKey = tuple[datetime, int]
@@ -80,20 +82,21 @@ class Facts:
 
     def add(self, order: OrderKey, report_id: str, kinds: Iterable[str], parties: Iterable[str]) -> set[str]:
         """Folds one active report in; returns the fact keys that changed."""
-        kinds = {Kind(k) for k in kinds}
+        kinds = {str(k) for k in kinds}  # Kind is a StrEnum: its members are these strings
         changed: set[str] = set()
         candidates: list[tuple[str, str]] = [("last", "")]
+        silence = next((k.value for k in SILENCE if k in kinds), None)
+        answers = not kinds.isdisjoint(ANSWERS_SILENCE)
         for name in parties:
             pkey = party_key(name)
-            candidates.append((f"stance:{pkey}", ""))
-            silence = next((k for k in SILENCE if k in kinds), None)
+            candidates.append(("stance:" + pkey, ""))
             if silence is not None:
-                candidates.append((f"silence:{pkey}", silence.value))
-            if kinds & ANSWERS_SILENCE:
-                candidates.append((f"answer:{pkey}", ""))
-        if Kind.NO_AGREEMENT in kinds:
-            candidates.append(("no_agreement", Kind.NO_AGREEMENT.value))
-        if Kind.AGREEMENT_REACHED in kinds:
+                candidates.append(("silence:" + pkey, silence))
+            if answers:
+                candidates.append(("answer:" + pkey, ""))
+        if _NO_AGREEMENT in kinds:
+            candidates.append(("no_agreement", _NO_AGREEMENT))
+        if _AGREEMENT in kinds:
             candidates.append(("agreement", ""))
         for key, kind in candidates:
             current = self.latest.get(key)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Notification
+from sqlalchemy import select
 
 from tracker.application import Newsroom
 from tracker.readmodels import tables as tbl
@@ -102,7 +103,7 @@ class Projector:
                 start = self.views.position()
                 if until is not None and start >= until:
                     break
-                notifications = self.newsroom.recorder.select_notifications(start + 1, self.batch_size)
+                notifications = self._read(start + 1)
                 if not notifications:
                     break
                 events = [(n.id, self._decode(n)) for n in notifications]
@@ -114,6 +115,28 @@ class Projector:
                 if progress is not None:
                     progress(applied, max(target, events[-1][0]))
         return CatchUpResult(applied, self.views.position(), time.perf_counter() - started)
+
+    def _read(self, start: int) -> list[Notification]:
+        """A batch of the notification log, read with SQLAlchemy Core (the
+        recorder's ORM query builds an object per row, a quarter of replay time)."""
+        events = self.newsroom.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        query = (
+            select(events.c.id, events.c.originator_id, events.c.originator_version, events.c.topic, events.c.state)
+            .where(events.c.id >= start)
+            .order_by(events.c.id)
+            .limit(self.batch_size)
+        )
+        with self.engine.connect() as conn:
+            return [
+                Notification(
+                    id=row[0],
+                    originator_id=row[1],
+                    originator_version=row[2],
+                    topic=row[3],
+                    state=bytes(row[4]) if isinstance(row[4], memoryview) else row[4],
+                )
+                for row in conn.execute(query)
+            ]
 
     def _decode(self, notification: Notification) -> Any:
         try:

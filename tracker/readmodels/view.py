@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.state import Fact, Facts
 from tracker.domain.story import Story
+from tracker.readmodels.bulk import insert_rows
 from tracker.readmodels.tables import ViewTables
 
 
@@ -336,12 +337,10 @@ class _Batch:
     def _flush(self) -> None:
         t = self.t
         s = self.session
-        if self.new_reports:
-            s.execute(insert(t.reports), list(self.new_reports.values()))
+        insert_rows(s, t.reports, list(self.new_reports.values()))
         for row in self.changed_reports.values():
             s.execute(update(t.reports).where(t.reports.c.id == row["id"]).values(**row))
-        if self.versions:
-            s.execute(insert(t.versions), self.versions)
+        insert_rows(s, t.versions, self.versions)
         if self.story_changes:
             s.execute(insert(t.story_changes), self.story_changes)
         self._write_search()
@@ -386,8 +385,7 @@ class _Batch:
                     "kind": fact.kind,
                 }
             )
-        if rows:
-            self.session.execute(insert(t), rows)
+        insert_rows(self.session, t, rows)
 
     def _recompute(self, state: _StoryState) -> None:
         """After a retraction or reclassification: fold the story's active reports again."""
@@ -425,13 +423,12 @@ class _Batch:
             old = [{"id": r["id"]} for r in rows if r["id"] not in new_ids]
             if old:
                 self.session.execute(text(f"DELETE FROM {name} WHERE rowid = :id"), old)
-            self.session.execute(
-                text(
-                    f"INSERT INTO {name} (rowid, headline, summary, outlet, parties) "
-                    "VALUES (:id, :headline, :summary, :outlet, :parties)"
-                ),
-                rows,
+            cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cursor.executemany(
+                f"INSERT INTO {name} (rowid, headline, summary, outlet, parties) VALUES (?, ?, ?, ?, ?)",
+                [(r["id"], r["headline"], r["summary"], r["outlet"], r["parties"]) for r in rows],
             )
+            cursor.close()
         else:
             # PostgreSQL's parser keeps "Character.AI" as one host-name token;
             # split on punctuation as SQLite's unicode61 tokenizer does.
