@@ -50,7 +50,10 @@ def attempt(form: FlaskForm, command: Callable[[], Any]) -> tuple[Any, int]:
     try:
         return command(), 200
     except InvalidField as error:
-        field = getattr(form, error.field, None)
+        name = error.field
+        if name == "rules":  # the rules checker names the key first: "any_of[2] ..."
+            name = next((key for key in ("all_of", "any_of", "none_of") if error.problem.startswith(key)), name)
+        field = getattr(form, name, None)
         if field is not None and hasattr(field, "errors"):
             field.errors = [*field.errors, sentence(error.problem)]
         else:
@@ -297,9 +300,13 @@ def change_rules(slug: str) -> Page:
             "any_of": split_terms(form.any_of.data),
             "none_of": split_terms(form.none_of.data),
         }
-        version, status = attempt(form, lambda: save_rules(slug, wanted))
-        if version:
-            flash("Tracking rules saved.", "success")
+        change, status = attempt(form, lambda: save_rules(slug, wanted))
+        if change:
+            flash(
+                f"Tracking rules saved; the wire archive was matched again: {change.reports_appended} reports added, "
+                f"{change.suggested} suggested.",
+                "success",
+            )
             return redirect(url_for("story.show", slug=slug))
     elif form.is_submitted():
         status = 400
@@ -307,7 +314,11 @@ def change_rules(slug: str) -> Page:
 
 
 def save_rules(slug: str, rules: dict[str, Any]) -> Any:
-    return newsroom().change_rules(slug, rules)
+    """Through ingestion, which validates the rules and re-matches the wire archive against them."""
+    from web.ingestion import ingestion
+
+    with ingestion() as service:
+        return service.change_rules(slug, rules, by=by())
 
 
 def _posted() -> bool:

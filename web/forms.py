@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -17,7 +18,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.domain.vocabulary import KIND_LABELS, Status
 
@@ -95,3 +96,11 @@ class ActionForm(FlaskForm):
 
 def split_terms(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").replace("\n", ",").split(",") if t.strip()]
+
+
+class FeedForm(FlaskForm):
+    url = StringField("Feed address", validators=[DataRequired(message="Enter the address of an RSS or Atom feed.")],
+                      description="http(s) address of an RSS or Atom feed; it is fetched once to check it.")
+    name = StringField("Name", validators=[Optional(), Length(max=300)], description="Optional; the feed's own title otherwise.")
+    interval_minutes = IntegerField("Check every (minutes)", validators=[Optional(), NumberRange(min=1, message="At least one minute.")],
+                                    description="Optional; the default interval otherwise.")

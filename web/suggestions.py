@@ -1,7 +1,58 @@
-"""The suggestions inbox of a story: weaker feed matches to accept or reject (built on tracker.ingest)."""
+"""A story's suggestions inbox: feed items that matched its rules only weakly, to accept or reject."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from tracker.ingest.service import UnknownSuggestion
+from web import queries
+from web.access import editor_required
+from web.forms import ActionForm
+from web.ingestion import ingestion
 
 bp = Blueprint("suggestions", __name__)
+
+
+@bp.get("/stories/<slug>/suggestions")
+def inbox(slug: str) -> str:
+    view = queries.story(slug, latest=1)
+    with ingestion() as service:
+        everything = service.suggestions(slug, include_decided=True)
+    waiting = [s for s in everything if s.outcome == "suggested"]
+    decided = sorted((s for s in everything if s.outcome != "suggested"), key=lambda s: s.decided_at, reverse=True)
+    return render_template(
+        "suggestions/inbox.html", view=view, waiting=waiting, decided=decided[:20], action=ActionForm()
+    )
+
+
+def decide(slug: str, suggestion_id: str, accept: bool) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    queries.story(slug, latest=1)  # 404 for an unknown story
+    try:
+        with ingestion() as service:
+            if accept:
+                report_id = service.accept_suggestion(slug, suggestion_id, by=g.user.name)
+            else:
+                service.reject_suggestion(slug, suggestion_id, by=g.user.name)
+    except UnknownSuggestion:
+        flash("That suggestion has already been decided (perhaps by someone else) or no longer exists.", "error")
+        return redirect(url_for("suggestions.inbox", slug=slug))
+    if accept:
+        flash("Suggestion accepted: it is now a report on the timeline.", "success")
+        return redirect(url_for("story.show", slug=slug, _anchor=f"report-{report_id}"))
+    flash("Suggestion rejected; it will not be suggested to this story again.", "info")
+    return redirect(url_for("suggestions.inbox", slug=slug))
+
+
+@bp.post("/stories/<slug>/suggestions/<suggestion_id>/accept")
+@editor_required
+def accept(slug: str, suggestion_id: str) -> Response:
+    return decide(slug, suggestion_id, accept=True)
+
+
+@bp.post("/stories/<slug>/suggestions/<suggestion_id>/reject")
+@editor_required
+def reject(slug: str, suggestion_id: str) -> Response:
+    return decide(slug, suggestion_id, accept=False)

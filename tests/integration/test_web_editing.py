@@ -184,9 +184,19 @@ def test_tracking_rules_are_edited_as_lines_and_terms(editor, web_runtime) -> No
     form = editor.get(f"/stories/{SEED}/rules").get_data(as_text=True)
     assert "Character.AI, Character AI" in form
     response = post_form(
-        editor, f"/stories/{SEED}/rules", {"all_of": "Character.AI, Character AI\nMeta", "any_of": "deal, talks", "none_of": ""}
+        editor, f"/stories/{SEED}/rules", {"all_of": "Character.AI, Character Technologies\nMeta", "any_of": "deal, talks", "none_of": ""}
     )
     assert response.status_code == 302
     rules = web_runtime.newsroom.story(SEED).rules
-    assert rules["all_of"] == [["Character.AI", "Character AI"], ["Meta"]]
-    assert rules["any_of"] == ["deal", "talks"] and rules["none_of"] == []
+    assert rules["all_of"] == [["Character.AI", "Character Technologies"], ["Meta"]]
+    assert rules["any_of"] == ["deal", "talks"] and not rules.get("none_of")
+
+
+def test_an_unusable_rule_term_is_named_beside_its_field_and_nothing_is_saved(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+    before = event_count(web_runtime)
+    response = post_form(editor, f"/stories/{SEED}/rules", {"all_of": "Character.AI", "any_of": "deal, ab*", "none_of": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "wildcard term needs at least 3 letters" in page[page.index('id="any_of-error"') :][:300]
+    assert "deal, ab*" in page  # kept as typed
+    assert event_count(web_runtime) == before

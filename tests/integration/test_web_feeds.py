@@ -1,0 +1,135 @@
+"""The feeds page and the suggestions inbox, on a real RSS feed served on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from feed_server import serve_feed
+from flask import Flask
+from web_testing import PASSWORD, SEED, event_count, login, open_web_runtime, post_form
+
+from tracker.accounts import Accounts
+from tracker.bootstrap import Runtime
+from tracker.seed import load_seed, seed_files
+
+
+@pytest.fixture
+def loopback_runtime(sqlite_url: str, tmp_path: Path) -> Iterator[Runtime]:
+    runtime = open_web_runtime(sqlite_url, tmp_path / "data", TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES="true")
+    for path in seed_files():
+        load_seed(runtime.newsroom, path)
+    Accounts(runtime.engine).add_user("edna", PASSWORD, "editor")
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def site(loopback_runtime: Runtime) -> Flask:
+    from web import create_app
+
+    return create_app(runtime=loopback_runtime)
+
+
+def subscribe_and_poll(client, url: str) -> None:  # type: ignore[no-untyped-def]
+    assert post_form(client, "/feeds", {"url": url, "name": "Loopback Wire", "interval_minutes": "5"}).status_code == 302
+    page = client.get("/feeds").get_data(as_text=True)
+    feed_id = page.split('id="feed-')[1].split('"')[0]
+    assert post_form(client, f"/feeds/{feed_id}/poll", {}, follow_redirects=False).status_code == 302
+
+
+def test_an_editor_subscribes_polls_and_sees_the_feeds_health(site) -> None:  # type: ignore[no-untyped-def]
+    client = site.test_client()
+    login(client, "edna")
+    with serve_feed() as url:
+        subscribe_and_poll(client, url)
+    page = client.get("/feeds").get_data(as_text=True)
+    assert "Loopback Wire" in page and url in page
+    assert 'class="health health-ok"' in page and "every 5 min" in page
+    assert "Checked Loopback Wire: 2 new items" in page
+
+
+def test_adding_a_bad_or_duplicate_feed_is_named_beside_the_address(site) -> None:  # type: ignore[no-untyped-def]
+    client = site.test_client()
+    login(client, "edna")
+    bad = post_form(client, "/feeds", {"url": "ftp://example.com/feed", "name": "", "interval_minutes": ""})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and 'id="url-error"' in page and 'value="ftp://example.com/feed"' in page
+    with serve_feed("this is not a feed") as url:
+        rejected = post_form(client, "/feeds", {"url": url, "name": "", "interval_minutes": ""})
+        assert rejected.status_code == 400 and "cannot subscribe" in rejected.get_data(as_text=True)
+    with serve_feed() as url:
+        assert post_form(client, "/feeds", {"url": url, "name": "", "interval_minutes": ""}).status_code == 302
+        again = post_form(client, "/feeds", {"url": url, "name": "", "interval_minutes": ""})
+        assert again.status_code == 409 and "already subscribed" in again.get_data(as_text=True)
+
+
+def test_a_failing_feed_shows_its_error_and_failure_count(site) -> None:  # type: ignore[no-untyped-def]
+    client = site.test_client()
+    login(client, "edna")
+    with serve_feed() as url:
+        assert post_form(client, "/feeds", {"url": url, "name": "Flaky", "interval_minutes": ""}).status_code == 302
+    page = client.get("/feeds").get_data(as_text=True)
+    feed_id = page.split('id="feed-')[1].split('"')[0]
+    post_form(client, f"/feeds/{feed_id}/poll", {})  # the server is gone now
+    page = client.get("/feeds").get_data(as_text=True)
+    assert 'class="health health-failing"' in page and "1 failure in a row" in page
+    assert 'class="error-text"' in page
+
+
+def test_removing_a_feed_keeps_its_reports(site) -> None:  # type: ignore[no-untyped-def]
+    client = site.test_client()
+    login(client, "edna")
+    with serve_feed() as url:
+        subscribe_and_poll(client, url)
+    page = client.get("/feeds").get_data(as_text=True)
+    feed_id = page.split('id="feed-')[1].split('"')[0]
+    assert post_form(client, f"/feeds/{feed_id}/remove", {}).status_code == 302
+    assert "Loopback Wire" not in client.get("/feeds").get_data(as_text=True).split("</h1>", 1)[1].split("Add a feed")[0]
+    assert client.post(f"/feeds/{feed_id}/remove", data={}).status_code == 400  # no CSRF token
+
+
+def test_a_weak_match_waits_in_the_inbox_with_its_title_as_text_and_accepting_adds_it(site, loopback_runtime) -> None:  # type: ignore[no-untyped-def]
+    client = site.test_client()
+    login(client, "edna")
+    with serve_feed() as url:
+        subscribe_and_poll(client, url)
+    inbox = client.get(f"/stories/{SEED}/suggestions").get_data(as_text=True)
+    assert "adds voice calls to its chatbots" in inbox and "Gardening" not in inbox
+    assert "<script>alert" not in inbox and "&lt;script&gt;alert(&#39;wire&#39;)&lt;/script&gt;" in inbox
+    suggestion_id = inbox.split('id="suggestion-')[1].split('"')[0]
+    before = event_count(loopback_runtime)
+    accepted = post_form(client, f"/stories/{SEED}/suggestions/{suggestion_id}/accept", {})
+    assert accepted.status_code == 302 and "#report-" in accepted.headers["Location"]
+    assert event_count(loopback_runtime) == before + 1
+    story = client.get(f"/stories/{SEED}").get_data(as_text=True)
+    assert "&lt;script&gt;alert(&#39;wire&#39;)&lt;/script&gt; adds voice calls" in story and "<script>alert" not in story
+    twice = post_form(client, f"/stories/{SEED}/suggestions/{suggestion_id}/accept", {}, follow_redirects=True)
+    assert "already been decided" in twice.get_data(as_text=True)
+    assert event_count(loopback_runtime) == before + 1
+
+
+def test_a_rejected_suggestion_leaves_the_inbox_and_the_timeline_alone(site, loopback_runtime) -> None:  # type: ignore[no-untyped-def]
+    client = site.test_client()
+    login(client, "edna")
+    with serve_feed() as url:
+        subscribe_and_poll(client, url)
+    inbox = client.get(f"/stories/{SEED}/suggestions").get_data(as_text=True)
+    suggestion_id = inbox.split('id="suggestion-')[1].split('"')[0]
+    before = event_count(loopback_runtime)
+    assert post_form(client, f"/stories/{SEED}/suggestions/{suggestion_id}/reject", {}).status_code == 302
+    inbox = client.get(f"/stories/{SEED}/suggestions").get_data(as_text=True)
+    assert 'id="suggestion-' not in inbox and "rejected</span>" in inbox
+    assert event_count(loopback_runtime) == before
+
+
+def test_viewers_see_feeds_and_suggestions_but_cannot_change_them(site, loopback_runtime) -> None:  # type: ignore[no-untyped-def]
+    Accounts(loopback_runtime.engine).add_user("vic", PASSWORD, "viewer")
+    client = site.test_client()
+    login(client, "vic")
+    assert client.get("/feeds").status_code == 200 and "Add a feed" not in client.get("/feeds").get_data(as_text=True)
+    assert client.get(f"/stories/{SEED}/suggestions").status_code == 200
+    assert post_form(client, "/feeds", {"url": "http://127.0.0.1:1/x"}).status_code == 403
+    assert post_form(client, f"/stories/{SEED}/suggestions/s-1/accept", {}).status_code == 403
+    assert site.test_client().get("/stories/no-such-story/suggestions").status_code == 404
