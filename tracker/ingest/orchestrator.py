@@ -137,6 +137,19 @@ def _failpoint(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def default_lease(settings: Settings, batch: int, concurrency: int) -> float:
+    """How long a claim holds: a batch's worst-case fetches (3 x timeout each) plus processing.
+
+    TRACKER_POLL_LEASE_SECONDS overrides it (tests use short leases so a killed
+    poller's claims lapse quickly).
+    """
+    override = os.environ.get("TRACKER_POLL_LEASE_SECONDS", "").strip()
+    if override:
+        return max(1.0, float(override))
+    rounds = -(-batch // concurrency)
+    return max(60.0, 3 * settings.fetch_timeout_seconds * rounds + 60.0)
+
+
 def poller_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -150,8 +163,9 @@ class Orchestrator:
         *,
         fetcher: Fetcher | None = None,
         concurrency: int = 16,
-        batch: int = 100,
+        batch: int | None = None,
         poller: str | None = None,
+        lease_seconds: float | None = None,
     ) -> None:
         self.newsroom = newsroom
         self.store = store
@@ -159,9 +173,10 @@ class Orchestrator:
         self.fetcher = fetcher or Fetcher(settings, max_connections=max(concurrency, 8))
         self._own_fetcher = fetcher is None
         self.concurrency = max(1, concurrency)
-        self.batch = max(1, batch)
+        # claim about as many feeds as are fetched at once: short leases, fair sharing between pollers
+        self.batch = max(1, batch or self.concurrency)
         self.poller = poller or poller_name()
-        self.lease_seconds = max(600.0, 3 * settings.fetch_timeout_seconds * (self.batch / self.concurrency + 1) + 60)
+        self.lease_seconds = lease_seconds or default_lease(settings, self.batch, self.concurrency)
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="fetch")
         self._lock = threading.Lock()  # one cycle at a time per orchestrator
 
@@ -201,43 +216,51 @@ class Orchestrator:
 
     # -- the cycle ---------------------------------------------------------------------
 
-    def run_cycle(
-        self, *, feed_ids: Sequence[int] | None = None, force: bool = False, max_rounds: int | None = None
-    ) -> CycleSummary:
-        """Polls every due feed (or ``feed_ids``; ``force`` ignores next_check_at)."""
+    def run_cycle(self, *, feed_ids: Sequence[int] | None = None, force: bool = False) -> CycleSummary:
+        """Polls every due feed (or ``feed_ids``; ``force`` ignores next_check_at), once each.
+
+        A pipeline: up to ``concurrency`` fetches run at once; whenever fewer
+        are in flight, more due feeds are claimed; results are stored and
+        matched on this thread as they arrive.
+        """
         with self._lock:
             started = time.monotonic()
             summary = CycleSummary()
             stories = [t for t in self.tracked_stories() if t.rules.tracks_anything]
             summary += self._rematch_changed(stories)
-            rounds = 0
-            while max_rounds is None or rounds < max_rounds:
-                rounds += 1
-                claims = self.store.claim_due(
-                    self.poller, limit=self.batch, lease_seconds=self.lease_seconds, feed_ids=feed_ids, force=force
-                )
-                if not claims:
+            seen: set[int] = set()
+            in_flight: set[Future[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]]] = set()
+            exhausted = False
+            while True:
+                if not exhausted and len(in_flight) < self.concurrency:
+                    wanted = None if feed_ids is None else [i for i in feed_ids if i not in seen]
+                    claims = [] if wanted == [] else self.store.claim_due(
+                        self.poller,
+                        limit=self.batch + self.concurrency - len(in_flight),
+                        lease_seconds=self.lease_seconds,
+                        feed_ids=wanted,
+                        exclude=seen if feed_ids is None else (),
+                        force=force,
+                    )
+                    exhausted = not claims
+                    for claim in claims:
+                        seen.add(claim.feed.id)
+                        in_flight.add(self._pool.submit(self._fetch_and_parse, claim))
+                if not in_flight:
                     break
-                summary += self._run_claims(claims, stories)
-                if feed_ids is not None:
-                    break
+                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    summary += self._complete_safely(*future.result(), stories)
             return replace(summary, elapsed_seconds=time.monotonic() - started)
 
-    def _run_claims(self, claims: Sequence[Claim], stories: Sequence[Tracked]) -> CycleSummary:
-        summary = CycleSummary()
-        pending: set[Future[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]]] = {
-            self._pool.submit(self._fetch_and_parse, claim) for claim in claims
-        }
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                claim, result, parsed = future.result()
-                try:
-                    summary += self._complete(claim, result, parsed, stories)
-                except Exception as error:  # noqa: BLE001 - one feed must never end the cycle
-                    log.exception("feed %s: cycle step failed", claim.feed.url)
-                    summary += self._fail(claim, f"internal error: {type(error).__name__}: {error}", None)
-        return summary
+    def _complete_safely(
+        self, claim: Claim, result: FetchResult, parsed: ParsedFeed | FeedError | None, stories: Sequence[Tracked]
+    ) -> CycleSummary:
+        try:
+            return self._complete(claim, result, parsed, stories)
+        except Exception as error:  # noqa: BLE001 - one feed must never end the cycle
+            log.exception("feed %s: cycle step failed", claim.feed.url)
+            return self._fail(claim, f"internal error: {type(error).__name__}: {error}", None)
 
     def _fetch_and_parse(self, claim: Claim) -> tuple[Claim, FetchResult, ParsedFeed | FeedError | None]:
         feed = claim.feed
@@ -341,6 +364,7 @@ class Orchestrator:
         suggestions: list[dict[str, Any]] = []
         corrections: list[tuple[Tracked, StoredItem]] = []
         withdrawn: list[tuple[str, int]] = []
+        promoted: list[tuple[str, StoredItem, Match]] = []
         for item in batch:
             prepared = (Text(item.title), Text(item.summary))
             for story in stories:
@@ -348,8 +372,12 @@ class Orchestrator:
                 if decision is not None:
                     if decision.outcome in ("appended", "accepted") and decision.content_hash != item.content_hash:
                         corrections.append((story, item))
-                    elif withdraw_unmatched and decision.outcome == "suggested":
-                        if not match(story.rules, item.title, item.summary, prepared=prepared).matched:
+                    elif decision.outcome == "suggested":
+                        again = match(story.rules, item.title, item.summary, prepared=prepared)
+                        if again.strength is Strength.STRONG and story.appends_automatically:
+                            appends[story.slug].append((item, again))  # promoted by new rules or text
+                            promoted.append((story.slug, item, again))
+                        elif withdraw_unmatched and not again.matched:
                             withdrawn.append((story.slug, item.id))
                     continue
                 result = match(story.rules, item.title, item.summary, prepared=prepared)
@@ -360,8 +388,18 @@ class Orchestrator:
                 else:
                     suggestions.append(self._decision_row(story, item, result, "suggested", report_id=""))
         by_slug = {s.slug: s for s in stories}
+        outcomes: dict[tuple[str, int], str] = {}
         for slug, entries in appends.items():
-            self._append(by_slug[slug], entries, counts)
+            outcomes.update(self._append(by_slug[slug], entries, counts))
+        for slug, item, result in promoted:
+            outcome = outcomes.get((slug, item.id), "")
+            if outcome:
+                self.store.update_decision(
+                    slug, item.id, only_if=("suggested",), outcome=outcome, strength=result.strength.value,
+                    rules_digest=result.rules_digest, explanation=result.explain()[:4000],
+                    report_id=item.report_id if outcome == "appended" else "", content_hash=item.content_hash,
+                    decided_at=now_utc(),
+                )
         if suggestions:
             self.store.record_decisions(suggestions)
             counts.suggested += len(suggestions)
@@ -411,11 +449,14 @@ class Orchestrator:
             "evidence": [e[:500] for e in evidence],
         }
 
-    def _append(self, story: Tracked, entries: Sequence[tuple[StoredItem, Match]], counts: _Counts) -> None:
+    def _append(
+        self, story: Tracked, entries: Sequence[tuple[StoredItem, Match]], counts: _Counts
+    ) -> dict[tuple[str, int], str]:
+        """Appends reports in one save; returns each item's outcome ("appended" or "duplicate")."""
         try:
             current: Story = self.newsroom.repository.get(Story.create_id(story.slug))
         except AggregateNotFoundError:
-            return
+            return {}
         refs = {r["origin"].get("ref", "") for r in current.reports.values() if r["origin"].get("kind") == "feed"}
         links = {_link_key(r["url"]) for r in current.reports.values() if r["url"]}
         rows: list[dict[str, Any]] = []
@@ -446,6 +487,7 @@ class Orchestrator:
                         rows.append(self._decision_row(story, item, result, "appended", report_id=item.report_id))
         _failpoint("after-append")
         self.store.record_decisions(rows)
+        return {(story.slug, row["item_id"]): row["outcome"] for row in rows}
 
     def _append_one(self, slug: str, fields: dict[str, Any]) -> str:
         try:

@@ -171,7 +171,7 @@ class Ingestion:
         *,
         allowed_origins: Iterable[tuple[str, int]] = (),
         concurrency: int = 16,
-        batch: int = 100,
+        batch: int | None = None,
     ) -> None:
         self.runtime = runtime
         self.settings = runtime.settings
@@ -331,11 +331,7 @@ class Ingestion:
 
     def poll_all_now(self) -> CycleSummary:
         """Checks every feed now, due or not (the bench's cycle)."""
-        ids = [f.id for f in self.store.list_feeds()]
-        summary = CycleSummary()
-        for start in range(0, len(ids), self.orchestrator.batch):
-            summary += self.orchestrator.run_cycle(feed_ids=ids[start : start + self.orchestrator.batch], force=True)
-        return summary
+        return self.orchestrator.run_cycle(feed_ids=[f.id for f in self.store.list_feeds()], force=True)
 
     # -- suggestions -------------------------------------------------------------------------
 

@@ -216,6 +216,7 @@ class IngestStore:
         lease_seconds: float,
         feed_ids: Sequence[int] | None = None,
         force: bool = False,
+        exclude: Iterable[int] = (),
         now: datetime | None = None,
     ) -> list[Claim]:
         """Takes up to ``limit`` due feeds (or the given ones, due or not, with ``force``)."""
@@ -227,6 +228,9 @@ class IngestStore:
             conditions.append(feeds.c.id.in_(list(feed_ids)))
         if not force:
             conditions.append(feeds.c.next_check_at <= now)
+        excluded = list(exclude)
+        if excluded:
+            conditions.append(feeds.c.id.notin_(excluded))
         candidates = select(feeds.c.id).where(and_(*conditions)).order_by(feeds.c.next_check_at).limit(limit)
         if self.dialect == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
