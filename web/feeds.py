@@ -14,6 +14,10 @@ from web.ingestion import ingestion
 bp = Blueprint("feeds", __name__)
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def render_index(form: FeedForm, status: int = 200) -> tuple[str, int]:
     with ingestion() as service:
         feeds = service.list_feeds()
@@ -76,8 +80,8 @@ def poll(feed_id: int) -> Response:
         flash(f"{feed.display_name} is being checked by the poller right now; look again in a moment.", "info")
     else:
         flash(
-            f"Checked {feed.display_name}: {summary.items_new} new items, {summary.reports_appended} added to stories, "
-            f"{summary.suggested} suggested.",
+            f"Checked {feed.display_name}: {plural(summary.items_new, 'new item')}, "
+            f"{plural(summary.reports_appended, 'report')} added to stories, {summary.suggested} suggested.",
             "success",
         )
     return redirect(url_for("feeds.index"))

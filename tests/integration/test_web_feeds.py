@@ -47,7 +47,7 @@ def test_an_editor_subscribes_polls_and_sees_the_feeds_health(site) -> None:  # 
     page = client.get("/feeds").get_data(as_text=True)
     assert "Loopback Wire" in page and url in page
     assert 'class="health health-ok"' in page and "every 5 min" in page
-    assert "Checked Loopback Wire: 2 new items" in page
+    assert "Checked Loopback Wire: 2 new items, 0 reports added to stories, 1 suggested." in page
 
 
 def test_adding_a_bad_or_duplicate_feed_is_named_beside_the_address(site) -> None:  # type: ignore[no-untyped-def]
