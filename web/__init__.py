@@ -34,9 +34,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         SESSION_COOKIE_NAME="tracker_session",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         MAX_CONTENT_LENGTH=1024 * 1024,
-        JSON_SORT_KEYS=False,
         REQUIRE_LOGIN=settings.web_require_login,
     )
+    app.json.sort_keys = False  # type: ignore[attr-defined] # keep the dataclasses' field order
     app.extensions["tracker.runtime"] = runtime
     app.session_interface = security.SessionInterface()
     csrf.init_app(app)
