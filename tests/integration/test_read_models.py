@@ -210,3 +210,34 @@ def test_the_projector_loop_follows_events_written_by_another_process_on_sqlite(
         writer.close()
         runtime.close()
     assert not loop.is_alive()
+
+
+def test_fast_time_travel_with_a_timeline_limit_agrees_with_the_full_view(runtime) -> None:  # type: ignore[no-untyped-def]
+    newsroom, catalog = runtime.newsroom, runtime.catalog
+    moments = generate_history(newsroom, commands=150, seed=5)
+
+    def agrees(full, fast, limit):  # type: ignore[no-untyped-def]
+        assert fast.state == full.state
+        assert fast.report_count == full.report_count
+        assert fast.reports == full.reports[-limit:] if limit else fast.reports == ()
+        assert fast.timeline_complete == (len(full.reports) <= limit)
+        assert (fast.version, fast.title, fast.status) == (full.version, full.title, full.status)
+
+    for slug in newsroom.story_slugs():
+        latest = catalog.story(slug).version
+        for version in range(1, latest + 1, 3):
+            agrees(catalog.story_at_version(slug, version), catalog.story_at_version(slug, version, timeline_limit=4), 4)
+        for moment in moments[::9]:
+            if catalog.version_at(slug, moment) is not None:
+                agrees(
+                    catalog.story_as_of(slug, moment, Mode.RECORDED),
+                    catalog.story_as_of(slug, moment, Mode.RECORDED, timeline_limit=3),
+                    3,
+                )
+        for hours in range(0, 520, 41):
+            moment = START + timedelta(hours=hours)
+            agrees(
+                catalog.story_as_of(slug, moment, Mode.REPORTED),
+                catalog.story_as_of(slug, moment, Mode.REPORTED, timeline_limit=5),
+                5,
+            )

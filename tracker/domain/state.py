@@ -82,23 +82,8 @@ class Facts:
 
     def add(self, order: OrderKey, report_id: str, kinds: Iterable[str], parties: Iterable[str]) -> set[str]:
         """Folds one active report in; returns the fact keys that changed."""
-        kinds = {str(k) for k in kinds}  # Kind is a StrEnum: its members are these strings
         changed: set[str] = set()
-        candidates: list[tuple[str, str]] = [("last", "")]
-        silence = next((k.value for k in SILENCE if k in kinds), None)
-        answers = not kinds.isdisjoint(ANSWERS_SILENCE)
-        for name in parties:
-            pkey = party_key(name)
-            candidates.append(("stance:" + pkey, ""))
-            if silence is not None:
-                candidates.append(("silence:" + pkey, silence))
-            if answers:
-                candidates.append(("answer:" + pkey, ""))
-        if _NO_AGREEMENT in kinds:
-            candidates.append(("no_agreement", _NO_AGREEMENT))
-        if _AGREEMENT in kinds:
-            candidates.append(("agreement", ""))
-        for key, kind in candidates:
+        for key, kind in fact_candidates(kinds, parties):
             current = self.latest.get(key)
             if current is None or order > current.order:
                 self.latest[key] = Fact(order, report_id, kind)
@@ -142,6 +127,26 @@ class Facts:
             open_questions=tuple(sorted(questions, key=lambda q: (q.since, q.key))),
             last_development=reports[last.report_id] if last else None,
         )
+
+
+def fact_candidates(kinds: Iterable[str], parties: Iterable[str]) -> list[tuple[str, str]]:
+    """The facts one report may be the latest of, as (fact key, kind)."""
+    kinds = {str(k) for k in kinds}  # Kind is a StrEnum: its members are these strings
+    candidates: list[tuple[str, str]] = [("last", "")]
+    silence = next((k.value for k in SILENCE if k in kinds), None)
+    answers = not kinds.isdisjoint(ANSWERS_SILENCE)
+    for name in parties:
+        pkey = party_key(name)
+        candidates.append(("stance:" + pkey, ""))
+        if silence is not None:
+            candidates.append(("silence:" + pkey, silence))
+        if answers:
+            candidates.append(("answer:" + pkey, ""))
+    if _NO_AGREEMENT in kinds:
+        candidates.append(("no_agreement", _NO_AGREEMENT))
+    if _AGREEMENT in kinds:
+        candidates.append(("agreement", ""))
+    return candidates
 
 
 def _display(report: Report, pkey: str) -> str:

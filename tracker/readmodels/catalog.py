@@ -30,11 +30,11 @@ from tracker.application import (
     UnknownVersion,
 )
 from tracker.domain.report import Correction, Origin, Report
-from tracker.domain.state import Fact, Facts, chronological, facts_of
+from tracker.domain.state import Fact, Facts, StoryState, chronological, facts_of
 from tracker.domain.story import Story, clean_slug
 from tracker.domain.vocabulary import Kind, OriginKind
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.view import utc
+from tracker.readmodels.view import order_text, utc
 
 
 @dataclass(frozen=True)
@@ -142,13 +142,21 @@ class Catalog:
             timeline_complete=complete,
         )
 
-    def story_at_version(self, slug: str, version: int) -> StoryView:
+    def story_at_version(self, slug: str, version: int, *, timeline_limit: int | None = None) -> StoryView:
         story = self._story_row(slug)
         if not 1 <= version <= story["version"]:
             raise UnknownVersion(slug, version, story["version"])
+        if timeline_limit is not None:
+            return self._travel(story, version=version, limit=timeline_limit)
         return self._at_version(story, version)
 
-    def story_as_of(self, slug: str, moment: datetime, mode: Mode = Mode.RECORDED) -> StoryView:
+    def story_as_of(
+        self, slug: str, moment: datetime, mode: Mode = Mode.RECORDED, *, timeline_limit: int | None = None
+    ) -> StoryView:
+        """As recorded: the story at the last version recorded by ``moment``.
+        As reported: every report published by ``moment``, as now known.
+        With ``timeline_limit`` only the latest reports are loaded and the
+        state comes from SQL maxima: fast on stories of thousands of reports."""
         if moment.tzinfo is None:
             raise ValueError("as-of moment must carry a time zone")
         mode = Mode(mode)
@@ -157,7 +165,11 @@ class Catalog:
             version = self.version_at(slug, moment, story=story)
             if version is None:
                 raise StoryNotYetOpened(slug, moment)
+            if timeline_limit is not None:
+                return self._travel(story, version=version, limit=timeline_limit, as_of=moment, mode=mode)
             return self._at_version(story, version, as_of=moment, mode=mode)
+        if timeline_limit is not None:
+            return self._travel(story, published_by=moment, limit=timeline_limit, as_of=moment, mode=mode)
         r = self.t.reports
         reports = self._load_reports(
             select(r).where(and_(r.c.story_id == story["story_id"], r.c.published_at <= _db_time(moment)))
@@ -250,9 +262,10 @@ class Catalog:
         reports = self._load_reports(query)
         return reports, len(reports) >= story["report_total"]
 
-    def _reports_by_id(self, story_id: str, report_ids: Iterable[str]) -> list[Report]:
+    def _reports_by_id(self, story_id: str, report_ids: Iterable[str], version: int | None = None) -> list[Report]:
         r = self.t.reports
-        return self._load_reports(select(r).where(and_(r.c.story_id == story_id, r.c.report_id.in_(list(report_ids)))))
+        query = select(r).where(and_(r.c.story_id == story_id, r.c.report_id.in_(list(report_ids))))
+        return self._load_reports(query, version)
 
     def _load_reports(self, query: Any, version: int | None = None) -> list[Report]:
         with self.engine.connect() as conn:
@@ -269,6 +282,85 @@ class Catalog:
         )
         return self._view(story, version, reports, as_of=as_of, mode=mode)
 
+    def _travel(
+        self,
+        story: Mapping[str, Any],
+        *,
+        limit: int,
+        version: int | None = None,
+        published_by: datetime | None = None,
+        as_of: datetime | None = None,
+        mode: Mode | None = None,
+    ) -> StoryView:
+        """A past state from SQL maxima plus the latest ``limit`` reports."""
+        r, fr = self.t.reports, self.t.fact_rows
+        story_id = story["story_id"]
+        if version is not None:
+            visible = and_(r.c.story_id == story_id, r.c.version_added <= version)
+            # "+ 0" keeps SQLite off the version index, so it walks the
+            # publication index newest-first and stops after `limit` rows.
+            shown = and_(r.c.story_id == story_id, (r.c.version_added + 0) <= version)
+            active = and_(visible, or_(r.c.retracted_version.is_(None), r.c.retracted_version > version))
+            candidates = and_(
+                fr.c.version_from <= version,
+                or_(fr.c.version_to.is_(None), fr.c.version_to > version),
+                or_(fr.c.retracted_version.is_(None), fr.c.retracted_version > version),
+            )
+        else:
+            assert published_by is not None
+            visible = and_(r.c.story_id == story_id, r.c.published_at <= _db_time(published_by))
+            shown = visible
+            active = and_(visible, r.c.retracted_version.is_(None))
+            candidates = and_(
+                fr.c.version_to.is_(None),
+                fr.c.retracted_version.is_(None),
+                fr.c.ord <= order_text(published_by, 9_999_999_999),
+            )
+        facts = self._latest_candidates(story_id, candidates)
+        newest_first = select(r).where(shown).order_by(r.c.published_at.desc(), r.c.seq.desc()).limit(limit)
+        page = self._load_reports(newest_first, version)
+        by_id = {report.report_id: report for report in page}
+        missing = {f.report_id for f in facts.latest.values()} - set(by_id)
+        if missing:
+            by_id.update({x.report_id: x for x in self._reports_by_id(story_id, missing, version)})
+        with self.engine.connect() as conn:
+            count = conn.execute(select(func.count()).select_from(r).where(active)).scalar_one()
+            total = conn.execute(select(func.count()).select_from(r).where(visible)).scalar_one()
+        return self._view(
+            story,
+            version if version is not None else story["version"],
+            page,
+            as_of=as_of,
+            mode=mode,
+            state=facts.resolve(by_id),
+            report_count=count,
+            timeline_complete=len(page) >= total,
+        )
+
+    def _latest_candidates(self, story_id: str, condition: Any) -> Facts:
+        """The latest candidate row per fact key: for each of the story's fact
+        keys, one backward walk of its clustered range until a row qualifies."""
+        fr, fk = self.t.fact_rows, self.t.fact_keys
+        latest = (
+            select(fr.c.ord + "\x1f" + fr.c.kind + "\x1f" + fr.c.report_id)
+            .where(and_(fr.c.story_id == fk.c.story_id, fr.c.fact_key == fk.c.fact_key, condition))
+            .order_by(fr.c.ord.desc())
+            .limit(1)
+            .correlate(fk)
+            .scalar_subquery()
+        )
+        query = select(fk.c.fact_key, latest).where(fk.c.story_id == story_id)
+        facts = Facts()
+        with self.engine.connect() as conn:
+            for key, packed in conn.execute(query):
+                if packed is None:
+                    continue
+                ord_, kind, report_id = packed.split("\x1f")
+                published, seq = ord_.split("|")
+                order = (datetime.fromisoformat(published + "+00:00"), int(seq))
+                facts.latest[key] = Fact(order, report_id, kind)
+        return facts
+
     def _view(
         self,
         story: Mapping[str, Any],
@@ -277,6 +369,9 @@ class Catalog:
         *,
         as_of: datetime | None = None,
         mode: Mode | None = None,
+        state: StoryState | None = None,
+        report_count: int | None = None,
+        timeline_complete: bool = True,
     ) -> StoryView:
         c, v = self.t.story_changes, self.t.versions
         with self.engine.connect() as conn:
@@ -289,7 +384,10 @@ class Catalog:
             updated_at = conn.execute(
                 select(v.c.recorded_at).where(and_(v.c.story_id == story["story_id"], v.c.version == version))
             ).scalar_one()
-        facts = facts_of(reports)
+        if state is None:
+            state = facts_of(reports).resolve({r.report_id: r for r in reports})
+        if report_count is None:
+            report_count = sum(1 for r in reports if r.active)
         return StoryView(
             id=UUID(story["story_id"]),
             slug=story["slug"],
@@ -301,10 +399,11 @@ class Catalog:
             opened_at=utc(story["opened_at"]),
             updated_at=utc(updated_at),
             reports=tuple(chronological(reports)),
-            state=facts.resolve({r.report_id: r for r in reports}),
-            report_count=sum(1 for r in reports if r.active),
+            state=state,
+            report_count=report_count,
             as_of=as_of,
             mode=mode,
+            timeline_complete=timeline_complete,
         )
 
 

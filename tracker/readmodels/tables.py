@@ -32,10 +32,11 @@ from tracker import sql
 VIEW_VERSIONS: dict[str, int] = {
     "stories": 1,
     "story_changes": 1,
-    "reports": 1,
+    "reports": 2,
     "facts": 1,
     "versions": 1,
     "search": 1,
+    "fact_rows": 3,
 }
 
 _BIG = BigInteger().with_variant(Integer(), "sqlite")
@@ -52,6 +53,8 @@ class ViewTables:
     reports: Table
     facts: Table
     versions: Table
+    fact_rows: Table
+    fact_keys: Table
 
     @property
     def search_name(self) -> str:
@@ -59,7 +62,7 @@ class ViewTables:
 
     @property
     def all(self) -> list[Table]:
-        return [self.stories, self.story_changes, self.reports, self.facts, self.versions]
+        return [self.stories, self.story_changes, self.reports, self.facts, self.versions, self.fact_rows, self.fact_keys]
 
 
 def define(metadata: MetaData, prefix: str, tracking_name: str) -> ViewTables:
@@ -119,7 +122,10 @@ def define(metadata: MetaData, prefix: str, tracking_name: str) -> ViewTables:
         Column("classified_by", Text, nullable=False),
         Column("evidence", JSON, nullable=False),
         Index(f"{prefix}reports_story_report", "story_id", "report_id", unique=True),
-        Index(f"{prefix}reports_story_published", "story_id", "published_at", "seq"),
+        Index(f"{prefix}reports_published", "story_id", "published_at", "seq", "version_added"),
+        # Covering indexes for counting reports as of a version or a date.
+        Index(f"{prefix}reports_story_version", "story_id", "version_added", "retracted_version"),
+        Index(f"{prefix}reports_story_published_retracted", "story_id", "published_at", "retracted_version"),
     )
     facts = Table(
         f"{prefix}facts",
@@ -140,6 +146,32 @@ def define(metadata: MetaData, prefix: str, tracking_name: str) -> ViewTables:
         Column("event_type", String(60), nullable=False),
         Index(f"{prefix}versions_story_recorded", "story_id", "recorded_at"),
     )
+    # Every fact each report is a candidate for, with the versions it held
+    # from/to (reclassification) and its retraction: time travel asks SQL for
+    # the latest candidate per fact instead of folding thousands of reports.
+    fact_rows = Table(
+        f"{prefix}fact_rows",
+        metadata,
+        # Clustered by story, fact and order, so "the latest per fact" reads
+        # one contiguous range (WITHOUT ROWID on SQLite).
+        Column("story_id", String(36), primary_key=True),
+        Column("fact_key", String(260), primary_key=True),
+        Column("ord", String(40), primary_key=True),  # "published_at|seq", sortable as text
+        Column("version_from", Integer, primary_key=True),
+        Column("row_id", _BIG, nullable=False),  # the report's id in the reports table
+        Column("report_id", String(200), nullable=False),
+        Column("kind", String(40), nullable=False),
+        Column("version_to", Integer),
+        Column("retracted_version", Integer),
+        Index(f"{prefix}fact_rows_row", "row_id"),
+        sqlite_with_rowid=False,
+    )
+    fact_keys = Table(
+        f"{prefix}fact_keys",
+        metadata,
+        Column("story_id", String(36), primary_key=True),
+        Column("fact_key", String(260), primary_key=True),
+    )
     meta = Table(
         f"{prefix}meta",
         metadata,
@@ -156,6 +188,8 @@ def define(metadata: MetaData, prefix: str, tracking_name: str) -> ViewTables:
         reports=reports,
         facts=facts,
         versions=versions,
+        fact_rows=fact_rows,
+        fact_keys=fact_keys,
     )
 
 

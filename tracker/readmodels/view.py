@@ -21,7 +21,7 @@ from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
 from sqlalchemy import and_, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from tracker.domain.state import Fact, Facts
+from tracker.domain.state import Fact, Facts, fact_candidates
 from tracker.domain.story import Story
 from tracker.readmodels.bulk import insert_rows
 from tracker.readmodels.tables import ViewTables
@@ -36,6 +36,11 @@ class ProjectionError(Exception):
 
 class PositionMoved(Exception):
     """Another process applied these events first; re-read the position."""
+
+
+def order_text(published_at: datetime, seq: int) -> str:
+    """(published_at, seq) as text that sorts the same way, for SQL maxima."""
+    return f"{utc(published_at):%Y-%m-%d %H:%M:%S.%f}|{seq:010d}"
 
 
 def utc(moment: datetime | None) -> datetime | None:
@@ -133,6 +138,8 @@ class _Batch:
         self.versions: list[dict[str, Any]] = []
         self.story_changes: list[dict[str, Any]] = []
         self.search_upserts: dict[int, dict[str, Any]] = {}
+        self.new_fact_rows: dict[int, list[dict[str, Any]]] = {}
+        self.fact_row_updates: list[tuple[str, int, int]] = []
         self._next_id: int | None = None
 
     def run(self, events: Iterable[tuple[int, DomainEventProtocol[Any]]]) -> None:
@@ -246,6 +253,7 @@ class _Batch:
             report["retracted_version"] = event.originator_version
             report["retracted_at"] = recorded_at
             report["retraction_reason"] = event.reason
+            self._retract_fact_rows(report["id"], event.originator_version)
             story["report_count"] -= 1
             state.recompute = True
         elif isinstance(event, Story.ReportReclassified):
@@ -266,6 +274,8 @@ class _Batch:
             report["parties"] = list(event.parties)
             report["classified_by"] = event.by
             report["evidence"] = list(event.evidence)
+            self._close_fact_rows(report["id"], event.originator_version)
+            self._add_fact_rows(report, event.originator_version)
             self._index(report)
             state.recompute = True
         elif isinstance(event, Story.Retitled):
@@ -312,10 +322,40 @@ class _Batch:
             "evidence": list(event.evidence),
         }
         self.new_reports[(story["story_id"], event.report_id)] = row
+        self._add_fact_rows(row, event.originator_version)
         self._index(row)
         if not state.recompute:
             changed = self._facts(state).add((published_at, row["seq"]), row["report_id"], row["kinds"], row["parties"])
             state.dirty_facts |= changed
+
+    def _add_fact_rows(self, report: dict[str, Any], version: int) -> None:
+        ord_ = order_text(report["published_at"], report["seq"])
+        rows = self.new_fact_rows.setdefault(report["id"], [])
+        for key, kind in fact_candidates(report["kinds"], report["parties"]):
+            rows.append(
+                {
+                    "row_id": report["id"],
+                    "report_id": report["report_id"],
+                    "fact_key": key,
+                    "version_from": version,
+                    "story_id": report["story_id"],
+                    "ord": ord_,
+                    "kind": kind,
+                    "version_to": None,
+                    "retracted_version": None,
+                }
+            )
+
+    def _close_fact_rows(self, row_id: int, version: int) -> None:
+        for row in self.new_fact_rows.get(row_id, ()):
+            if row["version_to"] is None:
+                row["version_to"] = version
+        self.fact_row_updates.append(("version_to", row_id, version))
+
+    def _retract_fact_rows(self, row_id: int, version: int) -> None:
+        for row in self.new_fact_rows.get(row_id, ()):
+            row["retracted_version"] = version
+        self.fact_row_updates.append(("retracted_version", row_id, version))
 
     def _story_changed(self, story: dict[str, Any]) -> None:
         self.story_changes.append(
@@ -341,6 +381,15 @@ class _Batch:
         for row in self.changed_reports.values():
             s.execute(update(t.reports).where(t.reports.c.id == row["id"]).values(**row))
         insert_rows(s, t.versions, self.versions)
+        fr = t.fact_rows
+        for column, row_id, version in self.fact_row_updates:
+            condition = fr.c.row_id == row_id
+            if column == "version_to":
+                condition = and_(condition, fr.c.version_to.is_(None))
+            s.execute(update(fr).where(condition).values({column: version}))
+        new_fact_rows = [row for rows in self.new_fact_rows.values() for row in rows]
+        insert_rows(s, fr, new_fact_rows)
+        self._add_fact_keys({(row["story_id"], row["fact_key"]) for row in new_fact_rows})
         if self.story_changes:
             s.execute(insert(t.story_changes), self.story_changes)
         self._write_search()
@@ -359,6 +408,19 @@ class _Batch:
             s.execute(insert(t.stories), new)
         for row in old:
             s.execute(update(t.stories).where(t.stories.c.story_id == row["story_id"]).values(**row))
+
+    def _add_fact_keys(self, pairs: set[tuple[str, str]]) -> None:
+        if not pairs:
+            return
+        table = self.t.fact_keys
+        if self.views.dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert  # type: ignore[assignment]
+        self.session.execute(
+            dialect_insert(table).on_conflict_do_nothing(),
+            [{"story_id": story_id, "fact_key": key} for story_id, key in sorted(pairs)],
+        )
 
     def _last_published(self, state: _StoryState) -> datetime | None:
         assert state.facts is not None
