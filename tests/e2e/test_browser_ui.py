@@ -125,9 +125,9 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def shot(page: Any, name: str) -> None:
+def shot(page: Any, name: str, *, full_page: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def sign_in(page: Any, site: str) -> None:
@@ -217,5 +217,5 @@ def test_the_other_pages_render_and_the_story_page_fits_a_phone(page, site) -> N
     page.goto(f"{site}/stories/{SEED}")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the story page is {width}px wide on a 390px screen"
-    shot(page, "story-phone")
+    shot(page, "story-phone", full_page=False)
     assert not page.csp_violations
