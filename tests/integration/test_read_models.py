@@ -162,35 +162,14 @@ def test_search_finds_reports_by_words_and_prefixes_and_follows_corrections(runt
     assert catalog.search('"unbalanced') == ()
 
 
-def test_the_projection_runner_follows_new_events_on_postgresql(postgres_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tracker.bootstrap import open_newsroom, open_runtime
-    from tracker.config import load_settings
-    from tracker.persistence import event_store_env
-    from tracker.readmodels.runner import projection_runner
-
-    settings = load_settings({"TRACKER_DATABASE_URL": postgres_url, "TRACKER_DATA_DIR": str(tmp_path)})
-    runtime = open_runtime(settings)
-    writer = open_newsroom(settings)  # no read-your-writes hook: only the runner projects
-    try:
-        with projection_runner(event_store_env(settings)) as runner:
-            writer.open_story(title="Followed", slug="followed")
-            for n in range(20):
-                writer.add_report("followed", headline=f"Report {n}", published_at=START, kinds=["other"])
-            runner.wait(writer.recorder.max_notification_id(), timeout=10)
-        assert runtime.catalog.story("followed") == writer.story("followed")
-        assert runtime.catalog.story("followed").report_count == 20
-    finally:
-        writer.close()
-        runtime.close()
-
-
-def test_the_projector_loop_follows_events_written_by_another_process_on_sqlite(sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_projector_loop_follows_events_written_by_another_process(database_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SQLite: by polling; PostgreSQL: woken by LISTEN/NOTIFY."""
     import threading
 
     from tracker.bootstrap import open_newsroom, open_runtime
     from tracker.config import load_settings
 
-    settings = load_settings({"TRACKER_DATABASE_URL": sqlite_url, "TRACKER_DATA_DIR": str(tmp_path)})
+    settings = load_settings({"TRACKER_DATABASE_URL": database_url, "TRACKER_DATA_DIR": str(tmp_path)})
     runtime = open_runtime(settings)
     writer = open_newsroom(settings)
     stop = threading.Event()
@@ -198,12 +177,15 @@ def test_the_projector_loop_follows_events_written_by_another_process_on_sqlite(
     loop.start()
     try:
         writer.open_story(title="Polled", slug="polled")
-        writer.add_report("polled", headline="Seen by polling", published_at=START, kinds=["other"])
+        for n in range(30):
+            writer.add_report("polled", headline=f"Report {n}", published_at=START, kinds=["other"])
+        writer.add_report("polled", headline="Seen by polling", published_at=START + timedelta(days=1), kinds=["other"])
         head = writer.recorder.max_notification_id()
         deadline = datetime.now(timezone.utc) + timedelta(seconds=10)
         while runtime.projector.position() < head and datetime.now(timezone.utc) < deadline:
             stop.wait(0.05)
-        assert runtime.catalog.story("polled").reports[0].headline == "Seen by polling"
+        view = runtime.catalog.story("polled")
+        assert view.reports[-1].headline == "Seen by polling" and view.report_count == 31
     finally:
         stop.set()
         loop.join(timeout=10)

@@ -17,6 +17,7 @@ WORKLOADS: dict[str, str] = {
     "append": "tracker.bench.workloads.append",
     "replay": "tracker.bench.workloads.replay",
     "as-of": "tracker.bench.workloads.asof",
+    "lag": "tracker.bench.workloads.lag",
     "ingest-cold": "tracker.bench.workloads.ingest",
     "ingest-warm": "tracker.bench.workloads.ingest",
     "web": "tracker.bench.workloads.web",
