@@ -6,7 +6,6 @@ errors are JSON too (see errors.py).
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
@@ -47,15 +46,7 @@ def story(slug: str) -> Response:
     holds the newest ``limit`` reports (``timeline_complete`` says whether that is all)."""
     limit = number_arg("limit", DEFAULT_TIMELINE, low=0, high=MAX_TIMELINE)
     try:
-        travel = read_travel(request.args)
-        if travel.now:
-            view = queries.story(slug, latest=limit)
-        else:
-            view = travel_view(slug, travel)
-            if len(view.reports) > limit:
-                view = dataclasses.replace(
-                    view, reports=view.reports[len(view.reports) - limit :], timeline_complete=False
-                )
+        view = travel_view(slug, read_travel(request.args), latest=limit)
     except TravelError as error:
         abort(400, description=str(error))
     except StoryNotYetOpened as error:

@@ -6,7 +6,7 @@ that chooses. Commands never go through this module: they are the
 Newsroom's (see editing.py).
 
 A story's developments chart needs every report of the story, not just the
-page being shown, so it is computed once per story version and kept per
+page being shown, so those are loaded once per story version and kept per
 process: a version never changes, so the cache is never stale and any
 worker may serve any request.
 """
@@ -23,9 +23,10 @@ from flask import current_app
 
 from tracker.application import HistoryEntry, Mode, StorySummary, StoryView
 from tracker.bootstrap import Runtime
+from tracker.domain.report import Report
 from web.charts import KindChart, kind_chart
 
-CHARTS_KEPT = 64
+VERSIONS_KEPT = 16
 
 
 def runtime() -> Runtime:
@@ -46,12 +47,12 @@ def story(slug: str, *, latest: int | None = None) -> StoryView:
     return source().story(slug, timeline_limit=latest)  # type: ignore[no-any-return]
 
 
-def story_at_version(slug: str, version: int) -> StoryView:
-    return source().story_at_version(slug, version)  # type: ignore[no-any-return]
+def story_at_version(slug: str, version: int, *, latest: int | None = None) -> StoryView:
+    return source().story_at_version(slug, version, timeline_limit=latest)  # type: ignore[no-any-return]
 
 
-def story_as_of(slug: str, moment: datetime, mode: Mode) -> StoryView:
-    return source().story_as_of(slug, moment, mode)  # type: ignore[no-any-return]
+def story_as_of(slug: str, moment: datetime, mode: Mode, *, latest: int | None = None) -> StoryView:
+    return source().story_as_of(slug, moment, mode, timeline_limit=latest)  # type: ignore[no-any-return]
 
 
 def history(slug: str, *, after_version: int = 0, limit: int | None = None) -> Sequence[HistoryEntry]:
@@ -68,23 +69,32 @@ def activity(slug: str) -> list[int]:
     return list(source().activity(slug))
 
 
-_charts: OrderedDict[tuple[str, str, int], KindChart] = OrderedDict()
-_charts_lock = threading.Lock()
+_reports: OrderedDict[tuple[str, str, int], tuple[Report, ...]] = OrderedDict()
+_reports_lock = threading.Lock()
+
+
+def _all_reports(slug: str, version: int) -> tuple[Report, ...]:
+    """Every report of the story at ``version`` (cached per process: a version never changes)."""
+    key = (str(id(runtime())), slug, version)
+    with _reports_lock:
+        if key in _reports:
+            _reports.move_to_end(key)
+            return _reports[key]
+    reports = story_at_version(slug, version).reports
+    with _reports_lock:
+        _reports[key] = reports
+        while len(_reports) > VERSIONS_KEPT:
+            _reports.popitem(last=False)
+    return reports
 
 
 def chart_of(view: StoryView) -> KindChart:
-    """The developments chart of ``view``, from every report it stands for."""
+    """The developments chart of ``view``, from every report it stands for,
+    even when the view holds only a page of its timeline."""
     if view.timeline_complete:
         return kind_chart(view.reports)
-    key = (current_app.name + str(id(runtime())), view.slug, view.version)
-    with _charts_lock:
-        if key in _charts:
-            _charts.move_to_end(key)
-            return _charts[key]
-    full = story_at_version(view.slug, view.version)
-    chart = kind_chart(full.reports)
-    with _charts_lock:
-        _charts[key] = chart
-        while len(_charts) > CHARTS_KEPT:
-            _charts.popitem(last=False)
-    return chart
+    reports = _all_reports(view.slug, view.version)
+    if view.mode is Mode.REPORTED and view.as_of is not None:
+        # as reported = today's knowledge of what was published by then
+        reports = tuple(r for r in reports if r.published_at <= view.as_of)
+    return kind_chart(reports)

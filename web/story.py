@@ -59,12 +59,13 @@ def remember_visit(view: StoryView) -> dict[str, Any] | None:
     return earlier
 
 
-def travel_view(slug: str, travel: Travel) -> StoryView:
+def travel_view(slug: str, travel: Travel, latest: int | None = None) -> StoryView:
+    """The story where ``travel`` points; with ``latest`` only that many of its newest reports."""
     if travel.version is not None:
-        return queries.story_at_version(slug, travel.version)
+        return queries.story_at_version(slug, travel.version, latest=latest)
     if travel.as_of is not None:
-        return queries.story_as_of(slug, travel.as_of, travel.mode)
-    return queries.story(slug)
+        return queries.story_as_of(slug, travel.as_of, travel.mode, latest=latest)
+    return queries.story(slug, latest=latest)
 
 
 @bp.get("/stories/<slug>")
@@ -75,10 +76,7 @@ def show(slug: str) -> tuple[str, int]:
     page = page_number()
     try:
         travel = read_travel(request.args)
-        if travel.now and order == "newest":
-            view = queries.story(slug, latest=page * PAGE_SIZE)  # only what this page needs
-        else:
-            view = travel_view(slug, travel)
+        view = travel_view(slug, travel, latest=page * PAGE_SIZE if order == "newest" else None)
     except TravelError as error:
         travel, problem, status = Travel(), error, 400
         view = queries.story(slug, latest=page * PAGE_SIZE)

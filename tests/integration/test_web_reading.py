@@ -127,6 +127,10 @@ def test_the_timeline_is_paginated_and_can_run_oldest_first(client, web_runtime)
     assert "Page 1 of 2" in first and "Update 59" in first and "Update 00" not in first
     second = timeline(client, f"/stories/{SEED}?page=2")
     assert "Update 00" in second and "Update 59" not in second
+    assert "3 Jun: 60 reports" in client.get(f"/stories/{SEED}?page=2").get_data(as_text=True)  # the chart counts every page
+    before_june = client.get(f"/stories/{SEED}?as_of=2024-05-26&mode=reported").get_data(as_text=True)
+    assert "25 May: 9 reports" in before_june and "3 Jun:" not in before_june
+    assert "3 Jun: 60 reports" in client.get(f"/stories/{SEED}?version=999999").get_data(as_text=True)  # falls back to now
     oldest = timeline(client, f"/stories/{SEED}?order=oldest")
     assert oldest.index("Character.AI: a three-year-old chatbot maker") < oldest.index("Update 00")
 
