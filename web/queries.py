@@ -71,6 +71,7 @@ def activity(slug: str) -> list[int]:
 
 _reports: OrderedDict[tuple[str, str, int], tuple[Report, ...]] = OrderedDict()
 _reports_lock = threading.Lock()
+_charts: OrderedDict[tuple[str, str, int], KindChart] = OrderedDict()
 
 
 def _all_reports(slug: str, version: int) -> tuple[Report, ...]:
@@ -93,8 +94,19 @@ def chart_of(view: StoryView) -> KindChart:
     even when the view holds only a page of its timeline."""
     if view.timeline_complete:
         return kind_chart(view.reports)
+    reported = view.mode is Mode.REPORTED and view.as_of is not None
+    key = (str(id(runtime())), view.slug, view.version)
+    if not reported:
+        with _reports_lock:
+            if key in _charts:
+                return _charts[key]
     reports = _all_reports(view.slug, view.version)
-    if view.mode is Mode.REPORTED and view.as_of is not None:
+    if reported:
         # as reported = today's knowledge of what was published by then
-        reports = tuple(r for r in reports if r.published_at <= view.as_of)
-    return kind_chart(reports)
+        return kind_chart(tuple(r for r in reports if r.published_at <= view.as_of))  # type: ignore[operator]
+    chart = kind_chart(reports)
+    with _reports_lock:
+        _charts[key] = chart
+        while len(_charts) > VERSIONS_KEPT:
+            _charts.popitem(last=False)
+    return chart
