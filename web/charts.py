@@ -102,17 +102,24 @@ def _label(day: date, unit: str) -> str:
 
 def kind_chart(reports: Sequence[Report], *, width: int = 640, height: int = 220) -> KindChart:
     """Active reports per day (week, month for long stories), stacked by each report's first kind."""
-    active = [r for r in reports if r.active]
+    points = [(r.published_at, r.kinds[0]) for r in reports if r.active]
+    return kind_chart_of_points(points, width=width, height=height)
+
+
+def kind_chart_of_points(
+    points: Sequence[tuple[datetime, Kind]], *, width: int = 640, height: int = 220
+) -> KindChart:
+    """The chart from (published_at, first kind) of each active report."""
     left, top, right, bottom = 34, 10, 8, 28
     plot_w, plot_h = width - left - right, height - top - bottom
-    if not active:
+    if not points:
         return KindChart(width, height, left, top, plot_w, plot_h, "day", (), (), (), (), 0)
-    days = [r.published_at.date() for r in active]
+    days = [published_at.date() for published_at, _kind in points]
     span = (max(days) - min(days)).days
     unit = "day" if span <= 45 else "week" if span <= 365 else "month"
     counts: dict[date, Counter[Kind]] = {}
-    for report, day in zip(active, days):
-        counts.setdefault(_bucket(day, unit), Counter())[report.kinds[0]] += 1
+    for (_published_at, kind), day in zip(points, days):
+        counts.setdefault(_bucket(day, unit), Counter())[kind] += 1
     slots = []
     cursor = _bucket(min(days), unit)
     while cursor <= max(counts):
@@ -147,4 +154,4 @@ def kind_chart(reports: Sequence[Report], *, width: int = 640, height: int = 220
         Tick(bar.label, round(bar.x + bar.width / 2, 1)) for i, bar in enumerate(bars) if i % every == 0
     )
     kinds = tuple(k for k in order if any(k in c for c in counts.values()))
-    return KindChart(width, height, left, top, plot_w, plot_h, unit, tuple(bars), y_ticks, x_ticks, kinds, len(active))
+    return KindChart(width, height, left, top, plot_w, plot_h, unit, tuple(bars), y_ticks, x_ticks, kinds, len(points))

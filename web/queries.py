@@ -23,10 +23,9 @@ from flask import current_app
 
 from tracker.application import HistoryEntry, Mode, StorySummary, StoryView
 from tracker.bootstrap import Runtime
-from tracker.domain.report import Report
-from web.charts import KindChart, kind_chart
+from web.charts import KindChart, kind_chart, kind_chart_of_points
 
-VERSIONS_KEPT = 16
+CHARTS_KEPT = 16
 
 
 def runtime() -> Runtime:
@@ -69,44 +68,28 @@ def activity(slug: str) -> list[int]:
     return list(source().activity(slug))
 
 
-_reports: OrderedDict[tuple[str, str, int], tuple[Report, ...]] = OrderedDict()
-_reports_lock = threading.Lock()
 _charts: OrderedDict[tuple[str, str, int], KindChart] = OrderedDict()
-
-
-def _all_reports(slug: str, version: int) -> tuple[Report, ...]:
-    """Every report of the story at ``version`` (cached per process: a version never changes)."""
-    key = (str(id(runtime())), slug, version)
-    with _reports_lock:
-        if key in _reports:
-            _reports.move_to_end(key)
-            return _reports[key]
-    reports = story_at_version(slug, version).reports
-    with _reports_lock:
-        _reports[key] = reports
-        while len(_reports) > VERSIONS_KEPT:
-            _reports.popitem(last=False)
-    return reports
+_charts_lock = threading.Lock()
 
 
 def chart_of(view: StoryView) -> KindChart:
     """The developments chart of ``view``, from every report it stands for,
-    even when the view holds only a page of its timeline."""
+    even when the view holds only a page of its timeline. The read models
+    give just (published_at, kind) per report; charts of a version are kept
+    per process, as a version never changes."""
     if view.timeline_complete:
         return kind_chart(view.reports)
-    reported = view.mode is Mode.REPORTED and view.as_of is not None
-    key = (str(id(runtime())), view.slug, view.version)
-    if not reported:
-        with _reports_lock:
-            if key in _charts:
-                return _charts[key]
-    reports = _all_reports(view.slug, view.version)
-    if reported:
+    if view.mode is Mode.REPORTED and view.as_of is not None:
         # as reported = today's knowledge of what was published by then
-        return kind_chart(tuple(r for r in reports if r.published_at <= view.as_of))  # type: ignore[operator]
-    chart = kind_chart(reports)
-    with _reports_lock:
+        return kind_chart_of_points(source().developments(view.slug, published_by=view.as_of))
+    key = (str(id(runtime())), view.slug, view.version)
+    with _charts_lock:
+        if key in _charts:
+            _charts.move_to_end(key)
+            return _charts[key]
+    chart = kind_chart_of_points(source().developments(view.slug, version=view.version))
+    with _charts_lock:
         _charts[key] = chart
-        while len(_charts) > VERSIONS_KEPT:
+        while len(_charts) > CHARTS_KEPT:
             _charts.popitem(last=False)
     return chart

@@ -107,6 +107,36 @@ class Catalog:
             counts[index] += 1
         return counts
 
+    def developments(
+        self, slug: str, *, version: int | None = None, published_by: datetime | None = None
+    ) -> tuple[tuple[datetime, Kind], ...]:
+        """(published_at, first kind) of every report active at a version (or
+        now), optionally only those published by a moment: what a chart of
+        developments needs, without building thousands of reports."""
+        story = self._story_row(slug)
+        r = self.t.reports
+        condition = r.c.story_id == story["story_id"]
+        if version is not None:
+            condition = and_(
+                condition,
+                r.c.version_added <= version,
+                or_(r.c.retracted_version.is_(None), r.c.retracted_version > version),
+            )
+        else:
+            condition = and_(condition, r.c.retracted_version.is_(None))
+        if published_by is not None:
+            condition = and_(condition, r.c.published_at <= _db_time(published_by))
+        query = select(r.c.published_at, r.c.kinds, r.c.reclassifications).where(condition)
+        points = []
+        with self.engine.connect() as conn:
+            for published_at, kinds, changes in conn.execute(query):
+                if version is not None:
+                    for change in reversed(changes):
+                        if change["version"] > version:
+                            kinds = change["previous"]["kinds"]
+                points.append((utc(published_at), Kind(kinds[0])))
+        return tuple(points)
+
     # -- one story ----------------------------------------------------------------
 
     def story_exists(self, slug: str) -> bool:
