@@ -67,7 +67,11 @@ class RulesError(InvalidField):
 
 def words(text: str) -> list[str]:
     """Lower-case, accent-free words of ``text``: "Musk's xAI" -> ["musk", "s", "xai"]."""
-    folded = unicodedata.normalize("NFKD", text or "")
+    if not text:
+        return []
+    if text.isascii():
+        return _WORD.findall(text.lower())
+    folded = unicodedata.normalize("NFKD", text)
     folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
     return _WORD.findall(folded)
 

@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,6 +55,8 @@ from tracker.ingest.store import Claim, IngestStore, StoredItem, suggestion_id_f
 log = logging.getLogger("tracker.ingest")
 
 REVISION_REASON = "feed item revised"
+FLUSH_ITEMS = 5000  # pending items matched together (one story save per story per flush)
+APPEND_CHUNK = 500  # reports per save
 FEED_ACTOR = "feed"
 
 
@@ -228,7 +231,10 @@ class Orchestrator:
             summary = CycleSummary()
             stories = [t for t in self.tracked_stories() if t.rules.tracks_anything]
             summary += self._rematch_changed(stories)
+            summary += self._match_pending(stories, stale=True)  # left behind by a poller that died
             seen: set[int] = set()
+            unmatched: list[int] = []
+            waiting = 0
             in_flight: set[Future[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]]] = set()
             exhausted = False
             while True:
@@ -250,7 +256,16 @@ class Orchestrator:
                     break
                 done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
-                    summary += self._complete_safely(*future.result(), stories)
+                    step = self._complete_safely(*future.result(), stories)
+                    summary += step
+                    if step.items_new or step.items_revised:
+                        unmatched.append(future.result()[0].feed.id)
+                        waiting += step.items_new + step.items_revised
+                if waiting >= FLUSH_ITEMS or (unmatched and not in_flight and exhausted):
+                    # matched in large batches: one save per story for many feeds
+                    summary += self._match_pending(stories, feed_ids=unmatched)
+                    unmatched, waiting = [], 0
+            summary += self._match_pending(stories, feed_ids=unmatched)
             return replace(summary, elapsed_seconds=time.monotonic() - started)
 
     def _complete_safely(
@@ -300,7 +315,6 @@ class Orchestrator:
             name = feed.name or title or urlsplit(feed.url).hostname or feed.url
             new, revised = self.store.store_items(claim, parsed.items, feed_name=name, validators=validators, now=now)
             _failpoint("after-store")
-        counts = self._process_pending(feed.id, stories)
         values: dict[str, Any] = {
             "last_checked_at": now,
             "last_success_at": now,
@@ -319,10 +333,6 @@ class Orchestrator:
             items_seen=seen,
             items_new=new,
             items_revised=revised,
-            reports_appended=counts.appended,
-            reports_corrected=counts.corrected,
-            suggested=counts.suggested,
-            duplicates_skipped=counts.duplicates,
         )
 
     def _fail(self, claim: Claim, reason: str, retry_after: float | None) -> CycleSummary:
@@ -342,14 +352,28 @@ class Orchestrator:
 
     # -- matching -------------------------------------------------------------------------
 
-    def _process_pending(self, feed_id: int, stories: Sequence[Tracked]) -> _Counts:
+    def _match_pending(
+        self, stories: Sequence[Tracked], *, feed_ids: Sequence[int] = (), stale: bool = False
+    ) -> CycleSummary:
+        """Matches pending items (of ``feed_ids``, or left by dead pollers with ``stale``), then marks them processed."""
         counts = _Counts()
+        if not feed_ids and not stale:
+            return CycleSummary()
+        stale_before = now_utc() - timedelta(seconds=self.lease_seconds) if stale else None
         while True:
-            batch = self.store.pending_items(feed_id)
+            batch = self.store.pending_items(feed_ids=feed_ids or None, stale_before=stale_before, limit=FLUSH_ITEMS)
             if not batch:
-                return counts
+                break
             self.process_items(batch, stories, counts)
             self.store.mark_processed(i.id for i in batch)
+            if len(batch) < FLUSH_ITEMS:
+                break
+        return CycleSummary(
+            reports_appended=counts.appended,
+            reports_corrected=counts.corrected,
+            suggested=counts.suggested,
+            duplicates_skipped=counts.duplicates,
+        )
 
     def process_items(
         self, batch: Sequence[StoredItem], stories: Sequence[Tracked], counts: _Counts | None = None,
@@ -472,14 +496,15 @@ class Orchestrator:
                 if item.link_key:
                     links.add(item.link_key)
                 batch.append((item, result, self.report_fields(story, item, result)))
-        if batch:
+        for start in range(0, len(batch), APPEND_CHUNK):
+            chunk = batch[start : start + APPEND_CHUNK]
             try:
-                self.newsroom.add_reports(story.slug, [fields for _, _, fields in batch])
-                counts.appended += len(batch)
-                rows.extend(self._decision_row(story, i, m, "appended", report_id=i.report_id) for i, m, _ in batch)
+                self.newsroom.add_reports(story.slug, [fields for _, _, fields in chunk])
+                counts.appended += len(chunk)
+                rows.extend(self._decision_row(story, i, m, "appended", report_id=i.report_id) for i, m, _ in chunk)
             except DomainError:
                 # someone appended one of them meanwhile, or one item is unusable: one by one
-                for item, result, fields in batch:
+                for item, result, fields in chunk:
                     outcome = self._append_one(story.slug, fields)
                     if outcome == "appended":
                         counts.appended += 1

@@ -351,10 +351,22 @@ class IngestStore:
             "pending": True,
         }
 
-    def pending_items(self, feed_id: int | None = None, limit: int = 5000) -> list[StoredItem]:
+    def pending_items(
+        self,
+        feed_id: int | None = None,
+        limit: int = 5000,
+        *,
+        feed_ids: Sequence[int] | None = None,
+        stale_before: datetime | None = None,
+    ) -> list[StoredItem]:
+        """Items archived or revised but not yet matched (of some feeds, or older than ``stale_before``)."""
         query = select(items).where(items.c.pending.is_(True)).order_by(items.c.id).limit(limit)
         if feed_id is not None:
             query = query.where(items.c.feed_id == feed_id)
+        if feed_ids is not None:
+            query = query.where(items.c.feed_id.in_(list(feed_ids)))
+        if stale_before is not None:
+            query = query.where(func.coalesce(items.c.revised_at, items.c.first_seen_at) < stale_before)
         with self.engine.connect() as conn:
             return [StoredItem.from_row(r) for r in conn.execute(query)]
 
