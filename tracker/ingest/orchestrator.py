@@ -31,7 +31,9 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+import multiprocessing
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -57,6 +59,7 @@ log = logging.getLogger("tracker.ingest")
 REVISION_REASON = "feed item revised"
 FLUSH_ITEMS = 5000  # pending items matched together (one story save per story per flush)
 APPEND_CHUNK = 500  # reports per save
+PARSE_POOL_THRESHOLD = 32  # feeds in one cycle above which parsing moves to worker processes
 FEED_ACTOR = "feed"
 
 
@@ -169,6 +172,7 @@ class Orchestrator:
         batch: int | None = None,
         poller: str | None = None,
         lease_seconds: float | None = None,
+        parse_processes: int | None = None,
     ) -> None:
         self.newsroom = newsroom
         self.store = store
@@ -181,10 +185,16 @@ class Orchestrator:
         self.poller = poller or poller_name()
         self.lease_seconds = lease_seconds or default_lease(settings, self.batch, self.concurrency)
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="fetch")
+        # feedparser is CPU-bound: big cycles parse in worker processes (0: never)
+        self.parse_processes = max(1, (os.cpu_count() or 1) - 1) if parse_processes is None else parse_processes
+        self._parse_pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()  # one cycle at a time per orchestrator
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._parse_pool is not None:
+            self._parse_pool.shutdown(wait=True, cancel_futures=True)
+            self._parse_pool = None
         if self._own_fetcher:
             self.fetcher.close()
 
@@ -249,6 +259,8 @@ class Orchestrator:
                         force=force,
                     )
                     exhausted = not claims
+                    if len(seen) + len(claims) > PARSE_POOL_THRESHOLD:
+                        self._start_parse_pool()
                     for claim in claims:
                         seen.add(claim.feed.id)
                         in_flight.add(self._pool.submit(self._fetch_and_parse, claim))
@@ -267,6 +279,11 @@ class Orchestrator:
                     unmatched, waiting = [], 0
             summary += self._match_pending(stories, feed_ids=unmatched)
             return replace(summary, elapsed_seconds=time.monotonic() - started)
+
+    def _start_parse_pool(self) -> None:
+        if self._parse_pool is None and self.parse_processes >= 1:
+            context = multiprocessing.get_context("spawn")  # no fork of a process with threads and sockets
+            self._parse_pool = ProcessPoolExecutor(max_workers=self.parse_processes, mp_context=context)
 
     def _complete_safely(
         self, claim: Claim, result: FetchResult, parsed: ParsedFeed | FeedError | None, stories: Sequence[Tracked]
@@ -289,6 +306,12 @@ class Orchestrator:
         if result.status is not FetchStatus.OK:
             return claim, result, None
         try:
+            pool = self._parse_pool
+            if pool is not None:
+                try:
+                    return claim, result, pool.submit(parse_feed, result.body, result.headers, result.url).result()
+                except BrokenProcessPool:
+                    pass  # parse here instead
             return claim, result, parse_feed(result.body, result.headers, result.url)
         except FeedError as error:
             return claim, result, error
