@@ -80,10 +80,18 @@ class Facts:
 
     latest: dict[str, Fact] = field(default_factory=dict)
 
-    def add(self, order: OrderKey, report_id: str, kinds: Iterable[str], parties: Iterable[str]) -> set[str]:
-        """Folds one active report in; returns the fact keys that changed."""
+    def add(
+        self,
+        order: OrderKey,
+        report_id: str,
+        kinds: Iterable[str],
+        parties: Iterable[str],
+        candidates: list[tuple[str, str]] | None = None,
+    ) -> set[str]:
+        """Folds one active report in; returns the fact keys that changed.
+        ``candidates`` may pass :func:`fact_candidates` already computed."""
         changed: set[str] = set()
-        for key, kind in fact_candidates(kinds, parties):
+        for key, kind in candidates if candidates is not None else fact_candidates(kinds, parties):
             current = self.latest.get(key)
             if current is None or order > current.order:
                 self.latest[key] = Fact(order, report_id, kind)

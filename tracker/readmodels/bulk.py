@@ -20,12 +20,16 @@ def _sqlite_time(value: datetime | None) -> str | None:
     # SQLAlchemy's SQLite DATETIME storage format (naive UTC).
     if value is None:
         return None
-    if value.utcoffset():
+    if value.tzinfo is not timezone.utc:
         value = value.astimezone(timezone.utc)
-    return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-_json = json.JSONEncoder().encode
+_encode = json.JSONEncoder().encode
+
+
+def _json(value: Any) -> str:
+    return _encode(value) if value else "[]" if isinstance(value, list) else _encode(value)
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:

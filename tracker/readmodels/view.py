@@ -322,16 +322,19 @@ class _Batch:
             "evidence": list(event.evidence),
         }
         self.new_reports[(story["story_id"], event.report_id)] = row
-        self._add_fact_rows(row, event.originator_version)
+        candidates = self._add_fact_rows(row, event.originator_version)
         self._index(row)
         if not state.recompute:
-            changed = self._facts(state).add((published_at, row["seq"]), row["report_id"], row["kinds"], row["parties"])
+            changed = self._facts(state).add(
+                (published_at, row["seq"]), row["report_id"], row["kinds"], row["parties"], candidates
+            )
             state.dirty_facts |= changed
 
-    def _add_fact_rows(self, report: dict[str, Any], version: int) -> None:
+    def _add_fact_rows(self, report: dict[str, Any], version: int) -> list[tuple[str, str]]:
         ord_ = order_text(report["published_at"], report["seq"])
         rows = self.new_fact_rows.setdefault(report["id"], [])
-        for key, kind in fact_candidates(report["kinds"], report["parties"]):
+        candidates = fact_candidates(report["kinds"], report["parties"])
+        for key, kind in candidates:
             rows.append(
                 {
                     "row_id": report["id"],
@@ -345,6 +348,7 @@ class _Batch:
                     "retracted_version": None,
                 }
             )
+        return candidates
 
     def _close_fact_rows(self, row_id: int, version: int) -> None:
         for row in self.new_fact_rows.get(row_id, ()):
