@@ -22,7 +22,7 @@ def run_bench(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_bench_prints_a_table_and_writes_the_same_figures_as_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    done = run_bench("--tiny", "append", "as-of", "--json", str(out))
+    done = run_bench("--tiny", "append", "as-of", "lag", "--json", str(out))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     header = next(line for line in lines if line.startswith("| workload"))
@@ -31,7 +31,7 @@ def test_bench_prints_a_table_and_writes_the_same_figures_as_json(tmp_path: Path
     report = json.loads(out.read_text())
     assert report["scale"] == "tiny" and report["machine"]
     by_name = {w["workload"]: w for w in report["workloads"]}
-    assert set(by_name) == {"append", "as-of"}
+    assert set(by_name) == {"append", "as-of", "lag"}
     for workload in by_name.values():
         assert workload["database"] == "sqlite" and workload["available"] is True
         for figure in workload["figures"]:
@@ -45,6 +45,8 @@ def test_bench_prints_a_table_and_writes_the_same_figures_as_json(tmp_path: Path
     assert f"{ratio:.2f} × recorder" in done.stdout
     assert {f["figure"] for f in by_name["as-of"]["figures"]} == {
         "recorded median", "recorded p95", "reported median", "reported p95"}
+    assert {f["figure"] for f in by_name["lag"]["figures"]} == {
+        "events/s written", "lag median", "lag p95", "lag max"}
 
 
 def test_bench_runs_on_a_temporary_postgresql_database_and_drops_it(postgres_server: str) -> None:
@@ -66,7 +68,7 @@ def test_an_unknown_workload_or_database_is_one_line_naming_it() -> None:
     done = run_bench("--tiny", "apend")
     assert done.returncode == 1
     assert done.stderr.strip() == (
-        "tracker: error: unknown workload 'apend' (choose from append, replay, as-of, ingest-cold, ingest-warm, web)")
+        "tracker: error: unknown workload 'apend' (choose from append, replay, as-of, lag, ingest-cold, ingest-warm, web)")
     done = run_bench("--tiny", "as-of", "--database", "mysql://nowhere/x")
     assert done.returncode == 1 and "--database" in done.stderr and "mysql://nowhere/x" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
