@@ -56,8 +56,10 @@ class Poller:
             log.exception("polling cycle failed")
             return
         self.cycles += 1
-        if summary.feeds_checked or summary.stories_rematched:
+        if summary.fetched or summary.failed or summary.stories_rematched:
             log.info("%s", summary.line())
+        elif summary.feeds_checked:
+            log.debug("%s", summary.line())  # nothing changed: not worth a line at INFO
         if self.on_cycle is not None:
             self.on_cycle(summary)
 
