@@ -138,6 +138,7 @@ def add_report(slug: str) -> Page:
                 published_at=published,
                 kinds=form.kinds.data or [],
                 parties=split_terms(form.parties.data),
+                speakers=split_terms(form.speakers.data),
                 outlet=form.outlet.data or "",
                 attribution=form.attribution.data or "",
                 url=form.url.data or "",
@@ -222,7 +223,11 @@ def retract_report(slug: str, report_id: str) -> Page:
 def reclassify_report(slug: str, report_id: str) -> Page:
     view = queries.story(slug)
     report = find_report(view, report_id)
-    current = {"kinds": [k.value for k in report.kinds], "parties": ", ".join(report.parties)}
+    current = {
+        "kinds": [k.value for k in report.kinds],
+        "parties": ", ".join(report.parties),
+        "speakers": ", ".join(report.speakers),
+    }
     form = ReclassifyForm(data=None if _posted() else current)
     status = 200
     if report.retracted:
@@ -236,7 +241,12 @@ def reclassify_report(slug: str, report_id: str) -> Page:
             version, status = attempt(
                 form,
                 lambda: newsroom().reclassify_report(
-                    slug, report_id, kinds=form.kinds.data or [], parties=split_terms(form.parties.data), by=by()
+                    slug,
+                    report_id,
+                    kinds=form.kinds.data or [],
+                    parties=split_terms(form.parties.data),
+                    speakers=split_terms(form.speakers.data),
+                    by=by(),
                 ),
             )
             if version:

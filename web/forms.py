@@ -51,6 +51,10 @@ class ReportForm(FlaskForm):
     )
     kinds = MultiCheckboxField("Kinds", choices=KIND_CHOICES, validators=[DataRequired(message="Pick at least one kind.")])
     parties = StringField("Parties", description="Comma-separated, e.g. Meta, Character.AI")
+    speakers = StringField(
+        "Speakers",
+        description="Which of the parties declined, did not respond, confirmed or denied (empty: all of them).",
+    )
     outlet = StringField("Outlet", validators=[Length(max=200)])
     attribution = StringField("Attribution", description="Who says so, e.g. “people familiar with the matter”.")
     url = StringField("Link", description="http(s) address of the original report.")
@@ -74,6 +78,7 @@ class ReclassifyForm(FlaskForm):
     fingerprint = HiddenField()
     kinds = MultiCheckboxField("Kinds", choices=KIND_CHOICES, validators=[DataRequired(message="Pick at least one kind.")])
     parties = StringField("Parties", description="Comma-separated.")
+    speakers = StringField("Speakers", description="Which parties the statement kinds are about (empty: all).")
 
 
 class StorySettingsForm(FlaskForm):

@@ -14,7 +14,7 @@ from tracker.application import (
     UnknownStory,
     UnknownVersion,
 )
-from tracker.bootstrap import open_newsroom
+from tracker.bootstrap import open_newsroom, open_runtime
 from tracker.domain.errors import InvalidField, ReportRetracted
 from tracker.domain.story import Story
 from tracker.seed import load_seed, seed_files
@@ -156,16 +156,43 @@ def test_history_lists_every_event_with_its_type_and_payload(newsroom) -> None: 
     assert [e.version for e in history] == [1, 2, 3]
 
 
-def test_stored_events_still_load_after_a_new_class_version_with_an_upcaster(newsroom, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    open_simple(newsroom)
-    newsroom.add_report("deal", headline="Talks", published_at=PUBLISHED, kinds=["talks_held"])
-    # A later release adds a field to ReportAdded and bumps its class_version.
-    def upcast_v1_v2(state):  # type: ignore[no-untyped-def]
-        state["language"] = "en"
+def test_events_stored_at_class_version_1_load_through_the_upcasters(runtime) -> None:  # type: ignore[no-untyped-def]
+    """ReportAdded and ReportReclassified gained `speakers` in version 2;
+    events written by version 1 (no field, no class_version) still load, in
+    the aggregate and in the read models."""
+    import json
 
-    event_class = type(next(e for e in newsroom.events.get(Story.create_id("deal")) if e.originator_version == 2))
-    monkeypatch.setattr(event_class, "class_version", 2, raising=False)
-    monkeypatch.setattr(event_class, "upcast_v1_v2", staticmethod(upcast_v1_v2), raising=False)
-    events = list(newsroom.events.get(Story.create_id("deal")))
-    assert events[1].language == "en"
-    assert newsroom.story("deal").reports[0].headline == "Talks"
+    from eventsourcing.persistence import StoredEvent
+
+    newsroom = runtime.newsroom
+    open_simple(newsroom)
+    rid = newsroom.add_report("deal", headline="Both declined", published_at=PUBLISHED, kinds=["declined_to_comment"], parties=["Meta", "xAI"])
+    newsroom.reclassify_report("deal", rid, kinds=["declined_to_comment", "talks_held"], by="desk")
+    written = newsroom.recorder.select_notifications(1, 10)
+    assert [json.loads(n.state).get("class_version") for n in written[1:]] == [2, 2]
+    old = [
+        StoredEvent(
+            originator_id=n.originator_id,
+            originator_version=n.originator_version,
+            topic=n.topic,
+            state=json.dumps(
+                {k: v for k, v in json.loads(n.state).items() if k not in ("speakers", "class_version")},
+                separators=(",", ":"),
+                ensure_ascii=False,
+            ).encode(),
+        )
+        for n in written
+    ]
+    from tracker.config import load_settings
+
+    copy = open_runtime(load_settings({"TRACKER_DATABASE_URL": f"sqlite:///{runtime.settings.data_dir / 'v1.sqlite3'}", "TRACKER_DATA_DIR": str(runtime.settings.data_dir)}))
+    try:
+        copy.newsroom.recorder.insert_events(old)
+        copy.projector.catch_up()
+        view = copy.newsroom.story("deal")
+        assert view.reports[0].speakers == ()
+        assert view.reports[0].kinds[1].value == "talks_held"
+        assert {q.party for q in view.state.open_questions} == {"Meta", "xAI"}
+        assert copy.catalog.story("deal") == view
+    finally:
+        copy.close()

@@ -38,6 +38,7 @@ def test_a_bad_field_is_named_beside_it_and_the_form_keeps_what_was_typed(editor
         "published_at": ("last week", "is not an ISO 8601 date or time"),
         "url": ("ftp://example.com/x", "is not an absolute http(s) URL"),
         "headline": ("", "A report needs a headline."),
+        "speakers": ("Google", "is not among the report&#39;s parties"),
     }
     for name, (value, message) in cases.items():
         response = post_form(editor, f"/stories/{SEED}/reports/new", {**GOOD, name: value})

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from tracker.domain.state import derive_state
 from tracker.domain.story import Story
+from tracker.domain.vocabulary import Kind
 
 DAY = timedelta(days=1)
 START = datetime(2024, 5, 25, tzinfo=timezone.utc)
@@ -110,3 +111,40 @@ def test_the_state_does_not_depend_on_the_order_reports_are_folded_in() -> None:
             facts.add(order_of(report), report.report_id, report.kinds, report.parties)
         assert facts.resolve(by_id) == expected
     assert {q.key for q in expected.open_questions} == {"agreement", "silence:xai"}
+
+
+def test_a_statement_concerns_only_the_reports_speakers() -> None:
+    story = Story.open(title="Meta and xAI court Character.AI")
+    story.add_report(
+        report_id="r1",
+        headline="xAI declined to comment on its talks with Meta",
+        kinds=["declined_to_comment", "talks_held"],
+        parties=["xAI", "Meta"],
+        speakers=["XAI"],  # any spelling of a named party
+        published_at=START,
+    )
+    state = derive_state(story.report_list())
+    assert [q.key for q in state.open_questions] == ["silence:xai"]
+    stances = {s.party: s.kinds for s in state.stances}
+    assert stances["xAI"] == (Kind.DECLINED_TO_COMMENT, Kind.TALKS_HELD)
+    assert stances["Meta"] == (Kind.TALKS_HELD,)
+    assert story.report_list()[0].speakers == ("xAI",)
+
+
+def test_speakers_must_be_among_the_parties() -> None:
+    import pytest
+
+    from tracker.domain.errors import InvalidField
+
+    story = Story.open(title="Meta and xAI court Character.AI")
+    with pytest.raises(InvalidField, match="speakers"):
+        story.add_report(
+            report_id="r1", headline="x", kinds=["denied"], parties=["Meta"], speakers=["Google"], published_at=START
+        )
+
+
+def test_reclassifying_can_name_the_speakers() -> None:
+    story = story_with(("Both declined", ["declined_to_comment"], ["Meta", "xAI"], START))
+    assert {q.party for q in derive_state(story.report_list()).open_questions} == {"Meta", "xAI"}
+    story.reclassify_report("r1", kinds=["declined_to_comment"], speakers=["Meta"], by="desk")
+    assert {q.party for q in derive_state(story.report_list()).open_questions} == {"Meta"}

@@ -145,6 +145,12 @@ def report() -> None:
 @click.option("--published", required=True, metavar="ISO8601", help="When the outlet published it.")
 @click.option("--kind", "kinds", multiple=True, required=True, help="Repeat or comma-separate.")
 @click.option("--party", "parties", multiple=True, help="Repeat or comma-separate.")
+@click.option(
+    "--speaker",
+    "speakers",
+    multiple=True,
+    help="Who declined, did not respond, confirmed or denied (default: every party named).",
+)
 @click.option("--summary", default="")
 @click.option("--outlet", default="")
 @click.option("--url", default="")
@@ -159,6 +165,7 @@ def report_add(
     published: str,
     kinds: tuple[str, ...],
     parties: tuple[str, ...],
+    speakers: tuple[str, ...],
     summary: str,
     outlet: str,
     url: str,
@@ -174,6 +181,7 @@ def report_add(
         published_at=parse_moment(published, "published"),
         kinds=split_list(kinds),
         parties=split_list(parties),
+        speakers=split_list(speakers),
         summary=summary,
         outlet=outlet,
         url=url,
@@ -228,14 +236,26 @@ def report_retract(ctx: Context, slug: str, report_id: str, reason: str, by: str
 @click.argument("report_id")
 @click.option("--kind", "kinds", multiple=True, required=True)
 @click.option("--party", "parties", multiple=True, help="Replace the parties named (default: keep).")
+@click.option("--speaker", "speakers", multiple=True, help="Replace the speakers (default: keep).")
 @click.option("--by", required=True, help="Who reclassified it.")
 @pass_ctx
 def report_reclassify(
-    ctx: Context, slug: str, report_id: str, kinds: tuple[str, ...], parties: tuple[str, ...], by: str
+    ctx: Context,
+    slug: str,
+    report_id: str,
+    kinds: tuple[str, ...],
+    parties: tuple[str, ...],
+    speakers: tuple[str, ...],
+    by: str,
 ) -> None:
-    """Give a report new kinds (and parties)."""
+    """Give a report new kinds (and parties, speakers)."""
     version = ctx.app.reclassify_report(
-        slug, report_id, kinds=split_list(kinds), parties=split_list(parties) if parties else None, by=by
+        slug,
+        report_id,
+        kinds=split_list(kinds),
+        parties=split_list(parties) if parties else None,
+        speakers=split_list(speakers) if speakers else None,
+        by=by,
     )
     click.echo(f"Reclassified {report_id} (story version {version})")
 

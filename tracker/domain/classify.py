@@ -82,6 +82,13 @@ class Classification:
     parties: tuple[str, ...]
     evidence: tuple[str, ...]
     classified_by: str = CLASSIFIER
+    #: Parties named in the sentences that hold a statement ("Meta declined
+    #: to comment"); empty when no statement names one.
+    speakers: tuple[str, ...] = ()
+
+
+_STATEMENTS = (Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.CONFIRMED, Kind.DENIED, Kind.AGREEMENT_REACHED)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
 def party_candidates(rules: Rules | None, known_parties: Iterable[str] = ()) -> dict[str, tuple[str, ...]]:
@@ -151,7 +158,36 @@ def classify(
                 found_parties.append(name)
                 evidence.append(f'party {name}: "{alias}" ({where})')
                 break
-    return Classification(kinds=tuple(kinds), parties=tuple(found_parties), evidence=tuple(evidence))
+    speakers = _speakers(title, summary, kinds, {n: a for n, a in (parties or {}).items() if n in found_parties})
+    if speakers:
+        evidence.append("speakers: " + ", ".join(speakers))
+    return Classification(
+        kinds=tuple(kinds), parties=tuple(found_parties), evidence=tuple(evidence), speakers=speakers
+    )
+
+
+def _speakers(
+    title: str, summary: str, kinds: Iterable[Kind], parties: Mapping[str, Iterable[str]]
+) -> tuple[str, ...]:
+    """The parties named in the sentences where a statement kind was found."""
+    statements = [k for k in kinds if k in _STATEMENTS]
+    if not statements:
+        return ()
+    sentences = [Text(part) for text in (title, summary) for part in _SENTENCE_END.split(text) if part.strip()]
+    holding = [
+        sentence
+        for sentence in sentences
+        if any(
+            _first_hit(term, [("sentence", sentence)], negatable=kind in _NEGATABLE)
+            for kind in statements
+            for term in _KIND_TERMS[kind]
+        )
+    ]
+    found = []
+    for name, aliases in parties.items():
+        if any(sentence.find(Term.of(alias)) for sentence in holding for alias in aliases):
+            found.append(name)
+    return tuple(found)
 
 
 def _first_hit(term: Term, fields: Iterable[tuple[str, Text]], *, negatable: bool) -> str:

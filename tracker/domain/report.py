@@ -61,6 +61,9 @@ class Report:
     retracted_at: datetime | None = None
     classified_by: str = ""
     classification_evidence: tuple[str, ...] = ()
+    #: Who a statement kind (declined, no response, confirmed, denied,
+    #: agreement) is about; empty: every party named.
+    speakers: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -125,6 +128,22 @@ def clean_parties(values: Iterable[str], field_name: str = "parties") -> tuple[s
             seen.add(key)
             parties.append(name)
     return tuple(parties)
+
+
+def clean_speakers(values: Iterable[str], parties: Iterable[str], field_name: str = "speakers") -> tuple[str, ...]:
+    """Speakers must be among the report's parties (any spelling of them)."""
+    named = {party_key(p): p for p in parties}
+    speakers: list[str] = []
+    for raw in values:
+        name = clean_text(raw, field_name, required=False, limit=200)
+        if not name:
+            continue
+        key = party_key(name)
+        if key not in named:
+            raise InvalidField(field_name, f"{name!r} is not among the report's parties ({', '.join(named.values()) or 'none'})")
+        if named[key] not in speakers:
+            speakers.append(named[key])
+    return tuple(speakers)
 
 
 def clean_published_at(value: datetime | None, field_name: str = "published_at") -> datetime:

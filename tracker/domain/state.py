@@ -87,11 +87,14 @@ class Facts:
         kinds: Iterable[str],
         parties: Iterable[str],
         candidates: list[tuple[str, str]] | None = None,
+        speakers: Iterable[str] = (),
     ) -> set[str]:
         """Folds one active report in; returns the fact keys that changed.
         ``candidates`` may pass :func:`fact_candidates` already computed."""
         changed: set[str] = set()
-        for key, kind in candidates if candidates is not None else fact_candidates(kinds, parties):
+        if candidates is None:
+            candidates = fact_candidates(kinds, parties, speakers)
+        for key, kind in candidates:
             current = self.latest.get(key)
             if current is None or order > current.order:
                 self.latest[key] = Fact(order, report_id, kind)
@@ -120,7 +123,7 @@ class Facts:
                 stances.append(
                     Stance(
                         party=_display(report, pkey),
-                        kinds=report.kinds,
+                        kinds=_stance_kinds(report, pkey),
                         report_id=report.report_id,
                         headline=report.headline,
                         outlet=report.outlet,
@@ -137,15 +140,22 @@ class Facts:
         )
 
 
-def fact_candidates(kinds: Iterable[str], parties: Iterable[str]) -> list[tuple[str, str]]:
-    """The facts one report may be the latest of, as (fact key, kind)."""
+def fact_candidates(
+    kinds: Iterable[str], parties: Iterable[str], speakers: Iterable[str] = ()
+) -> list[tuple[str, str]]:
+    """The facts one report may be the latest of, as (fact key, kind). A
+    silence or an answer concerns the report's speakers, or every party
+    named when it names no speakers."""
     kinds = {str(k) for k in kinds}  # Kind is a StrEnum: its members are these strings
     candidates: list[tuple[str, str]] = [("last", "")]
     silence = next((k.value for k in SILENCE if k in kinds), None)
     answers = not kinds.isdisjoint(ANSWERS_SILENCE)
+    speaking = {party_key(name) for name in speakers}
     for name in parties:
         pkey = party_key(name)
         candidates.append(("stance:" + pkey, ""))
+        if speaking and pkey not in speaking:
+            continue
         if silence is not None:
             candidates.append(("silence:" + pkey, silence))
         if answers:
@@ -155,6 +165,17 @@ def fact_candidates(kinds: Iterable[str], parties: Iterable[str]) -> list[tuple[
     if _AGREEMENT in kinds:
         candidates.append(("agreement", ""))
     return candidates
+
+
+STATEMENTS = frozenset(SILENCE) | ANSWERS_SILENCE
+
+
+def _stance_kinds(report: Report, pkey: str) -> tuple[Kind, ...]:
+    """A party the report only mentions takes its kinds without the
+    statements (declined, confirmed...) that belong to its speakers."""
+    if not report.speakers or pkey in {party_key(s) for s in report.speakers}:
+        return report.kinds
+    return tuple(k for k in report.kinds if k not in STATEMENTS) or (Kind.OTHER,)
 
 
 def _display(report: Report, pkey: str) -> str:
@@ -195,7 +216,7 @@ def facts_of(reports: Iterable[Report]) -> Facts:
     facts = Facts()
     for report in reports:
         if report.active:
-            facts.add(order_of(report), report.report_id, report.kinds, report.parties)
+            facts.add(order_of(report), report.report_id, report.kinds, report.parties, speakers=report.speakers)
     return facts
 
 

@@ -31,8 +31,10 @@ from tracker.domain.report import (
     clean_kinds,
     clean_parties,
     clean_published_at,
+    clean_speakers,
     clean_text,
     clean_url,
+    party_key,
 )
 from tracker.domain.vocabulary import Kind, OriginKind, Status
 
@@ -81,7 +83,7 @@ class Story(Aggregate):
 
     class ReportAdded(Event):
         TOPIC = "tracker.story:ReportAdded"
-        class_version = 1
+        class_version = 2
         report_id: str
         headline: str
         summary: str
@@ -94,6 +96,12 @@ class Story(Aggregate):
         published_at: datetime
         classified_by: str
         evidence: list[str]
+        speakers: list[str]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # v2 names who a statement kind is about; before, it was every party.
+            state["speakers"] = []
 
     class ReportCorrected(Event):
         TOPIC = "tracker.story:ReportCorrected"
@@ -112,12 +120,17 @@ class Story(Aggregate):
 
     class ReportReclassified(Event):
         TOPIC = "tracker.story:ReportReclassified"
-        class_version = 1
+        class_version = 2
         report_id: str
         kinds: list[str]
         parties: list[str]
         by: str
         evidence: list[str]
+        speakers: list[str] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["speakers"] = None  # v1 left the speakers as they were
 
     class Retitled(Event):
         TOPIC = "tracker.story:Retitled"
@@ -175,11 +188,16 @@ class Story(Aggregate):
         origin: Origin | None = None,
         classified_by: str = "",
         evidence: Iterable[str] = (),
+        speakers: Iterable[str] = (),
     ) -> None:
+        """``speakers``: the parties a statement kind (declined to comment, did
+        not respond, confirmed, denied, agreement reached) is about; empty
+        means every party named."""
         report_id = clean_text(report_id, "report_id", required=True, limit=200)
         if report_id in self.reports:
             raise DuplicateReport(report_id)
         origin = origin or Origin(OriginKind.MANUAL)
+        clean_party_list = clean_parties(parties)
         self._add_report(
             report_id=report_id,
             headline=clean_text(headline, "headline", required=True, limit=MAX_HEADLINE),
@@ -187,12 +205,13 @@ class Story(Aggregate):
             outlet=clean_text(outlet, "outlet", required=False, limit=200),
             url=clean_url(url),
             attribution=clean_text(attribution, "attribution", required=False, limit=500),
-            parties=list(clean_parties(parties)),
+            parties=list(clean_party_list),
             kinds=[k.value for k in clean_kinds(kinds)],
             origin={"kind": OriginKind(origin.kind).value, "ref": origin.ref, "feed": origin.feed},
             published_at=clean_published_at(published_at),
             classified_by=clean_text(classified_by, "classified_by", required=False, limit=200),
             evidence=[clean_text(e, "evidence", required=False, limit=500) for e in evidence],
+            speakers=list(clean_speakers(speakers, clean_party_list)),
         )
 
     def correct_report(
@@ -243,18 +262,22 @@ class Story(Aggregate):
         parties: Iterable[str] | None = None,
         by: str,
         evidence: Iterable[str] = (),
+        speakers: Iterable[str] | None = None,
     ) -> None:
         current = self._live_report(report_id)
         new_kinds = [k.value for k in clean_kinds(kinds)]
         new_parties = list(current["parties"] if parties is None else clean_parties(parties))
-        if new_kinds == current["kinds"] and new_parties == current["parties"]:
-            raise NothingChanged(f"report {report_id!r} already has these kinds and parties")
+        old_speakers = [s for s in current.get("speakers", []) if party_key(s) in {party_key(p) for p in new_parties}]
+        new_speakers = list(old_speakers if speakers is None else clean_speakers(speakers, new_parties))
+        if (new_kinds, new_parties, new_speakers) == (current["kinds"], current["parties"], current.get("speakers", [])):
+            raise NothingChanged(f"report {report_id!r} already has these kinds, parties and speakers")
         self._reclassify_report(
             report_id=report_id,
             kinds=new_kinds,
             parties=new_parties,
             by=clean_text(by, "by", required=True, limit=200),
             evidence=[clean_text(e, "evidence", required=False, limit=500) for e in evidence],
+            speakers=new_speakers,
         )
 
     def retitle(self, title: str) -> None:
@@ -295,6 +318,7 @@ class Story(Aggregate):
         published_at: datetime,
         classified_by: str,
         evidence: list[str],
+        speakers: list[str],
     ) -> None:
         version, recorded_at = self._recording or (self.version + 1, self.modified_on)
         self.reports[report_id] = {
@@ -315,6 +339,7 @@ class Story(Aggregate):
             "retraction": None,
             "classified_by": classified_by,
             "evidence": list(evidence),
+            "speakers": list(speakers),
         }
 
     @event(ReportCorrected)
@@ -341,11 +366,19 @@ class Story(Aggregate):
 
     @event(ReportReclassified)
     def _reclassify_report(
-        self, report_id: str, kinds: list[str], parties: list[str], by: str, evidence: list[str]
+        self,
+        report_id: str,
+        kinds: list[str],
+        parties: list[str],
+        by: str,
+        evidence: list[str],
+        speakers: list[str] | None,
     ) -> None:
         report = self.reports[report_id]
         report["kinds"] = list(kinds)
         report["parties"] = list(parties)
+        if speakers is not None:
+            report["speakers"] = list(speakers)
         report["classified_by"] = by
         report["evidence"] = list(evidence)
 
@@ -411,4 +444,5 @@ def to_report(data: Mapping[str, Any]) -> Report:
         retracted_at=retraction["recorded_at"] if retraction else None,
         classified_by=data.get("classified_by", ""),
         classification_evidence=tuple(data.get("evidence", ())),
+        speakers=tuple(data.get("speakers", ())),
     )

@@ -489,6 +489,7 @@ class Orchestrator:
             "url": url,
             "attribution": ", ".join(item.authors)[:500],
             "parties": list(found.parties),
+            "speakers": list(found.speakers),
             "kinds": [k.value for k in found.kinds],
             "origin": Origin(OriginKind.FEED, ref=item.identity, feed=item.feed_url),
             "published_at": item.published_at or item.first_seen_at,

@@ -458,6 +458,7 @@ def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Repor
         "parties": row["parties"],
         "classified_by": row["classified_by"],
         "evidence": row["evidence"],
+        "speakers": row["speakers"],
     }
     if version is not None:
         for change in reversed(row["reclassifications"]):
@@ -492,4 +493,5 @@ def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Repor
         retracted_at=utc(row["retracted_at"]) if retracted else None,
         classified_by=classification["classified_by"],
         classification_evidence=tuple(classification["evidence"]),
+        speakers=tuple(classification["speakers"]),
     )

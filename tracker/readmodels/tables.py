@@ -32,11 +32,11 @@ from tracker import sql
 VIEW_VERSIONS: dict[str, int] = {
     "stories": 1,
     "story_changes": 1,
-    "reports": 2,
+    "reports": 3,
     "facts": 1,
     "versions": 1,
     "search": 1,
-    "fact_rows": 3,
+    "fact_rows": 4,
 }
 
 _BIG = BigInteger().with_variant(Integer(), "sqlite")
@@ -121,6 +121,7 @@ def define(metadata: MetaData, prefix: str, tracking_name: str) -> ViewTables:
         Column("retraction_reason", Text, nullable=False),
         Column("classified_by", Text, nullable=False),
         Column("evidence", JSON, nullable=False),
+        Column("speakers", JSON, nullable=False),
         Index(f"{prefix}reports_story_report", "story_id", "report_id", unique=True),
         Index(f"{prefix}reports_published", "story_id", "published_at", "seq", "version_added"),
         # Covering indexes for counting reports as of a version or a date.

@@ -267,6 +267,7 @@ class _Batch:
                         "parties": report["parties"],
                         "classified_by": report["classified_by"],
                         "evidence": report["evidence"],
+                        "speakers": report["speakers"],
                     },
                 },
             ]
@@ -274,6 +275,8 @@ class _Batch:
             report["parties"] = list(event.parties)
             report["classified_by"] = event.by
             report["evidence"] = list(event.evidence)
+            if event.speakers is not None:
+                report["speakers"] = list(event.speakers)
             self._close_fact_rows(report["id"], event.originator_version)
             self._add_fact_rows(report, event.originator_version)
             self._index(report)
@@ -320,6 +323,7 @@ class _Batch:
             "retraction_reason": "",
             "classified_by": event.classified_by,
             "evidence": list(event.evidence),
+            "speakers": list(event.speakers),
         }
         self.new_reports[(story["story_id"], event.report_id)] = row
         candidates = self._add_fact_rows(row, event.originator_version)
@@ -333,7 +337,7 @@ class _Batch:
     def _add_fact_rows(self, report: dict[str, Any], version: int) -> list[tuple[str, str]]:
         ord_ = order_text(report["published_at"], report["seq"])
         rows = self.new_fact_rows.setdefault(report["id"], [])
-        candidates = fact_candidates(report["kinds"], report["parties"])
+        candidates = fact_candidates(report["kinds"], report["parties"], report["speakers"])
         for key, kind in candidates:
             rows.append(
                 {
@@ -458,11 +462,11 @@ class _Batch:
         t = self.t.reports
         story_id = state.row["story_id"]
         facts = Facts()
-        query = select(t.c.report_id, t.c.published_at, t.c.seq, t.c.kinds, t.c.parties).where(
+        query = select(t.c.report_id, t.c.published_at, t.c.seq, t.c.kinds, t.c.parties, t.c.speakers).where(
             and_(t.c.story_id == story_id, t.c.retracted_version.is_(None))
         )
-        for report_id, published_at, seq, kinds, parties in self.session.execute(query):
-            facts.add((utc(published_at), seq), report_id, kinds, parties)
+        for report_id, published_at, seq, kinds, parties, speakers in self.session.execute(query):
+            facts.add((utc(published_at), seq), report_id, kinds, parties, speakers=speakers)
         self.session.execute(delete(self.t.facts).where(self.t.facts.c.story_id == story_id))
         state.facts = facts
         self._write_facts(state, list(facts.latest), replace=False)
