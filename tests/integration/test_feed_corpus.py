@@ -18,7 +18,16 @@ import pytest
 
 from tracker.ingest.parser import FeedError, parse_feed
 
-CORPUS = Path(os.environ.get("TRACKER_FEED_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "feeds"))
+def _corpus() -> Path:
+    """TRACKER_FEED_CORPUS, else ../shared/feeds beside the project, else the
+    workplace's shared folder (a CI clone may live elsewhere)."""
+    if os.environ.get("TRACKER_FEED_CORPUS"):
+        return Path(os.environ["TRACKER_FEED_CORPUS"])
+    candidates = [Path(__file__).resolve().parents[3] / "shared" / "feeds", Path("/work/shared/feeds")]
+    return next((c for c in candidates if (c / "MANIFEST.tsv").is_file()), candidates[0])
+
+
+CORPUS = _corpus()
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # Files the tracker refuses, and the reason it gives (prefix).
 EXPECTED_ERRORS = {
