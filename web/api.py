@@ -6,9 +6,11 @@ errors are JSON too (see errors.py).
 
 from __future__ import annotations
 
+import hashlib
+
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
 from tracker.application import StoryNotYetOpened, to_jsonable
 from tracker.application.views import StorySummary
@@ -43,15 +45,25 @@ def stories() -> Response:
 @bp.get("/api/stories/<slug>")
 def story(slug: str) -> Response:
     """The story now or as of ``as_of``/``mode`` or ``version``; the timeline
-    holds the newest ``limit`` reports (``timeline_complete`` says whether that is all)."""
+    holds the newest ``limit`` reports (``timeline_complete`` says whether that is all).
+    The body is kept per story version (queries.rendered) and carries an ETag,
+    so a client polling with If-None-Match gets 304 until the story changes."""
     limit = number_arg("limit", DEFAULT_TIMELINE, low=0, high=MAX_TIMELINE)
-    try:
-        view = travel_view(slug, read_travel(request.args), latest=limit)
-    except TravelError as error:
-        abort(400, description=str(error))
-    except StoryNotYetOpened as error:
-        abort(404, description=str(error))
-    return jsonify(to_jsonable(view))
+
+    def build() -> tuple[bytes, str]:
+        try:
+            view = travel_view(slug, read_travel(request.args), latest=limit)
+        except TravelError as error:
+            abort(400, description=str(error))
+        except StoryNotYetOpened as error:
+            abort(404, description=str(error))
+        body = current_app.json.dumps(to_jsonable(view)).encode("utf-8")
+        return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
+
+    (body, etag), _version = queries.rendered(slug, ("api.story", request.full_path), build)
+    response = Response(body, mimetype="application/json")
+    response.set_etag(etag)
+    return response.make_conditional(request)
 
 
 @bp.get("/api/stories/<slug>/events")

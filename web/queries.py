@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
 
 from tracker.application import HistoryEntry, Mode, StorySummary, StoryView
 from tracker.bootstrap import Runtime
 from web.charts import KindChart, kind_chart, kind_chart_of_points
+
+T = TypeVar("T")
 
 CHARTS_KEPT = 16
 
@@ -70,6 +72,32 @@ def activity(slug: str) -> list[int]:
 
 _charts: OrderedDict[tuple[str, str, int], KindChart] = OrderedDict()
 _charts_lock = threading.Lock()
+
+RENDERED_KEPT = 256
+_rendered: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def version_of(slug: str) -> int:
+    return source().version_of(slug)  # type: ignore[no-any-return]
+
+
+def rendered(slug: str, key: tuple[Any, ...], build: Callable[[], T]) -> tuple[T, int]:
+    """What ``build`` renders for a story, kept per process and keyed by the
+    story's current version (one indexed lookup): a new event makes a new key,
+    so nothing is ever stale and any worker may serve any request."""
+    version = version_of(slug)
+    full_key = (str(id(runtime())), slug, version, *key)
+    with _rendered_lock:
+        if full_key in _rendered:
+            _rendered.move_to_end(full_key)
+            return _rendered[full_key], version  # type: ignore[no-any-return]
+    value = build()
+    with _rendered_lock:
+        _rendered[full_key] = value
+        while len(_rendered) > RENDERED_KEPT:
+            _rendered.popitem(last=False)
+    return value, version
 
 
 def chart_of(view: StoryView) -> KindChart:

@@ -11,13 +11,14 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from flask import Blueprint, render_template, request, session
+from markupsafe import Markup
 
 from tracker.application import Mode, StoryNotYetOpened, StoryView, UnknownVersion
 from tracker.application.changes import story_changes
 from tracker.moments import parse_moment
 from tracker.domain.errors import InvalidField
 from web import queries
-from web.charts import kind_chart
+from web.access import can_edit
 from web.timetravel import Travel, TravelError, read_travel
 
 bp = Blueprint("story", __name__)
@@ -38,23 +39,23 @@ def page_number(name: str = "page") -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else 1
 
 
-def remember_visit(view: StoryView) -> dict[str, Any] | None:
+def remember_visit(slug: str, version: int) -> dict[str, Any] | None:
     """Records this visit; returns the earlier one (version and time) when the story changed since."""
     visits: dict[str, Any] = dict(session.get("visits", {}))
-    mine = visits.get(view.slug)
+    mine = visits.get(slug)
     now = datetime.now(timezone.utc).isoformat()
     earlier = None
-    if mine and mine.get("v") != view.version:
+    if mine and mine.get("v") != version:
         earlier = {"v": mine["v"], "at": mine["at"]}
-        visits[view.slug] = {"v": view.version, "at": now, "pv": mine["v"], "pat": mine["at"]}
+        visits[slug] = {"v": version, "at": now, "pv": mine["v"], "pat": mine["at"]}
     elif mine:
-        visits[view.slug] = {**mine, "at": now}
+        visits[slug] = {**mine, "at": now}
     else:
-        visits[view.slug] = {"v": view.version, "at": now}
+        visits[slug] = {"v": version, "at": now}
     if len(visits) > VISITS_KEPT:
-        oldest = sorted(visits, key=lambda slug: visits[slug]["at"])[: len(visits) - VISITS_KEPT]
-        for slug in oldest:
-            visits.pop(slug)
+        oldest = sorted(visits, key=lambda name: visits[name]["at"])[: len(visits) - VISITS_KEPT]
+        for name in oldest:
+            visits.pop(name)
     session["visits"] = visits
     return earlier
 
@@ -70,6 +71,18 @@ def travel_view(slug: str, travel: Travel, latest: int | None = None) -> StoryVi
 
 @bp.get("/stories/<slug>")
 def show(slug: str) -> tuple[str, int]:
+    """The story page. Its reader-independent parts are rendered once per
+    story version, URL and editing right (see queries.rendered); the visit
+    banner and the page frame are the reader's own."""
+    key = ("story.show", request.full_path, can_edit())
+    (title, top, body, status, travel_now), version = queries.rendered(slug, key, lambda: _render_story(slug))
+    earlier = remember_visit(slug, version) if travel_now and status == 200 else None
+    return render_template(
+        "story/show.html", title=title, slug=slug, version=version, top=top, body=body, earlier=earlier
+    ), status
+
+
+def _render_story(slug: str) -> tuple[str, Markup, Markup, int, bool]:
     status = 200
     problem = None
     order = "oldest" if request.args.get("order") == "oldest" else "newest"
@@ -84,24 +97,24 @@ def show(slug: str) -> tuple[str, int]:
         problem = TravelError("version" if isinstance(error, UnknownVersion) else "as_of", str(error))
         travel, status = Travel(), 404
         view = queries.story(slug, latest=page * PAGE_SIZE)
-    earlier = remember_visit(view) if travel.now else None
     reports = view.reports if order == "oldest" else tuple(reversed(view.reports))
     shown, page, pages = page_of(reports, page)
     if not view.timeline_complete and page == pages:
         pages += 1  # older reports exist beyond what was loaded
-    return render_template(
-        "story/show.html",
-        view=view,
-        travel=travel,
-        problem=problem,
-        earlier=earlier,
-        reports=shown,
-        page=page,
-        pages=pages,
-        order=order,
-        chart=queries.chart_of(view),
-        modes=list(Mode),
-    ), status
+    context = {
+        "view": view,
+        "travel": travel,
+        "problem": problem,
+        "reports": shown,
+        "page": page,
+        "pages": pages,
+        "order": order,
+        "chart": queries.chart_of(view),
+        "modes": list(Mode),
+    }
+    top = Markup(render_template("story/_top.html", **context))
+    body = Markup(render_template("story/_body.html", **context))
+    return view.title, top, body, status, travel.now
 
 
 @bp.get("/stories/<slug>/changes")

@@ -83,3 +83,18 @@ def test_the_atom_feed_is_valid_xml_with_one_entry_per_report_and_escaped_text(c
     assert entries[0].findtext(f"{ATOM}title") == "<script>alert(1)</script> & more"  # text, not markup
     assert b"<script>" not in response.data
     assert client.get("/stories/no-such-story/feed.atom").status_code == 404
+
+
+def test_the_story_api_answers_304_to_a_matching_etag_until_the_story_changes(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timezone
+
+    first = client.get(f"/api/stories/{SEED}")
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = client.get(f"/api/stories/{SEED}", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    web_runtime.newsroom.add_report(
+        SEED, headline="Deal signed", published_at=datetime(2024, 9, 1, tzinfo=timezone.utc), kinds=["agreement_reached"]
+    )
+    changed = client.get(f"/api/stories/{SEED}", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    assert changed.get_json()["state"]["last_development"]["headline"] == "Deal signed"

@@ -139,6 +139,16 @@ class Catalog:
 
     # -- one story ----------------------------------------------------------------
 
+    def version_of(self, slug: str) -> int:
+        """The story's current version: one indexed lookup, for caches keyed by it."""
+        s = self.t.stories
+        story_id = str(Story.create_id(clean_slug(slug)))
+        with self.engine.connect() as conn:
+            version = conn.execute(select(s.c.version).where(s.c.story_id == story_id)).scalar()
+        if version is None:
+            raise UnknownStory(slug)
+        return version
+
     def story_exists(self, slug: str) -> bool:
         try:
             self._story_row(slug)
