@@ -60,3 +60,52 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         cursor.executemany(sql, values)
     finally:
         cursor.close()
+
+
+def _converters(table: Table, columns: Sequence[str], dialect: str) -> list[Any]:
+    converters = []
+    for name in columns:
+        column_type = table.c[name].type
+        if isinstance(column_type, JSON):
+            converters.append(_json)
+        elif isinstance(column_type, DateTime) and dialect == "sqlite":
+            converters.append(_sqlite_time)
+        else:
+            converters.append(None)
+    return converters
+
+
+def _mark(table: Table, name: str, dialect: str) -> str:
+    if dialect == "sqlite":
+        return "?"
+    return "%s::json" if isinstance(table.c[name].type, JSON) else "%s"
+
+
+def update_rows(session: Session, table: Table, keys: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+    """One executemany of UPDATE ... WHERE keys: every other column of each row is set."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect.name
+    columns = [c.name for c in table.columns if c.name not in keys]
+    order = [*columns, *keys]
+    plan = list(zip(order, _converters(table, order, dialect), strict=True))
+    values = [[row[name] if convert is None else convert(row[name]) for name, convert in plan] for row in rows]
+    assignments = ", ".join(f"{name} = {_mark(table, name, dialect)}" for name in columns)
+    condition = " AND ".join(f"{name} = {_mark(table, name, dialect)}" for name in keys)
+    execute_many(session, f"UPDATE {table.name} SET {assignments} WHERE {condition}", values)
+
+
+def execute_many(session: Session, sql: str, values: Sequence[Sequence[Any]]) -> None:
+    """A driver-level executemany; ``sql`` uses ``?`` on SQLite and ``%s`` on PostgreSQL."""
+    if not values:
+        return
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, values)
+    finally:
+        cursor.close()
+
+
+def placeholder(session: Session) -> str:
+    return "?" if session.connection().dialect.name == "sqlite" else "%s"

@@ -34,7 +34,7 @@ from tracker.domain.state import Fact, Facts, StoryState, chronological, facts_o
 from tracker.domain.story import Story, clean_slug
 from tracker.domain.vocabulary import Kind, OriginKind
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.view import order_text, utc
+from tracker.readmodels.view import order_text, parse_order_text, utc
 
 
 @dataclass(frozen=True)
@@ -396,9 +396,7 @@ class Catalog:
                 if packed is None:
                     continue
                 ord_, kind, report_id = packed.split("\x1f")
-                published, seq = ord_.split("|")
-                order = (datetime.fromisoformat(published + "+00:00"), int(seq))
-                facts.latest[key] = Fact(order, report_id, kind)
+                facts.latest[key] = Fact(parse_order_text(ord_), report_id, kind)
         return facts
 
     def _view(

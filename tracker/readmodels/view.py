@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.state import Fact, Facts, fact_candidates
 from tracker.domain.story import Story
-from tracker.readmodels.bulk import insert_rows
+from tracker.readmodels.bulk import execute_many, insert_rows, placeholder, update_rows
 from tracker.readmodels.tables import ViewTables
 
 
@@ -41,6 +41,11 @@ class PositionMoved(Exception):
 def order_text(published_at: datetime, seq: int) -> str:
     """(published_at, seq) as text that sorts the same way, for SQL maxima."""
     return f"{utc(published_at):%Y-%m-%d %H:%M:%S.%f}|{seq:010d}"
+
+
+def parse_order_text(text: str) -> tuple[datetime, int]:
+    published, seq = text.split("|")
+    return datetime.fromisoformat(published + "+00:00"), int(seq)
 
 
 def utc(moment: datetime | None) -> datetime | None:
@@ -161,7 +166,14 @@ class _Batch:
         t = self.t
         rows = self.session.execute(select(t.stories).where(t.stories.c.story_id.in_(story_ids))).mappings()
         for row in rows:
-            self.stories[row["story_id"]] = _StoryState(dict(row), is_new=False)
+            self.stories[row["story_id"]] = _StoryState(dict(row), is_new=False, facts=Facts())
+        if self.stories:
+            f = t.facts
+            query = select(f.c.story_id, f.c.fact_key, f.c.report_id, f.c.published_at, f.c.seq, f.c.kind)
+            for story_id, key, report_id, published_at, seq, kind in self.session.execute(
+                query.where(f.c.story_id.in_(list(self.stories)))
+            ):
+                self.stories[story_id].facts.latest[key] = Fact((utc(published_at), seq), report_id, kind)  # type: ignore[union-attr]
 
     def _facts(self, state: _StoryState) -> Facts:
         if state.facts is None:
@@ -385,37 +397,45 @@ class _Batch:
     def _flush(self) -> None:
         t = self.t
         s = self.session
+        mark = placeholder(s)
         insert_rows(s, t.reports, list(self.new_reports.values()))
-        for row in self.changed_reports.values():
-            s.execute(update(t.reports).where(t.reports.c.id == row["id"]).values(**row))
+        update_rows(s, t.reports, ["id"], list(self.changed_reports.values()))
         insert_rows(s, t.versions, self.versions)
         fr = t.fact_rows
-        for column, row_id, version in self.fact_row_updates:
-            condition = fr.c.row_id == row_id
-            if column == "version_to":
-                condition = and_(condition, fr.c.version_to.is_(None))
-            s.execute(update(fr).where(condition).values({column: version}))
+        execute_many(
+            s,
+            f"UPDATE {fr.name} SET version_to = {mark} WHERE row_id = {mark} AND version_to IS NULL",
+            [(version, row_id) for column, row_id, version in self.fact_row_updates if column == "version_to"],
+        )
+        execute_many(
+            s,
+            f"UPDATE {fr.name} SET retracted_version = {mark} WHERE row_id = {mark}",
+            [(version, row_id) for column, row_id, version in self.fact_row_updates if column != "version_to"],
+        )
         new_fact_rows = [row for rows in self.new_fact_rows.values() for row in rows]
         insert_rows(s, fr, new_fact_rows)
         self._add_fact_keys({(row["story_id"], row["fact_key"]) for row in new_fact_rows})
         if self.story_changes:
             s.execute(insert(t.story_changes), self.story_changes)
         self._write_search()
+        stale_facts: list[tuple[str, str]] = []
+        fresh_facts: list[dict[str, Any]] = []
         for state in self.stories.values():
             if state.recompute:
                 self._recompute(state)
             elif state.dirty_facts:
-                self._write_facts(state, state.dirty_facts, replace=not state.is_new)
+                if not state.is_new:
+                    stale_facts += [(state.row["story_id"], key) for key in state.dirty_facts]
+                fresh_facts += self._fact_rows(state, state.dirty_facts)
             if state.facts is not None and "last" in state.facts.latest:
                 last = state.facts.latest["last"]
                 state.row["last_report_id"] = last.report_id
                 state.row["last_published_at"] = self._last_published(state)
-        new = [st.row for st in self.stories.values() if st.is_new]
-        old = [st.row for st in self.stories.values() if not st.is_new]
-        if new:
-            s.execute(insert(t.stories), new)
-        for row in old:
-            s.execute(update(t.stories).where(t.stories.c.story_id == row["story_id"]).values(**row))
+        facts = t.facts
+        execute_many(s, f"DELETE FROM {facts.name} WHERE story_id = {mark} AND fact_key = {mark}", stale_facts)
+        insert_rows(s, facts, fresh_facts)
+        insert_rows(s, t.stories, [st.row for st in self.stories.values() if st.is_new])
+        update_rows(s, t.stories, ["story_id"], [st.row for st in self.stories.values() if not st.is_new])
 
     def _add_fact_keys(self, pairs: set[tuple[str, str]]) -> None:
         if not pairs:
@@ -435,13 +455,9 @@ class _Batch:
         last = state.facts.latest.get("last")
         return last.order[0] if last else None
 
-    def _write_facts(self, state: _StoryState, keys: Iterable[str], *, replace: bool) -> None:
+    def _fact_rows(self, state: _StoryState, keys: Iterable[str]) -> list[dict[str, Any]]:
         assert state.facts is not None
-        t = self.t.facts
         story_id = state.row["story_id"]
-        keys = list(keys)
-        if replace:
-            self.session.execute(delete(t).where(and_(t.c.story_id == story_id, t.c.fact_key.in_(keys))))
         rows = []
         for key in keys:
             fact = state.facts.latest[key]
@@ -455,21 +471,30 @@ class _Batch:
                     "kind": fact.kind,
                 }
             )
-        insert_rows(self.session, t, rows)
+        return rows
 
     def _recompute(self, state: _StoryState) -> None:
-        """After a retraction or reclassification: fold the story's active reports again."""
-        t = self.t.reports
+        """After a retraction or reclassification: the latest live candidate of
+        every fact, from the story's candidate rows (no report is reloaded)."""
+        fr = self.t.fact_rows
         story_id = state.row["story_id"]
+        live = and_(fr.c.story_id == story_id, fr.c.version_to.is_(None), fr.c.retracted_version.is_(None))
+        if self.views.dialect == "sqlite":
+            # SQLite returns the other columns of the row holding MAX().
+            query = select(fr.c.fact_key, func.max(fr.c.ord), fr.c.kind, fr.c.report_id).where(live).group_by(fr.c.fact_key)
+        else:
+            query = (
+                select(fr.c.fact_key, fr.c.ord, fr.c.kind, fr.c.report_id)
+                .where(live)
+                .distinct(fr.c.fact_key)
+                .order_by(fr.c.fact_key, fr.c.ord.desc())
+            )
         facts = Facts()
-        query = select(t.c.report_id, t.c.published_at, t.c.seq, t.c.kinds, t.c.parties, t.c.speakers).where(
-            and_(t.c.story_id == story_id, t.c.retracted_version.is_(None))
-        )
-        for report_id, published_at, seq, kinds, parties, speakers in self.session.execute(query):
-            facts.add((utc(published_at), seq), report_id, kinds, parties, speakers=speakers)
+        for key, ord_, kind, report_id in self.session.execute(query):
+            facts.latest[key] = Fact(parse_order_text(ord_), report_id, kind)
         self.session.execute(delete(self.t.facts).where(self.t.facts.c.story_id == story_id))
         state.facts = facts
-        self._write_facts(state, list(facts.latest), replace=False)
+        insert_rows(self.session, self.t.facts, self._fact_rows(state, list(facts.latest)))
         if "last" not in facts.latest:
             state.row["last_report_id"] = None
             state.row["last_published_at"] = None
