@@ -120,6 +120,9 @@ def run_worker(settings: Settings, *, demo: bool = False, tick: float | None = N
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+        # Follow the event log too, so the read models also show events written
+        # elsewhere (an import, a process without read-your-writes).
+        threading.Thread(target=_follow_log, args=(runtime, stop), name="projector", daemon=True).start()
         poller.start()
         log.info("poller %s started (tick %g s)", ingestion.orchestrator.poller, poller.tick)
         while not stop.wait(1.0):
@@ -131,6 +134,13 @@ def run_worker(settings: Settings, *, demo: bool = False, tick: float | None = N
         runtime.close()
         if server is not None:
             server.stop()
+
+
+def _follow_log(runtime: Any, stop: threading.Event) -> None:
+    try:
+        runtime.projector.run_forever(stop)
+    except Exception:  # noqa: BLE001 - the message names the notification that failed
+        log.exception("read models stopped following the event log")
 
 
 @dataclass
