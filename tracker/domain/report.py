@@ -7,10 +7,11 @@ frozen :class:`Report` is what leaves the domain.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from tracker.domain.errors import InvalidField
@@ -36,6 +37,20 @@ class Correction:
     recorded_at: datetime
     reason: str
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Correction:
+        """From the dict the aggregate and the read models keep
+        (``recorded_at`` may be an ISO string there)."""
+        recorded_at = record["recorded_at"]
+        if isinstance(recorded_at, str):
+            recorded_at = datetime.fromisoformat(recorded_at)
+        return cls(
+            version=record["version"],
+            recorded_at=recorded_at,
+            reason=record["reason"],
+            changes={name: (old, new) for name, (old, new) in record["changes"].items()},
+        )
 
 
 @dataclass(frozen=True)

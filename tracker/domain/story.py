@@ -430,15 +430,7 @@ def to_report(data: Mapping[str, Any]) -> Report:
         recorded_at=data["recorded_at"],
         version=data["version"],
         sequence=data["sequence"],
-        corrections=tuple(
-            Correction(
-                version=c["version"],
-                recorded_at=c["recorded_at"],
-                reason=c["reason"],
-                changes={k: (v[0], v[1]) for k, v in c["changes"].items()},
-            )
-            for c in data["corrections"]
-        ),
+        corrections=tuple(Correction.from_record(c) for c in data["corrections"]),
         retracted=retraction is not None,
         retraction_reason=retraction["reason"] if retraction else "",
         retracted_at=retraction["recorded_at"] if retraction else None,

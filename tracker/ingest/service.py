@@ -39,7 +39,7 @@ from tracker.domain.errors import DomainError, DuplicateReport, NothingChanged
 from tracker.domain.rules import Rules, match, parse_rules
 from tracker.ingest.feeds import Feed, now_utc
 from tracker.ingest.fetcher import BadURL, Fetcher, check_url
-from tracker.ingest.orchestrator import FEED_ACTOR, CycleSummary, Orchestrator, Tracked, feeds_from_config
+from tracker.ingest.orchestrator import CycleSummary, Orchestrator, Tracked, feeds_from_config
 from tracker.ingest.parser import FeedError, parse_feed
 from tracker.ingest.store import DuplicateFeed, IngestStore, UnknownFeed
 

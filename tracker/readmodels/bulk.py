@@ -33,33 +33,15 @@ def _json(value: Any) -> str:
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """One executemany of INSERT for ``rows`` (every column of ``table``)."""
     if not rows:
         return
-    connection = session.connection()
-    dialect = connection.dialect.name
+    dialect = session.connection().dialect.name
     names = [c.name for c in table.columns]
-    converters = []
-    for column in table.columns:
-        if isinstance(column.type, JSON):
-            converters.append(_json)
-        elif isinstance(column.type, DateTime) and dialect == "sqlite":
-            converters.append(_sqlite_time)
-        else:
-            converters.append(None)
-    plan = list(zip(names, converters, strict=True))
+    plan = list(zip(names, _converters(table, names, dialect), strict=True))
     values = [[row[name] if convert is None else convert(row[name]) for name, convert in plan] for row in rows]
-    if dialect == "sqlite":
-        marks = ", ".join("?" for _ in names)
-    else:
-        marks = ", ".join(
-            "%s::json" if isinstance(c.type, JSON) else "%s" for c in table.columns
-        )
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(sql, values)
-    finally:
-        cursor.close()
+    marks = ", ".join(_mark(table, name, dialect) for name in names)
+    execute_many(session, f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", values)
 
 
 def _converters(table: Table, columns: Sequence[str], dialect: str) -> list[Any]:

@@ -487,15 +487,7 @@ def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Repor
         recorded_at=utc(row["recorded_at"]),
         version=row["version_added"],
         sequence=row["seq"],
-        corrections=tuple(
-            Correction(
-                version=c["version"],
-                recorded_at=datetime.fromisoformat(c["recorded_at"]),
-                reason=c["reason"],
-                changes={k: (v[0], v[1]) for k, v in c["changes"].items()},
-            )
-            for c in corrections
-        ),
+        corrections=tuple(Correction.from_record(c) for c in corrections),
         retracted=retracted,
         retraction_reason=row["retraction_reason"] if retracted else "",
         retracted_at=utc(row["retracted_at"]) if retracted else None,

@@ -60,7 +60,7 @@ def utc(moment: datetime | None) -> datetime | None:
 class _StoryState:
     row: dict[str, Any]
     is_new: bool
-    facts: Facts | None = None
+    facts: Facts = field(default_factory=Facts)
     dirty_facts: set[str] = field(default_factory=set)
     recompute: bool = False
 
@@ -166,24 +166,14 @@ class _Batch:
         t = self.t
         rows = self.session.execute(select(t.stories).where(t.stories.c.story_id.in_(story_ids))).mappings()
         for row in rows:
-            self.stories[row["story_id"]] = _StoryState(dict(row), is_new=False, facts=Facts())
+            self.stories[row["story_id"]] = _StoryState(dict(row), is_new=False)
         if self.stories:
             f = t.facts
             query = select(f.c.story_id, f.c.fact_key, f.c.report_id, f.c.published_at, f.c.seq, f.c.kind)
             for story_id, key, report_id, published_at, seq, kind in self.session.execute(
                 query.where(f.c.story_id.in_(list(self.stories)))
             ):
-                self.stories[story_id].facts.latest[key] = Fact((utc(published_at), seq), report_id, kind)  # type: ignore[union-attr]
-
-    def _facts(self, state: _StoryState) -> Facts:
-        if state.facts is None:
-            facts = Facts()
-            if not state.is_new:
-                t = self.t.facts
-                for row in self.session.execute(select(t).where(t.c.story_id == state.row["story_id"])).mappings():
-                    facts.latest[row["fact_key"]] = Fact((utc(row["published_at"]), row["seq"]), row["report_id"], row["kind"])
-            state.facts = facts
-        return state.facts
+                self.stories[story_id].facts.latest[key] = Fact((utc(published_at), seq), report_id, kind)
 
     def _report(self, story_id: str, report_id: str) -> dict[str, Any]:
         key = (story_id, report_id)
@@ -234,7 +224,7 @@ class _Batch:
                 "opened_at": recorded_at,
                 "updated_at": recorded_at,
             }
-            self.stories[story_id] = _StoryState(row, is_new=True, facts=Facts())
+            self.stories[story_id] = _StoryState(row, is_new=True)
             self._story_changed(row)
             return
         state = self.stories[story_id]
@@ -341,7 +331,7 @@ class _Batch:
         candidates = self._add_fact_rows(row, event.originator_version)
         self._index(row)
         if not state.recompute:
-            changed = self._facts(state).add(
+            changed = state.facts.add(
                 (published_at, row["seq"]), row["report_id"], row["kinds"], row["parties"], candidates
             )
             state.dirty_facts |= changed
@@ -427,7 +417,7 @@ class _Batch:
                 if not state.is_new:
                     stale_facts += [(state.row["story_id"], key) for key in state.dirty_facts]
                 fresh_facts += self._fact_rows(state, state.dirty_facts)
-            if state.facts is not None and "last" in state.facts.latest:
+            if "last" in state.facts.latest:
                 last = state.facts.latest["last"]
                 state.row["last_report_id"] = last.report_id
                 state.row["last_published_at"] = self._last_published(state)
@@ -451,12 +441,10 @@ class _Batch:
         )
 
     def _last_published(self, state: _StoryState) -> datetime | None:
-        assert state.facts is not None
         last = state.facts.latest.get("last")
         return last.order[0] if last else None
 
     def _fact_rows(self, state: _StoryState, keys: Iterable[str]) -> list[dict[str, Any]]:
-        assert state.facts is not None
         story_id = state.row["story_id"]
         rows = []
         for key in keys:

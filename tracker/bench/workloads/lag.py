@@ -83,7 +83,6 @@ def _one_run(settings, slug: str, seconds: float) -> tuple[list[float], float]: 
     try:
         writer.open_story(title=f"Lag {slug}", slug=slug)
         observer.start()
-
         began = time.perf_counter()
         count = 0
         while time.perf_counter() - began < seconds:
