@@ -16,8 +16,9 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import IntegrityError, Notification
+from eventsourcing.persistence import IntegrityError, Notification, Transcoder
 
+from tracker.application.transcoder import OrjsonDecodingTranscoder
 from tracker.application.views import HistoryEntry, Mode, StorySummary, StoryView, to_jsonable
 from tracker.domain.errors import DomainError
 from tracker.domain.report import Origin
@@ -68,6 +69,11 @@ class Newsroom(Application[UUID]):
         #: Called with the last notification id after every save, so read
         #: models can catch up before a command returns (read your writes).
         self.after_save: Callable[[int], None] | None = None
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = OrjsonDecodingTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def _take_snapshots(self, processing_event: Any) -> None:
         """One snapshot per saved story whose save crossed an interval boundary,

@@ -7,29 +7,44 @@ SQLAlchemy's column types store them, so either path reads back the same.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
+from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, DateTime, Table
 from sqlalchemy.orm import Session
 
 
 def _sqlite_time(value: datetime | None) -> str | None:
-    # SQLAlchemy's SQLite DATETIME storage format (naive UTC).
+    # SQLAlchemy's SQLite DATETIME storage format (naive UTC): the first 26
+    # characters of the ISO form, "YYYY-MM-DD HH:MM:SS.ffffff".
     if value is None:
         return None
     if value.tzinfo is not timezone.utc:
         value = value.astimezone(timezone.utc)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-_encode = json.JSONEncoder().encode
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 def _json(value: Any) -> str:
-    return _encode(value) if value else "[]" if isinstance(value, list) else _encode(value)
+    # Any valid JSON reads back the same through SQLAlchemy's JSON type.
+    return orjson.dumps(value).decode()
+
+
+def _values(table: Table, names: Sequence[str], dialect: str, rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    """Each row's values in ``names`` order, converted for the driver."""
+    pick = itemgetter(*names)
+    conversions: list[tuple[int, Callable[[Any], Any]]] = [
+        (index, convert) for index, convert in enumerate(_converters(table, names, dialect)) if convert is not None
+    ]
+    values = []
+    for row in rows:
+        picked = list(pick(row)) if len(names) > 1 else [pick(row)]
+        for index, convert in conversions:
+            picked[index] = convert(picked[index])
+        values.append(picked)
+    return values
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -38,8 +53,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         return
     dialect = session.connection().dialect.name
     names = [c.name for c in table.columns]
-    plan = list(zip(names, _converters(table, names, dialect), strict=True))
-    values = [[row[name] if convert is None else convert(row[name]) for name, convert in plan] for row in rows]
+    values = _values(table, names, dialect, rows)
     marks = ", ".join(_mark(table, name, dialect) for name in names)
     execute_many(session, f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", values)
 
@@ -70,9 +84,7 @@ def update_rows(session: Session, table: Table, keys: Sequence[str], rows: Seque
     connection = session.connection()
     dialect = connection.dialect.name
     columns = [c.name for c in table.columns if c.name not in keys]
-    order = [*columns, *keys]
-    plan = list(zip(order, _converters(table, order, dialect), strict=True))
-    values = [[row[name] if convert is None else convert(row[name]) for name, convert in plan] for row in rows]
+    values = _values(table, [*columns, *keys], dialect, rows)
     assignments = ", ".join(f"{name} = {_mark(table, name, dialect)}" for name in columns)
     condition = " AND ".join(f"{name} = {_mark(table, name, dialect)}" for name in keys)
     execute_many(session, f"UPDATE {table.name} SET {assignments} WHERE {condition}", values)

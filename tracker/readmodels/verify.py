@@ -10,7 +10,7 @@ from sqlalchemy import MetaData, Table, text
 from sqlalchemy.engine import Connection
 
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.projector import Progress, Projector
+from tracker.readmodels.projector import Progress, Projector, rebuild
 
 SHADOW_PREFIX = "rmv_"
 MAX_REPORTED = 20
@@ -24,7 +24,7 @@ def verify(live: Projector, *, progress: Progress | None = None) -> list[str]:
     shadow = Projector(live.newsroom, shadow_tables, batch_size=5000)
     shadow.reset()
     try:
-        shadow.catch_up(progress=progress, until=live.position())
+        rebuild(shadow, progress=progress, until=live.position())
         differences: list[str] = []
         with live.engine.connect() as conn:
             for mine, theirs in zip(live.tables.all, shadow_tables.all, strict=True):

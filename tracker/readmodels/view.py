@@ -40,7 +40,8 @@ class PositionMoved(Exception):
 
 def order_text(published_at: datetime, seq: int) -> str:
     """(published_at, seq) as text that sorts the same way, for SQL maxima."""
-    return f"{utc(published_at):%Y-%m-%d %H:%M:%S.%f}|{seq:010d}"
+    moment = utc(published_at).replace(tzinfo=None)  # type: ignore[union-attr]
+    return f"{moment.isoformat(' ', 'microseconds')}|{seq:010d}"
 
 
 def parse_order_text(text: str) -> tuple[datetime, int]:
@@ -62,7 +63,9 @@ class _StoryState:
     is_new: bool
     facts: Facts = field(default_factory=Facts)
     dirty_facts: set[str] = field(default_factory=set)
-    recompute: bool = False
+    # Facts whose latest report was retracted or reclassified: found again
+    # from the candidate rows when the batch is written.
+    recompute: set[str] = field(default_factory=set)
 
 
 class StoryViews(SQLAlchemyTrackingRecorder):
@@ -144,7 +147,7 @@ class _Batch:
         self.story_changes: list[dict[str, Any]] = []
         self.search_upserts: dict[int, dict[str, Any]] = {}
         self.new_fact_rows: dict[int, list[dict[str, Any]]] = {}
-        self.fact_row_updates: list[tuple[str, int, int]] = []
+        self.fact_row_updates: list[tuple[str, str, int, int]] = []  # (column, story, row, version)
         self._next_id: int | None = None
 
     def run(self, events: Iterable[tuple[int, DomainEventProtocol[Any]]]) -> None:
@@ -255,9 +258,9 @@ class _Batch:
             report["retracted_version"] = event.originator_version
             report["retracted_at"] = recorded_at
             report["retraction_reason"] = event.reason
-            self._retract_fact_rows(report["id"], event.originator_version)
+            self._retract_fact_rows(report, event.originator_version)
             story["report_count"] -= 1
-            state.recompute = True
+            state.recompute |= self._facts_held_by(state, event.report_id)
         elif isinstance(event, Story.ReportReclassified):
             report = self._report(story_id, event.report_id)
             report["reclassifications"] = [
@@ -279,10 +282,13 @@ class _Batch:
             report["evidence"] = list(event.evidence)
             if event.speakers is not None:
                 report["speakers"] = list(event.speakers)
-            self._close_fact_rows(report["id"], event.originator_version)
-            self._add_fact_rows(report, event.originator_version)
+            self._close_fact_rows(report, event.originator_version)
+            candidates = self._add_fact_rows(report, event.originator_version)
             self._index(report)
-            state.recompute = True
+            state.recompute |= self._facts_held_by(state, event.report_id)
+            if report["retracted_version"] is None:
+                order = (utc(report["published_at"]), report["seq"])
+                state.dirty_facts |= state.facts.add(order, report["report_id"], (), (), candidates)
         elif isinstance(event, Story.Retitled):
             story["title"] = event.title
             self._story_changed(story)
@@ -330,11 +336,8 @@ class _Batch:
         self.new_reports[(story["story_id"], event.report_id)] = row
         candidates = self._add_fact_rows(row, event.originator_version)
         self._index(row)
-        if not state.recompute:
-            changed = state.facts.add(
-                (published_at, row["seq"]), row["report_id"], row["kinds"], row["parties"], candidates
-            )
-            state.dirty_facts |= changed
+        changed = state.facts.add((published_at, row["seq"]), row["report_id"], (), (), candidates)
+        state.dirty_facts |= changed
 
     def _add_fact_rows(self, report: dict[str, Any], version: int) -> list[tuple[str, str]]:
         ord_ = order_text(report["published_at"], report["seq"])
@@ -356,16 +359,16 @@ class _Batch:
             )
         return candidates
 
-    def _close_fact_rows(self, row_id: int, version: int) -> None:
-        for row in self.new_fact_rows.get(row_id, ()):
+    def _close_fact_rows(self, report: dict[str, Any], version: int) -> None:
+        for row in self.new_fact_rows.get(report["id"], ()):
             if row["version_to"] is None:
                 row["version_to"] = version
-        self.fact_row_updates.append(("version_to", row_id, version))
+        self.fact_row_updates.append(("version_to", report["story_id"], report["id"], version))
 
-    def _retract_fact_rows(self, row_id: int, version: int) -> None:
-        for row in self.new_fact_rows.get(row_id, ()):
+    def _retract_fact_rows(self, report: dict[str, Any], version: int) -> None:
+        for row in self.new_fact_rows.get(report["id"], ()):
             row["retracted_version"] = version
-        self.fact_row_updates.append(("retracted_version", row_id, version))
+        self.fact_row_updates.append(("retracted_version", report["story_id"], report["id"], version))
 
     def _story_changed(self, story: dict[str, Any]) -> None:
         self.story_changes.append(
@@ -392,15 +395,17 @@ class _Batch:
         update_rows(s, t.reports, ["id"], list(self.changed_reports.values()))
         insert_rows(s, t.versions, self.versions)
         fr = t.fact_rows
+        # story_id first: the primary key finds the rows while a replay has
+        # not yet built the row_id index.
         execute_many(
             s,
-            f"UPDATE {fr.name} SET version_to = {mark} WHERE row_id = {mark} AND version_to IS NULL",
-            [(version, row_id) for column, row_id, version in self.fact_row_updates if column == "version_to"],
+            f"UPDATE {fr.name} SET version_to = {mark} WHERE story_id = {mark} AND row_id = {mark} AND version_to IS NULL",
+            [(version, story, row_id) for column, story, row_id, version in self.fact_row_updates if column == "version_to"],
         )
         execute_many(
             s,
-            f"UPDATE {fr.name} SET retracted_version = {mark} WHERE row_id = {mark}",
-            [(version, row_id) for column, row_id, version in self.fact_row_updates if column != "version_to"],
+            f"UPDATE {fr.name} SET retracted_version = {mark} WHERE story_id = {mark} AND row_id = {mark}",
+            [(version, story, row_id) for column, story, row_id, version in self.fact_row_updates if column != "version_to"],
         )
         new_fact_rows = [row for rows in self.new_fact_rows.values() for row in rows]
         insert_rows(s, fr, new_fact_rows)
@@ -413,14 +418,13 @@ class _Batch:
         for state in self.stories.values():
             if state.recompute:
                 self._recompute(state)
-            elif state.dirty_facts:
+            if state.dirty_facts:
                 if not state.is_new:
                     stale_facts += [(state.row["story_id"], key) for key in state.dirty_facts]
-                fresh_facts += self._fact_rows(state, state.dirty_facts)
-            if "last" in state.facts.latest:
-                last = state.facts.latest["last"]
-                state.row["last_report_id"] = last.report_id
-                state.row["last_published_at"] = self._last_published(state)
+                fresh_facts += self._fact_rows(state, [k for k in state.dirty_facts if k in state.facts.latest])
+            last = state.facts.latest.get("last")
+            state.row["last_report_id"] = last.report_id if last else None
+            state.row["last_published_at"] = last.order[0] if last else None
         facts = t.facts
         execute_many(s, f"DELETE FROM {facts.name} WHERE story_id = {mark} AND fact_key = {mark}", stale_facts)
         insert_rows(s, facts, fresh_facts)
@@ -440,10 +444,6 @@ class _Batch:
             [{"story_id": story_id, "fact_key": key} for story_id, key in sorted(pairs)],
         )
 
-    def _last_published(self, state: _StoryState) -> datetime | None:
-        last = state.facts.latest.get("last")
-        return last.order[0] if last else None
-
     def _fact_rows(self, state: _StoryState, keys: Iterable[str]) -> list[dict[str, Any]]:
         story_id = state.row["story_id"]
         rows = []
@@ -461,31 +461,33 @@ class _Batch:
             )
         return rows
 
+    @staticmethod
+    def _facts_held_by(state: _StoryState, report_id: str) -> set[str]:
+        return {key for key, fact in state.facts.latest.items() if fact.report_id == report_id}
+
     def _recompute(self, state: _StoryState) -> None:
         """After a retraction or reclassification: the latest live candidate of
-        every fact, from the story's candidate rows (no report is reloaded)."""
+        each fact that report held, read backwards along the primary key
+        (the candidate rows of this batch are already written)."""
         fr = self.t.fact_rows
+        mark = placeholder(self.session)
         story_id = state.row["story_id"]
-        live = and_(fr.c.story_id == story_id, fr.c.version_to.is_(None), fr.c.retracted_version.is_(None))
-        if self.views.dialect == "sqlite":
-            # SQLite returns the other columns of the row holding MAX().
-            query = select(fr.c.fact_key, func.max(fr.c.ord), fr.c.kind, fr.c.report_id).where(live).group_by(fr.c.fact_key)
-        else:
-            query = (
-                select(fr.c.fact_key, fr.c.ord, fr.c.kind, fr.c.report_id)
-                .where(live)
-                .distinct(fr.c.fact_key)
-                .order_by(fr.c.fact_key, fr.c.ord.desc())
-            )
-        facts = Facts()
-        for key, ord_, kind, report_id in self.session.execute(query):
-            facts.latest[key] = Fact(parse_order_text(ord_), report_id, kind)
-        self.session.execute(delete(self.t.facts).where(self.t.facts.c.story_id == story_id))
-        state.facts = facts
-        insert_rows(self.session, self.t.facts, self._fact_rows(state, list(facts.latest)))
-        if "last" not in facts.latest:
-            state.row["last_report_id"] = None
-            state.row["last_published_at"] = None
+        cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            for key in sorted(state.recompute):
+                cursor.execute(
+                    f"SELECT ord, report_id, kind FROM {fr.name} WHERE story_id = {mark} AND fact_key = {mark}"
+                    " AND version_to IS NULL AND retracted_version IS NULL ORDER BY ord DESC LIMIT 1",
+                    (story_id, key),
+                )
+                found = cursor.fetchone()
+                if found is None:
+                    state.facts.latest.pop(key, None)
+                else:
+                    state.facts.latest[key] = Fact(parse_order_text(found[0]), found[1], found[2])
+        finally:
+            cursor.close()
+        state.dirty_facts |= state.recompute
 
     def _write_search(self) -> None:
         if not self.search_upserts:
