@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tracker.domain.rules import Rules, Term, Text
 from tracker.domain.vocabulary import Kind
@@ -73,6 +74,21 @@ KIND_PHRASES: dict[Kind, tuple[str, ...]] = {
 _NEGATABLE = {Kind.AGREEMENT_REACHED, Kind.CONFIRMED, Kind.DENIED}
 _NEGATIONS = {"not", "no", "never", "t", "nor", "without"}  # "t": didn't, hasn't
 _KIND_TERMS = {kind: tuple(Term.of(p) for p in phrases) for kind, phrases in KIND_PHRASES.items()}
+# One search per kind over a field's run-together words: a kind none of whose keys occur
+# there cannot be found by Text.find, so its terms are not looked up one by one.
+_KIND_KEYS = {
+    kind: re.compile("|".join(re.escape(t.key) for t in terms if t.key)) for kind, terms in _KIND_TERMS.items()
+}
+
+
+@lru_cache(maxsize=4096)
+def _alias_term(alias: str) -> Term:
+    return Term.of(alias)
+
+
+def _may_hold(kind: Kind, fields: Iterable[tuple[str, Text]]) -> bool:
+    keys = _KIND_KEYS[kind]
+    return any(keys.search(text.joined) for _, text in fields)
 _PERSON = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+)+$")
 
 
@@ -137,6 +153,8 @@ def classify(
     kinds: list[Kind] = []
     evidence: list[str] = []
     for kind, terms in _KIND_TERMS.items():
+        if not _may_hold(kind, fields):
+            continue
         for term in terms:
             where = _first_hit(term, fields, negatable=kind in _NEGATABLE)
             if where:
@@ -153,7 +171,7 @@ def classify(
     found_parties: list[str] = []
     for name, aliases in (parties or {}).items():
         for alias in aliases:
-            where = _first_hit(Term.of(alias), fields, negatable=False)
+            where = _first_hit(_alias_term(alias), fields, negatable=False)
             if where:
                 found_parties.append(name)
                 evidence.append(f'party {name}: "{alias}" ({where})')
@@ -180,12 +198,13 @@ def _speakers(
         if any(
             _first_hit(term, [("sentence", sentence)], negatable=kind in _NEGATABLE)
             for kind in statements
+            if _KIND_KEYS[kind].search(sentence.joined)
             for term in _KIND_TERMS[kind]
         )
     ]
     found = []
     for name, aliases in parties.items():
-        if any(sentence.find(Term.of(alias)) for sentence in holding for alias in aliases):
+        if any(sentence.find(_alias_term(alias)) for sentence in holding for alias in aliases):
             found.append(name)
     return tuple(found)
 

@@ -35,7 +35,7 @@ import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,14 +52,18 @@ from tracker.domain.vocabulary import OriginKind, Status
 from tracker.ingest.feeds import now_utc
 from tracker.ingest.fetcher import Fetcher, FetchResult, FetchStatus
 from tracker.ingest.parser import FeedError, ParsedFeed, parse_feed
-from tracker.ingest.store import Claim, IngestStore, StoredItem, suggestion_id_for
+from tracker.ingest.store import Claim, Document, IngestStore, StoredItem, suggestion_id_for
 
 log = logging.getLogger("tracker.ingest")
 
 REVISION_REASON = "feed item revised"
-FLUSH_ITEMS = 5000  # pending items matched together (one story save per story per flush)
-APPEND_CHUNK = 500  # reports per save
-PARSE_POOL_THRESHOLD = 32  # feeds in one cycle above which parsing moves to worker processes
+FLUSH_ITEMS = 12500  # pending items matched together (one story save per story per flush)
+APPEND_CHUNK = 5000  # reports per save: each save also snapshots the story and feeds the read models
+STORE_FEEDS = 25  # fetched feeds archived in one transaction...
+STORE_ITEMS = 2000  # ...or fewer, once they hold this many items
+PARSE_BACKLOG = 128  # fetched feeds queued for the parse processes at most
+PARSE_POOL_THRESHOLD = 32
+PARSE_NICENESS = 5  # feeds in one cycle above which parsing moves to worker processes
 FEED_ACTOR = "feed"
 
 
@@ -182,11 +186,14 @@ class Orchestrator:
         self.concurrency = max(1, concurrency)
         # claim about as many feeds as are fetched at once: short leases, fair sharing between pollers
         self.batch = max(1, batch or self.concurrency)
+        # fetched feeds waiting for (or in) the parse processes: work for them while this
+        # thread stores and matches; claiming pauses above it
+        self.parse_backlog = PARSE_BACKLOG
         self.poller = poller or poller_name()
         self.lease_seconds = lease_seconds or default_lease(settings, self.batch, self.concurrency)
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="fetch")
         # feedparser is CPU-bound: big cycles parse in worker processes (0: never)
-        self.parse_processes = max(1, (os.cpu_count() or 1) - 1) if parse_processes is None else parse_processes
+        self.parse_processes = max(1, os.cpu_count() or 1) if parse_processes is None else parse_processes
         self._parse_pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()  # one cycle at a time per orchestrator
 
@@ -243,12 +250,14 @@ class Orchestrator:
             summary += self._rematch_changed(stories)
             summary += self._match_pending(stories, stale=True)  # left behind by a poller that died
             seen: set[int] = set()
+            ready: list[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]] = []
             unmatched: list[int] = []
             waiting = 0
-            in_flight: set[Future[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]]] = set()
+            in_flight: set[Future[_Fetched]] = set()  # fetching (or queued for a fetch thread)
+            parsing: dict[Future[ParsedFeed], tuple[Claim, FetchResult]] = {}  # in the parse processes
             exhausted = False
             while True:
-                if not exhausted and len(in_flight) < self.concurrency:
+                if not exhausted and len(in_flight) < self.concurrency and len(parsing) < self.parse_backlog:
                     wanted = None if feed_ids is None else [i for i in feed_ids if i not in seen]
                     claims = [] if wanted == [] else self.store.claim_due(
                         self.poller,
@@ -264,37 +273,50 @@ class Orchestrator:
                     for claim in claims:
                         seen.add(claim.feed.id)
                         in_flight.add(self._pool.submit(self._fetch_and_parse, claim))
-                if not in_flight:
+                if not in_flight and not parsing:
                     break
-                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                done, _ = wait([*in_flight, *parsing], return_when=FIRST_COMPLETED)
                 for future in done:
-                    step = self._complete_safely(*future.result(), stories)
-                    summary += step
-                    if step.items_new or step.items_revised:
-                        unmatched.append(future.result()[0].feed.id)
-                        waiting += step.items_new + step.items_revised
-                if waiting >= FLUSH_ITEMS or (unmatched and not in_flight and exhausted):
+                    if future in parsing:
+                        claim, result = parsing.pop(future)  # type: ignore[call-overload]
+                        ready.append((claim, result, self._parsed(future, result)))  # type: ignore[arg-type]
+                        continue
+                    in_flight.discard(future)  # type: ignore[arg-type]
+                    claim, result, parsed = future.result()  # type: ignore[misc]
+                    if isinstance(parsed, Future):
+                        parsing[parsed] = (claim, result)
+                    else:
+                        ready.append((claim, result, parsed))
+                finished = not in_flight and not parsing and exhausted
+                if ready and (finished or len(ready) >= STORE_FEEDS or _items_in(ready) >= STORE_ITEMS):
+                    # archived in batches: one transaction for many feeds
+                    for feed_id, step in self._complete_batch(ready):
+                        summary += step
+                        if step.items_new or step.items_revised:
+                            unmatched.append(feed_id)
+                            waiting += step.items_new + step.items_revised
+                    ready = []
+                if waiting >= FLUSH_ITEMS or (unmatched and finished):
                     # matched in large batches: one save per story for many feeds
                     summary += self._match_pending(stories, feed_ids=unmatched)
                     unmatched, waiting = [], 0
+            for feed_id, step in self._complete_batch(ready):
+                summary += step
+                if step.items_new or step.items_revised:
+                    unmatched.append(feed_id)
             summary += self._match_pending(stories, feed_ids=unmatched)
             return replace(summary, elapsed_seconds=time.monotonic() - started)
 
     def _start_parse_pool(self) -> None:
         if self._parse_pool is None and self.parse_processes >= 1:
             context = multiprocessing.get_context("spawn")  # no fork of a process with threads and sockets
-            self._parse_pool = ProcessPoolExecutor(max_workers=self.parse_processes, mp_context=context)
+            self._parse_pool = ProcessPoolExecutor(
+                max_workers=self.parse_processes, mp_context=context, initializer=_parse_process_started
+            )
 
-    def _complete_safely(
-        self, claim: Claim, result: FetchResult, parsed: ParsedFeed | FeedError | None, stories: Sequence[Tracked]
-    ) -> CycleSummary:
-        try:
-            return self._complete(claim, result, parsed, stories)
-        except Exception as error:  # noqa: BLE001 - one feed must never end the cycle
-            log.exception("feed %s: cycle step failed", claim.feed.url)
-            return self._fail(claim, f"internal error: {type(error).__name__}: {error}", None)
-
-    def _fetch_and_parse(self, claim: Claim) -> tuple[Claim, FetchResult, ParsedFeed | FeedError | None]:
+    def _fetch_and_parse(self, claim: Claim) -> _Fetched:
+        """Fetches a feed (on a fetch thread); a new body is parsed here, or handed
+        to the parse processes (the result is then a future of the parse)."""
         feed = claim.feed
         try:
             result = self.fetcher.fetch(
@@ -305,40 +327,83 @@ class Orchestrator:
             return claim, FetchResult(FetchStatus.ERROR, feed.url, error=f"internal error: {error}"), None
         if result.status is not FetchStatus.OK:
             return claim, result, None
-        try:
-            pool = self._parse_pool
-            if pool is not None:
-                try:
-                    return claim, result, pool.submit(parse_feed, result.body, result.headers, result.url).result()
-                except BrokenProcessPool:
-                    pass  # parse here instead
-            return claim, result, parse_feed(result.body, result.headers, result.url)
-        except FeedError as error:
-            return claim, result, error
-        except Exception as error:  # noqa: BLE001 - feedparser on hostile input
-            return claim, result, FeedError(f"parser failure: {type(error).__name__}: {error}")
+        pool = self._parse_pool
+        if pool is not None:
+            try:
+                return claim, result, pool.submit(parse_feed, result.body, result.headers, result.url)
+            except (BrokenProcessPool, RuntimeError):
+                pass  # the pool is gone (or shutting down): parse here instead
+        return claim, result, _parse_here(result)
 
-    def _complete(
-        self, claim: Claim, result: FetchResult, parsed: ParsedFeed | FeedError | None, stories: Sequence[Tracked]
-    ) -> CycleSummary:
-        feed = claim.feed
+    @staticmethod
+    def _parsed(future: Future[ParsedFeed], result: FetchResult) -> ParsedFeed | FeedError:
+        try:
+            return future.result()
+        except FeedError as error:
+            return error
+        except BrokenProcessPool:
+            return _parse_here(result)  # a parse process died (killed, out of memory): parse here
+        except Exception as error:  # noqa: BLE001 - feedparser on hostile input
+            return FeedError(f"parser failure: {type(error).__name__}: {error}")
+
+    def _complete_batch(
+        self, ready: Sequence[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]]
+    ) -> list[tuple[int, CycleSummary]]:
+        """Archives fetched feeds and frees them, in one transaction; failures are recorded one by one."""
+        results: list[tuple[int, CycleSummary]] = []
+        documents: list[Document] = []
+        steps: list[CycleSummary] = []
         now = now_utc()
-        if result.status is FetchStatus.ERROR:
-            return self._fail(claim, result.error, result.retry_after)
-        if isinstance(parsed, FeedError):
-            return self._fail(claim, parsed.reason, None)
-        new = revised = seen = 0
+        for claim, result, parsed in ready:
+            if result.status is FetchStatus.ERROR:
+                results.append((claim.feed.id, self._fail_safely(claim, result.error, result.retry_after)))
+            elif isinstance(parsed, FeedError):
+                results.append((claim.feed.id, self._fail_safely(claim, parsed.reason, None)))
+            else:
+                documents.append(self._document(claim, result, parsed, now))
+                steps.append(CycleSummary(
+                    feeds_checked=1,
+                    fetched=1 if parsed is not None else 0,
+                    not_modified=0 if parsed is not None else 1,
+                    items_seen=len(parsed.items) if parsed is not None else 0,
+                ))
+        if not documents:
+            return results
+        try:
+            stored = self.store.store_documents(documents, now=now)
+        except Exception:  # noqa: BLE001 - one feed must never end the cycle: retry them one by one
+            log.exception("storing %d feeds together failed; storing them one by one", len(documents))
+            stored = [self._store_one(document, now) for document in documents]
+        if any(d.items for d in documents):
+            _failpoint("after-store")
+        for document, step, outcome in zip(documents, steps, stored):
+            if isinstance(outcome, CycleSummary):
+                results.append((document.claim.feed.id, outcome))
+                continue
+            new, revised = outcome or (0, 0)
+            results.append((document.claim.feed.id, replace(step, items_new=new, items_revised=revised)))
+        return results
+
+    def _store_one(self, document: Document, now: datetime) -> tuple[int, int] | None | CycleSummary:
+        try:
+            return self.store.store_documents([document], now=now)[0]
+        except Exception as error:  # noqa: BLE001
+            log.exception("feed %s: storing failed", document.claim.feed.url)
+            return self._fail_safely(document.claim, f"internal error: {type(error).__name__}: {error}", None)
+
+    def _document(self, claim: Claim, result: FetchResult, parsed: ParsedFeed | None, now: datetime) -> Document:
+        """What archiving a fetched feed writes: items, validators, and the feed's new health."""
+        feed = claim.feed
         title = feed.title
         warning = feed.last_warning
+        validators: dict[str, Any] = {}
+        name = feed.name
         if parsed is not None:
-            seen = len(parsed.items)
             title = parsed.title[:300] or feed.title
             warning = "; ".join(parsed.warnings)[:2000]
             validators = {"etag": result.etag[:1000], "last_modified": result.last_modified[:200], "body_hash": result.body_hash}
             name = feed.name or title or urlsplit(feed.url).hostname or feed.url
-            new, revised = self.store.store_items(claim, parsed.items, feed_name=name, validators=validators, now=now)
-            _failpoint("after-store")
-        values: dict[str, Any] = {
+        release: dict[str, Any] = {
             "last_checked_at": now,
             "last_success_at": now,
             "consecutive_failures": 0,
@@ -347,16 +412,15 @@ class Orchestrator:
             "last_warning": warning,
         }
         if result.status is FetchStatus.NOT_MODIFIED:
-            values.update(etag=result.etag[:1000], last_modified=result.last_modified[:200])
-        self.store.release(claim, **values)
-        return CycleSummary(
-            feeds_checked=1,
-            fetched=1 if parsed is not None else 0,
-            not_modified=0 if parsed is not None else 1,
-            items_seen=seen,
-            items_new=new,
-            items_revised=revised,
-        )
+            release.update(etag=result.etag[:1000], last_modified=result.last_modified[:200])
+        return Document(claim, parsed.items if parsed is not None else (), name, validators, release)
+
+    def _fail_safely(self, claim: Claim, reason: str, retry_after: float | None) -> CycleSummary:
+        try:
+            return self._fail(claim, reason, retry_after)
+        except Exception:  # noqa: BLE001 - the claim lapses; the next cycle tries again
+            log.exception("feed %s: recording the failure failed", claim.feed.url)
+            return CycleSummary(feeds_checked=1, failed=1, failures=(FeedFailure(claim.feed.id, claim.feed.url, reason),))
 
     def _fail(self, claim: Claim, reason: str, retry_after: float | None) -> CycleSummary:
         feed = claim.feed
@@ -591,6 +655,30 @@ class Orchestrator:
             duplicates_skipped=counts.duplicates,
             stories_rematched=1,
         )
+
+
+_Fetched = tuple[Claim, FetchResult, "ParsedFeed | FeedError | Future[ParsedFeed] | None"]
+
+
+def _parse_process_started() -> None:
+    """Parse processes yield to the cycle's own thread, which stores and matches what they parse."""
+    try:
+        os.nice(PARSE_NICENESS)
+    except OSError:
+        pass
+
+
+def _parse_here(result: FetchResult) -> ParsedFeed | FeedError:
+    try:
+        return parse_feed(result.body, result.headers, result.url)
+    except FeedError as error:
+        return error
+    except Exception as error:  # noqa: BLE001 - feedparser on hostile input
+        return FeedError(f"parser failure: {type(error).__name__}: {error}")
+
+
+def _items_in(ready: Sequence[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]]) -> int:
+    return sum(len(parsed.items) for _, _, parsed in ready if isinstance(parsed, ParsedFeed))
 
 
 def _link_key(url: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
@@ -45,9 +45,13 @@ def identity_key(identity: str) -> str:
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
 
 
-def report_id_for(feed_url: str, identity: str) -> str:
-    """The report an item creates: derived from feed and item, so a replay is a DuplicateReport."""
-    digest = hashlib.sha256(f"{canonical_url(feed_url)}\n{identity}".encode()).hexdigest()
+def report_id_for(feed_url: str, identity: str, *, feed_key: str | None = None) -> str:
+    """The report an item creates: derived from feed and item, so a replay is a DuplicateReport.
+
+    ``feed_key`` is ``canonical_url(feed_url)`` when the caller already has it.
+    """
+    key = canonical_url(feed_url) if feed_key is None else feed_key
+    digest = hashlib.sha256(f"{key}\n{identity}".encode()).hexdigest()
     return "feed-" + digest[:20]
 
 
@@ -135,6 +139,24 @@ class Decision:
 class Claim:
     feed: Feed
     token: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One fetched feed to archive: its items, its validators and, to free
+    the feed in the same transaction, its ``release`` values (health, next check)."""
+
+    claim: Claim
+    items: tuple[FeedItem, ...]
+    feed_name: str
+    validators: dict[str, Any]
+    release: dict[str, Any] | None = None
+
+
+_REVISED_COLUMNS = (
+    "title", "summary", "link", "link_key", "authors", "published_at", "content_hash", "revision",
+    "revised_at", "search_text", "pending",
+)
 
 
 class IngestStore:
@@ -270,72 +292,111 @@ class IngestStore:
         New items and revised ones (title or summary changed) become pending;
         returns (new, revised). Nothing is written if the claim was lost.
         """
+        done = self.store_documents([Document(claim, tuple(parsed), feed_name, validators)], now=now)
+        return done[0] or (0, 0)
+
+    def store_documents(self, documents: Sequence[Document], *, now: datetime | None = None) -> list[tuple[int, int] | None]:
+        """Archives several feeds' documents in one transaction (all or nothing).
+
+        For each document: its validators (and ``release`` values, which free
+        the feed) are written only while its claim holds; its new and revised
+        items become pending. Returns (new, revised) per document, ``None``
+        where the claim was lost (nothing of that feed is written).
+        """
         now = now or now_utc()
-        feed = claim.feed
-        by_key = {identity_key(i.identity): i for i in parsed}
+        results: list[tuple[int, int] | None] = []
+        fresh: list[dict[str, Any]] = []
+        revisions: list[dict[str, Any]] = []
         with self.engine.begin() as conn:
-            owned = conn.execute(
-                update(feeds)
-                .where(feeds.c.id == feed.id, feeds.c.claim_token == claim.token)
-                .values(**validators)
-            ).rowcount
-            if owned != 1:
-                return (0, 0)
-            existing: dict[str, tuple[int, str, int]] = {}
-            keys = list(by_key)
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                for row in conn.execute(
-                    select(items.c.identity_key, items.c.id, items.c.content_hash, items.c.revision).where(
-                        items.c.feed_id == feed.id, items.c.identity_key.in_(chunk)
-                    )
-                ):
-                    existing[row[0]] = (row[1], row[2], row[3])
-            fresh = []
-            revised = 0
-            for key, item in by_key.items():
-                if key not in existing:
-                    fresh.append(self._item_values(feed, feed_name, key, item, now))
+            for document in documents:
+                feed = document.claim.feed
+                values = dict(document.validators)
+                if document.release is not None:
+                    values.update(claimed_by=None, claim_token=None, claim_expires_at=None, **document.release)
+                owned = conn.execute(
+                    update(feeds)
+                    .where(feeds.c.id == feed.id, feeds.c.claim_token == document.claim.token)
+                    .values(**values)
+                ).rowcount
+                if owned != 1:
+                    results.append(None)
                     continue
-                item_id, old_hash, revision = existing[key]
-                if old_hash != item.content_hash:
-                    revised += 1
+                if not document.items:
+                    results.append((0, 0))
+                    continue
+                by_key = {identity_key(i.identity): i for i in document.items}
+                existing = self._existing(conn, feed.id, list(by_key))
+                added = 0
+                revised = 0
+                feed_key = canonical_url(feed.url)
+                for key, item in by_key.items():
+                    found = existing.get(key)
+                    if found is None:
+                        fresh.append(self._item_values(feed, document.feed_name, key, item, now, feed_key=feed_key))
+                        added += 1
+                    elif found[1] != item.content_hash:
+                        revised += 1
+                        revisions.append(self._revision_values(found[0], found[2], item, now))
+                if added:
                     conn.execute(
-                        update(items)
-                        .where(items.c.id == item_id)
-                        .values(
-                            title=item.title,
-                            summary=item.summary,
-                            link=item.link,
-                            link_key=canonical_url(item.link) if item.link else "",
-                            authors=json.dumps(list(item.authors)),
-                            published_at=item.published_at,
-                            content_hash=item.content_hash,
-                            revision=revision + 1,
-                            revised_at=now,
-                            search_text=_search_text(item),
-                            pending=True,
-                        )
+                        update(feeds).where(feeds.c.id == feed.id).values(items_total=feeds.c.items_total + added)
                     )
+                results.append((added, revised))
             if fresh:
                 conn.execute(
                     self._insert(items).on_conflict_do_nothing(index_elements=["feed_id", "identity_key"]),
                     fresh,
                 )
+            if revisions:
                 conn.execute(
-                    update(feeds).where(feeds.c.id == feed.id).values(items_total=feeds.c.items_total + len(fresh))
+                    update(items)
+                    .where(items.c.id == bindparam("item_id"))
+                    .values({name: bindparam("new_" + name) for name in _REVISED_COLUMNS}),
+                    revisions,
                 )
-        return (len(fresh), revised)
+        return results
 
     @staticmethod
-    def _item_values(feed: Feed, feed_name: str, key: str, item: FeedItem, now: datetime) -> dict[str, Any]:
+    def _existing(conn: Connection, feed_id: int, keys: list[str]) -> dict[str, tuple[int, str, int]]:
+        existing: dict[str, tuple[int, str, int]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            for row in conn.execute(
+                select(items.c.identity_key, items.c.id, items.c.content_hash, items.c.revision).where(
+                    items.c.feed_id == feed_id, items.c.identity_key.in_(chunk)
+                )
+            ):
+                existing[row[0]] = (row[1], row[2], row[3])
+        return existing
+
+    @staticmethod
+    def _revision_values(item_id: int, revision: int, item: FeedItem, now: datetime) -> dict[str, Any]:
+        values = {
+            "title": item.title,
+            "summary": item.summary,
+            "link": item.link,
+            "link_key": canonical_url(item.link) if item.link else "",
+            "authors": json.dumps(list(item.authors)),
+            "published_at": item.published_at,
+            "content_hash": item.content_hash,
+            "revision": revision + 1,
+            "revised_at": now,
+            "search_text": _search_text(item),
+            "pending": True,
+        }
+        return {"item_id": item_id, **{"new_" + name: value for name, value in values.items()}}
+
+    @staticmethod
+    def _item_values(
+        feed: Feed, feed_name: str, key: str, item: FeedItem, now: datetime, *, feed_key: str | None = None
+    ) -> dict[str, Any]:
         return {
             "feed_id": feed.id,
             "feed_url": feed.url,
             "feed_name": feed_name[:300],
             "identity": item.identity,
             "identity_key": key,
-            "report_id": report_id_for(feed.url, item.identity),
+            "report_id": report_id_for(feed.url, item.identity, feed_key=feed_key),
             "guid": item.guid,
             "title": item.title,
             "summary": item.summary,
