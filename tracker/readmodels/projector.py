@@ -11,6 +11,7 @@ zero. Memory stays flat: only one batch is held at a time.
 from __future__ import annotations
 
 import gc
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -97,27 +98,84 @@ class Projector:
     def head(self) -> int:
         return self.newsroom.recorder.max_notification_id() or 0
 
-    def catch_up(self, *, progress: Progress | None = None, until: int | None = None) -> CatchUpResult:
+    def catch_up(
+        self, *, progress: Progress | None = None, until: int | None = None, read_ahead: bool = False
+    ) -> CatchUpResult:
+        """Applies the log after the views' position, batch by batch.
+        ``read_ahead`` reads and decodes the next batch in a thread while
+        this one is written (SQLite and psycopg release the GIL while they
+        work), for long catch-ups such as a replay."""
         started = time.perf_counter()
         applied = 0
         target = self.head() if until is None else until
         with self._lock:
-            while True:
-                start = self.views.position()
-                if until is not None and start >= until:
-                    break
-                notifications = self._read(start + 1)
-                if not notifications:
-                    break
-                events = [(n.id, self._decode(n)) for n in notifications]
-                try:
-                    self.views.apply_batch(start, events)
-                except (PositionMoved, IntegrityError):
-                    continue  # another process applied them; carry on from its position
-                applied += len(events)
-                if progress is not None:
-                    progress(applied, max(target, events[-1][0]))
+            start = self.views.position()
+            batches = self._batches(start, read_ahead)
+            try:
+                while until is None or start < until:
+                    events = next(batches, None)
+                    if not events:
+                        break
+                    try:
+                        self.views.apply_batch(start, events)
+                    except (PositionMoved, IntegrityError):
+                        # Another process applied them: carry on from its position.
+                        batches.close()
+                        start = self.views.position()
+                        batches = self._batches(start, read_ahead)
+                        continue
+                    start = events[-1][0]
+                    applied += len(events)
+                    if progress is not None:
+                        progress(applied, max(target, start))
+            finally:
+                batches.close()
         return CatchUpResult(applied, self.views.position(), time.perf_counter() - started)
+
+    def _batches(self, position: int, read_ahead: bool) -> Iterator[list[tuple[int, Any]]]:
+        """Decoded batches of the log after ``position``, until its end."""
+
+        def read(after: int) -> list[tuple[int, Any]]:
+            return [(n.id, self._decode(n)) for n in self._read(after + 1)]
+
+        if not read_ahead:
+            while batch := read(position):
+                yield batch
+                position = batch[-1][0]
+            return
+        ahead: queue.Queue[tuple[list[tuple[int, Any]], BaseException | None]] = queue.Queue(maxsize=1)
+        stop = threading.Event()
+
+        def reader(after: int) -> None:
+            while not stop.is_set():
+                try:
+                    batch = read(after)
+                except BaseException as error:  # noqa: BLE001 - handed to the consumer
+                    ahead.put(([], error))
+                    return
+                ahead.put((batch, None))
+                if not batch:
+                    return
+                after = batch[-1][0]
+
+        thread = threading.Thread(target=reader, args=(position,), name="projector-read-ahead", daemon=True)
+        thread.start()
+        try:
+            while True:
+                batch, error = ahead.get()
+                if error is not None:
+                    raise error
+                if not batch:
+                    return
+                yield batch
+        finally:
+            stop.set()
+            while thread.is_alive():  # unblock a reader waiting to put
+                try:
+                    ahead.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+            thread.join()
 
     def _read(self, start: int) -> list[Notification]:
         """A batch of the notification log, read with SQLAlchemy Core (the
@@ -214,7 +272,7 @@ def rebuild(
     projector.batch_size = batch_size
     tbl.drop_deferred_indexes(projector.engine, projector.tables)
     with _bulk_session(projector.engine):
-        result = projector.catch_up(progress=progress, until=until)
+        result = projector.catch_up(progress=progress, until=until, read_ahead=True)
     tbl.create_deferred_indexes(projector.engine, projector.tables)
     return CatchUpResult(result.applied, result.position, time.perf_counter() - started)
 
@@ -234,12 +292,15 @@ def _bulk_session(engine: Engine) -> Iterator[None]:
         if sqlite:
             event.remove(engine, "connect", _bulk_pragmas)
             engine.dispose()
+            with engine.connect() as conn:  # give back the WAL file's disk space
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _bulk_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages
+    cursor.execute("PRAGMA wal_autocheckpoint = 25000")  # pages; not at every batch's commit
     cursor.close()
 
 

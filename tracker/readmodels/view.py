@@ -18,7 +18,7 @@ from typing import Any
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Tracking
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyTrackingRecorder
-from sqlalchemy import and_, delete, func, insert, select, text, update
+from sqlalchemy import and_, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
 from tracker.domain.state import Fact, Facts, fact_candidates
@@ -151,11 +151,18 @@ class _Batch:
         self._next_id: int | None = None
 
     def run(self, events: Iterable[tuple[int, DomainEventProtocol[Any]]]) -> None:
-        events = list(events)
-        self._preload({str(e.originator_id) for _, e in events})
-        for notification_id, event in events:
+        keyed = [(notification_id, event, str(event.originator_id)) for notification_id, event in events]
+        self._preload({story_id for _, _, story_id in keyed})
+        self._preload_reports(
+            {
+                (story_id, event.report_id)
+                for _, event, story_id in keyed
+                if not isinstance(event, Story.ReportAdded) and hasattr(event, "report_id")
+            }
+        )
+        for notification_id, event, story_id in keyed:
             try:
-                self._apply(event)
+                self._apply(event, story_id)
             except Exception as error:
                 raise ProjectionError(
                     f"cannot apply notification {notification_id} "
@@ -178,17 +185,26 @@ class _Batch:
             ):
                 self.stories[story_id].facts.latest[key] = Fact((utc(published_at), seq), report_id, kind)
 
+    def _preload_reports(self, keys: set[tuple[str, str]]) -> None:
+        """The stored reports the batch's corrections, retractions and
+        reclassifications change, in a few queries (reports added in the same
+        batch are not found, and need not be)."""
+        t = self.t.reports
+        wanted = sorted(keys)
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start : start + 400]
+            query = select(t).where(tuple_(t.c.story_id, t.c.report_id).in_(chunk))
+            for row in self.session.execute(query).mappings():
+                self.changed_reports[(row["story_id"], row["report_id"])] = dict(row)
+
     def _report(self, story_id: str, report_id: str) -> dict[str, Any]:
         key = (story_id, report_id)
         if key in self.new_reports:
             return self.new_reports[key]
-        if key not in self.changed_reports:
-            t = self.t.reports
-            row = self.session.execute(
-                select(t).where(and_(t.c.story_id == story_id, t.c.report_id == report_id))
-            ).mappings().one()
-            self.changed_reports[key] = dict(row)
-        return self.changed_reports[key]
+        try:
+            return self.changed_reports[key]
+        except KeyError:
+            raise ProjectionError(f"report {report_id!r} of story {story_id} is not in the read models") from None
 
     def _new_id(self) -> int:
         if self._next_id is None:
@@ -199,8 +215,7 @@ class _Batch:
 
     # -- events ---------------------------------------------------------------
 
-    def _apply(self, event: Any) -> None:
-        story_id = str(event.originator_id)
+    def _apply(self, event: Any, story_id: str) -> None:
         recorded_at = utc(event.timestamp)
         self.versions.append(
             {
