@@ -92,6 +92,56 @@ def test_replay_rebuilds_exactly_what_incremental_projection_built(runtime) -> N
     assert verify(runtime.projector) == []
 
 
+def _index_names(engine) -> set[str]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import inspect
+
+    inspector = inspect(engine)
+    return {index["name"] for table in tbl.LIVE.all for index in inspector.get_indexes(table.name)}
+
+
+def test_replay_defers_the_indexes_it_never_reads_and_builds_them_at_the_end(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, commands=30)
+    deferred = {index.name for index in tbl.LIVE.deferred_indexes}
+    assert len(deferred) == 5 and deferred <= _index_names(runtime.engine)
+    seen_during: list[set[str]] = []
+    apply_batch = runtime.projector.views.apply_batch
+
+    def spying(start, events):  # type: ignore[no-untyped-def]
+        seen_during.append(_index_names(runtime.engine))
+        apply_batch(start, events)
+
+    monkeypatch.setattr(runtime.projector.views, "apply_batch", spying)
+    replay(runtime.projector, batch_size=10)
+    assert seen_during and all(not (deferred & names) for names in seen_during)
+    assert deferred <= _index_names(runtime.engine)
+    assert verify(runtime.projector) == []
+
+
+def test_indexes_left_out_by_a_stopped_replay_are_rebuilt_when_the_tracker_next_opens(runtime, settings) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, commands=10)
+    tbl.drop_deferred_indexes(runtime.engine, tbl.LIVE)
+    assert not ({index.name for index in tbl.LIVE.deferred_indexes} & _index_names(runtime.engine))
+    from tracker.bootstrap import open_runtime
+
+    again = open_runtime(settings)
+    try:
+        assert {index.name for index in tbl.LIVE.deferred_indexes} <= _index_names(again.engine)
+    finally:
+        again.close()
+
+
+def test_a_decoding_error_found_while_reading_ahead_stops_the_replay_naming_its_notification(runtime) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, commands=20)
+    runtime.newsroom.recorder.insert_events(
+        [StoredEvent(originator_id=uuid4(), originator_version=1, topic="tracker.story:Opened", state=b"{not json")]
+    )
+    bad_id = runtime.newsroom.recorder.max_notification_id()
+    with pytest.raises(ProjectionError, match=f"notification {bad_id}"):
+        replay(runtime.projector, batch_size=3)
+    # The batches before it are applied; it is not skipped.
+    assert bad_id - 3 <= runtime.projector.position() < bad_id
+
+
 def test_verify_reports_a_live_row_that_differs_from_a_rebuild(runtime) -> None:  # type: ignore[no-untyped-def]
     generate_history(runtime.newsroom, commands=10)
     with runtime.engine.begin() as conn:
