@@ -47,6 +47,8 @@ import feedparser.mixin
 import feedparser.urls
 import nh3
 
+from tracker.domain.rules import words
+
 # feedparser re-derives the xml:base of every element it opens with a URL join of the
 # same two strings (the parent's base and the element's, usually equal): a pure function
 # of its arguments, so remembered (a fifth of a parse otherwise).
@@ -92,6 +94,8 @@ class FeedItem:
     authors: tuple[str, ...]
     guid: str
     content_hash: str  # of title + summary: a change means the item was revised
+    link_key: str = ""  # canonical_url(link): the same story under another URL is a duplicate
+    search_text: str = ""  # " word word ... ": what archive search looks in
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,11 @@ def canonical_url(url: str) -> str:
     if parts.fragment:
         out += "#" + parts.fragment
     return out
+
+
+def search_text(title: str, summary: str) -> str:
+    """An item's words, space-delimited at both ends, for LIKE '% word%' searches."""
+    return " " + " ".join(words(f"{title} {summary}")) + " "
 
 
 def _looks_like_url(text: str) -> bool:
@@ -317,4 +326,6 @@ def _item(entry: Mapping[str, Any], base: str) -> FeedItem | None:
         authors=authors,
         guid=guid[:1000],
         content_hash=digest,
+        link_key=canonical_url(link) if _looks_like_url(link) else "",
+        search_text=search_text(title, summary),
     )

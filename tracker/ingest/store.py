@@ -16,17 +16,17 @@ import json
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import DateTime, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from tracker.domain.rules import words
 from tracker.ingest.feeds import Feed, now_utc, utc
-from tracker.ingest.parser import FeedItem, canonical_url
+from tracker.ingest.parser import FeedItem, canonical_url, search_text
 from tracker.ingest.tables import decisions, feeds, items, story_rules
 
 
@@ -343,10 +343,7 @@ class IngestStore:
                     )
                 results.append((added, revised))
             if fresh:
-                conn.execute(
-                    self._insert(items).on_conflict_do_nothing(index_elements=["feed_id", "identity_key"]),
-                    fresh,
-                )
+                _insert_items(conn, fresh)
             if revisions:
                 conn.execute(
                     update(items)
@@ -375,7 +372,7 @@ class IngestStore:
             "title": item.title,
             "summary": item.summary,
             "link": item.link,
-            "link_key": canonical_url(item.link) if item.link else "",
+            "link_key": _link_key(item),
             "authors": json.dumps(list(item.authors)),
             "published_at": item.published_at,
             "content_hash": item.content_hash,
@@ -401,7 +398,7 @@ class IngestStore:
             "title": item.title,
             "summary": item.summary,
             "link": item.link,
-            "link_key": canonical_url(item.link) if item.link else "",
+            "link_key": _link_key(item),
             "authors": json.dumps(list(item.authors)),
             "published_at": item.published_at,
             "content_hash": item.content_hash,
@@ -525,4 +522,45 @@ class IngestStore:
 
 
 def _search_text(item: FeedItem) -> str:
-    return " " + " ".join(words(f"{item.title} {item.summary}")) + " "
+    return item.search_text or search_text(item.title, item.summary)
+
+
+def _link_key(item: FeedItem) -> str:
+    if item.link_key or not item.link:
+        return item.link_key
+    return canonical_url(item.link)
+
+
+_ITEM_COLUMNS = tuple(c.name for c in items.columns if c.name != "id")
+_SQLITE_TIMES = frozenset(c.name for c in items.columns if isinstance(c.type, DateTime))
+
+
+def _sqlite_time(value: datetime | None) -> str | None:
+    """What SQLAlchemy's SQLite DateTime stores: naive UTC, 'YYYY-MM-DD HH:MM:SS.ffffff'."""
+    if value is None:
+        return None
+    if value.tzinfo is not None and value.utcoffset():
+        value = value.astimezone(timezone.utc)
+    return value.isoformat(" ", "microseconds")[:26]
+
+
+def _insert_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """One driver-level executemany (SQLAlchemy's per-row parameter processing cost more than
+    SQLite's own work); an item already archived for its feed is left as it is."""
+    sqlite_dialect = conn.dialect.name == "sqlite"
+    mark = "?" if sqlite_dialect else "%s"
+    sql = (
+        f"INSERT INTO {items.name} ({', '.join(_ITEM_COLUMNS)}) VALUES ({', '.join(mark for _ in _ITEM_COLUMNS)}) "
+        "ON CONFLICT (feed_id, identity_key) DO NOTHING"
+    )
+    if sqlite_dialect:
+        values = [
+            tuple(_sqlite_time(row[c]) if c in _SQLITE_TIMES else row[c] for c in _ITEM_COLUMNS) for row in rows
+        ]
+    else:
+        values = [tuple(row[c] for c in _ITEM_COLUMNS) for row in rows]
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, values)
+    finally:
+        cursor.close()
