@@ -43,7 +43,8 @@ class _Meter:
 
 @cli.command("replay")
 @click.option("--verify", is_flag=True, help="Rebuild into fresh tables and compare row by row with the live ones.")
-@click.option("--batch-size", type=click.IntRange(1, 100_000), default=5000, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=10_000, show_default=True,
+              help="Events per transaction.")
 @pass_ctx
 def replay_cmd(ctx: Context, verify: bool, batch_size: int) -> None:
     """Drop and rebuild every read model from the event log (a killed replay resumes)."""

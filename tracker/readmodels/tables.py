@@ -34,7 +34,7 @@ VIEW_VERSIONS: dict[str, int] = {
     "story_changes": 1,
     "reports": 3,
     "facts": 1,
-    "versions": 1,
+    "versions": 2,
     "search": 1,
     "fact_rows": 5,
 }
@@ -162,6 +162,7 @@ def define(metadata: MetaData, prefix: str, tracking_name: str) -> ViewTables:
         Column("recorded_at", DateTime(timezone=True), nullable=False),
         Column("event_type", String(60), nullable=False),
         Index(f"{prefix}versions_story_recorded", "story_id", "recorded_at"),
+        sqlite_with_rowid=False,  # one B-tree per row, not a table and its key's index
     )
     # Every fact each report is a candidate for, with the versions it held
     # from/to (reclassification) and its retraction: time travel asks SQL for

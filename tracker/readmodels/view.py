@@ -76,6 +76,9 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         super().__init__(datastore, tracking_table_name="readmodel_tracking", **kwargs)
         self.view_tables = tables
         self.dialect = datastore.engine.dialect.name
+        #: A bigger SQLite page cache for the writing connection while views
+        #: are rebuilt (scattered B-tree inserts); None keeps the default.
+        self.page_cache_kib: int | None = None
 
     # -- position ---------------------------------------------------------------
 
@@ -116,6 +119,8 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         if not events:
             return
         with self.transaction(commit=True) as session:
+            if self.page_cache_kib and self.dialect == "sqlite":
+                session.execute(text(f"PRAGMA cache_size = -{int(self.page_cache_kib)}"))
             current = self._lock_position(session) or 0
             if current != start:
                 raise PositionMoved(f"read models are at {current}, not {start}")
