@@ -29,6 +29,8 @@ def _sqlite_time(value: datetime | None) -> str | None:
 
 def _json(value: Any) -> str:
     # Any valid JSON reads back the same through SQLAlchemy's JSON type.
+    if value == []:  # most of a new report's lists (corrections, evidence...)
+        return "[]"
     return orjson.dumps(value).decode()
 
 
