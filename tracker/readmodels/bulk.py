@@ -50,12 +50,23 @@ def _values(table: Table, names: Sequence[str], dialect: str, rows: Sequence[dic
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """One executemany of INSERT for ``rows`` (every column of ``table``)."""
+    """Inserts ``rows`` (every column of ``table``): one executemany on
+    SQLite, one COPY on PostgreSQL (psycopg's executemany spent more time
+    per row than the server)."""
     if not rows:
         return
     dialect = session.connection().dialect.name
     names = [c.name for c in table.columns]
     values = _values(table, names, dialect, rows)
+    if dialect == "postgresql":
+        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        finally:
+            cursor.close()
+        return
     marks = ", ".join(_mark(table, name, dialect) for name in names)
     execute_many(session, f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", values)
 

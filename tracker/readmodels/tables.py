@@ -249,6 +249,8 @@ def drop_deferred_indexes(engine: Engine, tables: ViewTables) -> None:
     with engine.begin() as conn:
         for index in tables.deferred_indexes:
             index.drop(conn, checkfirst=True)
+        if conn.dialect.name == "postgresql":  # the search's GIN index
+            conn.execute(text(f"DROP INDEX IF EXISTS {tables.search_name}_gin"))
 
 
 def create_deferred_indexes(engine: Engine, tables: ViewTables) -> None:
@@ -257,6 +259,7 @@ def create_deferred_indexes(engine: Engine, tables: ViewTables) -> None:
     with engine.begin() as conn:
         for index in tables.deferred_indexes:
             index.create(conn, checkfirst=True)
+        create_search(conn, tables)
 
 
 def drop_all(engine: Engine, tables: ViewTables) -> None:

@@ -544,15 +544,17 @@ class _Batch:
         else:
             # PostgreSQL's parser keeps "Character.AI" as one host-name token;
             # split on punctuation as SQLite's unicode61 tokenizer does.
+            columns: dict[str, list[Any]] = {c: [] for c in ("id", "headline", "summary", "outlet", "parties")}
             for row in rows:
+                columns["id"].append(row["id"])
                 for column in ("headline", "summary", "outlet", "parties"):
-                    row[column] = _WORDS_ONLY.sub(" ", row[column])
-            self.session.execute(
-                text(
-                    f"INSERT INTO {name} (id, document) VALUES (:id, "
-                    "setweight(to_tsvector('simple', :headline), 'A') || "
-                    "to_tsvector('simple', :summary || ' ' || :outlet || ' ' || :parties)) "
-                    "ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document"
-                ),
-                rows,
+                    columns[column].append(_WORDS_ONLY.sub(" ", row[column]))
+            # One statement for the whole batch, the rows passed as arrays.
+            execute_many(
+                self.session,
+                f"INSERT INTO {name} (id, document) SELECT u.id, "
+                "setweight(to_tsvector('simple', u.h), 'A') || to_tsvector('simple', u.s || ' ' || u.o || ' ' || u.p) "
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) AS u(id, h, s, o, p) "
+                "ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document",
+                [tuple(columns.values())],
             )
