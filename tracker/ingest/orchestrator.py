@@ -2,14 +2,18 @@
 
 The scheduler (worker.py) only decides *when* to run a cycle; this module
 does the work, in the miniflux shape: fetch (threads, one shared HTTP
-connection pool) -> parse (pure: bytes in, items out) -> store (main thread,
-one transaction per feed) -> match every pending item against every tracked
-story -> append reports (one save per story per feed), suggest, correct.
+connection pool) -> parse (pure: bytes in, items out; in one worker process
+per core once a cycle has more than a few dozen feeds, fed directly by the
+fetch threads) -> store (main thread, one transaction for a batch of feeds,
+which are freed in it) -> match the pending items of many feeds against
+every tracked story -> append reports (one save per story per flush of
+thousands of items), suggest, correct.
 
 Exactly-once, across crashes and several pollers:
 
 1. a document's items and its validators (ETag, body hash) are stored in one
-   transaction; new and revised items are marked *pending*;
+   transaction (with other feeds' documents, each written only while its
+   claim holds); new and revised items are marked *pending*;
 2. pending items are matched; a strong match appends a report whose id is
    derived from feed URL and item identity, so a replay raises DuplicateReport
    in the story aggregate and is counted as already done; each (story, item)

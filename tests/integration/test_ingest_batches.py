@@ -1,0 +1,104 @@
+"""Archiving several feeds in one transaction, and cycles big enough to parse in worker processes.
+
+On SQLite and PostgreSQL: a batch writes each feed only while its claim
+holds, a revised item becomes pending again with its new text, and a cycle
+over many feeds (parsed in the parse processes) archives every item once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select, update
+
+from tracker.ingest.loopback import LoopbackServer, Reply
+from tracker.ingest.orchestrator import PARSE_POOL_THRESHOLD
+from tracker.ingest.parser import parse_feed
+from tracker.ingest.service import Ingestion
+from tracker.ingest.store import Document, IngestStore
+from tracker.ingest.tables import feeds, items
+from tracker.seed import load_seed, seed_files
+
+
+def rss(feed: int, count: int, summary: str = "Talks continue.") -> bytes:
+    entries = "".join(
+        f"<item><title>Character.AI partnership with Meta, part {feed}-{n}</title>"
+        f"<link>https://wire.example/{feed}/{n}?utm_source=rss</link>"
+        f"<guid>item-{feed}-{n}</guid><description>{summary}</description>"
+        f"<pubDate>Mon, 03 Jun 2024 10:00:00 GMT</pubDate></item>"
+        for n in range(count)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>F{feed}</title>{entries}</channel></rss>'.encode()
+
+
+def document(claim, body: bytes) -> Document:
+    parsed = parse_feed(body, {}, claim.feed.url)
+    return Document(claim, parsed.items, f"Feed {claim.feed.id}", {"body_hash": "h"}, {"title": parsed.title})
+
+
+def test_a_batch_writes_only_the_feeds_whose_claim_still_holds(runtime):
+    store = IngestStore(runtime.engine)
+    for n in range(3):
+        store.add_feed(f"https://wire.example/{n}.xml", source="test")
+    claims = store.claim_due("poller-a", limit=3, lease_seconds=60)
+    lost = claims[1]
+    with runtime.engine.begin() as conn:  # its lease lapsed and another poller took it
+        conn.execute(update(feeds).where(feeds.c.id == lost.feed.id).values(claim_token="someone-else"))
+
+    outcome = store.store_documents([document(c, rss(n, 2)) for n, c in enumerate(claims)])
+
+    assert outcome == [(2, 0), None, (2, 0)]
+    with runtime.engine.connect() as conn:
+        archived = sorted(r[0] for r in conn.execute(select(items.c.feed_id)))
+        states = {r.id: r for r in conn.execute(select(feeds))}
+    assert archived == sorted([claims[0].feed.id] * 2 + [claims[2].feed.id] * 2)
+    assert states[lost.feed.id].claim_token == "someone-else" and states[lost.feed.id].items_total == 0
+    for kept in (claims[0], claims[2]):
+        assert states[kept.feed.id].claim_token is None and states[kept.feed.id].items_total == 2
+        assert states[kept.feed.id].body_hash == "h"
+
+
+def test_a_revised_item_is_rewritten_and_pending_again_and_an_unchanged_one_is_left(runtime):
+    store = IngestStore(runtime.engine)
+    store.add_feed("https://wire.example/r.xml", source="test")
+    (claim,) = store.claim_due("poller-a", limit=1, lease_seconds=60)
+    assert store.store_documents([document(claim, rss(7, 2))]) == [(2, 0)]
+    store.mark_processed(i.id for i in store.pending_items(limit=10))
+    (claim,) = store.claim_due("poller-a", limit=1, lease_seconds=60)
+    revised = rss(7, 2).replace(b"part 7-0</title><link>https://wire.example/7/0?utm_source=rss</link>"
+                                b"<guid>item-7-0</guid><description>Talks continue.",
+                                b"part 7-0</title><link>https://wire.example/7/0?utm_source=rss</link>"
+                                b"<guid>item-7-0</guid><description>Talks collapsed overnight.")
+
+    assert store.store_documents([document(claim, revised)]) == [(0, 1)]
+
+    (pending,) = store.pending_items(limit=10)
+    assert pending.title.endswith("part 7-0") and pending.revision == 2 and pending.revised_at is not None
+    assert pending.summary == "Talks collapsed overnight." and pending.link_key == "//wire.example/7/0"
+    assert [i.title for i in store.search("collapsed")] == ["Character.AI partnership with Meta, part 7-0"]
+
+
+@pytest.fixture
+def loopback_runtime(runtime):
+    runtime.settings = dataclasses.replace(runtime.settings, fetch_allow_private_addresses=True)
+    load_seed(runtime.newsroom, seed_files()[0])
+    return runtime
+
+
+def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_every_item_once(loopback_runtime):
+    count = PARSE_POOL_THRESHOLD + 8
+    with LoopbackServer() as server, Ingestion(loopback_runtime) as ingestion:
+        for n in range(count):
+            ingestion.store.add_feed(server.route(f"/f{n}", Reply(200, rss(n, 2))), source="test")
+        first = ingestion.poll_all_now()
+        again = ingestion.poll_all_now()
+        assert ingestion.orchestrator._parse_pool is not None  # noqa: SLF001 - parsed in worker processes
+    assert (first.feeds_checked, first.fetched, first.failed, first.items_new) == (count, count, 0, 2 * count)
+    assert first.reports_appended == 2 * count
+    assert (again.items_new, again.reports_appended) == (0, 0)
+    assert ingestion.store.pending_items(limit=10) == []
+    reports = [r for r in loopback_runtime.newsroom.story("meta-xai-court-character-ai").reports
+               if r.origin.kind.value == "feed"]
+    assert len(reports) == 2 * count and len({r.report_id for r in reports}) == 2 * count
+    assert all(f.items_total == 2 and f.health == "ok" for f in ingestion.list_feeds())
