@@ -222,7 +222,7 @@ class Projector:
                 )
             time.sleep(0.02)
 
-    def run_forever(self, stop: threading.Event, *, interval: float = 0.25) -> None:
+    def run_forever(self, stop: threading.Event, *, interval: float = 0.1) -> None:
         """Keeps the views current until ``stop`` is set. On PostgreSQL the
         library's LISTEN/NOTIFY subscription wakes it when events are recorded
         and it catches up in batches (the library's ProjectionRunner applies
