@@ -63,7 +63,7 @@ log = logging.getLogger("tracker.ingest")
 REVISION_REASON = "feed item revised"
 FLUSH_ITEMS = 12500  # pending items matched together (one story save per story per flush)
 APPEND_CHUNK = 5000  # reports per save: each save also snapshots the story and feeds the read models
-STORE_FEEDS = 25  # fetched feeds archived in one transaction...
+STORE_FEEDS = 100  # fetched feeds archived (or just freed: 304, unchanged) in one transaction...
 STORE_ITEMS = 2000  # ...or fewer, once they hold this many items
 PARSE_BACKLOG = 128  # fetched feeds queued for the parse processes at most
 PARSE_POOL_THRESHOLD = 32
@@ -199,10 +199,13 @@ class Orchestrator:
         # feedparser is CPU-bound: big cycles parse in worker processes (0: never)
         self.parse_processes = max(1, os.cpu_count() or 1) if parse_processes is None else parse_processes
         self._parse_pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        self._big_cycle = False
         self._lock = threading.Lock()  # one cycle at a time per orchestrator
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._big_cycle = False
         if self._parse_pool is not None:
             self._parse_pool.shutdown(wait=True, cancel_futures=True)
             self._parse_pool = None
@@ -249,6 +252,7 @@ class Orchestrator:
         """
         with self._lock:
             started = time.monotonic()
+            self._big_cycle = False
             summary = CycleSummary()
             stories = [t for t in self.tracked_stories() if t.rules.tracks_anything]
             summary += self._rematch_changed(stories)
@@ -273,7 +277,7 @@ class Orchestrator:
                     )
                     exhausted = not claims
                     if len(seen) + len(claims) > PARSE_POOL_THRESHOLD:
-                        self._start_parse_pool()
+                        self._big_cycle = True  # the first new body starts the parse processes
                     for claim in claims:
                         seen.add(claim.feed.id)
                         in_flight.add(self._pool.submit(self._fetch_and_parse, claim))
@@ -311,7 +315,15 @@ class Orchestrator:
             summary += self._match_pending(stories, feed_ids=unmatched)
             return replace(summary, elapsed_seconds=time.monotonic() - started)
 
-    def _start_parse_pool(self) -> None:
+    def _start_parse_pool(self) -> ProcessPoolExecutor | None:
+        """The parse processes, started by the first fetch thread that needs them
+        (a cycle where nothing changed starts none)."""
+        with self._pool_lock:
+            if self._parse_pool is None and self.parse_processes >= 1:
+                self._spawn_parse_pool()
+            return self._parse_pool
+
+    def _spawn_parse_pool(self) -> None:
         if self._parse_pool is None and self.parse_processes >= 1:
             context = multiprocessing.get_context("spawn")  # no fork of a process with threads and sockets
             self._parse_pool = ProcessPoolExecutor(
@@ -331,7 +343,7 @@ class Orchestrator:
             return claim, FetchResult(FetchStatus.ERROR, feed.url, error=f"internal error: {error}"), None
         if result.status is not FetchStatus.OK:
             return claim, result, None
-        pool = self._parse_pool
+        pool = self._parse_pool or (self._start_parse_pool() if self._big_cycle else None)
         if pool is not None:
             try:
                 return claim, result, pool.submit(parse_feed, result.body, result.headers, result.url)
