@@ -134,6 +134,51 @@ def test_a_conflicting_save_is_retried_when_the_command_still_applies(settings) 
         second.correct_report("deal", rid, headline="new", reason="late edit")
 
 
+def test_a_story_kept_between_commands_catches_up_with_saves_made_elsewhere(settings) -> None:  # type: ignore[no-untyped-def]
+    first, second = open_newsroom(settings), open_newsroom(settings)
+    open_simple(first)
+    first.add_report("deal", headline="One", published_at=PUBLISHED, kinds=["talks_held"])  # kept by first
+    second.add_report("deal", headline="Two", published_at=PUBLISHED, kinds=["talks_held"])
+    second.retitle_story("deal", "Retitled elsewhere")
+    first.add_report("deal", headline="Three", published_at=PUBLISHED, kinds=["other"])
+    fresh = open_newsroom(settings).story("deal")
+    assert first.story("deal").version == fresh.version == 5
+    assert fresh.title == "Retitled elsewhere"
+    assert [r.headline for r in fresh.reports] == ["One", "Two", "Three"]
+
+
+def test_a_refused_command_leaves_no_half_applied_story_in_memory(newsroom) -> None:  # type: ignore[no-untyped-def]
+    open_simple(newsroom)
+    good = {"headline": "ok", "published_at": PUBLISHED, "kinds": ["other"]}
+    newsroom.add_report("deal", **good)  # the story is now kept in memory
+    with pytest.raises(InvalidField):
+        newsroom.add_reports("deal", [{**good, "headline": "half"}, {**good, "kinds": ["gossip"]}])
+    newsroom.add_report("deal", **{**good, "headline": "after"})
+    assert [r.headline for r in newsroom.story("deal").reports] == ["ok", "after"]
+
+
+def test_a_save_that_lost_a_race_is_redone_on_the_stored_story_not_the_changed_copy(newsroom, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    open_simple(newsroom)
+    newsroom.add_report("deal", headline="Kept", published_at=PUBLISHED, kinds=["other"])
+    from eventsourcing.persistence import IntegrityError
+
+    real_save = newsroom.save
+    calls = []
+
+    def loses_once(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("conflict")
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(newsroom, "save", loses_once)
+    newsroom.add_report("deal", headline="Once", published_at=PUBLISHED, kinds=["other"])
+    monkeypatch.undo()
+    assert len(calls) == 2
+    assert [r.headline for r in newsroom.story("deal").reports] == ["Kept", "Once"]
+    assert newsroom.story("deal").version == 3
+
+
 def test_the_retry_loop_gives_a_clear_error_when_it_never_wins(newsroom, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     open_simple(newsroom)
     from eventsourcing.persistence import IntegrityError

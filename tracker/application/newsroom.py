@@ -8,13 +8,15 @@ domain's named error. Queries return frozen dataclasses from views.py.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, Notification, Transcoder
 
@@ -27,6 +29,8 @@ from tracker.domain.story import Story, clean_slug
 
 T = TypeVar("T")
 SAVE_ATTEMPTS = 8
+#: Stories kept in memory between commands (see ``Newsroom._story_for_command``).
+KEPT_STORIES = 16
 
 
 class UnknownStory(DomainError, LookupError):
@@ -69,6 +73,8 @@ class Newsroom(Application[UUID]):
         #: Called with the last notification id after every save, so read
         #: models can catch up before a command returns (read your writes).
         self.after_save: Callable[[int], None] | None = None
+        self._kept: OrderedDict[UUID, Story] = OrderedDict()
+        self._kept_lock = threading.Lock()
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = OrjsonDecodingTranscoder()
@@ -154,14 +160,39 @@ class Newsroom(Application[UUID]):
 
     def _update(self, slug: str, command: Callable[[Story], None]) -> int:
         for _attempt in range(SAVE_ATTEMPTS):
-            story = self._get_story(slug)
+            story = self._story_for_command(slug)
             command(story)
             try:
                 self.save(story)
             except IntegrityError:
                 continue  # someone saved first: run the command again on the fresh state
+            self._keep(story)
             return story.version
         raise ConcurrentEdit(f"story {slug!r} kept changing; the edit was not saved, try again")
+
+    def _story_for_command(self, slug: str) -> Story:
+        """The story a command works on. A story this process saved recently
+        is taken from memory and brought up to date with the events stored
+        since (by other processes or threads), instead of decoding its whole
+        snapshot again: a long story's snapshot costs more with every report.
+        It is taken out while the command runs, so no two commands share it,
+        and only a story whose save succeeded goes back (a failed or refused
+        command leaves nothing half-applied behind)."""
+        story_id = self._story_id(slug)
+        with self._kept_lock:
+            story = self._kept.pop(story_id, None)
+        if story is None:
+            return self._get_story(slug)
+        caught_up = project_aggregate(story, self.events.get(story_id, gt=story.version))
+        assert caught_up is not None
+        return caught_up
+
+    def _keep(self, story: Story) -> None:
+        with self._kept_lock:
+            self._kept[story.id] = story
+            self._kept.move_to_end(story.id)
+            while len(self._kept) > KEPT_STORIES:
+                self._kept.popitem(last=False)
 
     # -- queries ------------------------------------------------------------
 
