@@ -30,7 +30,7 @@ from tracker.domain.story import Story, clean_slug
 T = TypeVar("T")
 SAVE_ATTEMPTS = 8
 #: Stories kept in memory between commands (see ``Newsroom._story_for_command``).
-KEPT_STORIES = 16
+KEPT_STORIES = 4  # a long story takes tens of MB; the desk works on a few at a time
 
 
 class UnknownStory(DomainError, LookupError):
