@@ -130,7 +130,7 @@ class Projector:
                         progress(applied, max(target, start))
             finally:
                 batches.close()
-        return CatchUpResult(applied, self.views.position(), time.perf_counter() - started)
+        return CatchUpResult(applied, start, time.perf_counter() - started)
 
     def _batches(self, position: int, read_ahead: bool) -> Iterator[list[tuple[int, Any]]]:
         """Decoded batches of the log after ``position``, until its end."""
@@ -211,14 +211,13 @@ class Projector:
     def wait_for(self, notification_id: int, timeout: float = 10.0) -> None:
         """Catches up until ``notification_id`` is applied, or fails clearly."""
         deadline = time.monotonic() + timeout
-        while self.views.position() < notification_id:
-            self.catch_up(until=notification_id)
-            if self.views.position() >= notification_id:
+        while True:
+            reached = self.catch_up(until=notification_id).position
+            if reached >= notification_id:
                 return
             if time.monotonic() > deadline:
                 raise ProjectionLag(
-                    f"read models reached notification {self.views.position()}, not {notification_id},"
-                    f" within {timeout:g}s"
+                    f"read models reached notification {reached}, not {notification_id}, within {timeout:g}s"
                 )
             time.sleep(0.02)
 

@@ -83,7 +83,14 @@ class StoryViews(SQLAlchemyTrackingRecorder):
     # -- position ---------------------------------------------------------------
 
     def position(self) -> int:
-        return self.max_tracking_id(self.view_tables.tracking_name) or 0
+        """The last notification applied (one indexed Core query: every
+        command asks it while waiting to read its own write)."""
+        record = self.tracking_record_cls
+        query = select(func.max(record.notification_id)).where(
+            record.application_name == self.view_tables.tracking_name
+        )
+        with self.datastore.engine.connect() as conn:  # type: ignore[union-attr]
+            return conn.execute(query).scalar() or 0
 
     def _lock_position(self, session: Session) -> int | None:
         record = self.tracking_record_cls
