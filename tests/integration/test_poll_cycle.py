@@ -241,3 +241,21 @@ def test_the_same_article_from_two_feeds_is_one_report(ingestion, loopback_runti
     summary = ingestion.poll_once()
     assert summary.items_new == 2 and summary.reports_appended == 1 and summary.duplicates_skipped == 1
     assert len(feed_reports(loopback_runtime)) == 1
+
+
+def test_two_feeds_using_the_same_opaque_guid_for_different_articles_give_two_reports(ingestion, loopback_runtime, server):
+    def opaque(title: str, link: str) -> bytes:
+        return rss(("1", title, "Wire copy.")).replace(
+            b"<guid>1</guid>", f'<guid isPermaLink="false">1</guid><link>{link}</link>'.encode()
+        )
+
+    one = opaque("Character.AI in talks with Meta", "http://one.example/a")
+    two = opaque("Character.AI signs deal with Meta", "http://two.example/b")
+    ingestion.add_feed(server.route("/one", Reply(200, one)))
+    ingestion.add_feed(server.route("/two", Reply(200, two)))
+    summary = ingestion.poll_once()
+    assert summary.items_new == 2 and summary.reports_appended == 2 and summary.duplicates_skipped == 0
+    assert sorted(r.headline for r in feed_reports(loopback_runtime)) == [
+        "Character.AI in talks with Meta",
+        "Character.AI signs deal with Meta",
+    ]

@@ -585,18 +585,22 @@ class Orchestrator:
             current: Story = self.newsroom.repository.get(Story.create_id(story.slug))
         except AggregateNotFoundError:
             return {}
-        refs = {r["origin"].get("ref", "") for r in current.reports.values() if r["origin"].get("kind") == "feed"}
+        refs = {
+            _identity_key(r["origin"].get("ref", ""), r["origin"].get("feed", ""))
+            for r in current.reports.values()
+            if r["origin"].get("kind") == "feed"
+        }
         links = {_link_key(r["url"]) for r in current.reports.values() if r["url"]}
         rows: list[dict[str, Any]] = []
         batch: list[tuple[StoredItem, Match, dict[str, Any]]] = []
         for item, result in entries:
             if current.has_report(item.report_id):
                 rows.append(self._decision_row(story, item, result, "appended", report_id=item.report_id))
-            elif item.identity in refs or (item.link_key and item.link_key in links):
+            elif _identity_key(item.identity, item.feed_url) in refs or (item.link_key and item.link_key in links):
                 rows.append(self._decision_row(story, item, result, "duplicate", report_id=""))
                 counts.duplicates += 1
             else:
-                refs.add(item.identity)
+                refs.add(_identity_key(item.identity, item.feed_url))
                 if item.link_key:
                     links.add(item.link_key)
                 batch.append((item, result, self.report_fields(story, item, result)))
@@ -695,6 +699,17 @@ def _parse_here(result: FetchResult) -> ParsedFeed | FeedError:
 
 def _items_in(ready: Sequence[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]]) -> int:
     return sum(len(parsed.items) for _, _, parsed in ready if isinstance(parsed, ParsedFeed))
+
+
+def _identity_key(identity: str, feed_url: str) -> tuple[str, str]:
+    """An item identity as the cross-feed duplicate check compares it. A URL,
+    tag:/urn: URI or content hash means the same item in any feed (a wire
+    story syndicated twice); an opaque GUID such as "1" or "item-7" (which
+    feedparser may also have resolved into "//host/item-7") only means
+    something within its own feed, so two feeds' "1" are different items."""
+    if identity.startswith(("http://", "https://", "tag:", "urn:", "sha256:")):
+        return ("", identity)
+    return (feed_url, identity)
 
 
 def _link_key(url: str) -> str:
