@@ -27,6 +27,7 @@ the next cycle — of this or another poller — completes, without duplicates.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
 import socket
@@ -35,7 +36,6 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -55,7 +55,7 @@ from tracker.domain.story import Story
 from tracker.domain.vocabulary import OriginKind, Status
 from tracker.ingest.feeds import now_utc
 from tracker.ingest.fetcher import Fetcher, FetchResult, FetchStatus
-from tracker.ingest.parser import FeedError, ParsedFeed, parse_feed
+from tracker.ingest.parser import FeedError, ParsedFeed, canonical_url, parse_feed
 from tracker.ingest.store import Claim, Document, IngestStore, StoredItem, suggestion_id_for
 
 log = logging.getLogger("tracker.ingest")
@@ -590,7 +590,7 @@ class Orchestrator:
             for r in current.reports.values()
             if r["origin"].get("kind") == "feed"
         }
-        links = {_link_key(r["url"]) for r in current.reports.values() if r["url"]}
+        links = {canonical_url(r["url"]) for r in current.reports.values() if r["url"]}
         rows: list[dict[str, Any]] = []
         batch: list[tuple[StoredItem, Match, dict[str, Any]]] = []
         for item, result in entries:
@@ -710,12 +710,6 @@ def _identity_key(identity: str, feed_url: str) -> tuple[str, str]:
     if identity.startswith(("http://", "https://", "tag:", "urn:", "sha256:")):
         return ("", identity)
     return (feed_url, identity)
-
-
-def _link_key(url: str) -> str:
-    from tracker.ingest.parser import canonical_url
-
-    return canonical_url(url)
 
 
 def feeds_from_config(settings: Settings) -> list[dict[str, Any]]:

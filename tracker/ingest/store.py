@@ -368,19 +368,7 @@ class IngestStore:
 
     @staticmethod
     def _revision_values(item_id: int, revision: int, item: FeedItem, now: datetime) -> dict[str, Any]:
-        values = {
-            "title": item.title,
-            "summary": item.summary,
-            "link": item.link,
-            "link_key": _link_key(item),
-            "authors": json.dumps(list(item.authors)),
-            "published_at": item.published_at,
-            "content_hash": item.content_hash,
-            "revision": revision + 1,
-            "revised_at": now,
-            "search_text": _search_text(item),
-            "pending": True,
-        }
+        values = {**_content_values(item), "revision": revision + 1, "revised_at": now}
         return {"item_id": item_id, **{"new_" + name: value for name, value in values.items()}}
 
     @staticmethod
@@ -395,18 +383,10 @@ class IngestStore:
             "identity_key": key,
             "report_id": report_id_for(feed.url, item.identity, feed_key=feed_key),
             "guid": item.guid,
-            "title": item.title,
-            "summary": item.summary,
-            "link": item.link,
-            "link_key": _link_key(item),
-            "authors": json.dumps(list(item.authors)),
-            "published_at": item.published_at,
-            "content_hash": item.content_hash,
+            **_content_values(item),
             "revision": 1,
             "first_seen_at": now,
             "revised_at": None,
-            "search_text": _search_text(item),
-            "pending": True,
         }
 
     def pending_items(
@@ -519,6 +499,22 @@ class IngestStore:
         )
         with self.engine.begin() as conn:
             conn.execute(statement)
+
+
+def _content_values(item: FeedItem) -> dict[str, Any]:
+    """The columns an item's text sets, on first sight and on each revision
+    (both leave it pending for matching)."""
+    return {
+        "title": item.title,
+        "summary": item.summary,
+        "link": item.link,
+        "link_key": _link_key(item),
+        "authors": json.dumps(list(item.authors)),
+        "published_at": item.published_at,
+        "content_hash": item.content_hash,
+        "search_text": _search_text(item),
+        "pending": True,
+    }
 
 
 def _search_text(item: FeedItem) -> str:

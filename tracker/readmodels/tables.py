@@ -241,8 +241,7 @@ def drop_search(conn: Connection, tables: ViewTables) -> None:
 def create_all(engine: Engine, tables: ViewTables) -> None:
     with engine.begin() as conn:
         tables.metadata.create_all(conn, tables=[tables.meta, *tables.all], checkfirst=True)
-        create_search(conn, tables)
-    create_deferred_indexes(engine, tables)
+    create_deferred_indexes(engine, tables)  # and the search table
 
 
 def drop_deferred_indexes(engine: Engine, tables: ViewTables) -> None:
@@ -255,7 +254,7 @@ def drop_deferred_indexes(engine: Engine, tables: ViewTables) -> None:
 
 def create_deferred_indexes(engine: Engine, tables: ViewTables) -> None:
     """Builds any deferred index that is missing (a replay that was stopped
-    before its end left them out)."""
+    before its end left them out), and the search table with its index."""
     with engine.begin() as conn:
         for index in tables.deferred_indexes:
             index.create(conn, checkfirst=True)
