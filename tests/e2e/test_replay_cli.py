@@ -53,7 +53,7 @@ def test_a_replay_killed_half_way_completes_on_the_next_run(tracker, tracker_env
     head = fill(tracker_env)
     script = shutil.which("tracker", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
-        [script, "replay", "--batch-size", "1"], env=tracker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [script, "replay", "--batch-size", "1", "--commit-every", "5"], env=tracker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     runtime = open_runtime(load_settings(tracker_env), catch_up=False)
     try:

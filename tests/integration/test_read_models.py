@@ -82,14 +82,36 @@ def test_the_catalog_gives_the_same_story_as_the_aggregate_now_and_at_every_poin
     assert catalog.stories() == newsroom.stories()
 
 
-def test_replay_rebuilds_exactly_what_incremental_projection_built(runtime) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("events_per_transaction", [20, 100_000], ids=["commit every 20 events", "one transaction"])
+def test_replay_rebuilds_exactly_what_incremental_projection_built(runtime, events_per_transaction) -> None:  # type: ignore[no-untyped-def]
     generate_history(runtime.newsroom, commands=80)
     assert verify(runtime.projector) == []
     before = {slug: runtime.catalog.story(slug) for slug in runtime.newsroom.story_slugs()}
-    result = replay(runtime.projector, batch_size=7)
+    found_before = runtime.catalog.search("meta")
+    assert found_before
+    result = replay(runtime.projector, batch_size=7, events_per_transaction=events_per_transaction)
     assert result.applied == runtime.newsroom.recorder.max_notification_id()
     assert {slug: runtime.catalog.story(slug) for slug in before} == before
+    assert runtime.catalog.search("meta") == found_before
     assert verify(runtime.projector) == []
+
+
+def test_a_replay_commits_in_transactions_of_many_batches(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, commands=30)
+    commits: list[int] = []
+    apply_batches = runtime.projector.views.apply_batches
+
+    def counting(start, batches, **kwargs):  # type: ignore[no-untyped-def]
+        reached = apply_batches(start, batches, **kwargs)
+        commits.append(reached - start)
+        return reached
+
+    monkeypatch.setattr(runtime.projector.views, "apply_batches", counting)
+    head = runtime.newsroom.recorder.max_notification_id()
+    replay(runtime.projector, batch_size=5, events_per_transaction=20)
+    applied = [n for n in commits if n]
+    assert sum(applied) == head
+    assert all(n == 20 for n in applied[:-1]) and 0 < applied[-1] <= 20
 
 
 def _index_names(engine) -> set[str]:  # type: ignore[no-untyped-def]
@@ -104,13 +126,13 @@ def test_replay_defers_the_indexes_it_never_reads_and_builds_them_at_the_end(run
     deferred = {index.name for index in tbl.LIVE.deferred_indexes}
     assert len(deferred) == 5 and deferred <= _index_names(runtime.engine)
     seen_during: list[set[str]] = []
-    apply_batch = runtime.projector.views.apply_batch
+    apply_batches = runtime.projector.views.apply_batches
 
-    def spying(start, events):  # type: ignore[no-untyped-def]
+    def spying(start, batches, **kwargs):  # type: ignore[no-untyped-def]
         seen_during.append(_index_names(runtime.engine))
-        apply_batch(start, events)
+        return apply_batches(start, batches, **kwargs)
 
-    monkeypatch.setattr(runtime.projector.views, "apply_batch", spying)
+    monkeypatch.setattr(runtime.projector.views, "apply_batches", spying)
     replay(runtime.projector, batch_size=10)
     assert seen_during and all(not (deferred & names) for names in seen_during)
     assert deferred <= _index_names(runtime.engine)

@@ -44,9 +44,11 @@ class _Meter:
 @cli.command("replay")
 @click.option("--verify", is_flag=True, help="Rebuild into fresh tables and compare row by row with the live ones.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=10_000, show_default=True,
-              help="Events per transaction.")
+              help="Events read and applied at a time.")
+@click.option("--commit-every", type=click.IntRange(1, 1_000_000), default=100_000, show_default=True,
+              help="Events per transaction (a killed replay redoes at most this many).")
 @pass_ctx
-def replay_cmd(ctx: Context, verify: bool, batch_size: int) -> None:
+def replay_cmd(ctx: Context, verify: bool, batch_size: int, commit_every: int) -> None:
     """Drop and rebuild every read model from the event log (a killed replay resumes)."""
     from tracker.bootstrap import open_runtime
     from tracker.readmodels import replay
@@ -64,7 +66,7 @@ def replay_cmd(ctx: Context, verify: bool, batch_size: int) -> None:
                 fail(f"read models differ from a clean rebuild ({len(differences)} differences shown above)")
             click.echo("Read models match a clean rebuild.")
             return
-        result = replay(runtime.projector, progress=meter, batch_size=batch_size)
+        result = replay(runtime.projector, progress=meter, batch_size=batch_size, events_per_transaction=commit_every)
         meter.finish()
         rate = result.applied / result.seconds if result.seconds else 0.0
         click.echo(f"Replayed {result.applied:,} events in {result.seconds:.1f}s ({rate:,.0f} events/s); position {result.position}")

@@ -99,35 +99,48 @@ class Projector:
         return self.newsroom.recorder.max_notification_id() or 0
 
     def catch_up(
-        self, *, progress: Progress | None = None, until: int | None = None, read_ahead: bool = False
+        self,
+        *,
+        progress: Progress | None = None,
+        until: int | None = None,
+        read_ahead: bool = False,
+        events_per_transaction: int = 1,
     ) -> CatchUpResult:
-        """Applies the log after the views' position, batch by batch.
+        """Applies the log after the views' position, a batch per transaction
+        (or as many batches as make ``events_per_transaction``).
         ``read_ahead`` reads and decodes the next batch in a thread while
         this one is written (SQLite and psycopg release the GIL while they
         work), for long catch-ups such as a replay."""
         started = time.perf_counter()
         applied = 0
         target = self.head() if until is None else until
+
+        def on_batch(count: int, position: int) -> None:
+            nonlocal applied
+            applied += count
+            if progress is not None:
+                progress(applied, max(target, position))
+
         with self._lock:
             start = self.views.position()
             batches = self._batches(start, read_ahead)
             try:
                 while until is None or start < until:
-                    events = next(batches, None)
-                    if not events:
-                        break
+                    counted = applied
                     try:
-                        self.views.apply_batch(start, events)
+                        reached = self.views.apply_batches(
+                            start, batches, max_events=events_per_transaction, on_batch=on_batch
+                        )
                     except (PositionMoved, IntegrityError):
                         # Another process applied them: carry on from its position.
+                        applied = counted
                         batches.close()
                         start = self.views.position()
                         batches = self._batches(start, read_ahead)
                         continue
-                    start = events[-1][0]
-                    applied += len(events)
-                    if progress is not None:
-                        progress(applied, max(target, start))
+                    if reached == start:
+                        break
+                    start = reached
             finally:
                 batches.close()
         return CatchUpResult(applied, start, time.perf_counter() - started)
@@ -250,21 +263,37 @@ class Projector:
 #: Events per transaction when rebuilding: bigger batches rewrite each
 #: story's row and facts less often; three batches are in memory at once.
 REPLAY_BATCH = 10_000
+#: Events per transaction when rebuilding: each commit writes every page the
+#: transaction changed, and with thousands of stories interleaved nearly
+#: every event changes its own pages; fewer, bigger transactions write each
+#: page once for many events. A killed rebuild redoes at most this many.
+REPLAY_TRANSACTION = 100_000
 
 
-def replay(projector: Projector, *, progress: Progress | None = None, batch_size: int = REPLAY_BATCH) -> CatchUpResult:
+def replay(
+    projector: Projector,
+    *,
+    progress: Progress | None = None,
+    batch_size: int = REPLAY_BATCH,
+    events_per_transaction: int = REPLAY_TRANSACTION,
+) -> CatchUpResult:
     """Rebuilds every view from the event log. A replay that was killed part
     way resumes from its last committed batch; the result is the same."""
     if not _replay_in_progress(projector):
         projector.reset()
         _mark_replay(projector, True)
-    result = rebuild(projector, progress=progress, batch_size=batch_size)
+    result = rebuild(projector, progress=progress, batch_size=batch_size, events_per_transaction=events_per_transaction)
     _mark_replay(projector, False)
     return result
 
 
 def rebuild(
-    projector: Projector, *, progress: Progress | None = None, batch_size: int = REPLAY_BATCH, until: int | None = None
+    projector: Projector,
+    *,
+    progress: Progress | None = None,
+    batch_size: int = REPLAY_BATCH,
+    until: int | None = None,
+    events_per_transaction: int = REPLAY_TRANSACTION,
 ) -> CatchUpResult:
     """Catches up a projector whose views are being built from zero, in bulk:
     the indexes it never reads through are built once at the end, SQLite
@@ -274,13 +303,21 @@ def rebuild(
     reference counting)."""
     started = time.perf_counter()
     projector.batch_size = batch_size
+    sqlite = projector.engine.dialect.name == "sqlite"
     tbl.drop_deferred_indexes(projector.engine, projector.tables)
     with _bulk_session(projector.engine):
         projector.views.page_cache_kib = 32768  # the writer's connection only
+        projector.views.defer_search = sqlite
         try:
-            result = projector.catch_up(progress=progress, until=until, read_ahead=True)
+            result = projector.catch_up(
+                progress=progress, until=until, read_ahead=True, events_per_transaction=events_per_transaction
+            )
         finally:
             projector.views.page_cache_kib = None
+            projector.views.defer_search = False
+        if sqlite:
+            with projector.engine.begin() as conn:
+                tbl.fill_search(conn, projector.tables)
     tbl.create_deferred_indexes(projector.engine, projector.tables)
     return CatchUpResult(result.applied, result.position, time.perf_counter() - started)
 

@@ -234,6 +234,22 @@ def create_search(conn: Connection, tables: ViewTables) -> None:
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name}_gin ON {name} USING GIN (document)"))
 
 
+def fill_search(conn: Connection, tables: ViewTables) -> None:
+    """Rebuilds the SQLite search index from the reports table in one
+    statement, with the same text the projection indexes row by row
+    (the parties joined by spaces)."""
+    name, reports = tables.search_name, tables.reports.name
+    conn.execute(text(f"DELETE FROM {name}"))
+    conn.execute(
+        text(
+            f"INSERT INTO {name} (rowid, headline, summary, outlet, parties) "
+            f"SELECT r.id, r.headline, r.summary, r.outlet, "
+            f"(SELECT coalesce(group_concat(p.value, ' '), '') FROM json_each(r.parties) AS p) "
+            f"FROM {reports} AS r ORDER BY r.id"
+        )
+    )
+
+
 def drop_search(conn: Connection, tables: ViewTables) -> None:
     conn.execute(text(f"DROP TABLE IF EXISTS {tables.search_name}"))
 
