@@ -102,3 +102,34 @@ def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_ev
                if r.origin.kind.value == "feed"]
     assert len(reports) == 2 * count and len({r.report_id for r in reports}) == 2 * count
     assert all(f.items_total == 2 and f.health == "ok" for f in ingestion.list_feeds())
+
+
+def test_a_big_cycle_matches_and_classifies_in_the_parse_processes_as_the_cycle_thread_would(loopback_runtime, monkeypatch):
+    import tracker.ingest.orchestrator as orchestrator_module
+    from tracker.domain.rules import match
+
+    count = PARSE_POOL_THRESHOLD + 8
+    summaries = ["Talks continue.", "Meta declined to comment.", "xAI confirmed the talks.", "No agreement has been reached."]
+    on_cycle_thread = []
+    classify = orchestrator_module.classify
+    monkeypatch.setattr(orchestrator_module, "classify", lambda *a, **k: on_cycle_thread.append(a) or classify(*a, **k))
+    with LoopbackServer() as server, Ingestion(loopback_runtime) as ingestion:
+        for n in range(count):
+            ingestion.store.add_feed(server.route(f"/f{n}", Reply(200, rss(n, 2, summaries[n % 4]))), source="test")
+        first = ingestion.poll_all_now()
+        orchestrator = ingestion.orchestrator
+        story = orchestrator.tracked("meta-xai-court-character-ai")
+        archived = [i for chunk in ingestion.store.iter_archive() for i in chunk]
+    assert first.reports_appended == 2 * count
+    # at least the feeds claimed after the first batch went to the parse processes
+    assert len(on_cycle_thread) <= 2 * (count - 8)
+    reports = {r.report_id: r for r in loopback_runtime.newsroom.story("meta-xai-court-character-ai").reports}
+    kinds_seen = set()
+    for item in archived:
+        expected = orchestrator.report_fields(story, item, match(story.rules, item.title, item.summary))
+        report = reports[item.report_id]
+        assert [k.value for k in report.kinds] == expected["kinds"]
+        assert list(report.parties) == expected["parties"]
+        assert list(report.classification_evidence) == expected["evidence"]
+        kinds_seen.update(expected["kinds"])
+    assert {"declined_to_comment", "confirmed", "no_agreement"} <= kinds_seen

@@ -241,3 +241,21 @@ def test_events_stored_at_class_version_1_load_through_the_upcasters(runtime) ->
         assert copy.catalog.story("deal") == view
     finally:
         copy.close()
+
+
+def test_a_save_of_many_events_gets_their_notification_ids_in_order(newsroom) -> None:  # type: ignore[no-untyped-def]
+    open_simple(newsroom, "first")
+    open_simple(newsroom, "second")
+    reports = [
+        {"headline": f"Report {n}", "published_at": PUBLISHED + timedelta(hours=n), "kinds": ["other"], "parties": ["Meta"]}
+        for n in range(40)
+    ]
+    story = newsroom._story_for_command("second")  # noqa: SLF001 - a save through the application
+    for fields in reports:
+        story.add_report(report_id=f"r-{fields['headline']}", **fields)
+    recordings = newsroom.save(story)
+    stored = newsroom.recorder.select_notifications(1, 100)
+    assert [r.notification.id for r in recordings] == [n.id for n in stored[2:]]
+    assert [r.notification.originator_version for r in recordings] == list(range(2, 42))
+    assert [n.originator_version for n in stored[2:]] == list(range(2, 42))
+    assert newsroom.story("second").report_count == 40

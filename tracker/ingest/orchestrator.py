@@ -56,6 +56,7 @@ from tracker.domain.vocabulary import OriginKind, Status
 from tracker.ingest.feeds import now_utc
 from tracker.ingest.fetcher import Fetcher, FetchResult, FetchStatus
 from tracker.ingest.parser import FeedError, ParsedFeed, canonical_url, parse_feed
+from tracker.ingest.prejudge import Judge, TextKey, Verdict, parse_and_judge, text_key
 from tracker.ingest.store import Claim, Document, IngestStore, StoredItem, suggestion_id_for
 
 log = logging.getLogger("tracker.ingest")
@@ -201,6 +202,11 @@ class Orchestrator:
         self._parse_pool: ProcessPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         self._big_cycle = False
+        # This cycle's stories, as the parse processes judge items for them,
+        # and the verdicts they sent back (by item text; see prejudge).
+        self._judged: dict[str, Tracked] = {}
+        self._judges: tuple[Judge, ...] = ()
+        self._verdicts: dict[TextKey, dict[str, Verdict]] = {}
         self._lock = threading.Lock()  # one cycle at a time per orchestrator
 
     def close(self) -> None:
@@ -253,67 +259,77 @@ class Orchestrator:
         with self._lock:
             started = time.monotonic()
             self._big_cycle = False
-            summary = CycleSummary()
             stories = [t for t in self.tracked_stories() if t.rules.tracks_anything]
-            summary += self._rematch_changed(stories)
-            summary += self._match_pending(stories, stale=True)  # left behind by a poller that died
-            seen: set[int] = set()
-            ready: list[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]] = []
-            unmatched: list[int] = []
-            waiting = 0
-            in_flight: set[Future[_Fetched]] = set()  # fetching (or queued for a fetch thread)
-            parsing: dict[Future[ParsedFeed], tuple[Claim, FetchResult]] = {}  # in the parse processes
-            exhausted = False
-            while True:
-                if not exhausted and len(in_flight) < self.concurrency and len(parsing) < self.parse_backlog:
-                    wanted = None if feed_ids is None else [i for i in feed_ids if i not in seen]
-                    claims = [] if wanted == [] else self.store.claim_due(
-                        self.poller,
-                        limit=self.batch + self.concurrency - len(in_flight),
-                        lease_seconds=self.lease_seconds,
-                        feed_ids=wanted,
-                        exclude=seen if feed_ids is None else (),
-                        force=force,
-                    )
-                    exhausted = not claims
-                    if len(seen) + len(claims) > PARSE_POOL_THRESHOLD:
-                        self._big_cycle = True  # the first new body starts the parse processes
-                    for claim in claims:
-                        seen.add(claim.feed.id)
-                        in_flight.add(self._pool.submit(self._fetch_and_parse, claim))
-                if not in_flight and not parsing:
-                    break
-                done, _ = wait([*in_flight, *parsing], return_when=FIRST_COMPLETED)
-                for future in done:
-                    if future in parsing:
-                        claim, result = parsing.pop(future)  # type: ignore[call-overload]
-                        ready.append((claim, result, self._parsed(future, result)))  # type: ignore[arg-type]
-                        continue
-                    in_flight.discard(future)  # type: ignore[arg-type]
-                    claim, result, parsed = future.result()  # type: ignore[misc]
-                    if isinstance(parsed, Future):
-                        parsing[parsed] = (claim, result)
-                    else:
-                        ready.append((claim, result, parsed))
-                finished = not in_flight and not parsing and exhausted
-                if ready and (finished or len(ready) >= STORE_FEEDS or _items_in(ready) >= STORE_ITEMS):
-                    # archived in batches: one transaction for many feeds
-                    for feed_id, step in self._complete_batch(ready):
-                        summary += step
-                        if step.items_new or step.items_revised:
-                            unmatched.append(feed_id)
-                            waiting += step.items_new + step.items_revised
-                    ready = []
-                if waiting >= FLUSH_ITEMS or (unmatched and finished):
-                    # matched in large batches: one save per story for many feeds
-                    summary += self._match_pending(stories, feed_ids=unmatched)
-                    unmatched, waiting = [], 0
-            for feed_id, step in self._complete_batch(ready):
-                summary += step
-                if step.items_new or step.items_revised:
-                    unmatched.append(feed_id)
-            summary += self._match_pending(stories, feed_ids=unmatched)
-            return replace(summary, elapsed_seconds=time.monotonic() - started)
+            try:
+                return self._cycle(stories, started, feed_ids=feed_ids, force=force)
+            finally:
+                self._judged, self._judges, self._verdicts = {}, (), {}
+
+    def _cycle(
+        self, stories: list[Tracked], started: float, *, feed_ids: Sequence[int] | None, force: bool
+    ) -> CycleSummary:
+        summary = CycleSummary()
+        summary += self._rematch_changed(stories)
+        self._judged = {story.slug: story for story in stories}
+        self._judges = tuple(Judge.of(story) for story in stories)
+        summary += self._match_pending(stories, stale=True)  # left behind by a poller that died
+        seen: set[int] = set()
+        ready: list[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]] = []
+        unmatched: list[int] = []
+        waiting = 0
+        in_flight: set[Future[_Fetched]] = set()  # fetching (or queued for a fetch thread)
+        parsing: dict[Future[Any], tuple[Claim, FetchResult]] = {}  # in the parse processes
+        exhausted = False
+        while True:
+            if not exhausted and len(in_flight) < self.concurrency and len(parsing) < self.parse_backlog:
+                wanted = None if feed_ids is None else [i for i in feed_ids if i not in seen]
+                claims = [] if wanted == [] else self.store.claim_due(
+                    self.poller,
+                    limit=self.batch + self.concurrency - len(in_flight),
+                    lease_seconds=self.lease_seconds,
+                    feed_ids=wanted,
+                    exclude=seen if feed_ids is None else (),
+                    force=force,
+                )
+                exhausted = not claims
+                if len(seen) + len(claims) > PARSE_POOL_THRESHOLD:
+                    self._big_cycle = True  # the first new body starts the parse processes
+                for claim in claims:
+                    seen.add(claim.feed.id)
+                    in_flight.add(self._pool.submit(self._fetch_and_parse, claim))
+            if not in_flight and not parsing:
+                break
+            done, _ = wait([*in_flight, *parsing], return_when=FIRST_COMPLETED)
+            for future in done:
+                if future in parsing:
+                    claim, result = parsing.pop(future)  # type: ignore[call-overload]
+                    ready.append((claim, result, self._parsed(future, result)))
+                    continue
+                in_flight.discard(future)  # type: ignore[arg-type]
+                claim, result, parsed = future.result()  # type: ignore[misc]
+                if isinstance(parsed, Future):
+                    parsing[parsed] = (claim, result)
+                else:
+                    ready.append((claim, result, parsed))
+            finished = not in_flight and not parsing and exhausted
+            if ready and (finished or len(ready) >= STORE_FEEDS or _items_in(ready) >= STORE_ITEMS):
+                # archived in batches: one transaction for many feeds
+                for feed_id, step in self._complete_batch(ready):
+                    summary += step
+                    if step.items_new or step.items_revised:
+                        unmatched.append(feed_id)
+                        waiting += step.items_new + step.items_revised
+                ready = []
+            if waiting >= FLUSH_ITEMS or (unmatched and finished):
+                # matched in large batches: one save per story for many feeds
+                summary += self._match_pending(stories, feed_ids=unmatched)
+                unmatched, waiting = [], 0
+        for feed_id, step in self._complete_batch(ready):
+            summary += step
+            if step.items_new or step.items_revised:
+                unmatched.append(feed_id)
+        summary += self._match_pending(stories, feed_ids=unmatched)
+        return replace(summary, elapsed_seconds=time.monotonic() - started)
 
     def _start_parse_pool(self) -> ProcessPoolExecutor | None:
         """The parse processes, started by the first fetch thread that needs them
@@ -346,15 +362,17 @@ class Orchestrator:
         pool = self._parse_pool or (self._start_parse_pool() if self._big_cycle else None)
         if pool is not None:
             try:
-                return claim, result, pool.submit(parse_feed, result.body, result.headers, result.url)
+                return claim, result, pool.submit(parse_and_judge, result.body, result.headers, result.url, self._judges)
             except (BrokenProcessPool, RuntimeError):
                 pass  # the pool is gone (or shutting down): parse here instead
         return claim, result, _parse_here(result)
 
-    @staticmethod
-    def _parsed(future: Future[ParsedFeed], result: FetchResult) -> ParsedFeed | FeedError:
+    def _parsed(self, future: Future[tuple[ParsedFeed, dict[TextKey, dict[str, Verdict]]]], result: FetchResult) -> ParsedFeed | FeedError:
+        """A parse process's result; its verdicts are kept for matching."""
         try:
-            return future.result()
+            parsed, verdicts = future.result()
+            self._verdicts.update(verdicts)
+            return parsed
         except FeedError as error:
             return error
         except BrokenProcessPool:
@@ -493,21 +511,21 @@ class Orchestrator:
         withdrawn: list[tuple[str, int]] = []
         promoted: list[tuple[str, StoredItem, Match]] = []
         for item in batch:
-            prepared = (Text(item.title), Text(item.summary))
+            prepared: list[tuple[Text, Text]] = []  # worked out once, if needed
             for story in stories:
                 decision = decided.get((story.slug, item.id))
                 if decision is not None:
                     if decision.outcome in ("appended", "accepted") and decision.content_hash != item.content_hash:
                         corrections.append((story, item))
                     elif decision.outcome == "suggested":
-                        again = match(story.rules, item.title, item.summary, prepared=prepared)
+                        again = self._match(story, item, prepared)
                         if again.strength is Strength.STRONG and story.appends_automatically:
                             appends[story.slug].append((item, again))  # promoted by new rules or text
                             promoted.append((story.slug, item, again))
                         elif withdraw_unmatched and not again.matched:
                             withdrawn.append((story.slug, item.id))
                     continue
-                result = match(story.rules, item.title, item.summary, prepared=prepared)
+                result = self._match(story, item, prepared)
                 if not result.matched:
                     continue
                 if result.strength is Strength.STRONG and story.appends_automatically:
@@ -554,8 +572,29 @@ class Orchestrator:
             "decided_by": by,
         }
 
+    def _match(self, story: Tracked, item: StoredItem, prepared: list[tuple[Text, Text]]) -> Match:
+        verdict = self._verdict(story, item)
+        if verdict is not None:
+            return verdict.result
+        if not prepared:
+            prepared.append((Text(item.title), Text(item.summary)))
+        return match(story.rules, item.title, item.summary, prepared=prepared[0])
+
+    def _verdict(self, story: Tracked, item: StoredItem) -> Verdict | None:
+        """The parse process's verdict on this item for this story (None:
+        not judged there, e.g. parsed on a fetch thread or another story)."""
+        if self._judged.get(story.slug) is not story:
+            return None
+        verdicts = self._verdicts.get(text_key(item.title, item.summary, item.content_hash))
+        if verdicts is None:
+            return None
+        return verdicts.get(story.slug) or Verdict(Match(Strength.NONE, story.rules.digest), None)
+
     def report_fields(self, story: Tracked, item: StoredItem, result: Match) -> dict[str, Any]:
-        found = classify(item.title, item.summary, story.parties)
+        verdict = self._verdict(story, item)
+        found = verdict.found if verdict is not None and verdict.found is not None else None
+        if found is None:
+            found = classify(item.title, item.summary, story.parties)
         try:
             url = clean_url(item.link)
         except DomainError:

@@ -1,0 +1,79 @@
+"""Matching and classifying items where they were parsed.
+
+In a big cycle the parse processes have time to spare while the cycle's one
+thread archives and appends. Matching an item against the stories' rules and
+classifying a strong match are pure functions of its text, so a parse process
+works them out next to the parse; the cycle's thread then only looks the
+verdicts up. What it cannot look up (an item parsed elsewhere, a story whose
+rules changed meanwhile) it works out itself, with the same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tracker.domain.classify import Classification, classify
+from tracker.domain.rules import Match, Rules, Strength, Text, match
+from tracker.ingest.parser import FeedItem, ParsedFeed, parse_feed
+
+if TYPE_CHECKING:
+    from tracker.ingest.orchestrator import Tracked
+
+#: An item's text, as its verdicts are filed: (content hash, title length);
+#: the length settles a title that itself holds the hash's separator.
+TextKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """An item's match with one story's rules and, for a strong one, its classification."""
+
+    result: Match
+    found: Classification | None
+
+
+@dataclass(frozen=True)
+class Judge:
+    """What a parse process needs of one story: its rules and known parties."""
+
+    slug: str
+    rules: Rules
+    parties: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, story: Tracked) -> Judge:
+        return cls(story.slug, story.rules, dict(story.parties))
+
+
+def text_key(title: str, summary: str, content_hash: str) -> TextKey:
+    del summary  # covered by the hash
+    return (content_hash, len(title))
+
+
+def judge(items: Iterable[FeedItem], judges: Sequence[Judge]) -> dict[TextKey, dict[str, Verdict]]:
+    """Every item's matched stories (slug -> verdict); an item no story matches maps to {}."""
+    verdicts: dict[TextKey, dict[str, Verdict]] = {}
+    for item in items:
+        key = text_key(item.title, item.summary, item.content_hash)
+        if key in verdicts:
+            continue
+        prepared = (Text(item.title), Text(item.summary))
+        found: dict[str, Verdict] = {}
+        for story in judges:
+            result = match(story.rules, item.title, item.summary, prepared=prepared)
+            if not result.matched:
+                continue
+            classified = classify(item.title, item.summary, story.parties) if result.strength is Strength.STRONG else None
+            found[story.slug] = Verdict(result, classified)
+        verdicts[key] = found
+    return verdicts
+
+
+def parse_and_judge(
+    body: bytes, headers: Mapping[str, str], url: str, judges: Sequence[Judge]
+) -> tuple[ParsedFeed, dict[TextKey, dict[str, Verdict]]]:
+    """What a parse process runs: the parse (raising FeedError as parse_feed does), then the verdicts."""
+    parsed = parse_feed(body, headers, url)
+    return parsed, judge(parsed.items, judges)
