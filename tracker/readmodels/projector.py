@@ -225,7 +225,9 @@ class Projector:
         """Catches up until ``notification_id`` is applied, or fails clearly."""
         deadline = time.monotonic() + timeout
         while True:
-            reached = self.catch_up(until=notification_id).position
+            # one transaction for a big save's events: the story and its
+            # facts are read and written once, not once per batch
+            reached = self.catch_up(until=notification_id, events_per_transaction=CATCH_UP_TRANSACTION).position
             if reached >= notification_id:
                 return
             if time.monotonic() > deadline:
@@ -259,6 +261,9 @@ class Projector:
                 if notification.id > self.views.position():
                     self.catch_up()
 
+
+#: Events per transaction when a command waits to read its own write.
+CATCH_UP_TRANSACTION = 20_000
 
 #: Events per transaction when rebuilding: bigger batches rewrite each
 #: story's row and facts less often; three batches are in memory at once.
