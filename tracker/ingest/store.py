@@ -308,40 +308,46 @@ class IngestStore:
         fresh: list[dict[str, Any]] = []
         revisions: list[dict[str, Any]] = []
         with self.engine.begin() as conn:
-            for document in documents:
-                feed = document.claim.feed
-                values = dict(document.validators)
-                if document.release is not None:
-                    values.update(claimed_by=None, claim_token=None, claim_expires_at=None, **document.release)
-                owned = conn.execute(
-                    update(feeds)
-                    .where(feeds.c.id == feed.id, feeds.c.claim_token == document.claim.token)
-                    .values(**values)
-                ).rowcount
-                if owned != 1:
-                    results.append(None)
-                    continue
-                if not document.items:
-                    results.append((0, 0))
-                    continue
-                by_key = {identity_key(i.identity): i for i in document.items}
-                existing = self._existing(conn, feed.id, list(by_key))
-                added = 0
-                revised = 0
-                feed_key = canonical_url(feed.url)
-                for key, item in by_key.items():
-                    found = existing.get(key)
-                    if found is None:
-                        fresh.append(self._item_values(feed, document.feed_name, key, item, now, feed_key=feed_key))
-                        added += 1
-                    elif found[1] != item.content_hash:
-                        revised += 1
-                        revisions.append(self._revision_values(found[0], found[2], item, now))
-                if added:
-                    conn.execute(
-                        update(feeds).where(feeds.c.id == feed.id).values(items_total=feeds.c.items_total + added)
+            # Driver-level statements: two per feed, where SQLAlchemy's own
+            # statement handling cost more than the database's work.
+            sqlite_dialect = conn.dialect.name == "sqlite"
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            totals: list[tuple[int, int]] = []
+            try:
+                for document in documents:
+                    feed = document.claim.feed
+                    values = dict(document.validators)
+                    if document.release is not None:
+                        values.update(claimed_by=None, claim_token=None, claim_expires_at=None, **document.release)
+                    if _update_claimed_feed(cursor, sqlite_dialect, feed.id, document.claim.token, values) != 1:
+                        results.append(None)
+                        continue
+                    if not document.items:
+                        results.append((0, 0))
+                        continue
+                    by_key = {identity_key(i.identity): i for i in document.items}
+                    existing = _existing(cursor, sqlite_dialect, feed.id, list(by_key))
+                    added = 0
+                    revised = 0
+                    feed_key = canonical_url(feed.url)
+                    for key, item in by_key.items():
+                        found = existing.get(key)
+                        if found is None:
+                            fresh.append(self._item_values(feed, document.feed_name, key, item, now, feed_key=feed_key))
+                            added += 1
+                        elif found[1] != item.content_hash:
+                            revised += 1
+                            revisions.append(self._revision_values(found[0], found[2], item, now))
+                    if added:
+                        totals.append((added, feed.id))
+                    results.append((added, revised))
+                if totals:
+                    mark = "?" if sqlite_dialect else "%s"
+                    cursor.executemany(
+                        f"UPDATE {feeds.name} SET items_total = items_total + {mark} WHERE id = {mark}", totals
                     )
-                results.append((added, revised))
+            finally:
+                cursor.close()
             if fresh:
                 _insert_items(conn, fresh)
             if revisions:
@@ -352,19 +358,6 @@ class IngestStore:
                     revisions,
                 )
         return results
-
-    @staticmethod
-    def _existing(conn: Connection, feed_id: int, keys: list[str]) -> dict[str, tuple[int, str, int]]:
-        existing: dict[str, tuple[int, str, int]] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            for row in conn.execute(
-                select(items.c.identity_key, items.c.id, items.c.content_hash, items.c.revision).where(
-                    items.c.feed_id == feed_id, items.c.identity_key.in_(chunk)
-                )
-            ):
-                existing[row[0]] = (row[1], row[2], row[3])
-        return existing
 
     @staticmethod
     def _revision_values(item_id: int, revision: int, item: FeedItem, now: datetime) -> dict[str, Any]:
@@ -538,6 +531,40 @@ def _sqlite_time(value: datetime | None) -> str | None:
     if value.tzinfo is not None and value.utcoffset():
         value = value.astimezone(timezone.utc)
     return value.isoformat(" ", "microseconds")[:26]
+
+
+def _update_claimed_feed(cursor: Any, sqlite_dialect: bool, feed_id: int, token: str, values: dict[str, Any]) -> int:
+    """Sets ``values`` on the feed if ``token`` still holds its claim; returns the rows changed (0 or 1)."""
+    mark = "?" if sqlite_dialect else "%s"
+    names = sorted(values)
+    unknown = set(names) - set(feeds.c.keys())
+    if unknown:
+        raise ValueError(f"not columns of {feeds.name}: {', '.join(sorted(unknown))}")
+    params = [
+        _sqlite_time(values[name]) if sqlite_dialect and isinstance(values[name], datetime) else values[name]
+        for name in names
+    ]
+    assignments = ", ".join(f"{name} = {mark}" for name in names)
+    cursor.execute(
+        f"UPDATE {feeds.name} SET {assignments} WHERE id = {mark} AND claim_token = {mark}", [*params, feed_id, token]
+    )
+    return int(cursor.rowcount)
+
+
+def _existing(cursor: Any, sqlite_dialect: bool, feed_id: int, keys: list[str]) -> dict[str, tuple[int, str, int]]:
+    """The feed's archived items among ``keys``: identity key -> (id, content hash, revision)."""
+    mark = "?" if sqlite_dialect else "%s"
+    existing: dict[str, tuple[int, str, int]] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        cursor.execute(
+            f"SELECT identity_key, id, content_hash, revision FROM {items.name} "
+            f"WHERE feed_id = {mark} AND identity_key IN ({', '.join(mark for _ in chunk)})",
+            [feed_id, *chunk],
+        )
+        for key, item_id, digest, revision in cursor.fetchall():
+            existing[key] = (item_id, digest, revision)
+    return existing
 
 
 def _insert_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
