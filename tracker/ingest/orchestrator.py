@@ -272,6 +272,8 @@ class Orchestrator:
         summary += self._rematch_changed(stories)
         self._judged = {story.slug: story for story in stories}
         self._judges = tuple(Judge.of(story) for story in stories)
+        if feed_ids is not None and len(feed_ids) > PARSE_POOL_THRESHOLD:
+            self._big_cycle = True  # known big from the start: every new body goes to the parse processes
         summary += self._match_pending(stories, stale=True)  # left behind by a poller that died
         seen: set[int] = set()
         ready: list[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]] = []

@@ -79,6 +79,30 @@ class StoredItem:
     revised_at: datetime | None
 
     @classmethod
+    def from_values(cls, values: Sequence[Any]) -> StoredItem:
+        """From a row of :data:`STORED_ITEM_COLUMNS`, in that order."""
+        (item_id, feed_id, feed_url, feed_name, identity, report_id, title, summary, link, link_key,
+         authors, published_at, content_hash, revision, first_seen_at, revised_at) = values
+        return cls(
+            id=item_id,
+            feed_id=feed_id,
+            feed_url=feed_url,
+            feed_name=feed_name,
+            identity=identity,
+            report_id=report_id,
+            title=title,
+            summary=summary,
+            link=link,
+            link_key=link_key,
+            authors=tuple(json.loads(authors)) if authors and authors != "[]" else (),
+            published_at=utc(published_at),
+            content_hash=content_hash,
+            revision=revision,
+            first_seen_at=utc(first_seen_at),  # type: ignore[arg-type]
+            revised_at=utc(revised_at),
+        )
+
+    @classmethod
     def from_row(cls, row: Any) -> StoredItem:
         d = row._mapping
         return cls(
@@ -99,6 +123,16 @@ class StoredItem:
             first_seen_at=utc(d["first_seen_at"]),  # type: ignore[arg-type]
             revised_at=utc(d["revised_at"]),
         )
+
+
+#: What a StoredItem is read from (not the archive's search text).
+STORED_ITEM_COLUMNS = tuple(
+    items.c[name]
+    for name in (
+        "id", "feed_id", "feed_url", "feed_name", "identity", "report_id", "title", "summary", "link", "link_key",
+        "authors", "published_at", "content_hash", "revision", "first_seen_at", "revised_at",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -391,7 +425,7 @@ class IngestStore:
         stale_before: datetime | None = None,
     ) -> list[StoredItem]:
         """Items archived or revised but not yet matched (of some feeds, or older than ``stale_before``)."""
-        query = select(items).where(items.c.pending.is_(True)).order_by(items.c.id).limit(limit)
+        query = select(*STORED_ITEM_COLUMNS).where(items.c.pending.is_(True)).order_by(items.c.id).limit(limit)
         if feed_id is not None:
             query = query.where(items.c.feed_id == feed_id)
         if feed_ids is not None:
@@ -399,15 +433,19 @@ class IngestStore:
         if stale_before is not None:
             query = query.where(func.coalesce(items.c.revised_at, items.c.first_seen_at) < stale_before)
         with self.engine.connect() as conn:
-            return [StoredItem.from_row(r) for r in conn.execute(query)]
+            return [StoredItem.from_values(r) for r in conn.execute(query)]
 
     def mark_processed(self, item_ids: Iterable[int], conn: Connection | None = None) -> None:
         ids = list(item_ids)
         if not ids:
             return
         with self.engine.begin() as own:
-            for start in range(0, len(ids), 500):
-                own.execute(update(items).where(items.c.id.in_(ids[start : start + 500])).values(pending=False))
+            mark = "?" if own.dialect.name == "sqlite" else "%s"
+            cursor = own.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.executemany(f"UPDATE {items.name} SET pending = FALSE WHERE id = {mark}", [(i,) for i in ids])
+            finally:
+                cursor.close()
 
     def item(self, item_id: int) -> StoredItem | None:
         with self.engine.connect() as conn:
@@ -418,10 +456,12 @@ class IngestStore:
         last = 0
         while True:
             with self.engine.connect() as conn:
-                rows = conn.execute(select(items).where(items.c.id > last).order_by(items.c.id).limit(batch)).all()
+                rows = conn.execute(
+                    select(*STORED_ITEM_COLUMNS).where(items.c.id > last).order_by(items.c.id).limit(batch)
+                ).all()
             if not rows:
                 return
-            chunk = [StoredItem.from_row(r) for r in rows]
+            chunk = [StoredItem.from_values(r) for r in rows]
             yield chunk
             last = chunk[-1].id
 
