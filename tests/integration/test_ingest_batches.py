@@ -92,6 +92,8 @@ def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_ev
         for n in range(count):
             ingestion.store.add_feed(server.route(f"/f{n}", Reply(200, rss(n, 2))), source="test")
         first = ingestion.poll_all_now()
+        # the read models hold every report the cycle appended when it returns
+        assert loopback_runtime.projector.position() == loopback_runtime.newsroom.recorder.max_notification_id()
         again = ingestion.poll_all_now()
         assert ingestion.orchestrator._parse_pool is not None  # noqa: SLF001 - parsed in worker processes
     assert (first.feeds_checked, first.fetched, first.failed, first.items_new) == (count, count, 0, 2 * count)
@@ -100,6 +102,8 @@ def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_ev
     assert ingestion.store.pending_items(limit=10) == []
     reports = [r for r in loopback_runtime.newsroom.story("meta-xai-court-character-ai").reports
                if r.origin.kind.value == "feed"]
+    assert loopback_runtime.catalog.story("meta-xai-court-character-ai") == loopback_runtime.newsroom.story(
+        "meta-xai-court-character-ai")
     assert len(reports) == 2 * count and len({r.report_id for r in reports}) == 2 * count
     assert all(f.items_total == 2 and f.health == "ok" for f in ingestion.list_feeds())
 

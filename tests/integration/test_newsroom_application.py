@@ -259,3 +259,20 @@ def test_a_save_of_many_events_gets_their_notification_ids_in_order(newsroom) ->
     assert [r.notification.originator_version for r in recordings] == list(range(2, 42))
     assert [n.originator_version for n in stored[2:]] == list(range(2, 42))
     assert newsroom.story("second").report_count == 40
+
+
+def test_saves_handed_to_a_follower_skip_the_wait_on_that_thread_only(newsroom) -> None:  # type: ignore[no-untyped-def]
+    waited: list[int] = []
+    handed: list[int] = []
+    newsroom.after_save = waited.append
+    open_simple(newsroom)
+    with newsroom.saves_handed_to(handed.append):
+        newsroom.add_report("deal", headline="Talks", published_at=PUBLISHED, kinds=["talks_held"], parties=["Meta"])
+        import threading
+
+        other = threading.Thread(target=lambda: newsroom.retitle_story("deal", "Meta and xAI court Character.AI"))
+        other.start()
+        other.join()
+    newsroom.add_report("deal", headline="More talks", published_at=PUBLISHED, kinds=["talks_held"], parties=["Meta"])
+    assert handed == [2]
+    assert waited == [1, 3, 4]

@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -75,6 +76,7 @@ class Newsroom(Application[UUID]):
         self.after_save: Callable[[int], None] | None = None
         self._kept: OrderedDict[UUID, Story] = OrderedDict()
         self._kept_lock = threading.Lock()
+        self._local = threading.local()
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = OrjsonDecodingTranscoder()
@@ -99,9 +101,24 @@ class Newsroom(Application[UUID]):
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)
-        if recordings and self.after_save is not None:
-            self.after_save(max(r.notification.id for r in recordings))
+        if recordings:
+            handed = getattr(self._local, "saved", None)
+            if handed is not None:
+                handed(max(r.notification.id for r in recordings))
+            elif self.after_save is not None:
+                self.after_save(max(r.notification.id for r in recordings))
         return recordings
+
+    @contextmanager
+    def saves_handed_to(self, saved: Callable[[int], None]) -> Iterator[None]:
+        """Saves made on this thread hand their last notification id to
+        ``saved`` instead of waiting for the read models (a poll cycle lets
+        another thread bring them up to date while it goes on)."""
+        self._local.saved = saved
+        try:
+            yield
+        finally:
+            self._local.saved = None
 
     # -- commands -----------------------------------------------------------
 

@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -55,6 +56,7 @@ from tracker.domain.story import Story
 from tracker.domain.vocabulary import OriginKind, Status
 from tracker.ingest.feeds import now_utc
 from tracker.ingest.fetcher import Fetcher, FetchResult, FetchStatus
+from tracker.ingest.follower import ViewFollower
 from tracker.ingest.parser import FeedError, ParsedFeed, canonical_url, parse_feed
 from tracker.ingest.prejudge import Judge, TextKey, Verdict, parse_and_judge, text_key
 from tracker.ingest.store import Claim, Document, IngestStore, StoredItem, suggestion_id_for
@@ -260,10 +262,23 @@ class Orchestrator:
             started = time.monotonic()
             self._big_cycle = False
             stories = [t for t in self.tracked_stories() if t.rules.tracks_anything]
+            # The cycle's saves are projected by a follower thread while it goes on;
+            # it waits for the read models once, at its end.
+            hook = self.newsroom.after_save
+            follower = ViewFollower(hook) if hook is not None else None
+            handed = self.newsroom.saves_handed_to(follower.saved) if follower is not None else nullcontext()
             try:
-                return self._cycle(stories, started, feed_ids=feed_ids, force=force)
+                with handed:
+                    summary = self._cycle(stories, started, feed_ids=feed_ids, force=force)
+            except BaseException:
+                if follower is not None:
+                    follower.finish(quietly=True)
+                raise
             finally:
                 self._judged, self._judges, self._verdicts = {}, (), {}
+            if follower is not None:
+                follower.finish()
+            return replace(summary, elapsed_seconds=time.monotonic() - started)
 
     def _cycle(
         self, stories: list[Tracked], started: float, *, feed_ids: Sequence[int] | None, force: bool
