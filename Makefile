@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast bench clean
+.PHONY: install bytecode run test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,17 +14,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## The tracker's own modules byte-compiled ahead (pip does it for installed
+## packages; with PYTHONDONTWRITEBYTECODE set every `tracker` command and
+## parse process would compile them again at start-up). Stale files only.
+bytecode: install
+	$(BIN)/python -m compileall -q tracker web > /dev/null
+
 ## Install, create the SQLite database, load the seed story, start the tracker.
-run: install
+run: bytecode
 	$(BIN)/tracker init
 	$(BIN)/tracker seed
 	$(BIN)/tracker run
 
 ## Install and run the whole test suite (PostgreSQL tests are required when CI=true).
-test: install
+test: bytecode
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-bench: install
+bench: bytecode
 	$(BIN)/tracker bench --quick
 
 clean:
