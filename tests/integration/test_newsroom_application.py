@@ -276,3 +276,25 @@ def test_saves_handed_to_a_follower_skip_the_wait_on_that_thread_only(newsroom) 
     newsroom.add_report("deal", headline="More talks", published_at=PUBLISHED, kinds=["talks_held"], parties=["Meta"])
     assert handed == [2]
     assert waited == [1, 3, 4]
+
+
+def test_a_cli_context_closes_the_application_it_opened_when_the_command_ends(sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from tracker.cli.main import Context, cli, pass_ctx
+
+    opened: list[Context] = []
+
+    @cli.command("test-open-runtime")
+    @pass_ctx
+    def _open(ctx: Context) -> None:  # type: ignore[no-untyped-def]
+        opened.append(ctx)
+        ctx.app.open_story(title="Closed after use", slug="closed")
+
+    try:
+        result = CliRunner().invoke(cli, ["--database", sqlite_url, "test-open-runtime"], env={"TRACKER_DATA_DIR": str(tmp_path)})
+    finally:
+        cli.commands.pop("test-open-runtime", None)
+    assert result.exit_code == 0, result.output
+    assert "runtime" not in opened[0].__dict__  # closed and dropped
+    opened[0].close()  # a second close does nothing

@@ -6,6 +6,8 @@ exit; listings take --json for scripts.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import sys
 from collections.abc import Callable
@@ -49,6 +51,12 @@ class Context:
     @property
     def app(self) -> Newsroom:
         return self.runtime.newsroom
+
+    def close(self) -> None:
+        """Closes the application and its database connections, if opened."""
+        runtime = self.__dict__.pop("runtime", None)
+        if runtime is not None:
+            runtime.close()
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -96,9 +104,15 @@ def fail(message: str) -> None:
 def cli(ctx: click.Context, database_url: str | None) -> None:
     """Event-sourced newsroom story tracker."""
     ctx.obj = Context(database_url)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main() -> None:
     from tracker.cli import bench, commands, feeds, readmodels, web  # noqa: F401 - registers the subcommands
 
+    # The process ends with its command: spare it the interpreter's last
+    # garbage collection over everything the command built (a cold poll
+    # cycle's heap took a quarter of a second). Files and connections are
+    # closed by then; the memory goes back with the process.
+    atexit.register(gc.freeze)
     cli(prog_name="tracker")
