@@ -298,3 +298,22 @@ def test_a_cli_context_closes_the_application_it_opened_when_the_command_ends(sq
     assert result.exit_code == 0, result.output
     assert "runtime" not in opened[0].__dict__  # closed and dropped
     opened[0].close()  # a second close does nothing
+
+
+def test_the_current_story_comes_from_the_command_cache_caught_up_and_stays_there(settings) -> None:  # type: ignore[no-untyped-def]
+    first = open_newsroom(settings)
+    second = open_newsroom(settings)
+    try:
+        open_simple(first)
+        first.add_report("deal", headline="Talks", published_at=PUBLISHED, kinds=["talks_held"], parties=["Meta"])
+        second.add_report("deal", headline="More talks", published_at=PUBLISHED, kinds=["talks_held"], parties=["xAI"])
+        current = first.current_story("deal")
+        assert current is first._kept[current.id]  # noqa: SLF001 - still kept for the next command
+        assert current.version == 3 and len(current.reports) == 2  # caught up with the other process's save
+        first.add_report("deal", headline="Deal", published_at=PUBLISHED, kinds=["agreement_reached"], parties=["Meta"])
+        assert first.story("deal").report_count == 3
+        with pytest.raises(UnknownStory):
+            first.current_story("no-such-story")
+    finally:
+        first.close()
+        second.close()

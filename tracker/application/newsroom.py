@@ -204,6 +204,15 @@ class Newsroom(Application[UUID]):
         assert caught_up is not None
         return caught_up
 
+    def current_story(self, slug: str) -> Story:
+        """The story as stored now, for a caller that reads it just before a
+        command on it (a poll cycle checking for duplicates): taken from the
+        command cache, caught up, and left there for the command, instead of
+        decoding the whole snapshot again. Raises UnknownStory."""
+        story = self._story_for_command(slug)
+        self._keep(story)
+        return story
+
     def _keep(self, story: Story) -> None:
         with self._kept_lock:
             self._kept[story.id] = story

@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 
 from eventsourcing.application import AggregateNotFoundError
 
-from tracker.application import Newsroom
+from tracker.application import Newsroom, UnknownStory
 from tracker.config import Settings
 from tracker.domain.classify import CLASSIFIER, classify, party_candidates
 from tracker.domain.errors import DomainError, DuplicateReport, NothingChanged, ReportRetracted, UnknownReport
@@ -638,8 +638,8 @@ class Orchestrator:
     ) -> dict[tuple[str, int], str]:
         """Appends reports in one save; returns each item's outcome ("appended" or "duplicate")."""
         try:
-            current: Story = self.newsroom.repository.get(Story.create_id(story.slug))
-        except AggregateNotFoundError:
+            current: Story = self.newsroom.current_story(story.slug)
+        except (AggregateNotFoundError, UnknownStory):
             return {}
         refs = {
             _identity_key(r["origin"].get("ref", ""), r["origin"].get("feed", ""))
