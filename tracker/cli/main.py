@@ -12,17 +12,21 @@ import json
 import sys
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from eventsourcing.persistence import PersistenceError
-from sqlalchemy.exc import SQLAlchemyError
 
-from tracker.application import Newsroom, to_jsonable
-from tracker.bootstrap import Runtime
 from tracker.config import ConfigError, Settings, load_settings
 from tracker.domain.errors import DomainError
 from tracker.persistence import DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from tracker.application import Newsroom
+    from tracker.bootstrap import Runtime
+
+# The event store, SQLAlchemy and the read models are imported by the
+# commands that use them, not here: a parse process (spawned, so it imports
+# the `tracker` script's module again) then starts in a tenth of the time.
 
 EXIT_ERROR = 1
 
@@ -63,6 +67,8 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 def emit_json(value: Any) -> None:
+    from tracker.application import to_jsonable
+
     click.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
 
 
@@ -74,6 +80,9 @@ class TrackerGroup(click.Group):
     """Turns known errors into one line on stderr and exit code 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from eventsourcing.persistence import PersistenceError
+        from sqlalchemy.exc import SQLAlchemyError
+
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
