@@ -43,8 +43,8 @@ class _Meter:
 
 @cli.command("replay")
 @click.option("--verify", is_flag=True, help="Rebuild into fresh tables and compare row by row with the live ones.")
-@click.option("--batch-size", type=click.IntRange(1, 100_000), default=10_000, show_default=True,
-              help="Events read and applied at a time.")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=5_000, show_default=True,
+              help="Events read and applied at a time (three batches are in memory at once).")
 @click.option("--commit-every", type=click.IntRange(1, 1_000_000), default=100_000, show_default=True,
               help="Events per transaction (a killed replay redoes at most this many).")
 @pass_ctx

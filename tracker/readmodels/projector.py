@@ -265,9 +265,10 @@ class Projector:
 #: Events per transaction when a command waits to read its own write.
 CATCH_UP_TRANSACTION = 20_000
 
-#: Events per transaction when rebuilding: bigger batches rewrite each
-#: story's row and facts less often; three batches are in memory at once.
-REPLAY_BATCH = 10_000
+#: Events read and applied at a time when rebuilding. Three batches are in
+#: memory at once: 5,000 replayed 1,000,000 events as fast as 10,000 did
+#: (transactions group many batches) with a peak of 226 MiB instead of 270.
+REPLAY_BATCH = 5_000
 #: Events per transaction when rebuilding: each commit writes every page the
 #: transaction changed, and with thousands of stories interleaved nearly
 #: every event changes its own pages; fewer, bigger transactions write each
