@@ -44,7 +44,3 @@ class BulkInsertApplicationRecorder(SQLAlchemyApplicationRecorder):
 
 class Factory(SQLAlchemyFactory):
     application_recorder_class = BulkInsertApplicationRecorder
-
-
-#: The eventsourcing PERSISTENCE_MODULE topic naming this factory.
-TOPIC = "tracker.event_store:Factory"

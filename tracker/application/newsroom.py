@@ -101,12 +101,9 @@ class Newsroom(Application[UUID]):
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         recordings = super().save(*objs, **kwargs)
-        if recordings:
-            handed = getattr(self._local, "saved", None)
-            if handed is not None:
-                handed(max(r.notification.id for r in recordings))
-            elif self.after_save is not None:
-                self.after_save(max(r.notification.id for r in recordings))
+        hook = getattr(self._local, "saved", None) or self.after_save
+        if recordings and hook is not None:
+            hook(max(r.notification.id for r in recordings))
         return recordings
 
     @contextmanager

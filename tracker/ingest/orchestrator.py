@@ -269,7 +269,7 @@ class Orchestrator:
             handed = self.newsroom.saves_handed_to(follower.saved) if follower is not None else nullcontext()
             try:
                 with handed:
-                    summary = self._cycle(stories, started, feed_ids=feed_ids, force=force)
+                    summary = self._cycle(stories, feed_ids=feed_ids, force=force)
             except BaseException:
                 if follower is not None:
                     follower.finish(quietly=True)
@@ -280,9 +280,7 @@ class Orchestrator:
                 follower.finish()
             return replace(summary, elapsed_seconds=time.monotonic() - started)
 
-    def _cycle(
-        self, stories: list[Tracked], started: float, *, feed_ids: Sequence[int] | None, force: bool
-    ) -> CycleSummary:
+    def _cycle(self, stories: list[Tracked], *, feed_ids: Sequence[int] | None, force: bool) -> CycleSummary:
         summary = CycleSummary()
         summary += self._rematch_changed(stories)
         self._judged = {story.slug: story for story in stories}
@@ -346,7 +344,7 @@ class Orchestrator:
             if step.items_new or step.items_revised:
                 unmatched.append(feed_id)
         summary += self._match_pending(stories, feed_ids=unmatched)
-        return replace(summary, elapsed_seconds=time.monotonic() - started)
+        return summary
 
     def _start_parse_pool(self) -> ProcessPoolExecutor | None:
         """The parse processes, started by the first fetch thread that needs them
@@ -602,7 +600,7 @@ class Orchestrator:
         not judged there, e.g. parsed on a fetch thread or another story)."""
         if self._judged.get(story.slug) is not story:
             return None
-        verdicts = self._verdicts.get(text_key(item.title, item.summary, item.content_hash))
+        verdicts = self._verdicts.get(text_key(item.title, item.content_hash))
         if verdicts is None:
             return None
         return verdicts.get(story.slug) or Verdict(Match(Strength.NONE, story.rules.digest), None)

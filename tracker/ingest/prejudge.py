@@ -47,8 +47,8 @@ class Judge:
         return cls(story.slug, story.rules, dict(story.parties))
 
 
-def text_key(title: str, summary: str, content_hash: str) -> TextKey:
-    del summary  # covered by the hash
+def text_key(title: str, content_hash: str) -> TextKey:
+    """The hash covers title and summary; the title's length places the split."""
     return (content_hash, len(title))
 
 
@@ -56,7 +56,7 @@ def judge(items: Iterable[FeedItem], judges: Sequence[Judge]) -> dict[TextKey, d
     """Every item's matched stories (slug -> verdict); an item no story matches maps to {}."""
     verdicts: dict[TextKey, dict[str, Verdict]] = {}
     for item in items:
-        key = text_key(item.title, item.summary, item.content_hash)
+        key = text_key(item.title, item.content_hash)
         if key in verdicts:
             continue
         prepared = (Text(item.title), Text(item.summary))

@@ -16,7 +16,7 @@ import json
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, and_, bindparam, delete, func, insert, or_, select, update
@@ -28,6 +28,7 @@ from tracker.domain.rules import words
 from tracker.ingest.feeds import Feed, now_utc, utc
 from tracker.ingest.parser import FeedItem, canonical_url, search_text
 from tracker.ingest.tables import decisions, feeds, items, story_rules
+from tracker.sql import driver_cursor, execute_many, placeholder, sqlite_time
 
 
 class DuplicateFeed(ValueError):
@@ -100,28 +101,6 @@ class StoredItem:
             revision=revision,
             first_seen_at=utc(first_seen_at),  # type: ignore[arg-type]
             revised_at=utc(revised_at),
-        )
-
-    @classmethod
-    def from_row(cls, row: Any) -> StoredItem:
-        d = row._mapping
-        return cls(
-            id=d["id"],
-            feed_id=d["feed_id"],
-            feed_url=d["feed_url"],
-            feed_name=d["feed_name"],
-            identity=d["identity"],
-            report_id=d["report_id"],
-            title=d["title"],
-            summary=d["summary"],
-            link=d["link"],
-            link_key=d["link_key"],
-            authors=tuple(json.loads(d["authors"] or "[]")),
-            published_at=utc(d["published_at"]),
-            content_hash=d["content_hash"],
-            revision=d["revision"],
-            first_seen_at=utc(d["first_seen_at"]),  # type: ignore[arg-type]
-            revised_at=utc(d["revised_at"]),
         )
 
 
@@ -344,23 +323,22 @@ class IngestStore:
         with self.engine.begin() as conn:
             # Driver-level statements: two per feed, where SQLAlchemy's own
             # statement handling cost more than the database's work.
-            sqlite_dialect = conn.dialect.name == "sqlite"
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            mark = placeholder(conn)
             totals: list[tuple[int, int]] = []
-            try:
+            with driver_cursor(conn) as cursor:
                 for document in documents:
                     feed = document.claim.feed
                     values = dict(document.validators)
                     if document.release is not None:
                         values.update(claimed_by=None, claim_token=None, claim_expires_at=None, **document.release)
-                    if _update_claimed_feed(cursor, sqlite_dialect, feed.id, document.claim.token, values) != 1:
+                    if _update_claimed_feed(conn, cursor, feed.id, document.claim.token, values) != 1:
                         results.append(None)
                         continue
                     if not document.items:
                         results.append((0, 0))
                         continue
                     by_key = {identity_key(i.identity): i for i in document.items}
-                    existing = _existing(cursor, sqlite_dialect, feed.id, list(by_key))
+                    existing = _existing(cursor, mark, feed.id, list(by_key))
                     added = 0
                     revised = 0
                     feed_key = canonical_url(feed.url)
@@ -375,13 +353,7 @@ class IngestStore:
                     if added:
                         totals.append((added, feed.id))
                     results.append((added, revised))
-                if totals:
-                    mark = "?" if sqlite_dialect else "%s"
-                    cursor.executemany(
-                        f"UPDATE {feeds.name} SET items_total = items_total + {mark} WHERE id = {mark}", totals
-                    )
-            finally:
-                cursor.close()
+            execute_many(conn, f"UPDATE {feeds.name} SET items_total = items_total + {mark} WHERE id = {mark}", totals)
             if fresh:
                 _insert_items(conn, fresh)
             if revisions:
@@ -440,17 +412,12 @@ class IngestStore:
         if not ids:
             return
         with self.engine.begin() as own:
-            mark = "?" if own.dialect.name == "sqlite" else "%s"
-            cursor = own.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.executemany(f"UPDATE {items.name} SET pending = FALSE WHERE id = {mark}", [(i,) for i in ids])
-            finally:
-                cursor.close()
+            execute_many(own, f"UPDATE {items.name} SET pending = FALSE WHERE id = {placeholder(own)}", [(i,) for i in ids])
 
     def item(self, item_id: int) -> StoredItem | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(items).where(items.c.id == item_id)).first()
-        return StoredItem.from_row(row) if row else None
+            row = conn.execute(select(*STORED_ITEM_COLUMNS).where(items.c.id == item_id)).first()
+        return StoredItem.from_values(row) if row else None
 
     def iter_archive(self, batch: int = 2000) -> Iterator[list[StoredItem]]:
         last = 0
@@ -467,11 +434,11 @@ class IngestStore:
 
     def search(self, text: str, limit: int = 50) -> list[StoredItem]:
         terms = words(text)
-        query = select(items).order_by(items.c.first_seen_at.desc(), items.c.id.desc()).limit(limit)
+        query = select(*STORED_ITEM_COLUMNS).order_by(items.c.first_seen_at.desc(), items.c.id.desc()).limit(limit)
         for term in terms[:10]:
             query = query.where(items.c.search_text.like(f"% {term}%"))
         with self.engine.connect() as conn:
-            return [StoredItem.from_row(r) for r in conn.execute(query)]
+            return [StoredItem.from_values(r) for r in conn.execute(query)]
 
     def archive_size(self) -> int:
         with self.engine.connect() as conn:
@@ -564,24 +531,16 @@ _ITEM_COLUMNS = tuple(c.name for c in items.columns if c.name != "id")
 _SQLITE_TIMES = frozenset(c.name for c in items.columns if isinstance(c.type, DateTime))
 
 
-def _sqlite_time(value: datetime | None) -> str | None:
-    """What SQLAlchemy's SQLite DateTime stores: naive UTC, 'YYYY-MM-DD HH:MM:SS.ffffff'."""
-    if value is None:
-        return None
-    if value.tzinfo is not None and value.utcoffset():
-        value = value.astimezone(timezone.utc)
-    return value.isoformat(" ", "microseconds")[:26]
-
-
-def _update_claimed_feed(cursor: Any, sqlite_dialect: bool, feed_id: int, token: str, values: dict[str, Any]) -> int:
+def _update_claimed_feed(conn: Connection, cursor: Any, feed_id: int, token: str, values: dict[str, Any]) -> int:
     """Sets ``values`` on the feed if ``token`` still holds its claim; returns the rows changed (0 or 1)."""
-    mark = "?" if sqlite_dialect else "%s"
+    mark = placeholder(conn)
+    sqlite_dialect = conn.dialect.name == "sqlite"
     names = sorted(values)
     unknown = set(names) - set(feeds.c.keys())
     if unknown:
         raise ValueError(f"not columns of {feeds.name}: {', '.join(sorted(unknown))}")
     params = [
-        _sqlite_time(values[name]) if sqlite_dialect and isinstance(values[name], datetime) else values[name]
+        sqlite_time(values[name]) if sqlite_dialect and isinstance(values[name], datetime) else values[name]
         for name in names
     ]
     assignments = ", ".join(f"{name} = {mark}" for name in names)
@@ -591,9 +550,8 @@ def _update_claimed_feed(cursor: Any, sqlite_dialect: bool, feed_id: int, token:
     return int(cursor.rowcount)
 
 
-def _existing(cursor: Any, sqlite_dialect: bool, feed_id: int, keys: list[str]) -> dict[str, tuple[int, str, int]]:
+def _existing(cursor: Any, mark: str, feed_id: int, keys: list[str]) -> dict[str, tuple[int, str, int]]:
     """The feed's archived items among ``keys``: identity key -> (id, content hash, revision)."""
-    mark = "?" if sqlite_dialect else "%s"
     existing: dict[str, tuple[int, str, int]] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
@@ -610,20 +568,13 @@ def _existing(cursor: Any, sqlite_dialect: bool, feed_id: int, keys: list[str]) 
 def _insert_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """One driver-level executemany (SQLAlchemy's per-row parameter processing cost more than
     SQLite's own work); an item already archived for its feed is left as it is."""
-    sqlite_dialect = conn.dialect.name == "sqlite"
-    mark = "?" if sqlite_dialect else "%s"
-    sql = (
+    mark = placeholder(conn)
+    statement = (
         f"INSERT INTO {items.name} ({', '.join(_ITEM_COLUMNS)}) VALUES ({', '.join(mark for _ in _ITEM_COLUMNS)}) "
         "ON CONFLICT (feed_id, identity_key) DO NOTHING"
     )
-    if sqlite_dialect:
-        values = [
-            tuple(_sqlite_time(row[c]) if c in _SQLITE_TIMES else row[c] for c in _ITEM_COLUMNS) for row in rows
-        ]
+    if conn.dialect.name == "sqlite":
+        values = [tuple(sqlite_time(row[c]) if c in _SQLITE_TIMES else row[c] for c in _ITEM_COLUMNS) for row in rows]
     else:
         values = [tuple(row[c] for c in _ITEM_COLUMNS) for row in rows]
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(sql, values)
-    finally:
-        cursor.close()
+    execute_many(conn, statement, values)

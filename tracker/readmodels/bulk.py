@@ -8,7 +8,6 @@ SQLAlchemy's column types store them, so either path reads back the same.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
 from operator import itemgetter
 from typing import Any
 
@@ -16,15 +15,7 @@ import orjson
 from sqlalchemy import JSON, DateTime, Table
 from sqlalchemy.orm import Session
 
-
-def _sqlite_time(value: datetime | None) -> str | None:
-    # SQLAlchemy's SQLite DATETIME storage format (naive UTC): the first 26
-    # characters of the ISO form, "YYYY-MM-DD HH:MM:SS.ffffff".
-    if value is None:
-        return None
-    if value.tzinfo is not timezone.utc:
-        value = value.astimezone(timezone.utc)
-    return value.isoformat(" ", "microseconds")[:26]
+from tracker import sql
 
 
 def _json(value: Any) -> str:
@@ -59,13 +50,10 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     names = [c.name for c in table.columns]
     values = _values(table, names, dialect, rows)
     if dialect == "postgresql":
-        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
+        with sql.driver_cursor(session.connection()) as cursor:
             with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
                 for value in values:
                     copy.write_row(value)
-        finally:
-            cursor.close()
         return
     marks = ", ".join(_mark(table, name, dialect) for name in names)
     execute_many(session, f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", values)
@@ -78,7 +66,7 @@ def _converters(table: Table, columns: Sequence[str], dialect: str) -> list[Any]
         if isinstance(column_type, JSON):
             converters.append(_json)
         elif isinstance(column_type, DateTime) and dialect == "sqlite":
-            converters.append(_sqlite_time)
+            converters.append(sql.sqlite_time)
         else:
             converters.append(None)
     return converters
@@ -103,16 +91,11 @@ def update_rows(session: Session, table: Table, keys: Sequence[str], rows: Seque
     execute_many(session, f"UPDATE {table.name} SET {assignments} WHERE {condition}", values)
 
 
-def execute_many(session: Session, sql: str, values: Sequence[Sequence[Any]]) -> None:
-    """A driver-level executemany; ``sql`` uses ``?`` on SQLite and ``%s`` on PostgreSQL."""
-    if not values:
-        return
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(sql, values)
-    finally:
-        cursor.close()
+def execute_many(session: Session, statement: str, values: Sequence[Sequence[Any]]) -> None:
+    """A driver-level executemany in the session's transaction; ``statement``
+    uses ``?`` on SQLite and ``%s`` on PostgreSQL."""
+    sql.execute_many(session.connection(), statement, values)
 
 
 def placeholder(session: Session) -> str:
-    return "?" if session.connection().dialect.name == "sqlite" else "%s"
+    return sql.placeholder(session.connection())

@@ -312,16 +312,15 @@ def rebuild(
     sqlite = projector.engine.dialect.name == "sqlite"
     tbl.drop_deferred_indexes(projector.engine, projector.tables)
     with _bulk_session(projector.engine):
-        projector.views.page_cache_kib = 32768  # the writer's connection only
-        projector.views.defer_search = sqlite
+        projector.views.rebuilding = True
         try:
             result = projector.catch_up(
                 progress=progress, until=until, read_ahead=True, events_per_transaction=events_per_transaction
             )
         finally:
-            projector.views.page_cache_kib = None
-            projector.views.defer_search = False
-        if sqlite:
+            projector.views.rebuilding = False
+        if sqlite:  # the search index the rebuild left alone
+
             with projector.engine.begin() as conn:
                 tbl.fill_search(conn, projector.tables)
     tbl.create_deferred_indexes(projector.engine, projector.tables)

@@ -24,10 +24,13 @@ from sqlalchemy.orm import Session
 from tracker.domain.state import Fact, Facts, fact_candidates
 from tracker.domain.story import Story
 from tracker.readmodels.bulk import execute_many, insert_rows, placeholder, update_rows
+from tracker.sql import driver_cursor
 from tracker.readmodels.tables import ViewTables
 
 
 _WORDS_ONLY = re.compile(r"[^\w]+")
+#: The writing connection's SQLite page cache while the views are rebuilt.
+REBUILD_PAGE_CACHE_KIB = 32768
 
 
 class ProjectionError(Exception):
@@ -76,13 +79,11 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         super().__init__(datastore, tracking_table_name="readmodel_tracking", **kwargs)
         self.view_tables = tables
         self.dialect = datastore.engine.dialect.name
-        #: A bigger SQLite page cache for the writing connection while views
-        #: are rebuilt (scattered B-tree inserts); None keeps the default.
-        self.page_cache_kib: int | None = None
-        #: While a rebuild runs on SQLite the search index is left alone and
-        #: filled at the end in one statement from the reports (the FTS5
-        #: index builds faster in one pass, and no Python touches each row).
-        self.defer_search = False
+        #: Set while the views are rebuilt from zero. On SQLite the writing
+        #: connection then gets a bigger page cache (scattered B-tree inserts)
+        #: and the search index is left alone, to be filled at the end in one
+        #: statement from the reports (FTS5 builds faster in one pass).
+        self.rebuilding = False
 
     # -- position ---------------------------------------------------------------
 
@@ -148,8 +149,8 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         failure: BaseException | None = None
         position = start
         with self.transaction(commit=True) as session:
-            if self.page_cache_kib and self.dialect == "sqlite":
-                session.execute(text(f"PRAGMA cache_size = -{int(self.page_cache_kib)}"))
+            if self.rebuilding and self.dialect == "sqlite":
+                session.execute(text(f"PRAGMA cache_size = -{REBUILD_PAGE_CACHE_KIB}"))
             current = self._lock_position(session) or 0
             if current != start:
                 raise PositionMoved(f"read models are at {current}, not {start}")
@@ -568,8 +569,7 @@ class _Batch:
         fr = self.t.fact_rows
         mark = placeholder(self.session)
         story_id = state.row["story_id"]
-        cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
+        with driver_cursor(self.session.connection()) as cursor:
             for key in sorted(state.recompute):
                 cursor.execute(
                     f"SELECT ord, report_id, kind FROM {fr.name} WHERE story_id = {mark} AND fact_key = {mark}"
@@ -581,12 +581,10 @@ class _Batch:
                     state.facts.latest.pop(key, None)
                 else:
                     state.facts.latest[key] = Fact(parse_order_text(found[0]), found[1], found[2])
-        finally:
-            cursor.close()
         state.dirty_facts |= state.recompute
 
     def _write_search(self) -> None:
-        if not self.search_upserts or self.views.defer_search:
+        if not self.search_upserts or (self.views.rebuilding and self.views.dialect == "sqlite"):
             return
         name = self.t.search_name
         rows = [
@@ -604,12 +602,11 @@ class _Batch:
             old = [{"id": r["id"]} for r in rows if r["id"] not in new_ids]
             if old:
                 self.session.execute(text(f"DELETE FROM {name} WHERE rowid = :id"), old)
-            cursor = self.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-            cursor.executemany(
+            execute_many(
+                self.session,
                 f"INSERT INTO {name} (rowid, headline, summary, outlet, parties) VALUES (?, ?, ?, ?, ?)",
                 [(r["id"], r["headline"], r["summary"], r["outlet"], r["parties"]) for r in rows],
             )
-            cursor.close()
         else:
             # PostgreSQL's parser keeps "Character.AI" as one host-name token;
             # split on punctuation as SQLite's unicode61 tokenizer does.
