@@ -21,7 +21,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, proje
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, Notification, Transcoder
 
-from tracker.application.transcoder import OrjsonDecodingTranscoder
+from tracker.application.transcoder import OrjsonTranscoder
 from tracker.application.views import HistoryEntry, Mode, StorySummary, StoryView, to_jsonable
 from tracker.domain.errors import DomainError
 from tracker.domain.report import Origin
@@ -79,7 +79,7 @@ class Newsroom(Application[UUID]):
         self._local = threading.local()
 
     def construct_transcoder(self) -> Transcoder:
-        transcoder = OrjsonDecodingTranscoder()
+        transcoder = OrjsonTranscoder()
         self.register_transcodings(transcoder)
         return transcoder
 

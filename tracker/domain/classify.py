@@ -146,10 +146,16 @@ def party_candidates(rules: Rules | None, known_parties: Iterable[str] = ()) -> 
 
 
 def classify(
-    title: str, summary: str = "", parties: Mapping[str, Iterable[str]] | None = None
+    title: str,
+    summary: str = "",
+    parties: Mapping[str, Iterable[str]] | None = None,
+    *,
+    prepared: tuple[Text, Text] | None = None,
 ) -> Classification:
-    """Kinds and parties of an item, with the phrases that decided them."""
-    fields = (("title", Text(title)), ("summary", Text(summary)))
+    """Kinds and parties of an item, with the phrases that decided them
+    (``prepared``: title and summary as :class:`Text`, when the caller has them)."""
+    title_text, summary_text = prepared or (Text(title), Text(summary))
+    fields = (("title", title_text), ("summary", summary_text))
     kinds: list[Kind] = []
     evidence: list[str] = []
     for kind, terms in _KIND_TERMS.items():

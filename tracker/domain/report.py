@@ -19,7 +19,6 @@ from tracker.domain.vocabulary import Kind, OriginKind
 
 MAX_HEADLINE = 500
 MAX_TEXT = 20_000
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ class Report:
 
 def clean_text(value: str | None, field_name: str, *, required: bool, limit: int = MAX_TEXT) -> str:
     """Folds whitespace; rejects empty required text and over-long text."""
-    text = _SPACE.sub(" ", value or "").strip()
+    text = " ".join((value or "").split())  # str.split's white space is exactly regex \s, and faster
     if required and not text:
         raise InvalidField(field_name, "must not be empty")
     if len(text) > limit:

@@ -95,15 +95,23 @@ class Term:
 class Text:
     """One field's words, prepared for looking up many terms quickly."""
 
-    __slots__ = ("tokens", "joined", "starts")
+    __slots__ = ("tokens", "joined", "_starts")
 
     def __init__(self, text: str) -> None:
         self.tokens = words(text)
         self.joined = "".join(self.tokens)
-        starts: dict[str, list[int]] = {}
-        for index, token in enumerate(self.tokens):
-            starts.setdefault(token, []).append(index)
-        self.starts = starts
+        self._starts: dict[str, list[int]] | None = None
+
+    @property
+    def starts(self) -> dict[str, list[int]]:
+        """Each word's positions; built on the first lookup that could hit
+        (most texts are only ever asked about terms they do not hold)."""
+        if self._starts is None:
+            starts: dict[str, list[int]] = {}
+            for index, token in enumerate(self.tokens):
+                starts.setdefault(token, []).append(index)
+            self._starts = starts
+        return self._starts
 
     def find(self, term: Term) -> list[tuple[int, int]]:
         """Word spans [start, end) where ``term`` occurs, respecting word boundaries."""
@@ -112,9 +120,10 @@ class Text:
             return []
         spans: list[tuple[int, int]] = []
         tokens = self.tokens
+        starts = self.starts
         for length in range(1, len(key) + 1):
             head = key[:length]
-            positions = self.starts.get(head, ())
+            positions = starts.get(head, ())
             if not positions and not term.prefix:
                 continue
             if term.prefix and length == len(key):

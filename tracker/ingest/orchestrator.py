@@ -58,19 +58,19 @@ from tracker.ingest.feeds import now_utc
 from tracker.ingest.fetcher import Fetcher, FetchResult, FetchStatus
 from tracker.ingest.follower import ViewFollower
 from tracker.ingest.parser import FeedError, ParsedFeed, canonical_url, parse_feed
-from tracker.ingest.prejudge import Judge, TextKey, Verdict, parse_and_judge, text_key
+from tracker.ingest.prejudge import Judge, TextKey, Verdict, parse_and_judge, parse_process_started, process_ready, text_key
 from tracker.ingest.store import Claim, Document, IngestStore, StoredItem, suggestion_id_for
 
 log = logging.getLogger("tracker.ingest")
 
 REVISION_REASON = "feed item revised"
 FLUSH_ITEMS = 12500  # pending items matched together (one story save per story per flush)
+DRAIN_FLUSH_ITEMS = 2500  # ...or fewer once every feed is claimed, so little is left to match at the end
 APPEND_CHUNK = 5000  # reports per save: each save also snapshots the story and feeds the read models
 STORE_FEEDS = 100  # fetched feeds archived (or just freed: 304, unchanged) in one transaction...
 STORE_ITEMS = 2000  # ...or fewer, once they hold this many items
 PARSE_BACKLOG = 128  # fetched feeds queued for the parse processes at most
-PARSE_POOL_THRESHOLD = 32
-PARSE_NICENESS = 5  # feeds in one cycle above which parsing moves to worker processes
+PARSE_POOL_THRESHOLD = 32  # feeds in one cycle above which parsing moves to worker processes
 FEED_ACTOR = "feed"
 
 
@@ -261,6 +261,8 @@ class Orchestrator:
         with self._lock:
             started = time.monotonic()
             self._big_cycle = False
+            if feed_ids is not None and len(feed_ids) > PARSE_POOL_THRESHOLD:
+                self._warm_parse_pool()  # known big: the parse processes start while the cycle sets up
             stories = [t for t in self.tracked_stories() if t.rules.tracks_anything]
             # The cycle's saves are projected by a follower thread while it goes on;
             # it waits for the read models once, at its end.
@@ -335,7 +337,7 @@ class Orchestrator:
                         unmatched.append(feed_id)
                         waiting += step.items_new + step.items_revised
                 ready = []
-            if waiting >= FLUSH_ITEMS or (unmatched and finished):
+            if waiting >= (DRAIN_FLUSH_ITEMS if exhausted else FLUSH_ITEMS) or (unmatched and finished):
                 # matched in large batches: one save per story for many feeds
                 summary += self._match_pending(stories, feed_ids=unmatched)
                 unmatched, waiting = [], 0
@@ -354,11 +356,20 @@ class Orchestrator:
                 self._spawn_parse_pool()
             return self._parse_pool
 
+    def _warm_parse_pool(self) -> None:
+        pool = self._start_parse_pool()
+        if pool is not None:
+            try:
+                for _ in range(self.parse_processes):
+                    pool.submit(process_ready)
+            except (BrokenProcessPool, RuntimeError):
+                pass  # a broken pool is found (and replaced by parsing here) when it is used
+
     def _spawn_parse_pool(self) -> None:
         if self._parse_pool is None and self.parse_processes >= 1:
             context = multiprocessing.get_context("spawn")  # no fork of a process with threads and sockets
             self._parse_pool = ProcessPoolExecutor(
-                max_workers=self.parse_processes, mp_context=context, initializer=_parse_process_started
+                max_workers=self.parse_processes, mp_context=context, initializer=parse_process_started
             )
 
     def _fetch_and_parse(self, claim: Claim) -> _Fetched:
@@ -732,14 +743,6 @@ class Orchestrator:
 
 
 _Fetched = tuple[Claim, FetchResult, "ParsedFeed | FeedError | Future[ParsedFeed] | None"]
-
-
-def _parse_process_started() -> None:
-    """Parse processes yield to the cycle's own thread, which stores and matches what they parse."""
-    try:
-        os.nice(PARSE_NICENESS)
-    except OSError:
-        pass
 
 
 def _parse_here(result: FetchResult) -> ParsedFeed | FeedError:

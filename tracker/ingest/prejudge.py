@@ -10,6 +10,7 @@ rules changed meanwhile) it works out itself, with the same functions.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +21,8 @@ from tracker.ingest.parser import FeedItem, ParsedFeed, parse_feed
 
 if TYPE_CHECKING:
     from tracker.ingest.orchestrator import Tracked
+
+PARSE_NICENESS = 5
 
 #: An item's text, as its verdicts are filed: (content hash, title length);
 #: the length settles a title that itself holds the hash's separator.
@@ -65,7 +68,7 @@ def judge(items: Iterable[FeedItem], judges: Sequence[Judge]) -> dict[TextKey, d
             result = match(story.rules, item.title, item.summary, prepared=prepared)
             if not result.matched:
                 continue
-            classified = classify(item.title, item.summary, story.parties) if result.strength is Strength.STRONG else None
+            classified = classify(item.title, item.summary, story.parties, prepared=prepared) if result.strength is Strength.STRONG else None
             found[story.slug] = Verdict(result, classified)
         verdicts[key] = found
     return verdicts
@@ -77,3 +80,18 @@ def parse_and_judge(
     """What a parse process runs: the parse (raising FeedError as parse_feed does), then the verdicts."""
     parsed = parse_feed(body, headers, url)
     return parsed, judge(parsed.items, judges)
+
+
+def parse_process_started() -> None:
+    """Parse processes yield to the cycle's own thread, which stores and matches
+    what they parse. (It lives here, not with the orchestrator, so a parse
+    process imports only the parser and the domain, never the store.)"""
+    try:
+        os.nice(PARSE_NICENESS)
+    except OSError:
+        pass
+
+
+def process_ready() -> int:
+    """A no-op task: submitting one per process starts them all while the cycle sets up."""
+    return os.getpid()
