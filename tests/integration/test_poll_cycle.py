@@ -259,3 +259,54 @@ def test_two_feeds_using_the_same_opaque_guid_for_different_articles_give_two_re
         "Character.AI in talks with Meta",
         "Character.AI signs deal with Meta",
     ]
+
+
+def test_an_article_seen_again_in_a_later_flush_of_the_same_cycle_is_still_one_report(
+    ingestion, loopback_runtime, server, monkeypatch
+):
+    import tracker.ingest.orchestrator as orchestrator_module
+
+    # every stored feed is matched on its own: the second copy meets the first one's report
+    monkeypatch.setattr(orchestrator_module, "FLUSH_ITEMS", 1)
+    monkeypatch.setattr(orchestrator_module, "DRAIN_FLUSH_ITEMS", 1)
+    monkeypatch.setattr(orchestrator_module, "STORE_FEEDS", 1)
+    body = rss(("http://wire.example/same", "Character.AI signs partnership with Meta", "Same story."))
+    for name in ("one", "two", "three"):
+        ingestion.add_feed(server.route(f"/{name}", Reply(200, body)))
+    summary = ingestion.poll_all_now()
+    assert summary.items_new == 3 and summary.reports_appended == 1 and summary.duplicates_skipped == 2
+    assert len(feed_reports(loopback_runtime)) == 1
+
+
+def test_the_duplicate_check_sees_a_report_added_by_an_editor_between_two_flushes_of_a_cycle(
+    ingestion, loopback_runtime, server, monkeypatch
+):
+    from datetime import datetime, timezone
+
+    import tracker.ingest.orchestrator as orchestrator_module
+
+    monkeypatch.setattr(orchestrator_module, "FLUSH_ITEMS", 1)
+    monkeypatch.setattr(orchestrator_module, "DRAIN_FLUSH_ITEMS", 1)
+    orchestrator = ingestion.orchestrator
+    first = rss(("http://wire.example/a", "Character.AI signs partnership with Meta", "First."))
+    second = rss(("http://wire.example/b", "Character.AI and Meta sign a deal", "Second."))
+    ingestion.add_feed(server.route("/first", Reply(200, first)))
+    ingestion.add_feed(server.route("/second", Reply(200, second, delay=1.0)))  # arrives after the first flush
+    matched = orchestrator.process_items
+    edited = []
+
+    def match_then_edit(*args, **kwargs):
+        counts = matched(*args, **kwargs)
+        if not edited:  # the first flush has appended the first article; an editor files the second by hand
+            edited.append(loopback_runtime.newsroom.add_reports(SLUG, [{
+                "headline": "Character.AI and Meta sign a deal", "url": "http://wire.example/b", "outlet": "Desk",
+                "kinds": ["agreement_reached"], "parties": ["Meta", "Character.AI"],
+                "published_at": datetime(2024, 6, 3, 10, tzinfo=timezone.utc),
+            }]))
+        return counts
+
+    monkeypatch.setattr(orchestrator, "process_items", match_then_edit)
+    summary = ingestion.poll_all_now()
+    assert edited, "the cycle matched the two feeds in one flush"
+    assert summary.items_new == 2 and summary.reports_appended == 1 and summary.duplicates_skipped == 1
+    assert sorted(r.url for r in feed_reports(loopback_runtime)) == ["http://wire.example/a"]

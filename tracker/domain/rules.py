@@ -45,6 +45,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from tracker.domain.errors import InvalidField
@@ -301,6 +302,10 @@ class Match:
 
     def explain(self) -> str:
         """'strong: all_of[0] "Character.AI" (title); any_of "Meta" (summary) [rules 1a2b...]'"""
+        return self._explanation
+
+    @cached_property
+    def _explanation(self) -> str:  # asked for twice per appended item: the report's evidence, its decision
         hits = "; ".join(f'{h.rule} "{h.term}" ({h.where})' for h in self.hits) or "no terms hit"
         return f"{self.strength.value}: {hits} [rules {self.rules_digest}]"
 

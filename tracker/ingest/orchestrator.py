@@ -209,6 +209,8 @@ class Orchestrator:
         self._judged: dict[str, Tracked] = {}
         self._judges: tuple[Judge, ...] = ()
         self._verdicts: dict[TextKey, dict[str, Verdict]] = {}
+        #: Per story: (version, feed item keys, links) of its reports, for the duplicate check.
+        self._known: dict[Any, tuple[int, set[tuple[str, str]], set[str]]] = {}
         self._lock = threading.Lock()  # one cycle at a time per orchestrator
 
     def close(self) -> None:
@@ -277,7 +279,7 @@ class Orchestrator:
                     follower.finish(quietly=True)
                 raise
             finally:
-                self._judged, self._judges, self._verdicts = {}, (), {}
+                self._judged, self._judges, self._verdicts, self._known = {}, (), {}, {}
             if follower is not None:
                 follower.finish()
             return replace(summary, elapsed_seconds=time.monotonic() - started)
@@ -650,12 +652,7 @@ class Orchestrator:
             current: Story = self.newsroom.current_story(story.slug)
         except (AggregateNotFoundError, UnknownStory):
             return {}
-        refs = {
-            _identity_key(r["origin"].get("ref", ""), r["origin"].get("feed", ""))
-            for r in current.reports.values()
-            if r["origin"].get("kind") == "feed"
-        }
-        links = {canonical_url(r["url"]) for r in current.reports.values() if r["url"]}
+        refs, links = self._known_items(current)
         rows: list[dict[str, Any]] = []
         batch: list[tuple[StoredItem, Match, dict[str, Any]]] = []
         for item, result in entries:
@@ -669,13 +666,16 @@ class Orchestrator:
                 if item.link_key:
                     links.add(item.link_key)
                 batch.append((item, result, self.report_fields(story, item, result)))
+        version = current.version
         for start in range(0, len(batch), APPEND_CHUNK):
             chunk = batch[start : start + APPEND_CHUNK]
             try:
                 self.newsroom.add_reports(story.slug, [fields for _, _, fields in chunk])
                 counts.appended += len(chunk)
+                version += len(chunk)  # one event per report
                 rows.extend(self._decision_row(story, i, m, "appended", report_id=i.report_id) for i, m, _ in chunk)
             except DomainError:
+                version = -1  # not all of them appended: the sets no longer describe the story
                 # someone appended one of them meanwhile, or one item is unusable: one by one
                 for item, result, fields in chunk:
                     outcome = self._append_one(story.slug, fields)
@@ -683,9 +683,27 @@ class Orchestrator:
                         counts.appended += 1
                     if outcome:
                         rows.append(self._decision_row(story, item, result, "appended", report_id=item.report_id))
+        self._known[current.id] = (version, refs, links)
         _failpoint("after-append")
         self.store.record_decisions(rows)
         return {(story.slug, row["item_id"]): row["outcome"] for row in rows}
+
+    def _known_items(self, story: Story) -> tuple[set[tuple[str, str]], set[str]]:
+        """The feed items (identity keys) and links a story's reports already
+        came from, for the duplicate check. Worked out once per cycle and
+        kept up to date by the cycle's own appends, instead of again from
+        every report at every flush; a story changed by anyone else since
+        (another version than expected) is worked out again."""
+        kept = self._known.get(story.id)
+        if kept is not None and kept[0] == story.version:
+            return kept[1], kept[2]
+        refs = {
+            _identity_key(r["origin"].get("ref", ""), r["origin"].get("feed", ""))
+            for r in story.reports.values()
+            if r["origin"].get("kind") == "feed"
+        }
+        links = {canonical_url(r["url"]) for r in story.reports.values() if r["url"]}
+        return refs, links
 
     def _append_one(self, slug: str, fields: dict[str, Any]) -> str:
         try:

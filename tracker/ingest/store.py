@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -528,7 +529,7 @@ def _link_key(item: FeedItem) -> str:
 
 
 _ITEM_COLUMNS = tuple(c.name for c in items.columns if c.name != "id")
-_SQLITE_TIMES = frozenset(c.name for c in items.columns if isinstance(c.type, DateTime))
+_TIME_POSITIONS = tuple(i for i, name in enumerate(_ITEM_COLUMNS) if isinstance(items.c[name].type, DateTime))
 
 
 def _update_claimed_feed(conn: Connection, cursor: Any, feed_id: int, token: str, values: dict[str, Any]) -> int:
@@ -573,8 +574,21 @@ def _insert_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         f"INSERT INTO {items.name} ({', '.join(_ITEM_COLUMNS)}) VALUES ({', '.join(mark for _ in _ITEM_COLUMNS)}) "
         "ON CONFLICT (feed_id, identity_key) DO NOTHING"
     )
+    in_order = operator.itemgetter(*_ITEM_COLUMNS)
     if conn.dialect.name == "sqlite":
-        values = [tuple(sqlite_time(row[c]) if c in _SQLITE_TIMES else row[c] for c in _ITEM_COLUMNS) for row in rows]
+        # SQLite's text times; a batch shares its 'now', so each distinct time is formatted once
+        spelled: dict[datetime, str | None] = {}
+        values = []
+        for row in rows:
+            value = list(in_order(row))
+            for position in _TIME_POSITIONS:
+                moment = value[position]
+                if moment is not None:
+                    text = spelled.get(moment)
+                    if text is None:
+                        text = spelled[moment] = sqlite_time(moment)
+                    value[position] = text
+            values.append(value)
     else:
-        values = [tuple(row[c] for c in _ITEM_COLUMNS) for row in rows]
+        values = [in_order(row) for row in rows]
     execute_many(conn, statement, values)
