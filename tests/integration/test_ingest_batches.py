@@ -8,6 +8,7 @@ over many feeds (parsed in the parse processes) archives every item once.
 from __future__ import annotations
 
 import dataclasses
+import gc
 
 import pytest
 from sqlalchemy import select, update
@@ -86,12 +87,23 @@ def loopback_runtime(runtime):
     return runtime
 
 
-def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_every_item_once(loopback_runtime):
+def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_every_item_once(loopback_runtime, monkeypatch):
     count = PARSE_POOL_THRESHOLD + 8
     with LoopbackServer() as server, Ingestion(loopback_runtime) as ingestion:
         for n in range(count):
             ingestion.store.add_feed(server.route(f"/f{n}", Reply(200, rss(n, 2))), source="test")
+        collecting: list[bool] = []
+        matched = ingestion.orchestrator.process_items
+
+        def watched(*args, **kwargs):
+            collecting.append(gc.isenabled())
+            return matched(*args, **kwargs)
+
+        monkeypatch.setattr(ingestion.orchestrator, "process_items", watched)
+        assert gc.isenabled()
         first = ingestion.poll_all_now()
+        assert collecting and not any(collecting)  # the cyclic collector was paused while the cycle ran...
+        assert gc.isenabled()  # ...and runs again after it
         # the read models hold every report the cycle appended when it returns
         assert loopback_runtime.projector.position() == loopback_runtime.newsroom.recorder.max_notification_id()
         again = ingestion.poll_all_now()

@@ -47,6 +47,7 @@ from urllib.parse import urlsplit
 from eventsourcing.application import AggregateNotFoundError
 
 from tracker.application import Newsroom, UnknownStory
+from tracker.collector import collector_paused
 from tracker.config import Settings
 from tracker.domain.classify import CLASSIFIER, classify, party_candidates
 from tracker.domain.errors import DomainError, DuplicateReport, NothingChanged, ReportRetracted, UnknownReport
@@ -271,17 +272,18 @@ class Orchestrator:
             hook = self.newsroom.after_save
             follower = ViewFollower(hook) if hook is not None else None
             handed = self.newsroom.saves_handed_to(follower.saved) if follower is not None else nullcontext()
-            try:
-                with handed:
-                    summary = self._cycle(stories, feed_ids=feed_ids, force=force)
-            except BaseException:
+            with collector_paused():
+                try:
+                    with handed:
+                        summary = self._cycle(stories, feed_ids=feed_ids, force=force)
+                except BaseException:
+                    if follower is not None:
+                        follower.finish(quietly=True)
+                    raise
+                finally:
+                    self._judged, self._judges, self._verdicts, self._known = {}, (), {}, {}
                 if follower is not None:
-                    follower.finish(quietly=True)
-                raise
-            finally:
-                self._judged, self._judges, self._verdicts, self._known = {}, (), {}, {}
-            if follower is not None:
-                follower.finish()
+                    follower.finish()
             return replace(summary, elapsed_seconds=time.monotonic() - started)
 
     def _cycle(self, stories: list[Tracked], *, feed_ids: Sequence[int] | None, force: bool) -> CycleSummary:

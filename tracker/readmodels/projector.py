@@ -10,7 +10,6 @@ zero. Memory stays flat: only one batch is held at a time.
 
 from __future__ import annotations
 
-import gc
 import queue
 import threading
 import time
@@ -24,6 +23,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from tracker.application import Newsroom
+from tracker.collector import collector_paused
 from tracker.readmodels import tables as tbl
 from tracker.readmodels.view import PositionMoved, ProjectionError, StoryViews
 
@@ -305,7 +305,7 @@ def rebuild(
     the indexes it never reads through are built once at the end, SQLite
     commits without waiting for the disk (WAL, synchronous=NORMAL: a crash
     can only lose the last batches, which the resumed rebuild applies again)
-    and the cyclic garbage collector runs rarely (batches are freed by
+    and the cyclic garbage collector is paused (batches are freed by
     reference counting)."""
     started = time.perf_counter()
     projector.batch_size = batch_size
@@ -329,16 +329,14 @@ def rebuild(
 
 @contextmanager
 def _bulk_session(engine: Engine) -> Iterator[None]:
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], 50_000), thresholds[1], thresholds[2])
     sqlite = engine.dialect.name == "sqlite"
     if sqlite:
         event.listen(engine, "connect", _bulk_pragmas)
         engine.dispose()
     try:
-        yield
+        with collector_paused():
+            yield
     finally:
-        gc.set_threshold(*thresholds)
         if sqlite:
             event.remove(engine, "connect", _bulk_pragmas)
             engine.dispose()
