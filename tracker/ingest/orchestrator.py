@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import queue
 import signal
 import socket
 import threading
@@ -36,7 +37,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
@@ -299,6 +300,9 @@ class Orchestrator:
         unmatched: list[int] = []
         waiting = 0
         in_flight: set[Future[_Fetched]] = set()  # fetching (or queued for a fetch thread)
+        # Futures put themselves here when done (concurrent.futures.wait over all of
+        # them at every turn cost more than the turn's own work in a big cycle).
+        completed: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
         parsing: dict[Future[Any], tuple[Claim, FetchResult]] = {}  # in the parse processes
         exhausted = False
         while True:
@@ -317,11 +321,12 @@ class Orchestrator:
                     self._big_cycle = True  # the first new body starts the parse processes
                 for claim in claims:
                     seen.add(claim.feed.id)
-                    in_flight.add(self._pool.submit(self._fetch_and_parse, claim))
+                    fetching = self._pool.submit(self._fetch_and_parse, claim)
+                    in_flight.add(fetching)
+                    fetching.add_done_callback(completed.put)
             if not in_flight and not parsing:
                 break
-            done, _ = wait([*in_flight, *parsing], return_when=FIRST_COMPLETED)
-            for future in done:
+            for future in _arrived(completed):
                 if future in parsing:
                     claim, result = parsing.pop(future)  # type: ignore[call-overload]
                     ready.append((claim, result, self._parsed(future, result)))
@@ -330,6 +335,7 @@ class Orchestrator:
                 claim, result, parsed = future.result()  # type: ignore[misc]
                 if isinstance(parsed, Future):
                     parsing[parsed] = (claim, result)
+                    parsed.add_done_callback(completed.put)
                 else:
                     ready.append((claim, result, parsed))
             finished = not in_flight and not parsing and exhausted
@@ -772,6 +778,16 @@ def _parse_here(result: FetchResult) -> ParsedFeed | FeedError:
         return error
     except Exception as error:  # noqa: BLE001 - feedparser on hostile input
         return FeedError(f"parser failure: {type(error).__name__}: {error}")
+
+
+def _arrived(completed: queue.SimpleQueue[Future[Any]]) -> list[Future[Any]]:
+    """Waits for the next finished future; returns it with any others already finished."""
+    done = [completed.get()]
+    while True:
+        try:
+            done.append(completed.get_nowait())
+        except queue.Empty:
+            return done
 
 
 def _items_in(ready: Sequence[tuple[Claim, FetchResult, ParsedFeed | FeedError | None]]) -> int:

@@ -17,7 +17,7 @@ import operator
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import DateTime, and_, bindparam, delete, func, insert, or_, select, update
@@ -97,12 +97,19 @@ class StoredItem:
             link=link,
             link_key=link_key,
             authors=tuple(json.loads(authors)) if authors and authors != "[]" else (),
-            published_at=utc(published_at),
+            published_at=_moment(published_at),
             content_hash=content_hash,
             revision=revision,
-            first_seen_at=utc(first_seen_at),  # type: ignore[arg-type]
-            revised_at=utc(revised_at),
+            first_seen_at=_moment(first_seen_at),  # type: ignore[arg-type]
+            revised_at=_moment(revised_at),
         )
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A stored time as read by SQLAlchemy or by the driver (SQLite's text: naive UTC)."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    return utc(value)
 
 
 #: What a StoredItem is read from (not the archive's search text).
@@ -113,6 +120,7 @@ STORED_ITEM_COLUMNS = tuple(
         "authors", "published_at", "content_hash", "revision", "first_seen_at", "revised_at",
     )
 )
+_STORED_ITEM_NAMES = ", ".join(column.name for column in STORED_ITEM_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -398,15 +406,31 @@ class IngestStore:
         stale_before: datetime | None = None,
     ) -> list[StoredItem]:
         """Items archived or revised but not yet matched (of some feeds, or older than ``stale_before``)."""
-        query = select(*STORED_ITEM_COLUMNS).where(items.c.pending.is_(True)).order_by(items.c.id).limit(limit)
-        if feed_id is not None:
-            query = query.where(items.c.feed_id == feed_id)
-        if feed_ids is not None:
-            query = query.where(items.c.feed_id.in_(list(feed_ids)))
-        if stale_before is not None:
-            query = query.where(func.coalesce(items.c.revised_at, items.c.first_seen_at) < stale_before)
-        with self.engine.connect() as conn:
-            return [StoredItem.from_values(r) for r in conn.execute(query)]
+        ids = None if feed_ids is None else list(feed_ids)
+        if ids == []:
+            return []
+        # A driver-level statement: a big cycle reads back tens of thousands of
+        # items, where SQLAlchemy's row processing cost more than the query.
+        with self.engine.connect() as conn, driver_cursor(conn) as cursor:
+            mark = placeholder(conn)
+            sqlite_dialect = conn.dialect.name == "sqlite"
+            where = ["pending = " + ("1" if sqlite_dialect else "TRUE")]
+            params: list[Any] = []
+            if feed_id is not None:
+                where.append(f"feed_id = {mark}")
+                params.append(feed_id)
+            if ids is not None:
+                where.append(f"feed_id IN ({', '.join(mark for _ in ids)})")
+                params.extend(ids)
+            if stale_before is not None:
+                where.append(f"COALESCE(revised_at, first_seen_at) < {mark}")
+                params.append(sqlite_time(stale_before) if sqlite_dialect else stale_before)
+            cursor.execute(
+                f"SELECT {_STORED_ITEM_NAMES} FROM {items.name} WHERE {' AND '.join(where)} "
+                f"ORDER BY id LIMIT {int(limit)}",
+                params,
+            )
+            return [StoredItem.from_values(row) for row in cursor.fetchall()]
 
     def mark_processed(self, item_ids: Iterable[int], conn: Connection | None = None) -> None:
         ids = list(item_ids)
