@@ -71,6 +71,7 @@ DRAIN_FLUSH_ITEMS = 2500  # ...or fewer once every feed is claimed, so little is
 APPEND_CHUNK = 5000  # reports per save: each save also snapshots the story and feeds the read models
 STORE_FEEDS = 100  # fetched feeds archived (or just freed: 304, unchanged) in one transaction...
 STORE_ITEMS = 2000  # ...or fewer, once they hold this many items
+DRAIN_STORE_ITEMS = 500  # (once every feed is claimed: smaller batches, less left for the end)
 PARSE_BACKLOG = 128  # fetched feeds queued for the parse processes at most
 PARSE_POOL_THRESHOLD = 32  # feeds in one cycle above which parsing moves to worker processes
 FEED_ACTOR = "feed"
@@ -339,7 +340,8 @@ class Orchestrator:
                 else:
                     ready.append((claim, result, parsed))
             finished = not in_flight and not parsing and exhausted
-            if ready and (finished or len(ready) >= STORE_FEEDS or _items_in(ready) >= STORE_ITEMS):
+            if ready and (finished or len(ready) >= STORE_FEEDS
+                          or _items_in(ready) >= (DRAIN_STORE_ITEMS if exhausted else STORE_ITEMS)):
                 # archived in batches: one transaction for many feeds
                 for feed_id, step in self._complete_batch(ready):
                     summary += step
