@@ -149,3 +149,17 @@ def test_a_big_cycle_matches_and_classifies_in_the_parse_processes_as_the_cycle_
         assert list(report.classification_evidence) == expected["evidence"]
         kinds_seen.update(expected["kinds"])
     assert {"declined_to_comment", "confirmed", "no_agreement"} <= kinds_seen
+
+
+def test_a_big_cycle_where_nothing_changed_starts_no_parse_processes(loopback_runtime):
+    count = PARSE_POOL_THRESHOLD + 4
+    with LoopbackServer() as server:
+        with Ingestion(loopback_runtime) as first:
+            for n in range(count):
+                first.store.add_feed(server.route(f"/f{n}", Reply(200, rss(n, 2))), source="test")
+            assert first.poll_all_now().items_new == 2 * count
+            assert first.orchestrator._parse_pool is not None  # noqa: SLF001 - new bodies: parsed in processes
+        with Ingestion(loopback_runtime) as again:  # a fresh poller: the same bodies again
+            summary = again.poll_all_now()
+            assert again.orchestrator._parse_pool is None  # noqa: SLF001 - nothing to parse, nothing started
+    assert (summary.feeds_checked, summary.items_new, summary.failed) == (count, 0, 0)

@@ -266,8 +266,6 @@ class Orchestrator:
         with self._lock:
             started = time.monotonic()
             self._big_cycle = False
-            if feed_ids is not None and len(feed_ids) > PARSE_POOL_THRESHOLD:
-                self._warm_parse_pool()  # known big: the parse processes start while the cycle sets up
             stories = [t for t in self.tracked_stories() if t.rules.tracks_anything]
             # The cycle's saves are projected by a follower thread while it goes on;
             # it waits for the read models once, at its end.
@@ -320,6 +318,10 @@ class Orchestrator:
                 exhausted = not claims
                 if len(seen) + len(claims) > PARSE_POOL_THRESHOLD:
                     self._big_cycle = True  # the first new body starts the parse processes
+                if self._big_cycle and self._parse_pool is None and any(not c.feed.body_hash for c in claims):
+                    # feeds never fetched before: new bodies are certain, so the parse processes
+                    # start now, while these are fetched (a cycle where nothing changed starts none)
+                    self._warm_parse_pool()
                 for claim in claims:
                     seen.add(claim.feed.id)
                     fetching = self._pool.submit(self._fetch_and_parse, claim)
