@@ -60,6 +60,32 @@ def test_a_batch_writes_only_the_feeds_whose_claim_still_holds(runtime):
         assert states[kept.feed.id].body_hash == "h"
 
 
+def test_pending_items_are_read_by_feed_and_by_age_and_processed_ones_are_left_out(runtime):
+    from datetime import datetime, timedelta, timezone
+
+    store = IngestStore(runtime.engine)
+    for n in range(3):
+        store.add_feed(f"https://wire.example/{n}.xml", source="test")
+    claims = store.claim_due("poller-a", limit=3, lease_seconds=60)
+    earlier = datetime(2024, 6, 3, 10, 0, tzinfo=timezone.utc)
+    later = earlier + timedelta(hours=1)
+    store.store_documents([document(claims[0], rss(0, 2))], now=earlier)
+    store.store_documents([document(claims[1], rss(1, 3)), document(claims[2], rss(2, 1))], now=later)
+    first, second, third = (c.feed.id for c in claims)
+
+    assert len(store.pending_items()) == 6
+    assert {i.feed_id for i in store.pending_items(feed_ids=[second, third])} == {second, third}
+    assert [i.feed_id for i in store.pending_items(feed_id=third)] == [third]
+    assert store.pending_items(feed_ids=[]) == []
+    stale = store.pending_items(stale_before=earlier + timedelta(minutes=30))
+    assert [i.feed_id for i in stale] == [first, first]  # archived before the cut
+    assert stale[0].first_seen_at == earlier and stale[0].published_at == datetime(2024, 6, 3, 10, tzinfo=timezone.utc)
+    assert stale[0].title == "Character.AI partnership with Meta, part 0-0"
+    store.mark_processed(i.id for i in stale)
+    assert {i.feed_id for i in store.pending_items()} == {second, third}
+    assert len(store.pending_items(limit=2)) == 2
+
+
 def test_a_revised_item_is_rewritten_and_pending_again_and_an_unchanged_one_is_left(runtime):
     store = IngestStore(runtime.engine)
     store.add_feed("https://wire.example/r.xml", source="test")

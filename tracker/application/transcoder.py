@@ -5,14 +5,15 @@ cycle appending thousands of reports a large share encoding, so both run on
 orjson with the library's own ``_type_``/``_data_`` transcodings:
 
 * encoding hands datetimes and dataclasses to the library's transcodings
-  (orjson's passthrough options), so the bytes are the library's own, key for
-  key (a float may be spelled differently: 1e16 for 1e+16, the same number); what orjson refuses (integers past 64 bits, non-string keys, bytes)
-  is encoded by the library, with its result or its error. Two values orjson
-  would write differently: a ``UUID`` (the library tags it, orjson writes its
-  text), so an output holding a UUID's text is encoded again by the library,
-  whose bytes are kept; and a non-finite float (orjson writes null), which a
-  story's events and snapshots never hold (their fields are text, integers,
-  times and lists and maps of those; a test keeps it so);
+  (orjson's passthrough options), so the bytes are the library's own, key
+  for key (a float may be spelled differently, 1e16 for 1e+16: the same
+  number). What orjson refuses (integers past 64 bits, non-string keys,
+  bytes) is encoded by the library, with its result or its error. Two values
+  orjson would write differently: a ``UUID`` (the library tags it, orjson
+  writes its text), so an output holding a UUID's text is encoded again by
+  the library, whose bytes are kept; and a non-finite float (orjson writes
+  null), which a story's events and snapshots never hold (their fields are
+  text, integers, times and lists and maps of those; a test keeps it so);
 * decoding parses with orjson and then applies the transcodings bottom-up,
   exactly as the library's ``object_hook`` does; anything orjson refuses
   (NaN, integers past 64 bits) falls back to the library's decoder, so
@@ -29,7 +30,6 @@ from eventsourcing.persistence import JSONTranscoder
 
 _CONTAINERS = (dict, list)
 _PASSTHROUGH = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-
 
 #: The middle of a UUID's text, as orjson writes a UUID where the library would
 #: tag it (starting with a literal lets the search skip ahead: a snapshot of a

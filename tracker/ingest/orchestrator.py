@@ -364,13 +364,19 @@ class Orchestrator:
 
     def _start_parse_pool(self) -> ProcessPoolExecutor | None:
         """The parse processes, started by the first fetch thread that needs them
-        (a cycle where nothing changed starts none)."""
+        or when a cycle claims feeds never fetched (a cycle where nothing changed
+        starts none)."""
         with self._pool_lock:
             if self._parse_pool is None and self.parse_processes >= 1:
-                self._spawn_parse_pool()
+                context = multiprocessing.get_context("spawn")  # no fork of a process with threads and sockets
+                self._parse_pool = ProcessPoolExecutor(
+                    max_workers=self.parse_processes, mp_context=context, initializer=parse_process_started
+                )
             return self._parse_pool
 
     def _warm_parse_pool(self) -> None:
+        """Starts the parse processes now (one no-op task each), so they import
+        while the cycle's first feeds are fetched."""
         pool = self._start_parse_pool()
         if pool is not None:
             try:
@@ -378,13 +384,6 @@ class Orchestrator:
                     pool.submit(process_ready)
             except (BrokenProcessPool, RuntimeError):
                 pass  # a broken pool is found (and replaced by parsing here) when it is used
-
-    def _spawn_parse_pool(self) -> None:
-        if self._parse_pool is None and self.parse_processes >= 1:
-            context = multiprocessing.get_context("spawn")  # no fork of a process with threads and sockets
-            self._parse_pool = ProcessPoolExecutor(
-                max_workers=self.parse_processes, mp_context=context, initializer=parse_process_started
-            )
 
     def _fetch_and_parse(self, claim: Claim) -> _Fetched:
         """Fetches a feed (on a fetch thread); a new body is parsed here, or handed
@@ -678,16 +677,17 @@ class Orchestrator:
                 if item.link_key:
                     links.add(item.link_key)
                 batch.append((item, result, self.report_fields(story, item, result)))
-        version = current.version
+        version: int | None = current.version  # the story's version once these are appended
         for start in range(0, len(batch), APPEND_CHUNK):
             chunk = batch[start : start + APPEND_CHUNK]
             try:
                 self.newsroom.add_reports(story.slug, [fields for _, _, fields in chunk])
                 counts.appended += len(chunk)
-                version += len(chunk)  # one event per report
+                if version is not None:
+                    version += len(chunk)  # one event per report
                 rows.extend(self._decision_row(story, i, m, "appended", report_id=i.report_id) for i, m, _ in chunk)
             except DomainError:
-                version = -1  # not all of them appended: the sets no longer describe the story
+                version = None  # not all of them appended: the sets no longer describe the story
                 # someone appended one of them meanwhile, or one item is unusable: one by one
                 for item, result, fields in chunk:
                     outcome = self._append_one(story.slug, fields)
@@ -695,7 +695,10 @@ class Orchestrator:
                         counts.appended += 1
                     if outcome:
                         rows.append(self._decision_row(story, item, result, "appended", report_id=item.report_id))
-        self._known[current.id] = (version, refs, links)
+        if version is None:
+            self._known.pop(current.id, None)
+        else:
+            self._known[current.id] = (version, refs, links)
         _failpoint("after-append")
         self.store.record_decisions(rows)
         return {(story.slug, row["item_id"]): row["outcome"] for row in rows}

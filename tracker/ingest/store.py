@@ -414,7 +414,7 @@ class IngestStore:
         with self.engine.connect() as conn, driver_cursor(conn) as cursor:
             mark = placeholder(conn)
             sqlite_dialect = conn.dialect.name == "sqlite"
-            where = ["pending = " + ("1" if sqlite_dialect else "TRUE")]
+            where = ["pending = TRUE"]
             params: list[Any] = []
             if feed_id is not None:
                 where.append(f"feed_id = {mark}")

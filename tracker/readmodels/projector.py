@@ -320,7 +320,6 @@ def rebuild(
         finally:
             projector.views.rebuilding = False
         if sqlite:  # the search index the rebuild left alone
-
             with projector.engine.begin() as conn:
                 tbl.fill_search(conn, projector.tables)
     tbl.create_deferred_indexes(projector.engine, projector.tables)

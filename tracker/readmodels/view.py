@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from tracker.domain.state import Fact, Facts, fact_candidates
 from tracker.domain.story import Story
 from tracker.readmodels.bulk import execute_many, insert_rows, placeholder, update_rows
-from tracker.sql import driver_cursor
 from tracker.readmodels.tables import ViewTables
+from tracker.sql import driver_cursor
 
 
 _WORDS_ONLY = re.compile(r"[^\w]+")
