@@ -11,6 +11,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from tracker.bootstrap import open_runtime
 from tracker.config import load_settings
 
@@ -76,4 +78,39 @@ def test_a_replay_killed_half_way_completes_on_the_next_run(tracker, tracker_env
     verified = tracker("replay", "--verify")
     assert verified.code == 0, verified.out + verified.err
     story = tracker("story", "story-1", "--json").json()
+    assert story["report_count"] == 600
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_replay_in_parts_killed_half_way_starts_again_and_completes(tracker, tracker_env) -> None:  # type: ignore[no-untyped-def]
+    head = fill(tracker_env, stories=4)
+    database = Path(tracker_env["TRACKER_DATABASE_URL"].removeprefix("sqlite:///"))
+    script = shutil.which("tracker", path=str(Path(sys.executable).parent))
+    process = subprocess.Popen(
+        [script, "replay", "--parts", "2", "--batch-size", "1"],
+        env=tracker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        parts = list(database.parent.glob(f"{database.name}.part-*-1"))
+        if parts and parts[0].stat().st_size > 0:
+            break
+        time.sleep(0.01)
+    time.sleep(0.3)  # both parts are writing
+    assert process.poll() is None, "replay finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    runtime = open_runtime(load_settings(tracker_env), catch_up=False)
+    try:
+        assert runtime.projector.position() == 0  # nothing copied in: the live views are empty
+    finally:
+        runtime.close()
+
+    resumed = tracker("replay", "--parts", "2")
+    assert resumed.code == 0, resumed.err
+    assert f"position {head}" in resumed.out
+    assert not list(database.parent.glob(f"{database.name}.part-*"))  # the killed run's files are gone
+    verified = tracker("replay", "--verify")
+    assert verified.code == 0, verified.out + verified.err
+    story = tracker("story", "story-3", "--json").json()
     assert story["report_count"] == 600

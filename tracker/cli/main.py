@@ -83,11 +83,13 @@ class TrackerGroup(click.Group):
         from eventsourcing.persistence import PersistenceError
         from sqlalchemy.exc import SQLAlchemyError
 
+        from tracker.readmodels import ProjectionError, ProjectionLag
+
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except (DomainError, ConfigError, DatabaseUnavailable, ValueError, LookupError) as error:
+        except (DomainError, ConfigError, DatabaseUnavailable, ValueError, LookupError, ProjectionError, ProjectionLag) as error:
             fail(str(error))
         except (PersistenceError, SQLAlchemyError) as error:
             first = (str(error).strip().splitlines() or [type(error).__name__])[0]

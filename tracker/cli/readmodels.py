@@ -47,8 +47,11 @@ class _Meter:
               help="Events read and applied at a time (three batches are in memory at once).")
 @click.option("--commit-every", type=click.IntRange(1, 1_000_000), default=100_000, show_default=True,
               help="Events per transaction (a killed replay redoes at most this many).")
+@click.option("--parts", type=click.IntRange(1, 16), default=None,
+              help="Processes rebuilding an SQLite file, each a range of stories "
+                   "[default: one per core when the log holds 100,000 events or more].")
 @pass_ctx
-def replay_cmd(ctx: Context, verify: bool, batch_size: int, commit_every: int) -> None:
+def replay_cmd(ctx: Context, verify: bool, batch_size: int, commit_every: int, parts: int | None) -> None:
     """Drop and rebuild every read model from the event log (a killed replay resumes)."""
     from tracker.bootstrap import open_runtime
     from tracker.readmodels import replay
@@ -66,7 +69,9 @@ def replay_cmd(ctx: Context, verify: bool, batch_size: int, commit_every: int) -
                 fail(f"read models differ from a clean rebuild ({len(differences)} differences shown above)")
             click.echo("Read models match a clean rebuild.")
             return
-        result = replay(runtime.projector, progress=meter, batch_size=batch_size, events_per_transaction=commit_every)
+        result = replay(
+            runtime.projector, progress=meter, batch_size=batch_size, events_per_transaction=commit_every, parts=parts
+        )
         meter.finish()
         rate = result.applied / result.seconds if result.seconds else 0.0
         click.echo(f"Replayed {result.applied:,} events in {result.seconds:.1f}s ({rate:,.0f} events/s); position {result.position}")

@@ -25,7 +25,8 @@ from sqlalchemy.engine import Engine
 from tracker.application import Newsroom
 from tracker.collector import collector_paused
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.view import PositionMoved, ProjectionError, StoryViews
+from tracker.readmodels.parts import PARALLEL_MIN_EVENTS, part_count, plan_parts, rebuild_in_parts
+from tracker.readmodels.view import REBUILD_PAGE_CACHE_KIB, PositionMoved, ProjectionError, StoryViews
 
 Progress = Callable[[int, int], None]  # (applied so far, target position)
 
@@ -42,12 +43,28 @@ class CatchUpResult:
 
 
 class Projector:
-    def __init__(self, newsroom: Newsroom, tables: tbl.ViewTables = tbl.LIVE, *, batch_size: int = 1000) -> None:
+    """Applies the newsroom's event log to its views. The views normally live
+    in the event store's database; a rebuild split by story writes each part
+    into a database of its own (``views_datastore``), reading only the events
+    of the stories whose ids fall in ``stories`` (from, before: stored ids)."""
+
+    def __init__(
+        self,
+        newsroom: Newsroom,
+        tables: tbl.ViewTables = tbl.LIVE,
+        *,
+        batch_size: int = 1000,
+        views_datastore: Any = None,
+        stories: tuple[Any, Any] | None = None,
+    ) -> None:
         self.newsroom = newsroom
         self.tables = tables
         self.batch_size = batch_size
-        self.views = StoryViews(newsroom.factory.datastore, tables)  # type: ignore[attr-defined]
-        self.engine = newsroom.factory.datastore.engine  # type: ignore[attr-defined]
+        self.events_engine: Engine = newsroom.factory.datastore.engine  # type: ignore[attr-defined]
+        datastore = views_datastore or newsroom.factory.datastore  # type: ignore[attr-defined]
+        self.views = StoryViews(datastore, tables)
+        self.engine: Engine = datastore.engine
+        self.stories = stories
         self._lock = threading.Lock()
 
     # -- schema -----------------------------------------------------------------
@@ -200,7 +217,13 @@ class Projector:
             .order_by(events.c.id)
             .limit(self.batch_size)
         )
-        with self.engine.connect() as conn:
+        if self.stories is not None:
+            low, high = self.stories
+            if low is not None:
+                query = query.where(events.c.originator_id >= low)
+            if high is not None:
+                query = query.where(events.c.originator_id < high)
+        with self.events_engine.connect() as conn:
             return [
                 Notification(
                     id=row[0],
@@ -282,13 +305,21 @@ def replay(
     progress: Progress | None = None,
     batch_size: int = REPLAY_BATCH,
     events_per_transaction: int = REPLAY_TRANSACTION,
+    parts: int | None = None,
 ) -> CatchUpResult:
     """Rebuilds every view from the event log. A replay that was killed part
-    way resumes from its last committed batch; the result is the same."""
+    way resumes from its last committed batch (a rebuild in parts commits
+    once, at its end, so it starts again); the result is the same."""
     if not _replay_in_progress(projector):
         projector.reset()
         _mark_replay(projector, True)
-    result = rebuild(projector, progress=progress, batch_size=batch_size, events_per_transaction=events_per_transaction)
+    result = rebuild(
+        projector,
+        progress=progress,
+        batch_size=batch_size,
+        events_per_transaction=events_per_transaction,
+        parts=parts,
+    )
     _mark_replay(projector, False)
     return result
 
@@ -300,30 +331,72 @@ def rebuild(
     batch_size: int = REPLAY_BATCH,
     until: int | None = None,
     events_per_transaction: int = REPLAY_TRANSACTION,
+    parts: int | None = None,
+    finish: bool = True,
+    page_cache_kib: int = REBUILD_PAGE_CACHE_KIB,
 ) -> CatchUpResult:
     """Catches up a projector whose views are being built from zero, in bulk:
     the indexes it never reads through are built once at the end, SQLite
     commits without waiting for the disk (WAL, synchronous=NORMAL: a crash
     can only lose the last batches, which the resumed rebuild applies again)
     and the cyclic garbage collector is paused (batches are freed by
-    reference counting)."""
+    reference counting). Views rebuilt from zero on an SQLite file are
+    built in ``parts`` processes (see :mod:`.parts`); by default one per
+    core when the log is long, none when ``parts`` is 1.
+    ``finish=False`` leaves out the search index and the deferred indexes
+    (a part's database needs neither)."""
     started = time.perf_counter()
     projector.batch_size = batch_size
     sqlite = projector.engine.dialect.name == "sqlite"
     tbl.drop_deferred_indexes(projector.engine, projector.tables)
+    applied = 0
     with _bulk_session(projector.engine):
+        target = projector.head() if until is None else until
+        count = part_count() if parts is None else parts
+        if count > 1 and _splittable(projector, target, PARALLEL_MIN_EVENTS if parts is None else 1):
+            plans = plan_parts(projector, target, count)
+            if len(plans) > 1:
+                try:
+                    applied = rebuild_in_parts(
+                        projector,
+                        plans,
+                        until=target,
+                        progress=progress,
+                        batch_size=batch_size,
+                        events_per_transaction=events_per_transaction,
+                        rebuild_part=rebuild,
+                    )
+                except PositionMoved:
+                    pass  # another process projected meanwhile: carry on from its position
         projector.views.rebuilding = True
+        projector.views.rebuild_page_cache_kib = page_cache_kib
         try:
             result = projector.catch_up(
                 progress=progress, until=until, read_ahead=True, events_per_transaction=events_per_transaction
             )
         finally:
             projector.views.rebuilding = False
-        if sqlite:  # the search index the rebuild left alone
+        if sqlite and finish:  # the search index the rebuild left alone
             with projector.engine.begin() as conn:
                 tbl.fill_search(conn, projector.tables)
-    tbl.create_deferred_indexes(projector.engine, projector.tables)
-    return CatchUpResult(result.applied, result.position, time.perf_counter() - started)
+        if finish:
+            tbl.create_deferred_indexes(projector.engine, projector.tables)
+    return CatchUpResult(applied + result.applied, result.position, time.perf_counter() - started)
+
+
+def _splittable(projector: Projector, target: int, least: int) -> bool:
+    """Whether the views are empty on an SQLite file and the log holds at
+    least ``least`` events (enough for the processes to pay for themselves)."""
+    database = projector.engine.url.database
+    return (
+        projector.engine.dialect.name == "sqlite"
+        and bool(database)
+        and database != ":memory:"
+        and "mode=memory" not in str(projector.engine.url)
+        and projector.stories is None
+        and target >= least
+        and projector.position() == 0
+    )
 
 
 @contextmanager
@@ -346,6 +419,7 @@ def _bulk_session(engine: Engine) -> Iterator[None]:
 def _bulk_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA threads = {part_count()}")  # sorting for CREATE INDEX and ORDER BY
     cursor.execute("PRAGMA wal_autocheckpoint = 25000")  # pages; not at every batch's commit
     cursor.close()
 

@@ -32,11 +32,11 @@ from tracker import sql
 VIEW_VERSIONS: dict[str, int] = {
     "stories": 1,
     "story_changes": 1,
-    "reports": 3,
+    "reports": 4,
     "facts": 1,
     "versions": 2,
-    "search": 1,
-    "fact_rows": 5,
+    "search": 2,
+    "fact_rows": 6,
 }
 
 _DEFERRED = (

@@ -84,6 +84,7 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         #: and the search index is left alone, to be filled at the end in one
         #: statement from the reports (FTS5 builds faster in one pass).
         self.rebuilding = False
+        self.rebuild_page_cache_kib = REBUILD_PAGE_CACHE_KIB
 
     # -- position ---------------------------------------------------------------
 
@@ -150,7 +151,7 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         position = start
         with self.transaction(commit=True) as session:
             if self.rebuilding and self.dialect == "sqlite":
-                session.execute(text(f"PRAGMA cache_size = -{REBUILD_PAGE_CACHE_KIB}"))
+                session.execute(text(f"PRAGMA cache_size = -{int(self.rebuild_page_cache_kib)}"))
             current = self._lock_position(session) or 0
             if current != start:
                 raise PositionMoved(f"read models are at {current}, not {start}")
@@ -205,7 +206,6 @@ class _Batch:
         self.search_upserts: dict[int, dict[str, Any]] = {}
         self.new_fact_rows: dict[int, list[dict[str, Any]]] = {}
         self.fact_row_updates: list[tuple[str, str, int, int]] = []  # (column, story, row, version)
-        self._next_id: int | None = None
 
     def apply(self, events: Iterable[tuple[int, DomainEventProtocol[Any]]]) -> None:
         """Applies one batch and writes its rows (not yet the stories and facts)."""
@@ -220,7 +220,7 @@ class _Batch:
         )
         for notification_id, event, story_id in keyed:
             try:
-                self._apply(event, story_id)
+                self._apply(event, story_id, notification_id)
             except Exception as error:
                 raise ProjectionError(
                     f"cannot apply notification {notification_id} "
@@ -275,16 +275,9 @@ class _Batch:
         except KeyError:
             raise ProjectionError(f"report {report_id!r} of story {story_id} is not in the read models") from None
 
-    def _new_id(self) -> int:
-        if self._next_id is None:
-            self._next_id = (self.session.execute(select(func.max(self.t.reports.c.id))).scalar() or 0) + 1
-        allocated = self._next_id
-        self._next_id += 1
-        return allocated
-
     # -- events ---------------------------------------------------------------
 
-    def _apply(self, event: Any, story_id: str) -> None:
+    def _apply(self, event: Any, story_id: str, notification_id: int) -> None:
         recorded_at = utc(event.timestamp)
         self.versions.append(
             {
@@ -321,7 +314,7 @@ class _Batch:
         story["version"] = event.originator_version
         story["updated_at"] = story["last_recorded_at"] = recorded_at
         if isinstance(event, Story.ReportAdded):
-            self._report_added(state, event, recorded_at)
+            self._report_added(state, event, recorded_at, notification_id)
         elif isinstance(event, Story.ReportCorrected):
             report = self._report(story_id, event.report_id)
             for name, (_old, new) in event.changes.items():
@@ -385,13 +378,15 @@ class _Batch:
         else:
             raise ProjectionError(f"no read model handles {type(event).TOPIC!r}")
 
-    def _report_added(self, state: _StoryState, event: Any, recorded_at: datetime) -> None:
+    def _report_added(self, state: _StoryState, event: Any, recorded_at: datetime, notification_id: int) -> None:
+        """The report's row id is its event's notification id: the same in
+        an incremental projection, a rebuild and a rebuild split by story."""
         story = state.row
         story["report_total"] += 1
         story["report_count"] += 1
         published_at = utc(event.published_at)
         row = {
-            "id": self._new_id(),
+            "id": notification_id,
             "story_id": story["story_id"],
             "report_id": event.report_id,
             "seq": story["report_total"],

@@ -1,0 +1,127 @@
+"""Rebuilding the read models of an SQLite file in parts: one process per
+range of stories, copied into the live views in one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from eventsourcing.persistence import StoredEvent
+from sqlalchemy import func, select
+
+from tracker.readmodels import ProjectionError, replay
+from tracker.readmodels import projector as projector_module
+from tracker.readmodels import tables as tbl
+from tracker.readmodels.parts import plan_parts
+from tracker.readmodels.verify import verify
+
+from test_read_models import START, generate_history
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """Parts are for SQLite files (PostgreSQL takes concurrent writers)."""
+    return sqlite_url
+
+
+def _part_files(runtime) -> list[Path]:  # type: ignore[no-untyped-def]
+    database = Path(runtime.engine.url.database)
+    return sorted(database.parent.glob(f"{database.name}.part-*"))
+
+
+def _splits(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """Records how many parts each rebuild was split into."""
+    seen: list[int] = []
+    real = projector_module.rebuild_in_parts
+
+    def spying(projector, plans, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(len(plans))
+        return real(projector, plans, **kwargs)
+
+    monkeypatch.setattr(projector_module, "rebuild_in_parts", spying)
+    return seen
+
+
+def test_a_replay_in_two_processes_builds_exactly_what_one_process_builds(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, stories=6, commands=160)
+    head = runtime.newsroom.recorder.max_notification_id()
+    before = {slug: runtime.catalog.story(slug) for slug in runtime.newsroom.story_slugs()}
+    found_before = runtime.catalog.search("meta")
+    assert found_before
+    splits = _splits(monkeypatch)
+    seen: list[tuple[int, int]] = []
+
+    result = replay(runtime.projector, parts=2, progress=lambda done, target: seen.append((done, target)))
+
+    assert splits == [2]
+    assert result.applied == head and result.position == head == runtime.projector.position()
+    assert {slug: runtime.catalog.story(slug) for slug in before} == before
+    assert runtime.catalog.search("meta") == found_before
+    # verify() rebuilds a short log in this one process: the two agree row by row
+    assert verify(runtime.projector) == []
+    assert seen and seen[-1] == (head, head) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert _part_files(runtime) == []
+
+
+def test_report_rows_are_numbered_by_their_events_notification_ids(runtime) -> None:  # type: ignore[no-untyped-def]
+    slug = runtime.newsroom.open_story(title="Numbered", slug="numbered")
+    for headline in ("First", "Second"):
+        runtime.newsroom.add_report(slug, headline=headline, summary="", published_at=START, kinds=["other"], parties=[])
+    reports = tbl.LIVE.reports
+    with runtime.engine.connect() as conn:
+        ids = conn.execute(select(reports.c.id).order_by(reports.c.id)).scalars().all()
+    # events 1 (opened), 2 and 3 (the reports)
+    assert ids == [2, 3]
+
+
+def test_the_stories_are_split_into_contiguous_ranges_of_about_equal_events(runtime) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, stories=8, commands=200)
+    head = runtime.newsroom.recorder.max_notification_id()
+    plans = plan_parts(runtime.projector, head, 2)
+    assert len(plans) == 2
+    assert plans[0].low is None and plans[-1].high is None and plans[0].high == plans[1].low
+    assert sum(plan.events for plan in plans) == head
+    assert abs(plans[0].events - plans[1].events) <= head // 3
+    # fewer stories than parts: one range per story at most
+    assert len(plan_parts(runtime.projector, head, 50)) <= 8
+
+
+@pytest.mark.parametrize(
+    "originator", [UUID(int=0), UUID(int=2**128 - 1)], ids=["in this process", "in a spawned process"]
+)
+def test_a_part_meeting_an_event_it_cannot_decode_stops_the_replay_naming_it_and_writes_nothing(runtime, originator) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, stories=4, commands=40)
+    runtime.newsroom.recorder.insert_events(
+        [StoredEvent(originator_id=originator, originator_version=1, topic="tracker.story:Opened", state=b"{not json")]
+    )
+    bad_id = runtime.newsroom.recorder.max_notification_id()
+
+    with pytest.raises(ProjectionError, match=f"notification {bad_id}"):
+        replay(runtime.projector, parts=2)
+
+    assert runtime.projector.position() == 0
+    with runtime.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(tbl.LIVE.reports)).scalar() == 0
+    assert _part_files(runtime) == []
+
+
+def test_a_rebuild_in_parts_gives_way_to_a_process_that_projected_meanwhile(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, stories=4, commands=60)
+    runtime.projector.reset()
+    real_merge = projector_module.rebuild_in_parts.__globals__["_merge"]
+
+    def someone_else_first(projector, paths, until):  # type: ignore[no-untyped-def]
+        # another process (a poller, the web app) catches up before the copy
+        other = projector_module.Projector(runtime.newsroom)
+        other.catch_up(until=10)
+        real_merge(projector, paths, until)
+
+    monkeypatch.setitem(projector_module.rebuild_in_parts.__globals__, "_merge", someone_else_first)
+    splits = _splits(monkeypatch)
+
+    result = projector_module.rebuild(runtime.projector, parts=2)
+
+    assert splits == [2]
+    assert result.position == runtime.newsroom.recorder.max_notification_id()
+    assert verify(runtime.projector) == []
