@@ -11,6 +11,7 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy import func, select
 
 from tracker.readmodels import ProjectionError, replay
+from tracker.readmodels import parts as parts_module
 from tracker.readmodels import projector as projector_module
 from tracker.readmodels import tables as tbl
 from tracker.readmodels.parts import plan_parts
@@ -109,15 +110,14 @@ def test_a_part_meeting_an_event_it_cannot_decode_stops_the_replay_naming_it_and
 def test_a_rebuild_in_parts_gives_way_to_a_process_that_projected_meanwhile(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     generate_history(runtime.newsroom, stories=4, commands=60)
     runtime.projector.reset()
-    real_merge = projector_module.rebuild_in_parts.__globals__["_merge"]
+    claim = parts_module._Merge._claim
 
-    def someone_else_first(projector, paths, until):  # type: ignore[no-untyped-def]
+    def someone_else_first(merge):  # type: ignore[no-untyped-def]
         # another process (a poller, the web app) catches up before the copy
-        other = projector_module.Projector(runtime.newsroom)
-        other.catch_up(until=10)
-        real_merge(projector, paths, until)
+        projector_module.Projector(runtime.newsroom).catch_up(until=10)
+        claim(merge)
 
-    monkeypatch.setitem(projector_module.rebuild_in_parts.__globals__, "_merge", someone_else_first)
+    monkeypatch.setattr(parts_module._Merge, "_claim", someone_else_first)
     splits = _splits(monkeypatch)
 
     result = projector_module.rebuild(runtime.projector, parts=2)
@@ -125,3 +125,4 @@ def test_a_rebuild_in_parts_gives_way_to_a_process_that_projected_meanwhile(runt
     assert splits == [2]
     assert result.position == runtime.newsroom.recorder.max_notification_id()
     assert verify(runtime.projector) == []
+    assert _part_files(runtime) == []

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, insert
+from sqlalchemy import MetaData, event, insert
+from sqlalchemy.exc import IntegrityError
 
 from tracker.readmodels import tables as tbl
 from tracker.readmodels.view import PositionMoved, ProjectionError
@@ -39,9 +40,12 @@ PARALLEL_MIN_EVENTS = 100_000
 MAX_PARTS = 4
 #: Most events read and applied at a time by each part; fewer than a
 #: one-process rebuild's, so that two processes stay under its memory.
-PART_BATCH = 2_000
+PART_BATCH = 1_500
+#: The first part's events, as a share of each other part's: this process
+#: builds it and copies it in while the others finish.
+FIRST_SHARE = 0.85
 #: Each part's SQLite page cache while it writes.
-PART_PAGE_CACHE_KIB = 16_384
+PART_PAGE_CACHE_KIB = 32_768
 
 Progress = Callable[[int, int], None]
 
@@ -84,9 +88,10 @@ def part_count() -> int:
     return max(1, min(cores, MAX_PARTS))
 
 
-def plan_parts(projector: Any, until: int, parts: int) -> list[PartPlan]:
-    """Contiguous ranges of stories with about as many events each (fewer
-    ranges when there are fewer stories)."""
+def plan_parts(projector: Any, until: int, parts: int, *, first_share: float = FIRST_SHARE) -> list[PartPlan]:
+    """Contiguous ranges of stories with about as many events each, the
+    first ``first_share`` as many as the others (fewer ranges when there are
+    fewer stories)."""
     events = projector.newsroom.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
     with projector.events_engine.connect() as conn:
         counts = conn.exec_driver_sql(
@@ -94,12 +99,13 @@ def plan_parts(projector: Any, until: int, parts: int) -> list[PartPlan]:
             (until,),
         ).all()
     total = sum(count for _, count in counts)
+    weights = [first_share] + [1.0] * (parts - 1)
+    bounds = [total * sum(weights[: n + 1]) / sum(weights) for n in range(parts - 1)]
     plans: list[PartPlan] = []
     low: bytes | None = None
-    taken = 0
-    done = 0
-    for index, (originator, count) in enumerate(counts):
-        if len(plans) < parts - 1 and taken and done + taken >= total * (len(plans) + 1) / parts:
+    taken = done = 0
+    for originator, count in counts:
+        if len(plans) < len(bounds) and taken and done + taken + count / 2 > bounds[len(plans)]:
             plans.append(PartPlan(low, bytes(originator), taken))
             done += taken
             low, taken = bytes(originator), 0
@@ -118,9 +124,13 @@ def rebuild_in_parts(
     events_per_transaction: int,
     rebuild_part: Callable[..., Any],
 ) -> int:
-    """Rebuilds ``projector``'s views (empty, at position zero) from the
-    log up to ``until`` in one process per plan, then copies the parts in;
-    returns the number of events applied."""
+    """Rebuilds ``projector``'s views (empty, at position zero) and their
+    search index from the log up to ``until`` in one process per plan, and
+    copies the parts in; returns the number of events applied.
+
+    The first part, built in this process, is the smallest: once it is
+    built, this process copies it in while the others finish, and copies
+    each of them in the same transaction as soon as all are done."""
     database = projector.engine.url.database
     folder, stem = Path(database).parent, Path(database).name
     remove_stale_parts(folder, stem)
@@ -141,70 +151,101 @@ def rebuild_in_parts(
         for n, (plan, path) in enumerate(zip(plans, paths, strict=True))
     ]
     target = sum(plan.events for plan in plans)
-    context = multiprocessing.get_context("spawn")
-    counters = [context.Value("q", 0, lock=False) for _ in jobs]
-    outcomes = context.SimpleQueue()
-
-    def report() -> None:
-        if progress is not None:
-            progress(sum(counter.value for counter in counters), target)
-
-    processes = [
-        context.Process(target=_run_part, args=(job, counters[job.number], outcomes), name=f"replay-part-{job.number}")
-        for job in jobs[1:]
-    ]
+    crew = _Crew(jobs, progress, target)
+    merge = _Merge(projector, paths, until)
     try:
-        for process in processes:
-            process.start()
-        _build_part(jobs[0], counters[0], rebuild_part, report)
-        failures = _wait(processes, outcomes, report)
-        if failures:
-            raise PartFailed("; ".join(failures))
-        report()
-        _merge(projector, paths, until)
+        crew.start()
+        crew.wait(lambda: all(flag.value for flag in crew.ready[1:]))  # their tables exist
+        merge.attach()  # now, not at the end, when a part may hold its file's lock
+        _build_part(jobs[0], crew.counters[0], crew.ready[0], rebuild_part, crew.report)
+        merge.begin()
+        merge.copy(0)
+        crew.wait(crew.all_done)
+        for number in range(1, len(paths)):
+            merge.copy(number)
+        merge.commit()
+        crew.report()
     finally:
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-            process.join()
+        merge.close()
+        crew.stop()
         for path in paths:
             _remove_database(path)
     return target
 
 
-def _wait(processes: list[Any], outcomes: Any, report: Callable[[], None]) -> list[str]:
-    failures: list[str] = []
-    pending = {process.name for process in processes}
-    while pending:
-        while not outcomes.empty():
-            name, error = outcomes.get()
-            pending.discard(name)
-            if error is not None:
-                failures.append(error)
-        for process in processes:
-            if process.name in pending and not process.is_alive() and outcomes.empty():
-                process.join()
-                pending.discard(process.name)
-                failures.append(f"{process.name} ended (exit code {process.exitcode}) before finishing")
-        report()
-        time.sleep(0.1)
-    return failures
+class _Crew:
+    """The spawned parts: their progress counters, the flags saying their
+    tables exist, and how each ended."""
+
+    def __init__(self, jobs: Sequence[_PartJob], progress: Progress | None, target: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.progress = progress
+        self.target = target
+        self.counters = [context.Value("q", 0, lock=False) for _ in jobs]
+        self.ready = [context.Value("b", 0, lock=False) for _ in jobs]
+        self.outcomes = context.SimpleQueue()
+        self.processes = [
+            context.Process(
+                target=_run_part,
+                args=(job, self.counters[job.number], self.ready[job.number], self.outcomes),
+                name=f"replay-part-{job.number}",
+            )
+            for job in jobs[1:]
+        ]
+        self.ended: dict[str, str | None] = {}
+
+    def start(self) -> None:
+        for process in self.processes:
+            process.start()
+
+    def report(self) -> None:
+        if self.progress is not None:
+            self.progress(sum(counter.value for counter in self.counters), self.target)
+
+    def all_done(self) -> bool:
+        return len(self.ended) == len(self.processes)
+
+    def wait(self, condition: Callable[[], bool]) -> None:
+        """Until ``condition`` holds; raises PartFailed as soon as a part fails."""
+        while True:
+            while not self.outcomes.empty():
+                name, error = self.outcomes.get()
+                self.ended[name] = error
+            for process in self.processes:
+                if process.name not in self.ended and not process.is_alive() and self.outcomes.empty():
+                    process.join()
+                    self.ended[process.name] = f"{process.name} ended (exit code {process.exitcode}) before finishing"
+            failures = [error for error in self.ended.values() if error is not None]
+            if failures:
+                raise PartFailed("; ".join(failures))
+            if condition() or self.all_done():
+                return
+            self.report()
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.kill()
+            process.join()
 
 
-def _run_part(job: _PartJob, counter: Any, outcomes: Any) -> None:
+def _run_part(job: _PartJob, counter: Any, ready: Any, outcomes: Any) -> None:
     """A spawned part: rebuilds its stories, then says how it went."""
     from tracker.readmodels.projector import rebuild
 
     name = multiprocessing.current_process().name
     try:
-        _build_part(job, counter, rebuild, lambda: None)
+        _build_part(job, counter, ready, rebuild, lambda: None)
     except BaseException as error:  # noqa: BLE001 - reported to the coordinator, which raises
         outcomes.put((name, f"{name}: {error}"))
         raise SystemExit(1) from None
     outcomes.put((name, None))
 
 
-def _build_part(job: _PartJob, counter: Any, rebuild_part: Callable[..., Any], report: Callable[[], None]) -> None:
+def _build_part(
+    job: _PartJob, counter: Any, ready: Any, rebuild_part: Callable[..., Any], report: Callable[[], None]
+) -> None:
     from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 
     from tracker.application import Newsroom
@@ -212,10 +253,12 @@ def _build_part(job: _PartJob, counter: Any, rebuild_part: Callable[..., Any], r
 
     newsroom = Newsroom({**job.env, "CREATE_TABLE": "n"})
     datastore = SQLAlchemyDatastore(url=f"sqlite:///{job.path}")
+    # A part's file is thrown away if anything fails, so it is written once,
+    # without a journal (no WAL to copy back) and without waiting for the disk.
+    datastore.is_sqlite_filedb = False  # the datastore would switch it to WAL
+    event.listen(datastore.engine, "connect", _unjournaled)
     tables = tbl.define(MetaData(), job.prefix, job.tracking_name)
-    low = None if job.plan.low is None else uuid.UUID(bytes=job.plan.low)
-    high = None if job.plan.high is None else uuid.UUID(bytes=job.plan.high)
-    projector = Projector(newsroom, tables, views_datastore=datastore, stories=(low, high))
+    projector = Projector(newsroom, tables, views_datastore=datastore, stories=(job.plan.low, job.plan.high))
 
     def on_progress(applied: int, _target: int) -> None:
         counter.value = applied
@@ -226,6 +269,9 @@ def _build_part(job: _PartJob, counter: Any, rebuild_part: Callable[..., Any], r
     try:
         projector.views.create_table()
         projector.reset()
+        # No schema change after this: the coordinator may attach the file.
+        tbl.drop_deferred_indexes(projector.engine, tables)
+        ready.value = 1
         rebuild_part(
             projector,
             progress=on_progress,
@@ -241,50 +287,84 @@ def _build_part(job: _PartJob, counter: Any, rebuild_part: Callable[..., Any], r
         datastore.engine.dispose()  # type: ignore[union-attr]
 
 
-def _merge(projector: Any, paths: Sequence[Path], until: int) -> None:
-    """Copies every part into the live tables and sets the position, in one
-    transaction; raises PositionMoved, copying nothing, when another process
-    has started projecting into the live views meanwhile."""
-    tables = projector.tables
-    record = projector.views.tracking_record_cls.__table__
-    with projector.engine.connect() as conn:
-        for number, path in enumerate(paths):
-            conn.exec_driver_sql(f"ATTACH DATABASE ? AS part{number}", (str(path),))
-        conn.commit()
+def _unjournaled(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode = OFF")
+    cursor.execute("PRAGMA synchronous = OFF")
+    cursor.close()
+
+
+class _Merge:
+    """One transaction on the live database copying the parts in, with their
+    search index and every index of the views, and setting the position.
+    It begins by claiming the position (raising PositionMoved, copying
+    nothing, when another process has started projecting into the live views
+    meanwhile); closing it without a commit rolls everything back."""
+
+    def __init__(self, projector: Any, paths: Sequence[Path], until: int) -> None:
+        self.projector = projector
+        self.tables = projector.tables
+        self.paths = paths
+        self.until = until
+        self.conn: Any = None
+        self.transaction: Any = None
+        self.attached = 0
+
+    def attach(self) -> None:
+        self.conn = self.projector.engine.connect()
+        for number, path in enumerate(self.paths):
+            self.conn.exec_driver_sql(f"ATTACH DATABASE ? AS part{number}", (str(path),))
+            self.attached += 1
+        self.conn.commit()
+
+    def begin(self) -> None:
+        self.transaction = self.conn.begin()
+        self._claim()
+        # Every index but the primary keys is built by one sort at the end,
+        # not by a million inserts in notification order.
+        for index in self._indexes():
+            index.drop(self.conn, checkfirst=True)
+
+    def _indexes(self) -> list[Any]:
+        return [i for i in self.tables.reports.indexes if i.name == f"{self.tables.prefix}reports_story_report"]
+
+    def _claim(self) -> None:
+        # A write first, so this transaction takes the write lock on the
+        # newest snapshot; the views' position is one row per name.
+        record = self.projector.views.tracking_record_cls.__table__
         try:
-            with conn.begin():
-                # First, so this transaction holds the write lock before it
-                # reads anything: a position already there means another
-                # process has been applying events to these views.
-                taken = conn.execute(
-                    record.select().where(record.c.application_name == tables.tracking_name)
-                ).first()
-                if taken is not None:
-                    raise PositionMoved(
-                        f"read models moved to notification {taken.notification_id} during the rebuild"
-                    )
-                conn.execute(insert(record).values(application_name=tables.tracking_name, notification_id=until))
-                # The reports' story index is filled by one sort at the end,
-                # not by a million inserts in notification order.
-                unique = next(i for i in tables.reports.indexes if i.name == f"{tables.prefix}reports_story_report")
-                unique.drop(conn)
-                for table in tables.all:
-                    columns = ", ".join(column.name for column in table.columns)
-                    if table is tables.reports:
-                        union = " UNION ALL ".join(
-                            f"SELECT {columns} FROM part{n}.{table.name}" for n in range(len(paths))
-                        )
-                        conn.exec_driver_sql(f"INSERT INTO main.{table.name} ({columns}) {union} ORDER BY 1")
-                        continue
-                    for number in range(len(paths)):
-                        conn.exec_driver_sql(
-                            f"INSERT INTO main.{table.name} ({columns}) SELECT {columns} FROM part{number}.{table.name}"
-                        )
-                unique.create(conn)
+            self.conn.execute(
+                insert(record).values(application_name=self.tables.tracking_name, notification_id=self.until)
+            )
+        except IntegrityError as error:
+            raise PositionMoved("read models were projected by another process during the rebuild") from error
+
+    def copy(self, number: int) -> None:
+        """Appends one part's rows (the parts follow each other in story order)."""
+        for table in self.tables.all:
+            columns = ", ".join(column.name for column in table.columns)
+            self.conn.exec_driver_sql(
+                f"INSERT INTO main.{table.name} ({columns}) SELECT {columns} FROM part{number}.{table.name}"
+            )
+        tbl.index_search(self.conn, self.tables, f"part{number}")
+
+    def commit(self) -> None:
+        for index in self._indexes():
+            index.create(self.conn)
+        self.transaction.commit()
+        self.transaction = None
+
+    def close(self) -> None:
+        if self.conn is None:
+            return
+        try:
+            if self.transaction is not None:
+                self.transaction.rollback()
         finally:
-            for number in range(len(paths)):
-                conn.exec_driver_sql(f"DETACH DATABASE part{number}")
-            conn.commit()
+            for number in range(self.attached):
+                self.conn.exec_driver_sql(f"DETACH DATABASE part{number}")
+            self.conn.commit()
+            self.conn.close()
 
 
 def remove_stale_parts(folder: Path, stem: str) -> None:

@@ -238,14 +238,20 @@ def fill_search(conn: Connection, tables: ViewTables) -> None:
     """Rebuilds the SQLite search index from the reports table in one
     statement, with the same text the projection indexes row by row
     (the parties joined by spaces)."""
+    conn.execute(text(f"DELETE FROM {tables.search_name}"))
+    index_search(conn, tables)
+
+
+def index_search(conn: Connection, tables: ViewTables, schema: str = "main") -> None:
+    """Adds the reports of ``schema`` (an attached database holding the same
+    tables) to the SQLite search index."""
     name, reports = tables.search_name, tables.reports.name
-    conn.execute(text(f"DELETE FROM {name}"))
     conn.execute(
         text(
-            f"INSERT INTO {name} (rowid, headline, summary, outlet, parties) "
+            f"INSERT INTO main.{name} (rowid, headline, summary, outlet, parties) "
             f"SELECT r.id, r.headline, r.summary, r.outlet, "
             f"(SELECT coalesce(group_concat(p.value, ' '), '') FROM json_each(r.parties) AS p) "
-            f"FROM {reports} AS r ORDER BY r.id"
+            f"FROM {schema}.{reports} AS r ORDER BY r.id"
         )
     )
 
