@@ -1,9 +1,11 @@
 """Running one measured process: wall time and the peak memory of its whole
-process tree. The kernel's own accounting (wait4 rusage of the child) gives
-the peak of the biggest single process only; processes running side by side
-(replay's parts, ingest's parse processes) add up, so the resident memory of
-the child's process group is also summed every 50 ms, and the peak is the
-higher of the two."""
+process tree: the memory of the child's process group (proportional set
+sizes: shared library pages counted once), summed every 50 ms. The kernel's
+own accounting (wait4 rusage) is no substitute: it gives the biggest single
+process only, while processes running side by side (replay's parts, ingest's
+parse processes) add up, and a forked child's high-water mark includes the
+parent's memory from before the exec. It serves only for a child too short
+for a sample."""
 
 from __future__ import annotations
 
@@ -56,14 +58,16 @@ def run_measured(argv: Sequence[str], *, env: Mapping[str, str] | None = None, c
         error_text = err.read()
         if proc.returncode == -signal.SIGKILL:
             error_text += f"\n(killed after {timeout:.0f} s)"
-        peak_mib = max(usage.ru_maxrss / 1024, sampler.peak_bytes / 2**20)
+        # wait4's peak is a fallback only: a forked child's high-water mark
+        # includes its parent's resident memory from before the exec.
+        peak_mib = sampler.peak_bytes / 2**20 if sampler.peak_bytes else usage.ru_maxrss / 1024
         return Measured(seconds=seconds, peak_mib=peak_mib, code=proc.returncode,
                         out=out.read(), err=error_text)
 
 
 class _GroupSampler(threading.Thread):
-    """The peak of the summed resident memory of every process in one
-    process group, read from /proc (nothing on systems without it)."""
+    """The peak of the summed memory of every process in one process group,
+    read from /proc (nothing on systems without it)."""
 
     PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -85,10 +89,16 @@ class _GroupSampler(threading.Thread):
 
 
 def group_resident_bytes(group: int, page: int = 4096) -> int:
-    """Resident memory of the processes whose process group is ``group``."""
+    """Memory of the processes whose process group is ``group``: each one's
+    proportional set size (shared pages such as the interpreter's and the
+    libraries' split between the processes sharing them, so the sum is the
+    memory the group really holds), or its resident size where the kernel
+    gives no PSS."""
     total = 0
     try:
         entries = os.listdir("/proc")
+        with open("/proc/uptime", "rb") as uptime:
+            now = float(uptime.read().split()[0])
     except OSError:
         return 0
     for name in entries:
@@ -97,12 +107,30 @@ def group_resident_bytes(group: int, page: int = 4096) -> int:
         try:
             with open(f"/proc/{name}/stat", "rb") as stat:
                 fields = stat.read().rsplit(b")", 1)[1].split()
-        except OSError:
+            # fields[n] is field n + 3 of proc(5): pgrp 5, flags 9, starttime 22, rss 24
+            if int(fields[2]) != group:
+                continue
+            if int(fields[6]) & _FORKED_NOT_EXECED and now - int(fields[19]) / _TICKS < 1.0:
+                continue  # between fork and exec it still shows its parent's memory
+            total += _proportional_bytes(name) or int(fields[21]) * page
+        except (OSError, ValueError, IndexError):
             continue  # ended meanwhile
-        # fields[0] is the state (field 3 of proc(5)): pgrp is field 5, rss field 24
-        if int(fields[2]) == group:
-            total += int(fields[21]) * page
     return total
+
+
+_FORKED_NOT_EXECED = 0x40  # PF_FORKNOEXEC
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proportional_bytes(pid: str) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def _kill_group(pid: int) -> None:
