@@ -11,9 +11,10 @@ sets the views' position, so a rebuild killed before that leaves the live
 views empty at position zero, and one killed after it has everything.
 
 Report row ids are their events' notification ids, so a part's rows need
-no renumbering; parts follow each other in story order, so every table but
-the reports (ordered by notification id, merged with ORDER BY) is appended
-to in key order.
+no renumbering; parts follow each other in story order, so every table keyed
+by story is appended to in key order (a later part's reports fall between
+an earlier one's, in one forward sweep). The first part, built in this
+process, is the smallest, so that it is copied in while the others finish.
 """
 
 from __future__ import annotations
