@@ -124,7 +124,7 @@ def _index_names(engine) -> set[str]:  # type: ignore[no-untyped-def]
 def test_replay_defers_the_indexes_it_never_reads_and_builds_them_at_the_end(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     generate_history(runtime.newsroom, commands=30)
     deferred = {index.name for index in tbl.LIVE.deferred_indexes}
-    assert len(deferred) == 5 and deferred <= _index_names(runtime.engine)
+    assert len(deferred) == 4 and deferred <= _index_names(runtime.engine)
     seen_during: list[set[str]] = []
     apply_batches = runtime.projector.views.apply_batches
 

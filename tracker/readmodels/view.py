@@ -477,8 +477,7 @@ class _Batch:
         update_rows(s, t.reports, ["id"], list(self.changed_reports.values()))
         insert_rows(s, t.versions, self.versions)
         fr = t.fact_rows
-        # story_id first: the primary key finds the rows while a replay has
-        # not yet built the row_id index.
+        # story_id, the primary key's first column, finds the report's rows.
         execute_many(
             s,
             f"UPDATE {fr.name} SET version_to = {mark} WHERE story_id = {mark} AND row_id = {mark} AND version_to IS NULL",
