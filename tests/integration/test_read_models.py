@@ -298,3 +298,21 @@ def test_fast_time_travel_with_a_timeline_limit_agrees_with_the_full_view(runtim
             full = catalog.story_as_of(slug, moment, Mode.REPORTED)
             agrees(full, catalog.story_as_of(slug, moment, Mode.REPORTED, timeline_limit=5), 5)
             assert sorted(catalog.developments(slug, published_by=moment)) == points(full)
+
+
+def test_replay_asked_for_parts_splits_an_sqlite_file_and_rebuilds_postgresql_in_one_process(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tracker.readmodels import projector as projector_module
+
+    generate_history(runtime.newsroom, stories=4, commands=40)
+    splits: list[int] = []
+    real = projector_module.rebuild_in_parts
+
+    def spying(projector, plans, **kwargs):  # type: ignore[no-untyped-def]
+        splits.append(len(plans))
+        return real(projector, plans, **kwargs)
+
+    monkeypatch.setattr(projector_module, "rebuild_in_parts", spying)
+    result = replay(runtime.projector, parts=2)
+    assert result.position == runtime.newsroom.recorder.max_notification_id()
+    assert splits == ([2] if runtime.engine.dialect.name == "sqlite" else [])
+    assert verify(runtime.projector) == []

@@ -69,8 +69,6 @@ class _GroupSampler(threading.Thread):
     """The peak of the summed memory of every process in one process group,
     read from /proc (nothing on systems without it)."""
 
-    PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-
     def __init__(self, group: int, interval: float = 0.05) -> None:
         super().__init__(name="memory-sampler", daemon=True)
         self.group = group
@@ -80,7 +78,7 @@ class _GroupSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._halt.is_set():
-            self.peak_bytes = max(self.peak_bytes, group_resident_bytes(self.group, self.PAGE))
+            self.peak_bytes = max(self.peak_bytes, group_resident_bytes(self.group))
             self._halt.wait(self.interval)
 
     def stop(self) -> None:
@@ -88,7 +86,7 @@ class _GroupSampler(threading.Thread):
         self.join()
 
 
-def group_resident_bytes(group: int, page: int = 4096) -> int:
+def group_resident_bytes(group: int) -> int:
     """Memory of the processes whose process group is ``group``: each one's
     proportional set size (shared pages such as the interpreter's and the
     libraries' split between the processes sharing them, so the sum is the
@@ -112,7 +110,7 @@ def group_resident_bytes(group: int, page: int = 4096) -> int:
                 continue
             if int(fields[6]) & _FORKED_NOT_EXECED and now - int(fields[19]) / _TICKS < 1.0:
                 continue  # between fork and exec it still shows its parent's memory
-            total += _proportional_bytes(name) or int(fields[21]) * page
+            total += _proportional_bytes(name) or int(fields[21]) * _PAGE
         except (OSError, ValueError, IndexError):
             continue  # ended meanwhile
     return total
@@ -120,6 +118,7 @@ def group_resident_bytes(group: int, page: int = 4096) -> int:
 
 _FORKED_NOT_EXECED = 0x40  # PF_FORKNOEXEC
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def _proportional_bytes(pid: str) -> int:

@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.readmodels import tables as tbl
 from tracker.readmodels.view import PositionMoved, ProjectionError
+from tracker.sql import placeholder
 
 #: Below this many events a rebuild stays in one process: starting another
 #: interpreter costs about a second.
@@ -96,7 +97,8 @@ def plan_parts(projector: Any, until: int, parts: int, *, first_share: float = F
     events = projector.newsroom.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
     with projector.events_engine.connect() as conn:
         counts = conn.exec_driver_sql(
-            f"SELECT originator_id, COUNT(*) FROM {events.name} WHERE id <= ? GROUP BY originator_id ORDER BY originator_id",
+            f"SELECT originator_id, COUNT(*) FROM {events.name} WHERE id <= {placeholder(conn)} "
+            "GROUP BY originator_id ORDER BY originator_id",
             (until,),
         ).all()
     total = sum(count for _, count in counts)
@@ -297,7 +299,7 @@ def _unjournaled(dbapi_connection: Any, _record: Any) -> None:
 
 class _Merge:
     """One transaction on the live database copying the parts in, with their
-    search index and every index of the views, and setting the position.
+    search rows and the reports' story index, and setting the position.
     It begins by claiming the position (raising PositionMoved, copying
     nothing, when another process has started projecting into the live views
     meanwhile); closing it without a commit rolls everything back."""
@@ -310,6 +312,11 @@ class _Merge:
         self.conn: Any = None
         self.transaction: Any = None
         self.attached = 0
+        # Built by one sort at the end, not by a million inserts in
+        # notification order (the deferred indexes come after the commit).
+        self.unique = next(
+            i for i in self.tables.reports.indexes if i.name == f"{self.tables.prefix}reports_story_report"
+        )
 
     def attach(self) -> None:
         self.conn = self.projector.engine.connect()
@@ -321,13 +328,7 @@ class _Merge:
     def begin(self) -> None:
         self.transaction = self.conn.begin()
         self._claim()
-        # Every index but the primary keys is built by one sort at the end,
-        # not by a million inserts in notification order.
-        for index in self._indexes():
-            index.drop(self.conn, checkfirst=True)
-
-    def _indexes(self) -> list[Any]:
-        return [i for i in self.tables.reports.indexes if i.name == f"{self.tables.prefix}reports_story_report"]
+        self.unique.drop(self.conn, checkfirst=True)
 
     def _claim(self) -> None:
         # A write first, so this transaction takes the write lock on the
@@ -350,8 +351,7 @@ class _Merge:
         tbl.index_search(self.conn, self.tables, f"part{number}")
 
     def commit(self) -> None:
-        for index in self._indexes():
-            index.create(self.conn)
+        self.unique.create(self.conn)
         self.transaction.commit()
         self.transaction = None
 

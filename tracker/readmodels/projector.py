@@ -368,27 +368,9 @@ def rebuild(
     projector.batch_size = batch_size
     sqlite = projector.engine.dialect.name == "sqlite"
     tbl.drop_deferred_indexes(projector.engine, projector.tables)
-    applied = 0
-    searched = False  # a rebuild in parts fills the search index as it copies
     with _bulk_session(projector.engine):
-        target = projector.head() if until is None else until
-        count = part_count() if parts is None else parts
-        if count > 1 and _splittable(projector, target, PARALLEL_MIN_EVENTS if parts is None else 1):
-            plans = plan_parts(projector, target, count)
-            if len(plans) > 1:
-                try:
-                    applied = rebuild_in_parts(
-                        projector,
-                        plans,
-                        until=target,
-                        progress=progress,
-                        batch_size=batch_size,
-                        events_per_transaction=events_per_transaction,
-                        rebuild_part=rebuild,
-                    )
-                    searched = True
-                except PositionMoved:
-                    pass  # another process projected meanwhile: carry on from its position
+        # A rebuild in parts fills the search index as it copies the parts in.
+        applied = _in_parts(projector, until, parts, progress, batch_size, events_per_transaction)
         projector.views.rebuilding = True
         projector.views.rebuild_page_cache_kib = page_cache_kib
         try:
@@ -397,12 +379,45 @@ def rebuild(
             )
         finally:
             projector.views.rebuilding = False
-        if sqlite and finish and not (searched and result.applied == 0):  # the search index the rebuild left alone
+        searched = applied is not None and result.applied == 0
+        if sqlite and finish and not searched:  # the search index the rebuild left alone
             with projector.engine.begin() as conn:
                 tbl.fill_search(conn, projector.tables)
         if finish:
             tbl.create_deferred_indexes(projector.engine, projector.tables)
-    return CatchUpResult(applied + result.applied, result.position, time.perf_counter() - started)
+    return CatchUpResult((applied or 0) + result.applied, result.position, time.perf_counter() - started)
+
+
+def _in_parts(
+    projector: Projector,
+    until: int | None,
+    parts: int | None,
+    progress: Progress | None,
+    batch_size: int,
+    events_per_transaction: int,
+) -> int | None:
+    """Rebuilds in parts when that is possible and worth it; the events
+    applied, or None when it was not done (or another process projected
+    meanwhile, whose position the catch-up carries on from)."""
+    target = projector.head() if until is None else until
+    count = part_count() if parts is None else parts
+    if count < 2 or not _splittable(projector, target, PARALLEL_MIN_EVENTS if parts is None else 1):
+        return None
+    plans = plan_parts(projector, target, count)
+    if len(plans) < 2:
+        return None
+    try:
+        return rebuild_in_parts(
+            projector,
+            plans,
+            until=target,
+            progress=progress,
+            batch_size=batch_size,
+            events_per_transaction=events_per_transaction,
+            rebuild_part=rebuild,
+        )
+    except PositionMoved:
+        return None
 
 
 def _splittable(projector: Projector, target: int, least: int) -> bool:
