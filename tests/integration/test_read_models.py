@@ -300,18 +300,24 @@ def test_fast_time_travel_with_a_timeline_limit_agrees_with_the_full_view(runtim
             assert sorted(catalog.developments(slug, published_by=moment)) == points(full)
 
 
-def test_replay_asked_for_parts_splits_an_sqlite_file_and_rebuilds_postgresql_in_one_process(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def spy_on_splits(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """Records how many parts each rebuild is split into."""
     from tracker.readmodels import projector as projector_module
 
-    generate_history(runtime.newsroom, stories=4, commands=40)
-    splits: list[int] = []
+    seen: list[int] = []
     real = projector_module.rebuild_in_parts
 
     def spying(projector, plans, **kwargs):  # type: ignore[no-untyped-def]
-        splits.append(len(plans))
+        seen.append(len(plans))
         return real(projector, plans, **kwargs)
 
     monkeypatch.setattr(projector_module, "rebuild_in_parts", spying)
+    return seen
+
+
+def test_replay_asked_for_parts_splits_an_sqlite_file_and_rebuilds_postgresql_in_one_process(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, stories=4, commands=40)
+    splits = spy_on_splits(monkeypatch)
     result = replay(runtime.projector, parts=2)
     assert result.position == runtime.newsroom.recorder.max_notification_id()
     assert splits == ([2] if runtime.engine.dialect.name == "sqlite" else [])

@@ -17,7 +17,7 @@ from tracker.readmodels import tables as tbl
 from tracker.readmodels.parts import plan_parts
 from tracker.readmodels.verify import verify
 
-from test_read_models import START, generate_history
+from test_read_models import START, generate_history, spy_on_splits
 
 
 @pytest.fixture
@@ -31,26 +31,13 @@ def _part_files(runtime) -> list[Path]:  # type: ignore[no-untyped-def]
     return sorted(database.parent.glob(f"{database.name}.part-*"))
 
 
-def _splits(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
-    """Records how many parts each rebuild was split into."""
-    seen: list[int] = []
-    real = projector_module.rebuild_in_parts
-
-    def spying(projector, plans, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(len(plans))
-        return real(projector, plans, **kwargs)
-
-    monkeypatch.setattr(projector_module, "rebuild_in_parts", spying)
-    return seen
-
-
 def test_a_replay_in_two_processes_builds_exactly_what_one_process_builds(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     generate_history(runtime.newsroom, stories=6, commands=160)
     head = runtime.newsroom.recorder.max_notification_id()
     before = {slug: runtime.catalog.story(slug) for slug in runtime.newsroom.story_slugs()}
     found_before = runtime.catalog.search("meta")
     assert found_before
-    splits = _splits(monkeypatch)
+    splits = spy_on_splits(monkeypatch)
     seen: list[tuple[int, int]] = []
 
     result = replay(runtime.projector, parts=2, progress=lambda done, target: seen.append((done, target)))
@@ -118,7 +105,7 @@ def test_a_rebuild_in_parts_gives_way_to_a_process_that_projected_meanwhile(runt
         claim(merge)
 
     monkeypatch.setattr(parts_module._Merge, "_claim", someone_else_first)
-    splits = _splits(monkeypatch)
+    splits = spy_on_splits(monkeypatch)
 
     result = projector_module.rebuild(runtime.projector, parts=2)
 
