@@ -260,7 +260,7 @@ def _build_part(
     # without a journal (no WAL to copy back) and without waiting for the disk.
     datastore.is_sqlite_filedb = False  # the datastore would switch it to WAL
     event.listen(datastore.engine, "connect", _unjournaled)
-    tables = tbl.define(MetaData(), job.prefix, job.tracking_name)
+    tables = tbl.define(MetaData(), job.prefix, job.tracking_name, by_story=True)
     projector = Projector(newsroom, tables, views_datastore=datastore, stories=(job.plan.low, job.plan.high))
 
     def on_progress(applied: int, _target: int) -> None:
@@ -347,6 +347,7 @@ class _Merge:
             columns = ", ".join(column.name for column in table.columns)
             self.conn.exec_driver_sql(
                 f"INSERT INTO main.{table.name} ({columns}) SELECT {columns} FROM part{number}.{table.name}"
+                + (" ORDER BY id" if table is self.tables.reports else "")
             )
         tbl.index_search(self.conn, self.tables, f"part{number}")
 

@@ -47,9 +47,10 @@ class CatchUpResult:
 class Projector:
     """Applies the newsroom's event log to its views. The views normally live
     in the event store's database; a rebuild split by story writes each part
-    into a database of its own (``views_datastore``), reading only the events
-    of the stories whose ids fall in ``stories`` (from, before: the ids as
-    the driver stores them; None is open-ended)."""
+    into a database of its own (``views_datastore``) with
+    :meth:`build_stories`, reading only the events of the stories whose ids
+    fall in ``stories`` (from, before: the ids as the driver stores them;
+    None is open-ended)."""
 
     def __init__(
         self,
@@ -132,6 +133,8 @@ class Projector:
         ``read_ahead`` reads and decodes the next batch in a thread while
         this one is written (SQLite and psycopg release the GIL while they
         work), for long catch-ups such as a replay."""
+        if self.stories is not None:
+            raise ValueError("views of a range of stories are built with build_stories, not caught up")
         started = time.perf_counter()
         applied = 0
         target = self.head() if until is None else until
@@ -169,71 +172,63 @@ class Projector:
     def _batches(self, position: int, read_ahead: bool) -> Iterator[list[tuple[int, Any]]]:
         """Decoded batches of the log after ``position``, until its end."""
 
-        def read(after: int) -> list[tuple[int, Any]]:
-            return [(n.id, self._decode(n)) for n in self._read(after + 1)]
+        def read(after: int) -> tuple[list[tuple[int, Any]], int]:
+            batch = [(n.id, self._decode(n)) for n in self._read(after + 1)]
+            return batch, batch[-1][0] if batch else after
 
-        if not read_ahead:
-            while batch := read(position):
-                yield batch
-                position = batch[-1][0]
-            return
-        ahead: queue.Queue[tuple[list[tuple[int, Any]], BaseException | None]] = queue.Queue(maxsize=1)
-        stop = threading.Event()
+        return _pages(read, position, read_ahead)
 
-        def reader(after: int) -> None:
-            while not stop.is_set():
-                try:
-                    batch = read(after)
-                except BaseException as error:  # noqa: BLE001 - handed to the consumer
-                    ahead.put(([], error))
-                    return
-                ahead.put((batch, None))
-                if not batch:
-                    return
-                after = batch[-1][0]
+    def story_batches(self, until: int) -> Iterator[list[tuple[int, Any]]]:
+        """Decoded batches of the events of this projector's stories up to
+        notification ``until``, story by story, each story's in version
+        order (read ahead in a thread). Every view is keyed by story, so a
+        part built in this order writes each B-tree in key order: a story's
+        rows fill pages one after another instead of a page per story being
+        rewritten thousands of times as stories interleave."""
+        if self.stories is None:
+            raise ValueError("story_batches needs a range of stories")
+        low, high = self.stories
 
-        thread = threading.Thread(target=reader, args=(position,), name="projector-read-ahead", daemon=True)
-        thread.start()
-        try:
-            while True:
-                batch, error = ahead.get()
-                if error is not None:
-                    raise error
-                if not batch:
-                    return
-                yield batch
-        finally:
-            stop.set()
-            while thread.is_alive():  # unblock a reader waiting to put
-                try:
-                    ahead.get(timeout=0.05)
-                except queue.Empty:
-                    pass
-            thread.join()
+        def read(after: tuple[Any, int] | None) -> tuple[list[tuple[int, Any]], tuple[Any, int] | None]:
+            conditions: list[str] = []
+            params: list[Any] = []
+            if after is not None:
+                conditions.append("(originator_id, originator_version) > ({mark}, {mark})")
+                params += after
+            elif low is not None:
+                conditions.append("originator_id >= {mark}")
+                params.append(low)
+            if high is not None:
+                conditions.append("originator_id < {mark}")
+                params.append(high)
+            conditions.append("id <= {mark}")
+            params.append(until)
+            rows = self._select(" AND ".join(conditions), params, "originator_id, originator_version")
+            batch = [(n.id, self._decode(n)) for n in self._notifications(rows)]
+            return batch, (rows[-1][1], rows[-1][2]) if rows else after
+
+        return _pages(read, None, True)
 
     def _read(self, start: int) -> list[Notification]:
         """A batch of the notification log, read through the driver (the
         recorder's ORM query builds an object per row, and SQLAlchemy's row
         and UUID processing cost a tenth of a rebuild)."""
+        return self._notifications(self._select("id >= {mark}", [start], "id"))
+
+    def _select(self, where: str, params: list[Any], order: str) -> list[Any]:
+        """Up to a batch of stored events, as driver rows."""
         events = self.newsroom.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
         with self.events_engine.connect() as conn:
-            mark = placeholder(conn)
-            conditions, params = [f"id >= {mark}"], [start]
-            if self.stories is not None:
-                low, high = self.stories
-                if low is not None:
-                    conditions.append(f"originator_id >= {mark}")
-                    params.append(low)
-                if high is not None:
-                    conditions.append(f"originator_id < {mark}")
-                    params.append(high)
+            condition = where.replace("{mark}", placeholder(conn))
             with driver_cursor(conn) as cursor:
                 cursor.execute(
                     f"SELECT id, originator_id, originator_version, topic, state FROM {events.name} "
-                    f"WHERE {' AND '.join(conditions)} ORDER BY id LIMIT {int(self.batch_size)}",
+                    f"WHERE {condition} ORDER BY {order} LIMIT {int(self.batch_size)}",
                     params,
                 )
-                rows = cursor.fetchall()
+                return cursor.fetchall()
+
+    def _notifications(self, rows: list[Any]) -> list[Notification]:
         ids = self._originators
         return [
             Notification(
@@ -262,6 +257,40 @@ class Projector:
                 f"cannot apply notification {notification.id}: topic {notification.topic!r} "
                 f"of story {notification.originator_id} does not decode ({error})"
             ) from error
+
+    def build_stories(
+        self, *, until: int, progress: Progress | None = None, events_per_transaction: int = 1
+    ) -> CatchUpResult:
+        """Applies this projector's stories' events up to ``until`` to empty
+        views, story by story (:meth:`story_batches`). Not a catch-up: the
+        views' position counts the events applied, since notification ids
+        do not increase in story order; such views (a part of a rebuild)
+        are copied into live ones that take the position ``until``."""
+        started = time.perf_counter()
+        applied = 0
+
+        def on_batch(count: int, _position: int) -> None:
+            nonlocal applied
+            applied += count
+            if progress is not None:
+                progress(applied, until)
+
+        with self._lock:
+            start = self.views.position()
+            if start:
+                raise ProjectionError(f"views built story by story must start empty, not at {start}")
+            batches = self.story_batches(until)
+            try:
+                while True:
+                    reached = self.views.apply_batches(
+                        start, batches, max_events=events_per_transaction, on_batch=on_batch, counting=True
+                    )
+                    if reached == start:
+                        break
+                    start = reached
+            finally:
+                batches.close()
+        return CatchUpResult(applied, start, time.perf_counter() - started)
 
     def wait_for(self, notification_id: int, timeout: float = 10.0) -> None:
         """Catches up until ``notification_id`` is applied, or fails clearly."""
@@ -302,6 +331,51 @@ class Projector:
                     break
                 if notification.id > self.views.position():
                     self.catch_up()
+
+
+def _pages(read: Callable[[Any], tuple[list[Any], Any]], after: Any, read_ahead: bool) -> Iterator[list[Any]]:
+    """The batches ``read(cursor)`` returns (each with the cursor after it)
+    until an empty one; with ``read_ahead`` the next is read and decoded in
+    a thread while this one is written (SQLite and psycopg release the GIL
+    while they work)."""
+    if not read_ahead:
+        while True:
+            batch, after = read(after)
+            if not batch:
+                return
+            yield batch
+    ahead: queue.Queue[tuple[list[Any], BaseException | None]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def reader(cursor: Any) -> None:
+        while not stop.is_set():
+            try:
+                batch, cursor = read(cursor)
+            except BaseException as error:  # noqa: BLE001 - handed to the consumer
+                ahead.put(([], error))
+                return
+            ahead.put((batch, None))
+            if not batch:
+                return
+
+    thread = threading.Thread(target=reader, args=(after,), name="projector-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            batch, error = ahead.get()
+            if error is not None:
+                raise error
+            if not batch:
+                return
+            yield batch
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a reader waiting to put
+            try:
+                ahead.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        thread.join()
 
 
 #: Events per transaction when a command waits to read its own write.
@@ -374,9 +448,16 @@ def rebuild(
         projector.views.rebuilding = True
         projector.views.rebuild_page_cache_kib = page_cache_kib
         try:
-            result = projector.catch_up(
-                progress=progress, until=until, read_ahead=True, events_per_transaction=events_per_transaction
-            )
+            if projector.stories is not None:  # a part: its stories one after another
+                result = projector.build_stories(
+                    until=projector.head() if until is None else until,
+                    progress=progress,
+                    events_per_transaction=events_per_transaction,
+                )
+            else:
+                result = projector.catch_up(
+                    progress=progress, until=until, read_ahead=True, events_per_transaction=events_per_transaction
+                )
         finally:
             projector.views.rebuilding = False
         searched = applied is not None and result.applied == 0

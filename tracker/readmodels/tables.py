@@ -80,7 +80,12 @@ class ViewTables:
         return [self.stories, self.story_changes, self.reports, self.facts, self.versions, self.fact_rows, self.fact_keys]
 
 
-def define(metadata: MetaData, prefix: str, tracking_name: str) -> ViewTables:
+def define(metadata: MetaData, prefix: str, tracking_name: str, *, by_story: bool = False) -> ViewTables:
+    """The views' tables. ``by_story`` is the layout of a part of a rebuild,
+    written story by story: its reports keep their id in a unique index
+    instead of as the row key, so that rows are appended in the order they
+    come instead of inserted all over the table (notification ids do not
+    increase in story order)."""
     stories = Table(
         f"{prefix}stories",
         metadata,
@@ -112,7 +117,7 @@ def define(metadata: MetaData, prefix: str, tracking_name: str) -> ViewTables:
     reports = Table(
         f"{prefix}reports",
         metadata,
-        Column("id", _BIG, primary_key=True, autoincrement=False),
+        Column("id", _BIG, primary_key=not by_story, autoincrement=False, nullable=False),
         Column("story_id", String(36), nullable=False),
         Column("report_id", String(200), nullable=False),
         Column("seq", Integer, nullable=False),
@@ -138,6 +143,7 @@ def define(metadata: MetaData, prefix: str, tracking_name: str) -> ViewTables:
         Column("evidence", JSON, nullable=False),
         Column("speakers", JSON, nullable=False),
         Index(f"{prefix}reports_story_report", "story_id", "report_id", unique=True),
+        *([Index(f"{prefix}reports_id", "id", unique=True)] if by_story else []),
         Index(f"{prefix}reports_published", "story_id", "published_at", "seq", "version_added"),
         # Covering indexes for counting reports as of a version or a date.
         Index(f"{prefix}reports_story_version", "story_id", "version_added", "retracted_version"),

@@ -139,6 +139,7 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         *,
         max_events: int,
         on_batch: Callable[[int, int], None] | None = None,
+        counting: bool = False,
     ) -> int:
         """Applies batches taken from ``batches`` until ``max_events`` are
         applied or it runs out, and moves the position, in one transaction;
@@ -146,7 +147,9 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         transaction: a story's rows then share pages, and fewer commits
         write each page fewer times. When ``batches`` itself fails (an event
         that does not decode) the batches before it are committed and the
-        error is raised."""
+        error is raised. With ``counting`` the position counts the events
+        applied instead of being the last one's notification id (views
+        built story by story, whose ids do not increase)."""
         failure: BaseException | None = None
         position = start
         with self.transaction(commit=True) as session:
@@ -166,8 +169,8 @@ class StoryViews(SQLAlchemyTrackingRecorder):
                 if not events:
                     break
                 work.apply(events)
-                position = events[-1][0]
                 applied += len(events)
+                position = start + applied if counting else events[-1][0]
                 if on_batch is not None:
                     on_batch(len(events), position)
             if position != start:
