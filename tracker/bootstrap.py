@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracker.application import Newsroom
 from tracker.config import Settings
 from tracker.persistence import DatabaseUnavailable, describe_url, event_store_env
-from tracker.readmodels import Catalog, Projector
+from tracker.readmodels import Catalog, Projector, bring_up_to_date
 from tracker.sql import create_schema
 
 #: How long a command waits for the read models to show its own write.
@@ -56,7 +56,7 @@ def open_runtime(settings: Settings, *, catch_up: bool = True) -> Runtime:
         newsroom.close()
         raise DatabaseUnavailable(_unavailable(settings, error)) from error
     if catch_up:
-        projector.catch_up()
+        bring_up_to_date(projector)
     newsroom.after_save = lambda notification_id: projector.wait_for(
         notification_id, READ_YOUR_WRITES_TIMEOUT
     )

@@ -14,6 +14,7 @@ from tracker.application import Mode
 from tracker.domain.errors import DomainError
 from tracker.readmodels import ProjectionError, replay
 from tracker.readmodels import tables as tbl
+from tracker.readmodels import projector as projector_module
 from tracker.readmodels.verify import verify
 
 START = datetime(2024, 5, 25, tzinfo=timezone.utc)
@@ -215,6 +216,43 @@ def test_a_changed_view_version_rebuilds_the_read_models_at_start_up(runtime, se
     again = open_runtime(settings)
     try:
         assert again.catalog.stories() == before
+    finally:
+        again.close()
+
+
+def test_a_long_log_behind_empty_read_models_is_rebuilt_in_bulk_at_start_up(runtime, settings, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, commands=40)
+    head = runtime.newsroom.recorder.max_notification_id()
+    before = {slug: runtime.catalog.story(slug) for slug in runtime.newsroom.story_slugs()}
+    monkeypatch.setitem(tbl.VIEW_VERSIONS, "reports", tbl.VIEW_VERSIONS["reports"] + 1)
+    monkeypatch.setattr(projector_module, "BULK_FROM", head)
+    rebuilds = []
+    real_rebuild = projector_module.rebuild
+    monkeypatch.setattr(projector_module, "rebuild", lambda *a, **k: rebuilds.append(k) or real_rebuild(*a, **k))
+    from tracker.bootstrap import open_runtime
+
+    again = open_runtime(settings)
+    try:
+        assert rebuilds == [{"until": head}]
+        assert "rebuilding them in bulk" in caplog.text
+        assert again.projector.position() == head
+        assert {slug: again.catalog.story(slug) for slug in before} == before
+        assert verify(again.projector) == []
+    finally:
+        again.close()
+
+
+def test_read_models_a_short_way_behind_are_caught_up_not_rebuilt_at_start_up(runtime, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, commands=10)
+    head = runtime.newsroom.recorder.max_notification_id()
+    monkeypatch.setitem(tbl.VIEW_VERSIONS, "reports", tbl.VIEW_VERSIONS["reports"] + 1)
+    monkeypatch.setattr(projector_module, "BULK_FROM", head + 1)
+    monkeypatch.setattr(projector_module, "rebuild", lambda *a, **k: pytest.fail("rebuilt a short log"))
+    from tracker.bootstrap import open_runtime
+
+    again = open_runtime(settings)
+    try:
+        assert again.projector.position() == head
     finally:
         again.close()
 

@@ -10,6 +10,7 @@ zero. Memory stays flat: only one batch is held at a time.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -390,6 +391,26 @@ REPLAY_BATCH = 5_000
 #: every event changes its own pages; fewer, bigger transactions write each
 #: page once for many events. A killed rebuild redoes at most this many.
 REPLAY_TRANSACTION = 100_000
+
+
+#: Read models this many events or more behind and empty (a first start on
+#: an existing log, or a view whose version changed) are rebuilt in bulk at
+#: start-up, as ``tracker replay`` does: caught up batch by batch, a
+#: 1,000,000-event log took 315 s; rebuilt, about 40.
+BULK_FROM = 10_000
+
+log = logging.getLogger("tracker.readmodels")
+
+
+def bring_up_to_date(projector: Projector, *, bulk_from: int | None = None) -> CatchUpResult:
+    """Catches the views up with the log, rebuilding them in bulk when they
+    are empty and the log is long."""
+    threshold = BULK_FROM if bulk_from is None else bulk_from
+    head = projector.head()
+    if projector.position() == 0 and head >= threshold:
+        log.warning("read models are empty and %s events behind: rebuilding them in bulk", f"{head:,}")
+        return rebuild(projector, until=head)
+    return projector.catch_up()
 
 
 def replay(
