@@ -157,3 +157,48 @@ def test_views_of_a_range_of_stories_are_built_from_empty_and_never_caught_up(ru
     live_range = projector_module.Projector(runtime.newsroom, stories=(None, None))
     with pytest.raises(ProjectionError, match="must start empty"):
         live_range.build_stories(until=runtime.projector.position())
+
+
+def test_a_rebuild_copies_committed_wal_frames_into_the_database_from_a_thread_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine, event
+
+    path = tmp_path / "wal.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def wal(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint = 0")
+
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x TEXT)")
+        conn.exec_driver_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+            "INSERT INTO t SELECT hex(randomblob(500)) FROM n"
+        )
+    before = path.stat().st_size  # the rows are in the WAL only
+    checkpoints = projector_module._BackgroundCheckpoints(engine)
+    checkpoints.INTERVAL = 0.01
+    checkpoints.start()
+    try:
+        assert checkpoints.thread is not None
+        for _ in range(500):
+            if path.stat().st_size > before + 1_000_000:
+                break
+            checkpoints.stopping.wait(0.01)
+    finally:
+        checkpoints.stop()
+    assert path.stat().st_size > before + 1_000_000  # 2,000 rows of 1,000 bytes reached the database file
+    assert checkpoints.error is None
+    engine.dispose()
+
+
+def test_no_checkpoint_thread_is_started_for_a_database_without_a_wal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'plain.sqlite3'}")  # rollback journal
+    checkpoints = projector_module._BackgroundCheckpoints(engine)
+    checkpoints.start()
+    checkpoints.stop()
+    assert checkpoints.thread is None
+    engine.dispose()
