@@ -10,11 +10,17 @@ The parts are then copied into the live tables in one transaction that also
 sets the views' position, so a rebuild killed before that leaves the live
 views empty at position zero, and one killed after it has everything.
 
-Report row ids are their events' notification ids, so a part's rows need
-no renumbering; parts follow each other in story order, so every table keyed
-by story is appended to in key order (a later part's reports fall between
-an earlier one's, in one forward sweep). The first part, built in this
-process, is the smallest, so that it is copied in while the others finish.
+Within a part the stories are applied one after another, each story's
+events in version order (:meth:`Projector.build_stories`), so every B-tree
+keyed by story is written in key order rather than a page per story being
+rewritten as thousands of stories interleave in the log. Report row ids are
+their events' notification ids, so a part's rows need no renumbering; a
+part keeps them in a unique index (its reports are appended in story order)
+and they are sorted by id as they are copied. Parts follow each other in
+story order, so every table keyed by story is appended to in key order (a
+later part's reports fall between an earlier one's, in one forward sweep).
+The first part, built in this process, is the smallest, so that it is
+copied in while the others finish.
 """
 
 from __future__ import annotations
