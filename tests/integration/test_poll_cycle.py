@@ -268,7 +268,6 @@ def test_an_article_seen_again_in_a_later_flush_of_the_same_cycle_is_still_one_r
 
     # every stored feed is matched on its own: the second copy meets the first one's report
     monkeypatch.setattr(orchestrator_module, "FLUSH_ITEMS", 1)
-    monkeypatch.setattr(orchestrator_module, "DRAIN_FLUSH_ITEMS", 1)
     monkeypatch.setattr(orchestrator_module, "STORE_FEEDS", 1)
     body = rss(("http://wire.example/same", "Character.AI signs partnership with Meta", "Same story."))
     for name in ("one", "two", "three"):
@@ -286,7 +285,6 @@ def test_the_duplicate_check_sees_a_report_added_by_an_editor_between_two_flushe
     import tracker.ingest.orchestrator as orchestrator_module
 
     monkeypatch.setattr(orchestrator_module, "FLUSH_ITEMS", 1)
-    monkeypatch.setattr(orchestrator_module, "DRAIN_FLUSH_ITEMS", 1)
     orchestrator = ingestion.orchestrator
     first = rss(("http://wire.example/a", "Character.AI signs partnership with Meta", "First."))
     second = rss(("http://wire.example/b", "Character.AI and Meta sign a deal", "Second."))
