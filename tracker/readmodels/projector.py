@@ -137,28 +137,20 @@ class Projector:
         if self.stories is not None:
             raise ValueError("views of a range of stories are built with build_stories, not caught up")
         started = time.perf_counter()
-        applied = 0
-        target = self.head() if until is None else until
-
-        def on_batch(count: int, position: int) -> None:
-            nonlocal applied
-            applied += count
-            if progress is not None:
-                progress(applied, max(target, position))
-
+        tally = _Tally(progress, self.head() if until is None else until)
         with self._lock:
             start = self.views.position()
             batches = self._batches(start, read_ahead)
             try:
                 while until is None or start < until:
-                    counted = applied
+                    counted = tally.applied
                     try:
                         reached = self.views.apply_batches(
-                            start, batches, max_events=events_per_transaction, on_batch=on_batch
+                            start, batches, max_events=events_per_transaction, on_batch=tally
                         )
                     except (PositionMoved, IntegrityError):
                         # Another process applied them: carry on from its position.
-                        applied = counted
+                        tally.applied = counted
                         batches.close()
                         start = self.views.position()
                         batches = self._batches(start, read_ahead)
@@ -168,7 +160,7 @@ class Projector:
                     start = reached
             finally:
                 batches.close()
-        return CatchUpResult(applied, start, time.perf_counter() - started)
+        return CatchUpResult(tally.applied, start, time.perf_counter() - started)
 
     def _batches(self, position: int, read_ahead: bool) -> Iterator[list[tuple[int, Any]]]:
         """Decoded batches of the log after ``position``, until its end."""
@@ -268,14 +260,7 @@ class Projector:
         do not increase in story order; such views (a part of a rebuild)
         are copied into live ones that take the position ``until``."""
         started = time.perf_counter()
-        applied = 0
-
-        def on_batch(count: int, _position: int) -> None:
-            nonlocal applied
-            applied += count
-            if progress is not None:
-                progress(applied, until)
-
+        tally = _Tally(progress, until)
         with self._lock:
             start = self.views.position()
             if start:
@@ -284,14 +269,14 @@ class Projector:
             try:
                 while True:
                     reached = self.views.apply_batches(
-                        start, batches, max_events=events_per_transaction, on_batch=on_batch, counting=True
+                        start, batches, max_events=events_per_transaction, on_batch=tally, counting=True
                     )
                     if reached == start:
                         break
                     start = reached
             finally:
                 batches.close()
-        return CatchUpResult(applied, start, time.perf_counter() - started)
+        return CatchUpResult(tally.applied, start, time.perf_counter() - started)
 
     def wait_for(self, notification_id: int, timeout: float = 10.0) -> None:
         """Catches up until ``notification_id`` is applied, or fails clearly."""
@@ -332,6 +317,21 @@ class Projector:
                     break
                 if notification.id > self.views.position():
                     self.catch_up()
+
+
+class _Tally:
+    """Counts the events a catch-up or build applies, reporting progress
+    after each batch as (applied so far, target position)."""
+
+    def __init__(self, progress: Progress | None, target: int) -> None:
+        self.progress = progress
+        self.target = target
+        self.applied = 0
+
+    def __call__(self, count: int, position: int) -> None:
+        self.applied += count
+        if self.progress is not None:
+            self.progress(self.applied, max(self.target, position))
 
 
 def _pages(read: Callable[[Any], tuple[list[Any], Any]], after: Any, read_ahead: bool) -> Iterator[list[Any]]:
