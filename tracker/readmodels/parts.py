@@ -52,8 +52,10 @@ PART_BATCH = 1_500
 #: The first part's events, as a share of each other part's: this process
 #: builds it and copies it in while the others finish.
 FIRST_SHARE = 0.8
-#: Each part's SQLite page cache while it writes.
-PART_PAGE_CACHE_KIB = 32_768
+#: Each part's SQLite page cache while it writes. Its stories are written
+#: one after another, so few pages are in use at once: 8 MiB built parts as
+#: fast as 32 MiB did, and a 1,000,000-event replay peaked at 169 MiB, not 217.
+PART_PAGE_CACHE_KIB = 8_192
 
 Progress = Callable[[int, int], None]
 
