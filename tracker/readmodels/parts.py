@@ -133,7 +133,6 @@ def rebuild_in_parts(
     progress: Progress | None,
     batch_size: int,
     events_per_transaction: int,
-    rebuild_part: Callable[..., Any],
 ) -> int:
     """Rebuilds ``projector``'s views (empty, at position zero) and their
     search index from the log up to ``until`` in one process per plan, and
@@ -168,7 +167,7 @@ def rebuild_in_parts(
         crew.start()
         crew.wait(lambda: all(flag.value for flag in crew.ready[1:]))  # their tables exist
         merge.attach()  # now, not at the end, when a part may hold its file's lock
-        _build_part(jobs[0], crew.counters[0], crew.ready[0], rebuild_part, crew.report)
+        _build_part(jobs[0], crew.counters[0], crew.ready[0], crew.report)
         merge.begin()
         merge.copy(0)
         crew.wait(crew.all_done)
@@ -243,20 +242,16 @@ class _Crew:
 
 def _run_part(job: _PartJob, counter: Any, ready: Any, outcomes: Any) -> None:
     """A spawned part: rebuilds its stories, then says how it went."""
-    from tracker.readmodels.projector import rebuild
-
     name = multiprocessing.current_process().name
     try:
-        _build_part(job, counter, ready, rebuild, lambda: None)
+        _build_part(job, counter, ready, lambda: None)
     except BaseException as error:  # noqa: BLE001 - reported to the coordinator, which raises
         outcomes.put((name, f"{name}: {error}"))
         raise SystemExit(1) from None
     outcomes.put((name, None))
 
 
-def _build_part(
-    job: _PartJob, counter: Any, ready: Any, rebuild_part: Callable[..., Any], report: Callable[[], None]
-) -> None:
+def _build_part(job: _PartJob, counter: Any, ready: Any, report: Callable[[], None]) -> None:
     from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 
     from tracker.application import Newsroom
@@ -269,7 +264,9 @@ def _build_part(
     datastore.is_sqlite_filedb = False  # the datastore would switch it to WAL
     event.listen(datastore.engine, "connect", _unjournaled)
     tables = tbl.define(MetaData(), job.prefix, job.tracking_name, by_story=True)
-    projector = Projector(newsroom, tables, views_datastore=datastore, stories=(job.plan.low, job.plan.high))
+    projector = Projector(
+        newsroom, tables, batch_size=job.batch_size, views_datastore=datastore, stories=(job.plan.low, job.plan.high)
+    )
 
     def on_progress(applied: int, _target: int) -> None:
         counter.value = applied
@@ -283,14 +280,10 @@ def _build_part(
         # No schema change after this: the coordinator may attach the file.
         tbl.drop_deferred_indexes(projector.engine, tables)
         ready.value = 1
-        rebuild_part(
-            projector,
-            progress=on_progress,
-            batch_size=job.batch_size,
+        projector.build_stories(
             until=job.until,
+            progress=on_progress,
             events_per_transaction=job.events_per_transaction,
-            parts=1,
-            finish=False,
             page_cache_kib=PART_PAGE_CACHE_KIB,
         )
     finally:

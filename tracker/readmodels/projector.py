@@ -31,7 +31,22 @@ from tracker.readmodels.parts import PARALLEL_MIN_EVENTS, part_count, plan_parts
 from tracker.readmodels.view import REBUILD_PAGE_CACHE_KIB, PositionMoved, ProjectionError, StoryViews
 from tracker.sql import driver_cursor, placeholder
 
+log = logging.getLogger("tracker.readmodels")
+
 Progress = Callable[[int, int], None]  # (applied so far, target position)
+
+#: Events per transaction when a command waits to read its own write.
+CATCH_UP_TRANSACTION = 20_000
+
+#: Events read and applied at a time when rebuilding. Three batches are in
+#: memory at once: 5,000 replayed 1,000,000 events as fast as 10,000 did
+#: (transactions group many batches) with a peak of 226 MiB instead of 270.
+REPLAY_BATCH = 5_000
+#: Events per transaction when rebuilding: each commit writes every page the
+#: transaction changed, and with thousands of stories interleaved nearly
+#: every event changes its own pages; fewer, bigger transactions write each
+#: page once for many events. A killed rebuild redoes at most this many.
+REPLAY_TRANSACTION = 100_000
 
 
 class ProjectionLag(Exception):
@@ -252,16 +267,24 @@ class Projector:
             ) from error
 
     def build_stories(
-        self, *, until: int, progress: Progress | None = None, events_per_transaction: int = 1
+        self,
+        *,
+        until: int,
+        progress: Progress | None = None,
+        events_per_transaction: int = REPLAY_TRANSACTION,
+        page_cache_kib: int = REBUILD_PAGE_CACHE_KIB,
     ) -> CatchUpResult:
-        """Applies this projector's stories' events up to ``until`` to empty
-        views, story by story (:meth:`story_batches`). Not a catch-up: the
-        views' position counts the events applied, since notification ids
-        do not increase in story order; such views (a part of a rebuild)
-        are copied into live ones that take the position ``until``."""
+        """Builds empty views (a part of a rebuild) from this projector's
+        stories' events up to ``until``, story by story
+        (:meth:`story_batches`), in rebuild mode and without cyclic garbage
+        collection. Not a catch-up: the views' position counts the events
+        applied, since notification ids do not increase in story order;
+        such views are copied into live ones that take the position
+        ``until``. Neither the search index nor the deferred indexes are
+        built: the live views get them."""
         started = time.perf_counter()
         tally = _Tally(progress, until)
-        with self._lock:
+        with self._lock, collector_paused(), self.views.rebuild_mode(page_cache_kib):
             start = self.views.position()
             if start:
                 raise ProjectionError(f"views built story by story must start empty, not at {start}")
@@ -379,35 +402,18 @@ def _pages(read: Callable[[Any], tuple[list[Any], Any]], after: Any, read_ahead:
         thread.join()
 
 
-#: Events per transaction when a command waits to read its own write.
-CATCH_UP_TRANSACTION = 20_000
-
-#: Events read and applied at a time when rebuilding. Three batches are in
-#: memory at once: 5,000 replayed 1,000,000 events as fast as 10,000 did
-#: (transactions group many batches) with a peak of 226 MiB instead of 270.
-REPLAY_BATCH = 5_000
-#: Events per transaction when rebuilding: each commit writes every page the
-#: transaction changed, and with thousands of stories interleaved nearly
-#: every event changes its own pages; fewer, bigger transactions write each
-#: page once for many events. A killed rebuild redoes at most this many.
-REPLAY_TRANSACTION = 100_000
-
-
 #: Read models this many events or more behind and empty (a first start on
 #: an existing log, or a view whose version changed) are rebuilt in bulk at
 #: start-up, as ``tracker replay`` does: caught up batch by batch, a
 #: 1,000,000-event log took 315 s; rebuilt, about 40.
 BULK_FROM = 10_000
 
-log = logging.getLogger("tracker.readmodels")
-
 
 def bring_up_to_date(projector: Projector, *, bulk_from: int | None = None) -> CatchUpResult:
     """Catches the views up with the log, rebuilding them in bulk when they
     are empty and the log is long."""
     threshold = BULK_FROM if bulk_from is None else bulk_from
-    head = projector.head()
-    if projector.position() == 0 and head >= threshold:
+    if projector.position() == 0 and (head := projector.head()) >= threshold:
         log.warning("read models are empty and %s events behind: rebuilding them in bulk", f"{head:,}")
         return rebuild(projector, until=head)
     return projector.catch_up()
@@ -446,8 +452,6 @@ def rebuild(
     until: int | None = None,
     events_per_transaction: int = REPLAY_TRANSACTION,
     parts: int | None = None,
-    finish: bool = True,
-    page_cache_kib: int = REBUILD_PAGE_CACHE_KIB,
 ) -> CatchUpResult:
     """Catches up a projector whose views are being built from zero, in bulk:
     the indexes it never reads through are built once at the end, SQLite
@@ -456,9 +460,7 @@ def rebuild(
     and the cyclic garbage collector is paused (batches are freed by
     reference counting). Views rebuilt from zero on an SQLite file are
     built in ``parts`` processes (see :mod:`.parts`); by default one per
-    core when the log is long, none when ``parts`` is 1.
-    ``finish=False`` leaves out the search index and the deferred indexes
-    (a part's database needs neither)."""
+    core when the log is long, none when ``parts`` is 1."""
     started = time.perf_counter()
     projector.batch_size = batch_size
     sqlite = projector.engine.dialect.name == "sqlite"
@@ -466,27 +468,15 @@ def rebuild(
     with _bulk_session(projector.engine):
         # A rebuild in parts fills the search index as it copies the parts in.
         applied = _in_parts(projector, until, parts, progress, batch_size, events_per_transaction)
-        projector.views.rebuilding = True
-        projector.views.rebuild_page_cache_kib = page_cache_kib
-        try:
-            if projector.stories is not None:  # a part: its stories one after another
-                result = projector.build_stories(
-                    until=projector.head() if until is None else until,
-                    progress=progress,
-                    events_per_transaction=events_per_transaction,
-                )
-            else:
-                result = projector.catch_up(
-                    progress=progress, until=until, read_ahead=True, events_per_transaction=events_per_transaction
-                )
-        finally:
-            projector.views.rebuilding = False
+        with projector.views.rebuild_mode():
+            result = projector.catch_up(
+                progress=progress, until=until, read_ahead=True, events_per_transaction=events_per_transaction
+            )
         searched = applied is not None and result.applied == 0
-        if sqlite and finish and not searched:  # the search index the rebuild left alone
+        if sqlite and not searched:  # the search index the rebuild left alone
             with projector.engine.begin() as conn:
                 tbl.fill_search(conn, projector.tables)
-        if finish:
-            tbl.create_deferred_indexes(projector.engine, projector.tables)
+        tbl.create_deferred_indexes(projector.engine, projector.tables)
     return CatchUpResult((applied or 0) + result.applied, result.position, time.perf_counter() - started)
 
 
@@ -516,7 +506,6 @@ def _in_parts(
             progress=progress,
             batch_size=batch_size,
             events_per_transaction=events_per_transaction,
-            rebuild_part=rebuild,
         )
     except PositionMoved:
         return None

@@ -10,6 +10,7 @@ processes catch up at the same time or one dies half-way.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -79,12 +80,21 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         super().__init__(datastore, tracking_table_name="readmodel_tracking", **kwargs)
         self.view_tables = tables
         self.dialect = datastore.engine.dialect.name
-        #: Set while the views are rebuilt from zero. On SQLite the writing
-        #: connection then gets a bigger page cache (scattered B-tree inserts)
-        #: and the search index is left alone, to be filled at the end in one
-        #: statement from the reports (FTS5 builds faster in one pass).
+        #: Set while the views are rebuilt from zero (:meth:`rebuild_mode`).
         self.rebuilding = False
         self.rebuild_page_cache_kib = REBUILD_PAGE_CACHE_KIB
+
+    @contextmanager
+    def rebuild_mode(self, page_cache_kib: int = REBUILD_PAGE_CACHE_KIB) -> Iterator[None]:
+        """While views are rebuilt from zero: on SQLite the writing connection
+        gets a page cache of ``page_cache_kib`` and the search index is left
+        alone, to be filled at the end in one statement from the reports
+        (FTS5 builds faster in one pass)."""
+        self.rebuilding, self.rebuild_page_cache_kib = True, page_cache_kib
+        try:
+            yield
+        finally:
+            self.rebuilding, self.rebuild_page_cache_kib = False, REBUILD_PAGE_CACHE_KIB
 
     # -- position ---------------------------------------------------------------
 
