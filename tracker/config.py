@@ -30,6 +30,10 @@ class Settings:
     web_port: int = 5000
     web_require_login: bool = False
     web_secret_key: str = ""
+    web_session_lifetime_hours: int = 12
+    web_trusted_proxies: int = 0
+    web_login_rate_limit: str = "5 per minute;30 per hour"
+    web_rate_limit_storage: str = ""
     poll_interval_seconds: int = 900
     poll_min_interval_seconds: int = 60
     poll_max_backoff_seconds: int = 6 * 3600
@@ -37,6 +41,7 @@ class Settings:
     fetch_max_bytes: int = 15 * 1024 * 1024
     fetch_max_redirects: int = 5
     fetch_allow_private_addresses: bool = False
+    fetch_file_root: str = ""
     snapshot_interval: int = 50
     feeds: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     source: str = ""
@@ -55,6 +60,10 @@ _KEYS: dict[str, type] = {
     "web.port": int,
     "web.require_login": bool,
     "web.secret_key": str,
+    "web.session_lifetime_hours": int,
+    "web.trusted_proxies": int,
+    "web.login_rate_limit": str,
+    "web.rate_limit_storage": str,
     "poll.interval_seconds": int,
     "poll.min_interval_seconds": int,
     "poll.max_backoff_seconds": int,
@@ -62,6 +71,7 @@ _KEYS: dict[str, type] = {
     "fetch.max_bytes": int,
     "fetch.max_redirects": int,
     "fetch.allow_private_addresses": bool,
+    "fetch.file_root": str,
 }
 
 
@@ -173,6 +183,10 @@ def _build(values: dict[str, Any], feeds: list[dict[str, Any]], source: str) -> 
         web_port=port,
         web_require_login=values.get("web.require_login", False),
         web_secret_key=values.get("web.secret_key", ""),
+        web_session_lifetime_hours=_positive(values, "web.session_lifetime_hours", 12),
+        web_trusted_proxies=values.get("web.trusted_proxies", 0),
+        web_login_rate_limit=values.get("web.login_rate_limit", "5 per minute;30 per hour"),
+        web_rate_limit_storage=values.get("web.rate_limit_storage", ""),
         poll_interval_seconds=_positive(values, "poll.interval_seconds", 900),
         poll_min_interval_seconds=_positive(values, "poll.min_interval_seconds", 60),
         poll_max_backoff_seconds=_positive(values, "poll.max_backoff_seconds", 6 * 3600),
@@ -180,6 +194,7 @@ def _build(values: dict[str, Any], feeds: list[dict[str, Any]], source: str) -> 
         fetch_max_bytes=_positive(values, "fetch.max_bytes", 15 * 1024 * 1024),
         fetch_max_redirects=values.get("fetch.max_redirects", 5),
         fetch_allow_private_addresses=values.get("fetch.allow_private_addresses", False),
+        fetch_file_root=values.get("fetch.file_root", ""),
         snapshot_interval=_positive(values, "database.snapshot_interval", 50),
         feeds=tuple(feeds),
         source=source,
