@@ -1,9 +1,11 @@
 """Export every stored event as NDJSON, and import such a file into an empty store.
 
 A line holds one event: originator id and version, topic, and the stored
-state as a JSON object. Import checks the whole file before writing, then
-writes it in one transaction, so a bad file leaves the store untouched; the
-round trip export -> import -> export is byte-identical.
+state as a JSON object. Import checks the whole file before writing
+(``tracker.import_check``: known topics only, typed fields, every event
+applied to a story in memory), then writes it in one transaction, so a bad
+file leaves the store untouched; the round trip export -> import -> export is
+byte-identical.
 """
 
 from __future__ import annotations
@@ -15,15 +17,13 @@ from typing import IO, Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.utils import resolve_topic
 
 from tracker.application import Newsroom
+from tracker.import_check import ImportChecker, ImportRejected
 
 BATCH = 1000
 
-
-class ImportRejected(ValueError):
-    """The file cannot be imported; the message names the line and the problem."""
+__all__ = ["ImportRejected", "check_file", "export_events", "import_events"]
 
 
 def _dumps(value: Any) -> str:
@@ -46,41 +46,50 @@ def export_events(app: Newsroom, out: IO[str]) -> int:
 
 
 def _read(path: Path) -> Iterator[tuple[int, StoredEvent]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                raise ImportRejected(f"line {number}: empty line")
-            try:
-                line = json.loads(raw)
-                stored = StoredEvent(
-                    originator_id=UUID(line["originator_id"]),
-                    originator_version=int(line["originator_version"]),
-                    topic=str(line["topic"]),
-                    state=_dumps(line["state"]).encode("utf-8"),
-                )
-            except (ValueError, KeyError, TypeError) as error:
-                raise ImportRejected(f"line {number}: not an exported event ({error!r})") from None
-            yield number, stored
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as error:
+        raise ImportRejected(f"{path}: cannot be read ({error.strerror})") from None
+    with handle:
+        number = 0
+        try:
+            for number, raw in enumerate(handle, start=1):
+                yield number, _stored(number, raw)
+        except UnicodeDecodeError as error:
+            raise ImportRejected(f"line {number + 1}: not UTF-8 text ({error.reason})") from None
+
+
+def _stored(number: int, raw: str) -> StoredEvent:
+    if not raw.strip():
+        raise ImportRejected(f"line {number}: empty line")
+    try:
+        line = json.loads(raw)
+        if not isinstance(line, dict):
+            raise TypeError("a line must be a JSON object")
+        version = line["originator_version"]
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise TypeError(f"originator_version must be a whole number >= 1, got {version!r}")
+        if not isinstance(line["topic"], str) or not isinstance(line["state"], dict):
+            raise TypeError("topic must be text and state an object")
+        return StoredEvent(
+            originator_id=UUID(line["originator_id"]),
+            originator_version=version,
+            topic=line["topic"],
+            state=_dumps(line["state"]).encode("utf-8"),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ImportRejected(f"line {number}: not an exported event ({error!r})") from None
 
 
 def check_file(app: Newsroom, path: Path) -> int:
-    """Reads the whole file and checks every event decodes and versions run 1, 2, 3..."""
-    last_version: dict[UUID, int] = {}
+    """Reads the whole file and checks every event as :class:`ImportChecker` does."""
+    checker = ImportChecker(app.mapper)
     count = 0
     for number, stored in _read(path):
-        try:
-            resolve_topic(stored.topic)
-            app.mapper.to_domain_event(stored)
-        except Exception as error:  # noqa: BLE001 - any decoding failure rejects the file
-            raise ImportRejected(f"line {number}: cannot decode {stored.topic!r} ({error})") from None
-        expected = last_version.get(stored.originator_id, 0) + 1
-        if stored.originator_version != expected:
-            raise ImportRejected(
-                f"line {number}: {stored.originator_id} version {stored.originator_version}"
-                f" follows version {expected - 1}"
-            )
-        last_version[stored.originator_id] = stored.originator_version
+        checker.check(number, stored)
         count += 1
+    if not count:
+        raise ImportRejected(f"{path}: the file holds no events")
     return count
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +19,19 @@ from tracker.domain.vocabulary import Kind, OriginKind
 
 MAX_HEADLINE = 500
 MAX_TEXT = 20_000
+MAX_URL = 2_000
+
+#: Characters no stored text may hold: C0/C1 controls (tab and newline are
+#: folded into spaces first), lone surrogates (not encodable as UTF-8) and the
+#: two non-characters. PostgreSQL refuses NUL in text, so one such byte in an
+#: event would stop the read models for good.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+#: Publication dates a report may carry: nothing before this, nothing more
+#: than :data:`MAX_AHEAD` after now (a typo such as 9999 would become the
+#: story's "last development" and stretch every chart).
+EARLIEST_PUBLISHED = datetime(1900, 1, 1, tzinfo=timezone.utc)
+MAX_AHEAD = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -88,14 +101,38 @@ class Report:
         return bool(self.corrections)
 
 
+def check_characters(text: str, field_name: str) -> str:
+    """Refuses text holding a control character, a lone surrogate or a non-character."""
+    found = _FORBIDDEN.search(text)
+    if found is not None:
+        raise InvalidField(
+            field_name,
+            f"contains the control character U+{ord(found.group()):04X} at position {found.start() + 1};"
+            " remove it",
+        )
+    return text
+
+
 def clean_text(value: str | None, field_name: str, *, required: bool, limit: int = MAX_TEXT) -> str:
-    """Folds whitespace; rejects empty required text and over-long text."""
+    """Folds whitespace; rejects empty required text, over-long text and control characters."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidField(field_name, f"must be text, got {type(value).__name__}")
     text = " ".join((value or "").split())  # str.split's white space is exactly regex \s, and faster
     if required and not text:
         raise InvalidField(field_name, "must not be empty")
     if len(text) > limit:
         raise InvalidField(field_name, f"is {len(text)} characters long; the limit is {limit}")
-    return text
+    return check_characters(text, field_name)
+
+
+def clean_ref(value: str | None, field_name: str, *, limit: int = MAX_URL) -> str:
+    """An identifier kept exactly as given (a feed item's GUID, a feed URL), checked for length and controls."""
+    text = value or ""
+    if not isinstance(text, str):
+        raise InvalidField(field_name, f"must be text, got {type(text).__name__}")
+    if len(text) > limit:
+        raise InvalidField(field_name, f"is {len(text)} characters long; the limit is {limit}")
+    return check_characters(text, field_name)
 
 
 def clean_url(value: str | None, field_name: str = "url") -> str:
@@ -103,6 +140,10 @@ def clean_url(value: str | None, field_name: str = "url") -> str:
     url = (value or "").strip()
     if not url:
         return ""
+    if len(url) > MAX_URL:
+        raise InvalidField(field_name, f"is {len(url)} characters long; the limit is {MAX_URL}")
+    if _FORBIDDEN.search(url) or any(c in url for c in "\t\r\n"):
+        raise InvalidField(field_name, "contains a control character; remove it")
     try:
         parts = urlsplit(url)
     except ValueError as error:
@@ -160,11 +201,19 @@ def clean_speakers(values: Iterable[str], parties: Iterable[str], field_name: st
     return tuple(speakers)
 
 
-def clean_published_at(value: datetime | None, field_name: str = "published_at") -> datetime:
+def clean_published_at(
+    value: datetime | None, field_name: str = "published_at", *, now: datetime | None = None
+) -> datetime:
+    """A zone-aware time from 1900 up to a day after ``now`` (the clock when not given)."""
     if not isinstance(value, datetime):
         raise InvalidField(field_name, "must be a date and time")
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidField(field_name, "must carry a time zone")
+    if value < EARLIEST_PUBLISHED:
+        raise InvalidField(field_name, f"{value.isoformat()} is before {EARLIEST_PUBLISHED.year}")
+    latest = (now or datetime.now(timezone.utc)) + MAX_AHEAD
+    if value > latest:
+        raise InvalidField(field_name, f"{value.isoformat()} is more than a day in the future")
     return value
 
 

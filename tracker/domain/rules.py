@@ -49,6 +49,7 @@ from functools import cached_property
 from typing import Any
 
 from tracker.domain.errors import InvalidField
+from tracker.domain.report import _FORBIDDEN
 
 RULE_KEYS = ("all_of", "any_of", "none_of", "min_any", "auto_append", "parties")
 MAX_TERMS = 300
@@ -200,6 +201,8 @@ def _terms(raw: Any, where: str) -> tuple[Term, ...]:
     for index, item in enumerate(raw):
         if not isinstance(item, str):
             raise RulesError(f"{where}[{index}] must be text, got {item!r}")
+        if _FORBIDDEN.search(item):
+            raise RulesError(f"{where}[{index}] contains a control character; remove it")
         term = Term.of(item)
         if not term.key:
             raise RulesError(f"{where}[{index}] {item!r} has no letters or digits")
@@ -245,7 +248,7 @@ def parse_rules(raw: Mapping[str, Any] | None) -> Rules:
         raise RulesError("parties must be a table: {\"Google\" = [\"Alphabet\"]}")
     parties = []
     for name, aliases in parties_raw.items():
-        if not str(name).strip():
+        if not isinstance(name, str) or not name.strip():
             raise RulesError("parties: a party name is empty")
         parties.append((str(name).strip(), _terms([name, *_as_list(aliases, name)], f"parties.{name}")))
     total = sum(len(g) for g in groups) + len(any_of) + len(none_of)

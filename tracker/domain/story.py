@@ -31,11 +31,13 @@ from tracker.domain.report import (
     clean_kinds,
     clean_parties,
     clean_published_at,
+    clean_ref,
     clean_speakers,
     clean_text,
     clean_url,
     party_key,
 )
+from tracker.domain.rules import parse_rules
 from tracker.domain.vocabulary import Kind, OriginKind, Status
 
 STORY_NAMESPACE = uuid.UUID("5a0f3c1e-2b7d-4f3e-9c55-6e7a1d0b8c42")
@@ -159,6 +161,7 @@ class Story(Aggregate):
         title = clean_text(title, "title", required=True, limit=300)
         slug = clean_slug(slug or slugify(title))
         summary = clean_text(summary, "summary", required=False)
+        parse_rules(rules)  # the guard: unusable rules never reach the log
         return cls(title=title, slug=slug, summary=summary, rules=dict(rules or {}))
 
     @event(Opened)
@@ -207,7 +210,11 @@ class Story(Aggregate):
             attribution=clean_text(attribution, "attribution", required=False, limit=500),
             parties=list(clean_party_list),
             kinds=[k.value for k in clean_kinds(kinds)],
-            origin={"kind": OriginKind(origin.kind).value, "ref": origin.ref, "feed": origin.feed},
+            origin={
+                "kind": OriginKind(origin.kind).value,
+                "ref": clean_ref(origin.ref, "origin.ref"),
+                "feed": clean_ref(origin.feed, "origin.feed"),
+            },
             published_at=clean_published_at(published_at),
             classified_by=clean_text(classified_by, "classified_by", required=False, limit=200),
             evidence=[clean_text(e, "evidence", required=False, limit=500) for e in evidence],
@@ -297,6 +304,7 @@ class Story(Aggregate):
         self._change_status(status=new.value)
 
     def change_rules(self, rules: Mapping[str, Any]) -> None:
+        parse_rules(rules)
         if dict(rules) == self.rules:
             raise NothingChanged("the story already has these tracking rules")
         self._change_rules(rules=dict(rules))
