@@ -21,7 +21,7 @@ from typing import Any
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from tracker.domain.errors import DomainError
-from tracker.domain.report import check_characters
+from tracker.domain.report import check_characters, clean_published_at
 from tracker.domain.rules import parse_rules
 from tracker.domain.story import Story, clean_slug, to_report
 from tracker.domain.vocabulary import Kind, Status
@@ -160,6 +160,8 @@ class ImportChecker:
         if cls in (Story.ReportAdded, Story.ReportReclassified):
             for kind in event.kinds:
                 Kind(kind)
+        if cls is Story.ReportAdded:
+            clean_published_at(event.published_at)
 
 
 def _describe(hint: Any) -> str:

@@ -9,6 +9,8 @@ can serve any request.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
@@ -35,19 +37,27 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         MAX_CONTENT_LENGTH=1024 * 1024,
         REQUIRE_LOGIN=settings.web_require_login,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.web_session_lifetime_hours),
     )
     app.json.sort_keys = False  # type: ignore[attr-defined] # keep the dataclasses' field order
     app.extensions["tracker.runtime"] = runtime
     app.session_interface = security.SessionInterface()
     csrf.init_app(app)
     security.init_app(app)
+    security.trust_proxies(app, settings.web_trusted_proxies)
 
     from web import api, auth, editing, errors, feeds, history, stories, story, suggestions
     from web import filters
 
     filters.init_app(app)
+    from web import urls
+
+    urls.init_app(app)
     for module in (errors, auth, stories, story, history, editing, suggestions, feeds, api):
         app.register_blueprint(module.bp)
+    from web import login_limits
+
+    login_limits.init_app(app, settings, runtime.engine)
     return app
 
 

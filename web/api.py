@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from tracker.application import StoryNotYetOpened, to_jsonable
 from tracker.application.views import StorySummary
-from web import queries
+from web import queries, urls
 from web.story import travel_view
 from web.timetravel import TravelError, read_travel
 
@@ -83,9 +83,10 @@ def number_arg(name: str, default: int, *, low: int, high: int) -> int:
     text = request.args.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
-        abort(400, description=f"{name}: {text!r} is not a number from {low} to {high}")
-    return int(text)
+    number = urls.whole_number(text)
+    if number is None or not low <= number <= high:
+        abort(400, description=f"{name}: {text[:40]!r} is not a number from {low} to {high}")
+    return number
 
 
 @bp.get("/stories/<slug>/feed.atom")

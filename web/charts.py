@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
-from tracker.domain.report import Report
+from tracker.domain.report import EARLIEST_PUBLISHED, MAX_AHEAD, Report
 from tracker.domain.vocabulary import Kind
 
 
@@ -78,23 +78,44 @@ class KindChart:
     total: int
 
 
+def _unit(span_days: int) -> str:
+    """The bar width that keeps a chart to a few hundred bars at most, whatever the dates."""
+    if span_days <= 45:
+        return "day"
+    if span_days <= 365:
+        return "week"
+    if span_days <= 3660:
+        return "month"
+    return "year"
+
+
 def _bucket(day: date, unit: str) -> date:
     if unit == "week":
-        return day - timedelta(days=day.weekday())
+        return max(date.min, day - timedelta(days=day.weekday()))
     if unit == "month":
         return day.replace(day=1)
+    if unit == "year":
+        return day.replace(month=1, day=1)
     return day
 
 
-def _next(day: date, unit: str) -> date:
-    if unit == "week":
-        return day + timedelta(days=7)
-    if unit == "month":
-        return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return day + timedelta(days=1)
+def _next(day: date, unit: str) -> date | None:
+    """The next bucket, or None past the calendar's end (year 9999)."""
+    try:
+        if unit == "week":
+            return day + timedelta(days=7)
+        if unit == "month":
+            return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        if unit == "year":
+            return day.replace(year=day.year + 1)
+        return day + timedelta(days=1)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _label(day: date, unit: str) -> str:
+    if unit == "year":
+        return str(day.year)
     if unit == "month":
         return day.strftime("%b %Y")
     return f"{day.day} {day.strftime('%b')}"
@@ -109,20 +130,23 @@ def kind_chart(reports: Sequence[Report], *, width: int = 640, height: int = 220
 def kind_chart_of_points(
     points: Sequence[tuple[datetime, Kind]], *, width: int = 640, height: int = 220
 ) -> KindChart:
-    """The chart from (published_at, first kind) of each active report."""
+    """The chart from (published_at, first kind) of each active report. Dates
+    the domain no longer accepts (before 1900, more than a day ahead), which
+    older stores may hold, are left out rather than stretching the axis."""
     left, top, right, bottom = 34, 10, 8, 28
     plot_w, plot_h = width - left - right, height - top - bottom
+    latest = datetime.now(timezone.utc) + MAX_AHEAD
+    points = [(at, kind) for at, kind in points if EARLIEST_PUBLISHED <= at <= latest]
     if not points:
         return KindChart(width, height, left, top, plot_w, plot_h, "day", (), (), (), (), 0)
     days = [published_at.date() for published_at, _kind in points]
-    span = (max(days) - min(days)).days
-    unit = "day" if span <= 45 else "week" if span <= 365 else "month"
+    unit = _unit((max(days) - min(days)).days)
     counts: dict[date, Counter[Kind]] = {}
     for (_published_at, kind), day in zip(points, days):
         counts.setdefault(_bucket(day, unit), Counter())[kind] += 1
     slots = []
-    cursor = _bucket(min(days), unit)
-    while cursor <= max(counts):
+    cursor: date | None = _bucket(min(days), unit)
+    while cursor is not None and cursor <= max(counts):
         slots.append(cursor)
         cursor = _next(cursor, unit)
     peak = max(sum(c.values()) for c in counts.values())

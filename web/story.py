@@ -17,7 +17,7 @@ from tracker.application import Mode, StoryNotYetOpened, StoryView, UnknownVersi
 from tracker.application.changes import story_changes
 from tracker.moments import parse_moment
 from tracker.domain.errors import InvalidField
-from web import queries
+from web import queries, urls
 from web.access import can_edit
 from web.timetravel import Travel, TravelError, read_travel
 
@@ -35,8 +35,7 @@ def page_of(items: tuple[Any, ...], page: int, size: int = PAGE_SIZE) -> tuple[l
 
 
 def page_number(name: str = "page") -> int:
-    raw = request.args.get(name, "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return urls.page_number(request.args.get(name))
 
 
 def remember_visit(slug: str, version: int) -> dict[str, Any] | None:
@@ -136,10 +135,11 @@ def changes(slug: str) -> tuple[str, int]:
             except StoryNotYetOpened:
                 before = None
         elif version_text:
-            if not version_text.isdigit() or not 1 <= int(version_text) <= after.version:
-                raise InvalidField("since_version", f"{version_text!r} is not a version of this story (1 to {after.version})")
-            before = queries.story_at_version(slug, int(version_text))
-            basis = f"since version {int(version_text)}"
+            since_version = urls.whole_number(version_text)
+            if since_version is None or not 1 <= since_version <= after.version:
+                raise InvalidField("since_version", f"{version_text[:40]!r} is not a version of this story (1 to {after.version})")
+            before = queries.story_at_version(slug, since_version)
+            basis = f"since version {since_version}"
         elif visit.get("pv"):
             before = queries.story_at_version(slug, visit["pv"])
             basis = "since your last visit"

@@ -13,6 +13,7 @@ from datetime import datetime
 from tracker.application import Mode
 from tracker.domain.errors import InvalidField
 from tracker.moments import parse_moment
+from web.urls import whole_number
 
 
 class TravelError(ValueError):
@@ -55,9 +56,10 @@ def read_travel(args: Mapping[str, str]) -> Travel:
     if as_of_text and version_text:
         raise TravelError("as_of", "choose a moment or a version, not both")
     if version_text:
-        if not version_text.isdigit() or int(version_text) < 1:
-            raise TravelError("version", f"{version_text!r} is not a version number (1, 2, 3 ...)")
-        return Travel(version=int(version_text), mode=mode)
+        version = whole_number(version_text)
+        if version is None or version < 1:
+            raise TravelError("version", f"{version_text[:40]!r} is not a version number (1, 2, 3 ...)")
+        return Travel(version=version, mode=mode)
     if as_of_text:
         try:
             moment = parse_moment(as_of_text, "as_of", end_of_day=True)
