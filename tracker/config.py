@@ -7,15 +7,23 @@ the key and the problem.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
+
+
+#: The longest interval between two checks of a feed, in seconds (30 days).
+MAX_INTERVAL_SECONDS = 30 * 24 * 3600
+_WHOLE = re.compile(r"[+-]?[0-9]{1,18}")
 
 
 class ConfigError(Exception):
@@ -137,16 +145,30 @@ def _convert(value: Any, kind: type, name: str) -> Any:
         if text in ("0", "false", "no", "off", ""):
             return False
         raise ConfigError(f"{name}: expected true or false, got {value!r}")
-    if kind in (int, float):
+    if kind is int:
+        return _whole(value, name)
+    if kind is float:
         if isinstance(value, bool):
             raise ConfigError(f"{name}: expected a number, got {value!r}")
         try:
-            return kind(value)
+            number = float(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{name}: expected a number, got {value!r}") from None
+        if not math.isfinite(number):
+            raise ConfigError(f"{name}: expected a finite number, got {value!r}")
+        return number
     if not isinstance(value, str):
         raise ConfigError(f"{name}: expected text, got {value!r}")
     return value
+
+
+def _whole(value: Any, name: str) -> int:
+    """A whole number: 80 or "80", never 80.5 (int() would quietly make it 80) nor true."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        return int(value.strip())
+    raise ConfigError(f"{name}: expected a whole number, got {value!r}")
 
 
 def _check_feeds(raw: Any, source: Path) -> list[dict[str, Any]]:
@@ -158,10 +180,31 @@ def _check_feeds(raw: Any, source: Path) -> list[dict[str, Any]]:
     return [dict(f) for f in raw]
 
 
-def _positive(values: Mapping[str, Any], key: str, default: Any) -> Any:
+#: The range each number must fall in, inclusive (the limits keep a typo from
+#: overflowing a date or a SQL integer later, in every poll cycle).
+BOUNDS: dict[str, tuple[float, float]] = {
+    "database.snapshot_interval": (1, 100_000),
+    "web.port": (1, 65_535),
+    "web.session_lifetime_hours": (1, 24 * 90),
+    "web.trusted_proxies": (0, 10),
+    "poll.interval_seconds": (1, MAX_INTERVAL_SECONDS),
+    "poll.min_interval_seconds": (1, MAX_INTERVAL_SECONDS),
+    "poll.max_backoff_seconds": (1, MAX_INTERVAL_SECONDS),
+    "fetch.timeout_seconds": (0.1, 3_600),
+    "fetch.max_bytes": (1_024, 1024**3),
+    "fetch.max_redirects": (0, 30),
+}
+
+
+def _plain(number: float) -> str:
+    return f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+
+
+def _number(values: Mapping[str, Any], key: str, default: Any) -> Any:
     value = values.get(key, default)
-    if value <= 0:
-        raise ConfigError(f"{key}: must be greater than zero, got {value!r}")
+    low, high = BOUNDS[key]
+    if not low <= value <= high:
+        raise ConfigError(f"{key}: {value!r} is out of range ({_plain(low)} to {_plain(high)})")
     return value
 
 
@@ -173,9 +216,7 @@ def _build(values: dict[str, Any], feeds: list[dict[str, Any]], source: str) -> 
     if not url:
         url = f"sqlite:///{data_dir / 'tracker.sqlite3'}"
     url = normalise_database_url(url)
-    port = values.get("web.port", 5000)
-    if not 0 < port < 65536:
-        raise ConfigError(f"web.port: {port} is not a TCP port (1-65535)")
+    port = _number(values, "web.port", 5000)
     return Settings(
         data_dir=data_dir,
         database_url=url,
@@ -183,19 +224,19 @@ def _build(values: dict[str, Any], feeds: list[dict[str, Any]], source: str) -> 
         web_port=port,
         web_require_login=values.get("web.require_login", False),
         web_secret_key=values.get("web.secret_key", ""),
-        web_session_lifetime_hours=_positive(values, "web.session_lifetime_hours", 12),
-        web_trusted_proxies=values.get("web.trusted_proxies", 0),
+        web_session_lifetime_hours=_number(values, "web.session_lifetime_hours", 12),
+        web_trusted_proxies=_number(values, "web.trusted_proxies", 0),
         web_login_rate_limit=values.get("web.login_rate_limit", "5 per minute;30 per hour"),
         web_rate_limit_storage=values.get("web.rate_limit_storage", ""),
-        poll_interval_seconds=_positive(values, "poll.interval_seconds", 900),
-        poll_min_interval_seconds=_positive(values, "poll.min_interval_seconds", 60),
-        poll_max_backoff_seconds=_positive(values, "poll.max_backoff_seconds", 6 * 3600),
-        fetch_timeout_seconds=_positive(values, "fetch.timeout_seconds", 20.0),
-        fetch_max_bytes=_positive(values, "fetch.max_bytes", 15 * 1024 * 1024),
-        fetch_max_redirects=values.get("fetch.max_redirects", 5),
+        poll_interval_seconds=_number(values, "poll.interval_seconds", 900),
+        poll_min_interval_seconds=_number(values, "poll.min_interval_seconds", 60),
+        poll_max_backoff_seconds=_number(values, "poll.max_backoff_seconds", 6 * 3600),
+        fetch_timeout_seconds=_number(values, "fetch.timeout_seconds", 20.0),
+        fetch_max_bytes=_number(values, "fetch.max_bytes", 15 * 1024 * 1024),
+        fetch_max_redirects=_number(values, "fetch.max_redirects", 5),
         fetch_allow_private_addresses=values.get("fetch.allow_private_addresses", False),
         fetch_file_root=values.get("fetch.file_root", ""),
-        snapshot_interval=_positive(values, "database.snapshot_interval", 50),
+        snapshot_interval=_number(values, "database.snapshot_interval", 50),
         feeds=tuple(feeds),
         source=source,
     )
@@ -203,11 +244,33 @@ def _build(values: dict[str, Any], feeds: list[dict[str, Any]], source: str) -> 
 
 def normalise_database_url(url: str) -> str:
     """Accepts sqlite:///path and postgresql://...; PostgreSQL goes through psycopg 3."""
-    if url.startswith(("postgres://", "postgresql://")):
+    if url.startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
+        _check_server_url(url)
         return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if url.startswith(("postgresql+psycopg://", "sqlite:///")):
+    if url.startswith("sqlite:///"):
+        if url == "sqlite:///":
+            raise ConfigError("database.url: sqlite:/// needs a file path, e.g. sqlite:///data/tracker.sqlite3")
         return url
     scheme = url.split("://", 1)[0] if "://" in url else url
     raise ConfigError(
         f"database.url: unsupported database {scheme!r} (use sqlite:///PATH or postgresql://...)"
     )
+
+
+def _check_server_url(url: str) -> None:
+    """Host and port readable now, so a typo is named here and not as a driver's traceback."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError as error:
+        raise ConfigError(f"database.url: {error} in {_without_password(url)!r}") from None
+    if not parts.hostname and "host=" not in parts.query:
+        raise ConfigError(f"database.url: no host in {_without_password(url)!r}")
+
+
+def _without_password(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    if "@" in rest:
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
+    return url

@@ -35,6 +35,12 @@ def tracker_env(tmp_path: Path, database_url: str) -> dict[str, str]:
 
 @pytest.fixture
 def tracker(tracker_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Runs the console script on a store created as `tracker init` would (in
+    process: a subprocess start per test costs a second)."""
+    from tracker.bootstrap import open_runtime
+    from tracker.config import load_settings
+
+    open_runtime(load_settings(tracker_env)).close()
     script = shutil.which("tracker", path=str(Path(sys.executable).parent))
     assert script, "the tracker console script is not installed"
 

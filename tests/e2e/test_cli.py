@@ -83,6 +83,7 @@ def test_export_then_import_round_trips_byte_identically(tracker, tracker_env, t
     refused = tracker("import", str(dump))
     assert refused.code == 1 and "not empty" in refused.err
     tracker_env["TRACKER_DATABASE_URL"] = f"sqlite:///{tmp_path / 'copy.sqlite3'}"
+    assert tracker("init").code == 0
     assert tracker("import", str(dump)).code == 0
     assert tracker("export").out == exported.out
 
@@ -92,3 +93,17 @@ def test_a_dead_database_gets_a_clear_message(tracker, tracker_env) -> None:  # 
     result = tracker("stories")
     assert result.code == 1
     assert result.err.startswith("tracker: error: cannot open database") and "127.0.0.1:1" in result.err
+
+
+def test_only_init_creates_an_sqlite_database_and_other_commands_name_the_missing_file(tracker, tracker_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "no" / "such" / "dir" / "tracker.sqlite3"
+    tracker_env["TRACKER_DATABASE_URL"] = f"sqlite:///{missing}"
+    for command in (["stories"], ["export"], ["story", SLUG], ["replay", "--verify"], ["feed", "list"], ["seed"]):
+        result = tracker(*command)
+        assert result.code == 1, command
+        assert result.err.strip() == (
+            f"tracker: error: no database at {missing}: run `tracker init` first, or set database.url (TRACKER_DATABASE_URL)"
+        )
+    assert not (tmp_path / "no").exists()
+    assert tracker("init").code == 0 and missing.is_file()
+    assert tracker("stories").code == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import gc
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import cached_property
@@ -34,8 +35,9 @@ EXIT_ERROR = 1
 class Context:
     """Lazily opened settings and application, shared by subcommands."""
 
-    def __init__(self, database_url: str | None) -> None:
+    def __init__(self, database_url: str | None, command: str | None = None) -> None:
         self._database_url = database_url
+        self._command = command
 
     @cached_property
     def settings(self) -> Settings:
@@ -44,7 +46,10 @@ class Context:
             import os
 
             environ = {**os.environ, "TRACKER_DATABASE_URL": self._database_url}
-        return load_settings(environ)
+        settings = load_settings(environ)
+        if self._command not in CREATING_COMMANDS:
+            require_database(settings)
+        return settings
 
     @cached_property
     def runtime(self) -> Runtime:
@@ -64,6 +69,22 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+#: Commands that may create the embedded database (``bench`` makes its own
+#: temporary stores); every other command needs one that exists.
+CREATING_COMMANDS = {"init", "bench"}
+
+
+def require_database(settings: Settings) -> None:
+    """An SQLite file that is not there is a mistaken path or a missing ``tracker init``,
+    never a reason to create directories and an empty store."""
+    if not settings.is_sqlite:
+        return
+    path = settings.database_url.removeprefix("sqlite:///")
+    if path != ":memory:" and not os.path.isfile(path):
+        raise DatabaseUnavailable(
+            f"no database at {path}: run `tracker init` first, or set database.url (TRACKER_DATABASE_URL)"
+        )
 
 
 def emit_json(value: Any) -> None:
@@ -114,7 +135,7 @@ def fail(message: str) -> None:
 @click.pass_context
 def cli(ctx: click.Context, database_url: str | None) -> None:
     """Event-sourced newsroom story tracker."""
-    ctx.obj = Context(database_url)
+    ctx.obj = Context(database_url, ctx.invoked_subcommand)
     ctx.call_on_close(ctx.obj.close)
 
 
