@@ -3,7 +3,9 @@
 The poller runs elsewhere (`tracker worker`); the web only subscribes,
 unsubscribes, polls one feed on demand and decides suggestions. The demo
 wire that `tracker worker --demo` serves on loopback is allowed past the
-private-address guard here too, exactly as the worker allows it.
+private-address guard here too, exactly as the worker allows it. The web
+subscribes http(s) feeds only: file: URLs are the command line's (an
+operator with a shell), never an editor's.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def demo_origins() -> tuple[tuple[str, int], ...]:
 
 @contextmanager
 def ingestion() -> Iterator[Ingestion]:
-    service = Ingestion(runtime(), allowed_origins=demo_origins(), concurrency=2)
+    service = Ingestion(runtime(), allowed_origins=demo_origins(), concurrency=2, local_files=False)
     try:
         yield service
     finally:

@@ -79,7 +79,12 @@ def add_security_headers(response: Response) -> Response:
 
 
 def sanitise(text: str | None) -> Markup:
-    """Feed-supplied text as safe HTML: plain text is escaped, HTML keeps only harmless tags."""
+    """A field that *is* HTML (a summary typed by an editor), made safe: only harmless tags stay.
+
+    Never for text: feed summaries are plain text from the parser (HTML turned
+    into text once, entities unescaped), so sanitising them as HTML would bring
+    back markup a feed hid as ``&amp;lt;a ...&amp;gt;``; templates escape them.
+    """
     text = text or ""
     if "<" not in text and "&" not in text:
         return escape(text)

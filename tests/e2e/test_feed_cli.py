@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 SLUG = "meta-xai-court-character-ai"
+
+
+@pytest.fixture
+def tracker_env(tracker_env, tmp_path):
+    """file: feeds are read from under the test's folder only (fetch.file_root)."""
+    shutil.copytree(FIXTURES, tmp_path / "fixtures")
+    return {**tracker_env, "TRACKER_FETCH_FILE_ROOT": str(tmp_path)}
 
 
 @pytest.fixture
@@ -18,13 +26,13 @@ def seeded(tracker):
 
 
 def test_feed_add_list_poll_and_remove(seeded, tmp_path):
-    wire = (FIXTURES / "wire-rss2.xml").as_uri()
+    wire = (tmp_path / "fixtures" / "wire-rss2.xml").as_uri()
     added = seeded("feed", "add", wire, "--name", "Fixture wire", "--interval", "15m", "--json")
     assert added.code == 0, added.err
     assert added.json()["interval_seconds"] == 900
     again = seeded("feed", "add", wire)
     assert again.code == 1 and again.err.strip() == f"tracker: error: feed {wire!r} is already subscribed"
-    broken = seeded("feed", "add", (FIXTURES / "error-page.html").as_uri())
+    broken = seeded("feed", "add", (tmp_path / "fixtures" / "error-page.html").as_uri())
     assert broken.code == 1 and "not a feed: an HTML page ('502 Bad Gateway')" in broken.err
     ftp = seeded("feed", "add", "ftp://example.com/rss")
     assert ftp.code == 1 and "scheme 'ftp' is not supported" in ftp.err

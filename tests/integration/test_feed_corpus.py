@@ -10,6 +10,7 @@ recovers a few entries (see tracker/ingest/parser.py for the policy).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -81,6 +82,12 @@ def test_each_corpus_file_is_ingested_with_its_item_count_or_is_a_feed_error(row
     assert len(feed.items) == int(row["items"]) - duplicates
     assert feed.duplicates == duplicates
     assert all(item.identity and item.title for item in feed.items)
+
+
+@pytest.fixture
+def settings(settings):
+    """The corpus is read as file: feeds, which must lie under fetch.file_root."""
+    return dataclasses.replace(settings, fetch_file_root=str(CORPUS.resolve()))
 
 
 def test_a_cycle_over_the_whole_corpus_stores_items_and_records_errors(runtime, tmp_path):

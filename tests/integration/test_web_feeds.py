@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from feed_server import serve_feed
+from feed_server import WIRE, serve_feed
 from flask import Flask
 from web_testing import PASSWORD, SEED, event_count, login, open_web_runtime, post_form
 
@@ -17,7 +19,8 @@ from tracker.seed import load_seed, seed_files
 
 @pytest.fixture
 def loopback_runtime(sqlite_url: str, tmp_path: Path) -> Iterator[Runtime]:
-    runtime = open_web_runtime(sqlite_url, tmp_path / "data", TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES="true")
+    runtime = open_web_runtime(sqlite_url, tmp_path / "data", TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES="true",
+                               TRACKER_FETCH_FILE_ROOT=str(tmp_path))
     for path in seed_files():
         load_seed(runtime.newsroom, path)
     Accounts(runtime.engine).add_user("edna", PASSWORD, "editor")
@@ -133,3 +136,49 @@ def test_viewers_see_feeds_and_suggestions_but_cannot_change_them(site, loopback
     assert post_form(client, "/feeds", {"url": "http://127.0.0.1:1/x"}).status_code == 403
     assert post_form(client, f"/stories/{SEED}/suggestions/s-1/accept", {}).status_code == 403
     assert site.test_client().get("/stories/no-such-story/suggestions").status_code == 404
+
+
+LINK_PAYLOAD = "&amp;lt;a href=&quot;http://evil.example/&quot;&amp;gt;click here&amp;lt;/a&amp;gt; to claim"
+
+
+def test_the_web_refuses_file_urls_without_reading_them_even_under_the_file_root(site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    client = site.test_client()
+    login(client, "edna")
+    wire = tmp_path / "wire.xml"
+    wire.write_text(WIRE, encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe")  # read, it would hang the request
+    answers = {}
+    for url in (wire.as_uri(), (tmp_path / "pipe").as_uri(), "file:///etc/shadow", "file:///no/such/file",
+                "file:///dev/zero", "gopher://example.com/feed"):
+        reply = post_form(client, "/feeds", {"url": url, "name": "", "interval_minutes": ""})
+        page = reply.get_data(as_text=True)
+        assert reply.status_code == 400 and "only http and https feeds can be added here" in page
+        answers[url] = page.split('id="url-error"')[1].split("</")[0].replace(html.escape(url, quote=True), "URL")
+    assert len({answer for url, answer in answers.items() if url.startswith("file:")}) == 1
+    assert "Loopback Wire" not in client.get("/feeds").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("minutes", ["99999999999999999999", "9999999999", "43201"])
+def test_an_enormous_interval_is_refused_beside_its_field(site, minutes) -> None:  # type: ignore[no-untyped-def]
+    client = site.test_client()
+    login(client, "edna")
+    with serve_feed() as url:
+        reply = post_form(client, "/feeds", {"url": url, "name": "", "interval_minutes": minutes})
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 400 and 'id="interval_minutes-error"' in page and "above the maximum" in page
+    assert url not in client.get("/feeds").get_data(as_text=True)
+
+
+def test_markup_hidden_in_double_escaped_entities_is_shown_as_text(site) -> None:  # type: ignore[no-untyped-def]
+    client = site.test_client()
+    login(client, "edna")
+    body = WIRE.replace("The chatbot company said users can now talk to characters.", LINK_PAYLOAD)
+    with serve_feed(body) as url:
+        subscribe_and_poll(client, url)
+    inbox = client.get(f"/stories/{SEED}/suggestions").get_data(as_text=True)
+    assert 'href="http://evil.example/"' not in inbox
+    assert "&lt;a href=&#34;http://evil.example/&#34;&gt;click here&lt;/a&gt; to claim" in inbox
+    suggestion_id = inbox.split('id="suggestion-')[1].split('"')[0]
+    assert post_form(client, f"/stories/{SEED}/suggestions/{suggestion_id}/accept", {}).status_code == 302
+    story = site.test_client().get(f"/stories/{SEED}").get_data(as_text=True)
+    assert 'href="http://evil.example/"' not in story and "&lt;a href=&#34;http://evil.example/&#34;&gt;click here" in story

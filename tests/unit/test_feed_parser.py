@@ -92,3 +92,66 @@ def test_mojibake_is_repaired_but_correct_text_is_left_alone():
 def test_parsing_is_pure_and_repeatable():
     body = load("wire-rss2.xml")
     assert parse_feed(body) == parse_feed(body)
+
+
+def rss(items: str, prolog: str = '<?xml version="1.0" encoding="utf-8"?>') -> str:
+    return f'{prolog}<rss version="2.0"><channel><title>T</title><link>https://t.example/</link>{items}</channel></rss>'
+
+
+def test_markup_hidden_in_double_escaped_entities_stays_text_once_unescaped():
+    body = rss('<item><title>A</title><guid>a</guid><description>&amp;lt;a href="https://evil.example/"&amp;gt;'
+               "click&amp;lt;/a&amp;gt; <b>bold</b></description></item>").encode()
+    assert parse_feed(body).items[0].summary == '<a href="https://evil.example/">click</a> bold'
+
+
+def test_control_characters_are_removed_from_every_text_field():
+    # an undefined entity first: feedparser's lenient parser reads the rest, control characters included
+    body = rss("<item><title>&nbsp;Ti\x01tle\x7f\x85</title><description>Sum\x08mary\x1b</description>"
+               "<author>a@x (Au\x02thor)</author><link>https://t.example/a\x03b</link><guid>g\x04uid</guid></item>")
+    item = parse_feed(body.encode("utf-8")).items[0]
+    fields = (item.title, item.summary, item.link, item.guid, *item.authors)
+    assert not any(ch < " " or "\x7f" <= ch <= "\x9f" for field in fields for ch in field)
+    assert (item.title, item.summary, item.guid, item.link) == ("Title", "Summary", "guid", "https://t.example/ab")
+
+
+@pytest.mark.parametrize("date", ["Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT",
+                                  "Sun, 31 Dec 1899 12:00:00 GMT"])
+def test_an_implausible_date_becomes_the_fetch_time_with_a_warning_naming_it(date):
+    fetched = datetime(2024, 6, 3, 12, 0, tzinfo=timezone.utc)
+    body = rss(f"<item><title>Odd</title><guid>odd</guid><pubDate>{date}</pubDate></item>"
+               "<item><title>Fine</title><guid>fine</guid><pubDate>Mon, 03 Jun 2024 09:00:00 GMT</pubDate></item>")
+    feed = parse_feed(body.encode(), now=fetched)
+    odd, fine = feed.items
+    assert odd.published_at == fetched and odd.raw_date == date
+    assert fine.published_at == datetime(2024, 6, 3, 9, 0, tzinfo=timezone.utc) and fine.raw_date == ""
+    assert feed.warnings == (f"1 item(s) with an implausible date (e.g. {date!r}): the fetch time is used instead",)
+
+
+def test_a_date_a_few_hours_ahead_is_believed():
+    fetched = datetime(2024, 6, 3, 12, 0, tzinfo=timezone.utc)
+    body = rss("<item><title>Soon</title><guid>s</guid><pubDate>Mon, 03 Jun 2024 20:00:00 GMT</pubDate></item>")
+    assert parse_feed(body.encode(), now=fetched).items[0].published_at == datetime(2024, 6, 3, 20, tzinfo=timezone.utc)
+
+
+ENTITY_DOC = rss("<item><title>&big;</title><guid>e</guid></item>",
+                 '<?xml version="1.0" encoding="{enc}"?><!DOCTYPE rss [<!ENTITY big "aaaaaaaaaa">]>')
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_entity_declarations_are_refused_in_utf16_and_utf32_with_or_without_a_bom(codec):
+    declared = codec.split("-l")[0].split("-b")[0]
+    with pytest.raises(FeedError, match="declares XML entities"):
+        parse_feed(ENTITY_DOC.format(enc=declared).encode(codec))
+
+
+def test_entity_declarations_are_refused_after_the_first_64_kib():
+    comment = "<!-- " + "x" * 70000 + " -->"
+    body = ENTITY_DOC.format(enc="utf-8").replace("<!DOCTYPE", comment + "<!DOCTYPE", 1).encode()
+    with pytest.raises(FeedError, match="declares XML entities"):
+        parse_feed(body)
+
+
+def test_entity_declarations_in_an_encoding_only_the_parser_decodes_are_refused():
+    body = ENTITY_DOC.format(enc="utf-7").replace("<!ENTITY", "<!+AEU-NTITY").encode("ascii")
+    with pytest.raises(FeedError, match="declares XML entities"):
+        parse_feed(body)

@@ -17,6 +17,29 @@ from typing import Any
 
 from tracker.config import Settings
 
+#: The longest check interval a feed may have: longer ones are refused at the
+#: edge, and any stored from before are read as this (no date overflow).
+MAX_INTERVAL_SECONDS = 30 * 24 * 3600
+
+
+def check_interval(interval: object, settings: Settings, name: str = "interval") -> int:
+    """A feed's interval in seconds, within poll.min_interval_seconds .. 30 days; ValueError naming ``name`` otherwise."""
+    if isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0:
+        raise ValueError(f"{name}: expected a whole number of seconds, got {interval!r}")
+    if interval < settings.poll_min_interval_seconds:
+        raise ValueError(
+            f"{name}: {interval} s is below the minimum of {settings.poll_min_interval_seconds} s "
+            "(poll.min_interval_seconds)"
+        )
+    if interval > MAX_INTERVAL_SECONDS:
+        raise ValueError(f"{name}: {interval} s is above the maximum of {MAX_INTERVAL_SECONDS} s (30 days)")
+    return interval
+
+
+def _later(now: datetime, seconds: float) -> datetime:
+    """``now`` plus ``seconds``, never more than the longest interval (no overflow on odd stored values)."""
+    return now + timedelta(seconds=min(max(0.0, seconds), float(MAX_INTERVAL_SECONDS)))
+
 
 def utc(moment: datetime | None) -> datetime | None:
     """Datetimes from SQLite come back naive; the tracker stores UTC."""
@@ -79,7 +102,8 @@ class Feed:
         return self.name or self.title or self.url
 
     def interval(self, settings: Settings) -> int:
-        return max(settings.poll_min_interval_seconds, self.interval_seconds or settings.poll_interval_seconds)
+        wanted = self.interval_seconds or settings.poll_interval_seconds
+        return min(MAX_INTERVAL_SECONDS, max(settings.poll_min_interval_seconds, wanted))
 
     def next_check_after_success(
         self, now: datetime, settings: Settings, *, fresh_for: float | None = None
@@ -87,7 +111,7 @@ class Feed:
         delay = float(self.interval(settings))
         if fresh_for is not None and fresh_for > delay:
             delay = min(fresh_for, float(settings.poll_max_backoff_seconds))
-        return now + timedelta(seconds=delay)
+        return _later(now, delay)
 
     def next_check_after_failure(
         self, now: datetime, settings: Settings, *, failures: int, retry_after: float | None = None
@@ -98,4 +122,4 @@ class Feed:
         if retry_after is not None:
             delay = max(delay, min(retry_after, cap))
         delay = max(delay, float(settings.poll_min_interval_seconds))
-        return now + timedelta(seconds=delay)
+        return _later(now, delay)

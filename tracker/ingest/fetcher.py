@@ -4,16 +4,17 @@ Careful with other people's servers and with our own machine:
 
 * conditional GET (If-None-Match / If-Modified-Since) -> ``NOT_MODIFIED``;
 * a body whose SHA-256 equals the last one -> ``UNCHANGED`` (not parsed);
-* connect and read timeouts (``fetch.timeout_seconds``) and an overall
-  deadline of three times that for the whole transfer;
+* one deadline (``fetch.timeout_seconds``) for the whole request: connect,
+  headers and body (deadline.py: a trickling server cannot hold a cycle);
+* file: URLs only for regular files under ``fetch.file_root`` (localfile.py);
 * a body cap (``fetch.max_bytes``), applied to the decompressed stream and
   enforced while reading: the transfer is aborted as soon as it is passed;
 * at most ``fetch.max_redirects`` redirects, http/https only, loops detected;
 * a User-Agent naming the tracker; gzip/deflate accepted;
 * 429/503 ``Retry-After`` and ``Cache-Control: max-age`` / ``Expires`` are
   reported so the feed's next check can honour them (within bounds);
-* private, loopback, link-local, multicast and reserved addresses are
-  refused unless ``fetch.allow_private_addresses`` is true (or the origin is
+* private, loopback, link-local, multicast and reserved addresses, and
+  IPv6 forms that embed them (addresses.py), are refused unless ``fetch.allow_private_addresses`` is true (or the origin is
   explicitly allowed, as the demo feed is). The check is made on the
   address actually connected to, for every connection, so it also covers
   every redirect hop and DNS answers that change between lookups.
@@ -24,20 +25,21 @@ from __future__ import annotations
 import email.utils
 import enum
 import hashlib
-import ipaddress
 import socket
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
 
 from tracker.config import Settings
+from tracker.ingest.addresses import is_public_address
+from tracker.ingest.deadline import DeadlineStream, bounded, deadline, expired
+from tracker.ingest.localfile import LocalFileRefused, read_local
 
 try:
     from importlib.metadata import version as _version
@@ -53,6 +55,10 @@ ACCEPT = (
 )
 REDIRECTS = (301, 302, 303, 307, 308)
 SCHEMES = ("http", "https", "file")
+WEB_SCHEMES = ("http", "https")
+REFUSED_PRIVATE = (
+    "refused: the host resolves to a private or local address; set fetch.allow_private_addresses to allow it"
+)
 
 
 class FetchStatus(enum.StrEnum):
@@ -91,13 +97,17 @@ class BadURL(ValueError):
     """A feed URL the tracker will not fetch; the message says why."""
 
 
-def check_url(url: str) -> str:
-    """An absolute http, https or file URL, trimmed; raises :class:`BadURL` otherwise."""
+def check_url(url: str, *, local_files: bool = True) -> str:
+    """An absolute http, https (or, with ``local_files``, file) URL, trimmed; raises :class:`BadURL` otherwise."""
     text = (url or "").strip()
     try:
         parts = urlsplit(text)
     except ValueError as error:
         raise BadURL(f"{url!r} is not a valid URL ({error})") from None
+    if not local_files and parts.scheme.lower() not in WEB_SCHEMES:
+        shown = parts.scheme or "none"
+        raise BadURL(f"{url!r}: only http and https feeds can be added here, not {shown!r} "
+                     "(file: feeds are for the command line)")
     if parts.scheme.lower() not in SCHEMES:
         shown = parts.scheme or "none"
         raise BadURL(f"{url!r}: scheme {shown!r} is not supported (use http, https or file)")
@@ -108,21 +118,6 @@ def check_url(url: str) -> str:
     if any(c.isspace() for c in text):
         raise BadURL(f"{url!r} contains white space")
     return text
-
-
-def is_public_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-        or (isinstance(ip, ipaddress.IPv6Address) and ip.sixtofour is not None and not is_public_address(str(ip.sixtofour)))
-    )
 
 
 class GuardedBackend(httpcore.NetworkBackend):
@@ -146,8 +141,9 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
+        timeout = bounded(timeout, httpcore.ConnectTimeout)
         if self.allow_private or (host.lower(), port) in self.allowed_origins:
-            return self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
+            return DeadlineStream(self.inner.connect_tcp(host, port, timeout, local_address, socket_options))
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as error:
@@ -155,14 +151,13 @@ class GuardedBackend(httpcore.NetworkBackend):
         addresses = list(dict.fromkeys(info[4][0] for info in infos))
         permitted = [a for a in addresses if is_public_address(a)]
         if not permitted:
-            raise AddressRefused(
-                f"refused: {host} resolves to a private, loopback or link-local address "
-                f"({', '.join(addresses)}); set fetch.allow_private_addresses to allow it"
-            )
+            raise AddressRefused(REFUSED_PRIVATE)
         last: Exception | None = None
         for address in permitted:
             try:
-                return self.inner.connect_tcp(address, port, timeout, local_address, socket_options)
+                return DeadlineStream(
+                    self.inner.connect_tcp(address, port, bounded(timeout, httpcore.ConnectTimeout), local_address, socket_options)
+                )
             except httpcore.ConnectError as error:
                 last = error
         raise last or httpcore.ConnectError(f"cannot connect to {host}")
@@ -188,6 +183,7 @@ class Fetcher:
         self.max_bytes = int(settings.fetch_max_bytes)
         self.max_redirects = int(settings.fetch_max_redirects)
         self.allow_private = bool(settings.fetch_allow_private_addresses)
+        self.file_root = settings.fetch_file_root
         self.min_interval = settings.poll_min_interval_seconds
         self.max_backoff = settings.poll_max_backoff_seconds
         transport = httpx.HTTPTransport(
@@ -230,7 +226,13 @@ class Fetcher:
         if urlsplit(url).scheme.lower() == "file":
             return self._fetch_file(url, previous_hash, started)
         try:
-            return self._fetch_http(url, etag, last_modified, previous_hash, started)
+            with deadline(self.timeout):
+                try:
+                    return self._fetch_http(url, etag, last_modified, previous_hash, started)
+                except httpx.TimeoutException:
+                    if not expired():
+                        raise
+            return self._error(url, f"timeout: the request took longer than {self.timeout:g} s; aborted", started)
         except AddressRefused as error:
             return self._error(url, str(error), started)
         except httpx.ConnectTimeout:
@@ -252,20 +254,15 @@ class Fetcher:
         return FetchResult(FetchStatus.ERROR, url, error=message, elapsed=time.monotonic() - started, **extra)
 
     def _fetch_file(self, url: str, previous_hash: str, started: float) -> FetchResult:
-        path = Path(unquote(urlsplit(url).path))
         try:
-            size = path.stat().st_size
-            if size > self.max_bytes:
-                return self._error(url, f"too large: {size} bytes (limit {self.max_bytes})", started)
-            body = path.read_bytes()
-        except OSError as error:
-            return self._error(url, f"cannot read {path}: {error.strerror or error}", started)
+            body = read_local(url, self.file_root, self.max_bytes)
+        except LocalFileRefused as error:
+            return self._error(url, str(error), started)
         return self._finish(url, None, body, {}, previous_hash, started)
 
     def _fetch_http(
         self, url: str, etag: str, last_modified: str, previous_hash: str, started: float
     ) -> FetchResult:
-        deadline = started + 3 * self.timeout
         conditional: dict[str, str] = {}
         if etag:
             conditional["If-None-Match"] = etag
@@ -320,8 +317,8 @@ class Fetcher:
                     size += len(chunk)
                     if size > self.max_bytes:
                         return self._error(current, f"too large: more than {self.max_bytes} bytes; aborted", started, http_status=status)
-                    if time.monotonic() > deadline:
-                        return self._error(current, f"timeout: transfer took longer than {3 * self.timeout:g} s; aborted", started, http_status=status)
+                    if expired():
+                        return self._error(current, f"timeout: the request took longer than {self.timeout:g} s; aborted", started, http_status=status)
                     chunks.append(chunk)
                 body = b"".join(chunks)
                 return self._finish(current, status, body, headers, previous_hash, started, fresh_for=fresh_for)

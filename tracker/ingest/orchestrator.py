@@ -56,7 +56,7 @@ from tracker.domain.report import Origin, clean_url
 from tracker.domain.rules import Match, Rules, RulesError, Strength, Text, match, parse_rules
 from tracker.domain.story import Story
 from tracker.domain.vocabulary import OriginKind, Status
-from tracker.ingest.feeds import now_utc
+from tracker.ingest.feeds import check_interval, now_utc
 from tracker.ingest.fetcher import Fetcher, FetchResult, FetchStatus
 from tracker.ingest.follower import ViewFollower
 from tracker.ingest.parser import FeedError, ParsedFeed, canonical_url, parse_feed
@@ -831,8 +831,11 @@ def feeds_from_config(settings: Settings) -> list[dict[str, Any]]:
         except BadURL as error:
             raise ConfigError(f"feeds[{index}].url: {error}") from None
         interval = entry.get("interval_seconds", entry.get("interval"))
-        if interval is not None and (isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0):
-            raise ConfigError(f"feeds[{index}].interval_seconds: expected a whole number of seconds > 0")
+        if interval is not None:
+            try:
+                check_interval(interval, settings, f"feeds[{index}].interval_seconds")
+            except ValueError as error:
+                raise ConfigError(str(error)) from None
         name = entry.get("name", "")
         if not isinstance(name, str):
             raise ConfigError(f"feeds[{index}].name: expected text")

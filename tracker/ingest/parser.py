@@ -15,8 +15,17 @@ Policy for documents feedparser flags ("bozo"):
 
 * empty body, an HTML page, well-formed XML that is not RSS/Atom: error
   "not a feed" (feedparser often does not flag these);
-* a document declaring XML entities (<!ENTITY ...>): error, refused before
-  parsing (entity-expansion bombs);
+* a document declaring XML entities (<!ENTITY ...>): error (entity-expansion
+  bombs). Looked for in the whole document in UTF-8, UTF-16 and UTF-32 before
+  parsing, and refused by the XML parser itself (defusedxml's expat reader)
+  whatever encoding feedparser decoded;
+
+Text is text: titles, summaries and authors are HTML turned into plain text
+once, here (tags dropped, entities unescaped); the web escapes them, never
+parses them as HTML again. Control characters (NUL and the like, except tab
+and newline) are removed from every field, as the domain refuses them. A date
+before 1900 or more than a day after ``now`` (the fetch) is not believed: the
+item keeps the fetch time and the raw value is named in a warning.
 * truncated or malformed XML (no closing root element, unclosed CDATA,
   mismatched tags): error, nothing appended, even if feedparser recovered
   some entries — the last of them may be cut short and the rest are missing;
@@ -38,14 +47,16 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import feedparser
+import feedparser.api
 import feedparser.mixin
 import feedparser.urls
 import nh3
+from defusedxml import DefusedXmlException
 
 from tracker.domain.rules import words
 
@@ -55,6 +66,10 @@ from tracker.domain.rules import words
 feedparser.mixin.make_safe_absolute_uri = functools.lru_cache(maxsize=1024)(  # type: ignore[attr-defined]
     feedparser.urls.make_safe_absolute_uri
 )
+
+# feedparser's strict parser is defusedxml's expat reader: entity declarations and
+# external references raise instead of expanding (feedparser tries these modules first).
+feedparser.api.PREFERRED_XML_PARSERS = ["defusedxml.expatreader"]
 
 MAX_SUMMARY = 4000
 MAX_TITLE = 500
@@ -71,7 +86,10 @@ _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
 )
-_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ENTITY_DECLS = tuple("<!ENTITY".encode(codec) for codec in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+FUTURE_SLACK = timedelta(days=1)
 _CLOSING_TAG = re.compile(rb"</[\w:.-]+\s*>\s*(<!--.*?-->\s*)*$", re.DOTALL)
 
 
@@ -95,6 +113,7 @@ class FeedItem:
     content_hash: str  # of title + summary: a change means the item was revised
     link_key: str = ""  # canonical_url(link): the same story under another URL is a duplicate
     search_text: str = ""  # " word word ... ": what archive search looks in
+    raw_date: str = ""  # an implausible date as the feed gave it (published_at is then the fetch time)
 
 
 @dataclass(frozen=True)
@@ -141,12 +160,18 @@ def _looks_like_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
 
 
+def clean(value: str) -> str:
+    """``value`` without control characters (tab and newline stay)."""
+    return _CONTROL.sub("", value) if value else ""
+
+
 def plain_text(value: str, limit: int) -> str:
     """HTML or text -> one line of plain text, mojibake repaired, cut at ``limit``."""
     if not value:
         return ""
     if "<" in value or "&" in value:
         value = html.unescape(nh3.clean(value, tags=set()))
+    value = _CONTROL.sub("", value)
     value = repair_mojibake(" ".join(value.split()))
     if len(value) > limit:
         value = value[: limit - 1].rstrip() + "…"
@@ -168,15 +193,20 @@ def repair_mojibake(text: str) -> str:
     return _MOJIBAKE.sub(fix, text)
 
 
-def _when(entry: Mapping[str, Any]) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = dict.get(entry, key)  # plain lookup: no feedparser fallback mapping
+def _when(entry: Mapping[str, Any], now: datetime) -> tuple[datetime | None, str]:
+    """The item's date, and the raw value of one not believed (then the date is ``now``)."""
+    implausible = ""
+    for key in ("published", "updated", "created"):
+        value = dict.get(entry, key + "_parsed")  # plain lookup: no feedparser fallback mapping
         if value:
             try:
-                return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
-            except (OverflowError, ValueError, TypeError):
-                continue
-    return None
+                moment = datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+            except (OverflowError, ValueError, TypeError, OSError):
+                moment = None
+            if moment is not None and EARLIEST <= moment <= now + FUTURE_SLACK:
+                return moment, ""
+            implausible = implausible or clean(str(dict.get(entry, key) or value))[:100]
+    return (now, implausible) if implausible else (None, "")
 
 
 def content_hash(title: str, summary: str) -> str:
@@ -216,21 +246,30 @@ def _not_a_feed(body: bytes, headers: Mapping[str, str]) -> FeedError:
     return FeedError("not a feed: no RSS or Atom elements found")
 
 
-def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, url: str = "") -> ParsedFeed:
-    """Parses one fetched document; raises :class:`FeedError` when it is not a usable feed."""
+ENTITIES_REFUSED = "refused: the document declares XML entities (possible entity-expansion bomb)"
+
+
+def parse_feed(
+    body: bytes, headers: Mapping[str, str] | None = None, url: str = "", *, now: datetime | None = None
+) -> ParsedFeed:
+    """Parses one fetched document (fetched at ``now``); raises :class:`FeedError` when it is not a usable feed."""
     headers = dict(headers or {})
+    now = now or datetime.now(timezone.utc)
     if not body or not body.strip():
         raise FeedError("not a feed: empty body")
-    if _ENTITY_DECL.search(body[:65536]):
-        raise FeedError("refused: the document declares XML entities (possible entity-expansion bomb)")
-    parsed = feedparser.parse(
-        body,
-        response_headers={k.lower(): v for k, v in headers.items()} | ({"content-location": url} if url else {}),
-        sanitize_html=False,
-        # links and ids are still resolved against xml:base and the document URL; this only
-        # rewrites URIs inside embedded HTML, which plain_text() strips anyway (a third of the parse)
-        resolve_relative_uris=False,
-    )
+    if any(declaration in body for declaration in _ENTITY_DECLS):
+        raise FeedError(ENTITIES_REFUSED)
+    try:
+        parsed = feedparser.parse(
+            body,
+            response_headers={k.lower(): v for k, v in headers.items()} | ({"content-location": url} if url else {}),
+            sanitize_html=False,
+            # links and ids are still resolved against xml:base and the document URL; this only
+            # rewrites URIs inside embedded HTML, which plain_text() strips anyway (a third of the parse)
+            resolve_relative_uris=False,
+        )
+    except DefusedXmlException:
+        raise FeedError(ENTITIES_REFUSED) from None
     version = parsed.get("version") or ""
     entries = parsed.get("entries") or []
     if not version and not entries:
@@ -242,7 +281,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, url: str =
     items: list[FeedItem] = []
     seen: set[str] = set()
     for entry in entries:
-        item = _item(entry, base)
+        item = _item(entry, base, now)
         if item is None:
             continue
         if item.identity in seen:
@@ -252,6 +291,11 @@ def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, url: str =
     skipped = sum(1 for e in entries if _item_fields_empty(e))
     if skipped:
         warnings.append(f"{skipped} entries without title, summary or link were skipped")
+    doubtful = [item.raw_date for item in items if item.raw_date]
+    if doubtful:
+        warnings.append(
+            f"{len(doubtful)} item(s) with an implausible date (e.g. {doubtful[0]!r}): the fetch time is used instead"
+        )
     feed_title = plain_text((parsed.get("feed") or {}).get("title", ""), 300)
     return ParsedFeed(
         title=feed_title,
@@ -295,7 +339,7 @@ def _item_fields_empty(entry: Mapping[str, Any]) -> bool:
     return not (_get(entry, "title") or _get(entry, "summary") or _get(entry, "link") or _get(entry, "id"))
 
 
-def _item(entry: Mapping[str, Any], base: str) -> FeedItem | None:
+def _item(entry: Mapping[str, Any], base: str, now: datetime) -> FeedItem | None:
     if _item_fields_empty(entry):
         return None
     title = plain_text(_get(entry, "title", ""), MAX_TITLE)
@@ -304,10 +348,10 @@ def _item(entry: Mapping[str, Any], base: str) -> FeedItem | None:
         content = _get(entry, "content") or []
         summary_html = content[0].get("value", "") if content else ""
     summary = plain_text(summary_html, MAX_SUMMARY)
-    link = (_get(entry, "link") or "").strip()
+    link = clean(_get(entry, "link") or "").strip()
     if link and base and not urlsplit(link).scheme:
         link = urljoin(base, link)
-    guid = (_get(entry, "id") or "").strip()
+    guid = clean(_get(entry, "id") or "").strip()
     digest = content_hash(title, summary)
     if guid:
         identity = canonical_url(guid) if _looks_like_url(guid) else guid
@@ -322,15 +366,17 @@ def _item(entry: Mapping[str, Any], base: str) -> FeedItem | None:
             plain_text(a.get("name", ""), 200) for a in _get(entry, "authors", []) if a.get("name")
         )
     ) or ((plain_text(entry["author"], 200),) if _get(entry, "author") else ())
+    published_at, raw_date = _when(entry, now)
     return FeedItem(
         identity=identity[:1000],
         title=title,
         summary=summary,
         link=link if _looks_like_url(link) else "",
-        published_at=_when(entry),
+        published_at=published_at,
         authors=authors,
         guid=guid[:1000],
         content_hash=digest,
         link_key=canonical_url(link) if _looks_like_url(link) else "",
         search_text=search_text(title, summary),
+        raw_date=raw_date,
     )

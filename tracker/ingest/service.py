@@ -37,7 +37,7 @@ from tracker.application import UnknownStory
 from tracker.bootstrap import Runtime
 from tracker.domain.errors import DomainError, DuplicateReport, NothingChanged
 from tracker.domain.rules import Rules, match, parse_rules
-from tracker.ingest.feeds import Feed, now_utc
+from tracker.ingest.feeds import MAX_INTERVAL_SECONDS, Feed, check_interval, now_utc
 from tracker.ingest.fetcher import BadURL, Fetcher, check_url
 from tracker.ingest.orchestrator import CycleSummary, Orchestrator, Tracked, feeds_from_config
 from tracker.ingest.parser import FeedError, parse_feed
@@ -150,7 +150,7 @@ def feed_view(feed: Feed, default_interval: int, min_interval: int) -> FeedView:
         name=feed.name,
         title=feed.title,
         source=feed.source,
-        interval_seconds=max(min_interval, feed.interval_seconds or default_interval),
+        interval_seconds=min(MAX_INTERVAL_SECONDS, max(min_interval, feed.interval_seconds or default_interval)),
         health=health,
         added_at=feed.added_at,
         last_checked_at=feed.last_checked_at,
@@ -172,8 +172,11 @@ class Ingestion:
         allowed_origins: Iterable[tuple[str, int]] = (),
         concurrency: int = 16,
         batch: int | None = None,
+        local_files: bool = True,
     ) -> None:
+        """``local_files=False`` (the web) refuses to subscribe anything but http(s)."""
         self.runtime = runtime
+        self.local_files = local_files
         self.settings = runtime.settings
         self.newsroom = runtime.newsroom
         self.store = IngestStore(runtime.engine)
@@ -212,21 +215,14 @@ class Ingestion:
     def _check_interval(self, interval: int | None) -> int | None:
         if interval is None:
             return None
-        if isinstance(interval, bool) or not isinstance(interval, int) or interval <= 0:
-            raise ValueError(f"interval: expected a whole number of seconds, got {interval!r}")
-        if interval < self.settings.poll_min_interval_seconds:
-            raise ValueError(
-                f"interval: {interval} s is below the minimum of {self.settings.poll_min_interval_seconds} s "
-                "(poll.min_interval_seconds)"
-            )
-        return interval
+        return check_interval(interval, self.settings)
 
     def add_feed(
         self, url: str, name: str | None = None, interval: int | None = None, *, source: str = "cli", check: bool = True
     ) -> FeedView:
         """Subscribes to a feed after fetching it once (``check``) to be sure it is one."""
         try:
-            url = check_url(url)
+            url = check_url(url, local_files=self.local_files)
         except BadURL as error:
             raise FeedRejected(str(error)) from None
         interval = self._check_interval(interval)
