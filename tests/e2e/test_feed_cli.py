@@ -93,3 +93,14 @@ def test_rules_show_and_edit(seeded, tmp_path):
     assert seeded("rules", SLUG, "--json").json()["rules"] == {"all_of": [["Acme"]], "any_of": ["deal"]}
     history = seeded("history", SLUG, "--json").json()
     assert [e["event_type"] for e in history].count("RulesChanged") == 2
+
+
+def test_file_feeds_outside_the_root_and_enormous_intervals_are_refused_by_name(seeded, tmp_path):
+    outside = seeded("feed", "add", "file:///etc/passwd")
+    assert outside.code == 1 and outside.err.strip() == (
+        f"tracker: error: cannot subscribe to file:///etc/passwd: refused: file: feeds must be under "
+        f"fetch.file_root ({tmp_path.resolve()})")
+    wire = (tmp_path / "fixtures" / "wire-rss2.xml").as_uri()
+    huge = seeded("feed", "add", wire, "--interval", "99999999999999999999m")
+    assert huge.code == 1 and "interval: " in huge.err and "above the maximum of 2592000 s (30 days)" in huge.err
+    assert seeded("feed", "list").out.startswith("No feeds yet")

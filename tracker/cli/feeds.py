@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from tracker.cli.main import Context, cli, emit_json, json_option, pass_ctx
+from tracker.cli.main import Context, cli, emit_json, fail, json_option, pass_ctx
 
 
 def _ingestion(ctx: Context, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -166,6 +166,8 @@ def poll(ctx: Context, once: bool, everything: bool, as_json: bool) -> None:
         ingestion.sync_config_feeds()
         summary = ingestion.poll_all_now() if everything else ingestion.poll_once()
     _print_summary(summary, as_json)
+    if summary.store_error:  # the cycle did not do its work: cron and scripts must see it
+        fail(f"the database refused the cycle's writes ({summary.store_error}); nothing was stored")
 
 
 @cli.command()

@@ -106,6 +106,9 @@ class CycleSummary:
     stories_rematched: int = 0
     elapsed_seconds: float = 0.0
     failures: tuple[FeedFailure, ...] = ()
+    #: The database refused the cycle's writes (disk full, read-only, I/O error): the
+    #: first such error. The cycle did not do its work; `tracker poll` exits non-zero.
+    store_error: str = ""
 
     @property
     def matched(self) -> int:
@@ -115,12 +118,13 @@ class CycleSummary:
         numbers = {
             name: getattr(self, name) + getattr(other, name)
             for name in self.__dataclass_fields__
-            if name not in ("failures", "elapsed_seconds")
+            if name not in ("failures", "elapsed_seconds", "store_error")
         }
         return CycleSummary(
             **numbers,
             elapsed_seconds=self.elapsed_seconds + other.elapsed_seconds,
             failures=self.failures + other.failures,
+            store_error=self.store_error or other.store_error,
         )
 
     def line(self) -> str:
@@ -129,6 +133,7 @@ class CycleSummary:
             f"{self.failed} failed; items: {self.items_new} new, {self.items_revised} revised, "
             f"{self.reports_appended} matched (reports appended), {self.suggested} suggested, "
             f"{self.reports_corrected} corrections; {self.elapsed_seconds:.2f} s"
+            + (f"; the database refused writes: {self.store_error}" if self.store_error else "")
         )
 
 
@@ -437,7 +442,13 @@ class Orchestrator:
             elif isinstance(parsed, FeedError):
                 results.append((claim.feed.id, self._fail_safely(claim, parsed.reason, None)))
             else:
-                documents.append(self._document(claim, result, parsed, now))
+                try:
+                    document = self._document(claim, result, parsed, now)
+                except Exception as error:  # noqa: BLE001 - e.g. an odd stored value: fail the feed, free it
+                    log.exception("feed %s: preparing its document failed", claim.feed.url)
+                    results.append((claim.feed.id, self._fail_safely(claim, f"internal error: {type(error).__name__}: {error}", None)))
+                    continue
+                documents.append(document)
                 steps.append(CycleSummary(
                     feeds_checked=1,
                     fetched=1 if parsed is not None else 0,
@@ -466,7 +477,10 @@ class Orchestrator:
             return self.store.store_documents([document], now=now)[0]
         except Exception as error:  # noqa: BLE001
             log.exception("feed %s: storing failed", document.claim.feed.url)
-            return self._fail_safely(document.claim, f"internal error: {type(error).__name__}: {error}", None)
+            failed = self._fail_safely(document.claim, f"internal error: {type(error).__name__}: {_first_line(error)}", None)
+            if _database_refused(error):  # the database, not this feed: say so for the whole cycle
+                failed = replace(failed, store_error=_first_line(error))
+            return failed
 
     def _document(self, claim: Claim, result: FetchResult, parsed: ParsedFeed | None, now: datetime) -> Document:
         """What archiving a fetched feed writes: items, validators, and the feed's new health."""
@@ -495,9 +509,10 @@ class Orchestrator:
     def _fail_safely(self, claim: Claim, reason: str, retry_after: float | None) -> CycleSummary:
         try:
             return self._fail(claim, reason, retry_after)
-        except Exception:  # noqa: BLE001 - the claim lapses; the next cycle tries again
+        except Exception as error:  # noqa: BLE001 - the claim lapses; the next cycle tries again
             log.exception("feed %s: recording the failure failed", claim.feed.url)
-            return CycleSummary(feeds_checked=1, failed=1, failures=(FeedFailure(claim.feed.id, claim.feed.url, reason),))
+            return CycleSummary(feeds_checked=1, failed=1, failures=(FeedFailure(claim.feed.id, claim.feed.url, reason),),
+                                store_error=_first_line(error))
 
     def _fail(self, claim: Claim, reason: str, retry_after: float | None) -> CycleSummary:
         feed = claim.feed
@@ -789,6 +804,17 @@ def _parse_here(result: FetchResult) -> ParsedFeed | FeedError:
         return error
     except Exception as error:  # noqa: BLE001 - feedparser on hostile input
         return FeedError(f"parser failure: {type(error).__name__}: {error}")
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:500] if text else type(error).__name__
+
+
+def _database_refused(error: BaseException) -> bool:
+    """A write the database itself refused (full, read-only, I/O error, locked), in
+    SQLAlchemy's or any DB-API driver's terms (sqlite3, psycopg): not the feed's fault."""
+    return any(kind.__name__ == "OperationalError" for kind in type(error).__mro__)
 
 
 def _arrived(completed: queue.SimpleQueue[Future[Any]]) -> list[Future[Any]]:

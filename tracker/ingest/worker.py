@@ -56,6 +56,8 @@ class Poller:
             log.exception("polling cycle failed")
             return
         self.cycles += 1
+        if summary.store_error:
+            log.error("polling cycle could not store its work: the database refused writes (%s)", summary.store_error)
         if summary.fetched or summary.failed or summary.stories_rematched:
             log.info("%s", summary.line())
         elif summary.feeds_checked:
