@@ -32,8 +32,10 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class LoginForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(message="Enter your user name.")])
-    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+    """No account name is longer than 64 characters; a longer password is refused before hashing it."""
+
+    name = StringField("Name", validators=[DataRequired(message="Enter your user name."), Length(max=64, message="Unknown name or wrong password.")])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password."), Length(max=1024, message="Unknown name or wrong password.")])
 
 
 class OpenStoryForm(FlaskForm):

@@ -15,6 +15,7 @@ from pathlib import Path
 import nh3
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 from markupsafe import Markup, escape
 
 from tracker.config import Settings
@@ -68,6 +69,17 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:  # type: ignore[override]
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def trust_proxies(app: Flask, hops: int) -> None:
+    """Behind ``hops`` reverse proxies (TLS ends there), believe their X-Forwarded-For/-Proto/-Host.
+
+    Only then do ``request.is_secure`` (the cookie's Secure flag) and the
+    client address (the login limit) come from the proxy; with 0 the
+    headers are ignored, since any client could send them.
+    """
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def add_security_headers(response: Response) -> Response:

@@ -18,6 +18,7 @@ def tracker_cli(database_url: str, data_dir: Path, *args: str, stdin: str | None
     from tracker.cli.main import cli
 
     env = {"TRACKER_DATABASE_URL": database_url, "TRACKER_DATA_DIR": str(data_dir)}
+    assert CliRunner().invoke(cli, ["init"], env=env).exit_code == 0  # only `tracker init` creates the database
     return CliRunner().invoke(cli, list(args), input=stdin, env=env)
 
 
@@ -149,3 +150,32 @@ def test_a_configured_secret_key_is_used_as_given(sqlite_url: str, tmp_path: Pat
         assert not (tmp_path / "data" / "web-secret-key").exists()
     finally:
         runtime.close()
+
+
+OFF_SITE_NEXT = [
+    "/%09/evil.example",
+    "/%0A/evil.example",
+    "/%0D/evil.example",
+    "/%0D%0ASet-Cookie:%20x=1",
+    "/%00",
+    "%5C%5Cevil.example",
+    "/%5Cevil.example",
+    "/%5C/evil.example",
+    "//evil.example",
+    "/%2F%2Fevil.example",
+    "/%252F%252Fevil.example",
+    "http://evil.example/",
+    "http:evil.example",
+    "/" + "a" * 5000,
+]
+
+
+def test_a_sign_in_never_leaves_the_site_nor_fails_whatever_next_says(app, web_runtime) -> None:  # type: ignore[no-untyped-def]
+    Accounts(web_runtime.engine).add_user("edna", PASSWORD, "editor")
+    client = app.test_client()
+    for target in OFF_SITE_NEXT:
+        data = {"name": "edna", "password": PASSWORD, "csrf_token": token(client, "/login")}
+        response = client.post(f"/login?next={target}", data=data)
+        assert (response.status_code, response.headers.get("Location")) == (302, "/"), target
+    data = {"name": "edna", "password": PASSWORD, "csrf_token": token(client, "/login")}
+    assert client.post("/login?next=/search%3Fq%3Dmeta", data=data).headers["Location"] == "/search?q=meta"

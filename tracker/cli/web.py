@@ -81,14 +81,14 @@ def user_list(ctx: Context, as_json: bool) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 @pass_ctx
 def user_password(ctx: Context, name: str, password_stdin: bool) -> None:
-    """Set a new password for an account."""
+    """Set a new password for an account; its web sessions end."""
     from tracker.accounts import Accounts, UnknownUser
 
     accounts = Accounts(ctx.runtime.engine)
     if accounts.get(name) is None:
         raise UnknownUser(name)
     accounts.set_password(name, _read_password(password_stdin))
-    click.echo(f"Password of {name} changed")
+    click.echo(f"Password of {name} changed; every web session of {name} is signed out")
 
 
 @user.command("role")
@@ -96,11 +96,22 @@ def user_password(ctx: Context, name: str, password_stdin: bool) -> None:
 @click.argument("role")
 @pass_ctx
 def user_role(ctx: Context, name: str, role: str) -> None:
-    """Give an account another role."""
-    from tracker.accounts import Accounts
+    """Give an account another role; its web sessions end."""
+    from tracker.accounts import Accounts, clean_role
 
     Accounts(ctx.runtime.engine).set_role(name, role)
-    click.echo(f"{name} is now {role}")
+    click.echo(f"{name} is now {clean_role(role).value}; every web session of {name} is signed out")
+
+
+@user.command("signout")
+@click.argument("name")
+@pass_ctx
+def user_signout(ctx: Context, name: str) -> None:
+    """Sign an account out of every web session (e.g. a lost laptop or a copied cookie)."""
+    from tracker.accounts import Accounts
+
+    Accounts(ctx.runtime.engine).end_all_sessions(name)
+    click.echo(f"Every web session of {name} is signed out")
 
 
 # -- serving ------------------------------------------------------------------------
