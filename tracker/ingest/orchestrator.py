@@ -379,7 +379,8 @@ class Orchestrator:
             if self._parse_pool is None and self.parse_processes >= 1:
                 context = multiprocessing.get_context("spawn")  # no fork of a process with threads and sockets
                 self._parse_pool = ProcessPoolExecutor(
-                    max_workers=self.parse_processes, mp_context=context, initializer=parse_process_started
+                    max_workers=self.parse_processes, mp_context=context,
+                    initializer=parse_process_started, initargs=(os.getpid(),),
                 )
             return self._parse_pool
 

@@ -10,7 +10,10 @@ rules changed meanwhile) it works out itself, with the same functions.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from tracker.ingest.orchestrator import Tracked
 
 PARSE_NICENESS = 5
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 #: An item's text, as its verdicts are filed: (content hash, title length);
 #: the length settles a title that itself holds the hash's separator.
@@ -82,14 +86,30 @@ def parse_and_judge(
     return parsed, judge(parsed.items, judges)
 
 
-def parse_process_started() -> None:
-    """Parse processes yield to the cycle's own thread, which stores and matches
-    what they parse. (It lives here, not with the orchestrator, so a parse
-    process imports only the parser and the domain, never the store.)"""
+def parse_process_started(parent: int | None = None) -> None:
+    """Parse processes die with the poller and yield to the cycle's own thread,
+    which stores and matches what they parse. (It lives here, not with the
+    orchestrator, so a parse process imports only the parser and the domain,
+    never the store.)"""
+    if parent is not None:
+        die_with_parent(parent)
     try:
         os.nice(PARSE_NICENESS)
     except OSError:
         pass
+
+
+def die_with_parent(parent: int) -> None:
+    """Asks Linux to SIGKILL this process when its parent dies (a SIGKILLed poller
+    cannot shut its pool down), then checks the parent is still the one expected:
+    if it died before the request, nothing would ever deliver that signal."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def process_ready() -> int:
