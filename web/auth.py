@@ -74,6 +74,8 @@ def login() -> str | Response | tuple[str, int]:
             flash(f"Signed in as {user.name} ({user.role.value}).", "success")
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append(WRONG)
+        if not (form.name.data or "").isprintable():
+            form.name.data = ""  # never echo control characters (NUL) back into the page
         return render_template("auth/login.html", form=form), 401
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status

@@ -164,7 +164,9 @@ def test_concurrent_workers_count_every_hit(database_url: str, tmp_path: Path) -
 def test_control_characters_in_a_sign_in_are_refused_without_an_error(workers, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
     _runtime, first, _second = workers
     response = attempt(first.test_client(), name, password)
-    assert response.status_code == 401 and "Unknown name or wrong password." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401 and "Unknown name or wrong password." in page
+    assert "\x00" not in page and "\x01" not in page
 
 
 def test_tracker_user_add_refuses_control_characters_in_a_name_in_one_line(database_url: str, tmp_path: Path) -> None:
