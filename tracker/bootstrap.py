@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from eventsourcing.persistence import PersistenceError
@@ -13,6 +14,8 @@ from tracker.config import Settings
 from tracker.persistence import DatabaseUnavailable, describe_url, event_store_env
 from tracker.readmodels import Catalog, Projector, bring_up_to_date
 from tracker.sql import create_schema
+
+log = logging.getLogger("tracker.readmodels")
 
 #: How long a command waits for the read models to show its own write.
 READ_YOUR_WRITES_TIMEOUT = 10.0
@@ -30,7 +33,7 @@ class Runtime:
     catalog: Catalog
 
     def close(self) -> None:
-        self.newsroom.after_save = None
+        self.newsroom.after_save = self.newsroom.shown_check = None
         self.newsroom.close()
 
 
@@ -57,9 +60,12 @@ def open_runtime(settings: Settings, *, catch_up: bool = True) -> Runtime:
         raise DatabaseUnavailable(_unavailable(settings, error)) from error
     if catch_up:
         bring_up_to_date(projector)
+        for poisoning in projector.poisonings():
+            log.warning("read models: %s", poisoning.describe())
     newsroom.after_save = lambda notification_id: projector.wait_for(
         notification_id, READ_YOUR_WRITES_TIMEOUT
     )
+    newsroom.shown_check = projector.check_shown
     return Runtime(
         settings=settings,
         newsroom=newsroom,

@@ -23,6 +23,7 @@ from tracker.domain.report import Report
 from tracker.moments import parse_moment
 from web import queries
 from web.access import editor_required
+from web.errors import flash_saved
 from web.filters import sentence
 from web.forms import (
     CorrectForm,
@@ -115,8 +116,9 @@ def open_story() -> Page:
             ),
         )
         if slug:
-            flash("Story opened. Add its first report.", "success")
-            return redirect(url_for("editing.add_report", slug=slug))
+            if flash_saved("Story opened. Add its first report."):
+                return redirect(url_for("editing.add_report", slug=slug))
+            return redirect(url_for("stories.index"))  # its pages do not know it yet
     elif form.is_submitted():
         status = 400
     return render_template("editing/open_story.html", form=form), status
@@ -148,7 +150,7 @@ def add_report(slug: str) -> Page:
 
         report_id, status = attempt(form, command)
         if report_id:
-            flash("Report added to the timeline.", "success")
+            flash_saved("Report added to the timeline.")
             return redirect(url_for("story.show", slug=slug, _anchor=f"report-{report_id}"))
     elif form.is_submitted():
         status = 400
@@ -183,7 +185,7 @@ def correct_report(slug: str, report_id: str) -> Page:
                 ),
             )
             if version:
-                flash("Correction recorded; the earlier text stays visible, struck through.", "success")
+                flash_saved("Correction recorded; the earlier text stays visible, struck through.")
                 return redirect(url_for("story.show", slug=slug, _anchor=f"report-{report_id}"))
     elif form.is_submitted():
         status = 400
@@ -210,7 +212,7 @@ def retract_report(slug: str, report_id: str) -> Page:
                 form, lambda: newsroom().retract_report(slug, report_id, reason=form.reason.data or "", by=by())
             )
             if version:
-                flash("Report retracted; it stays in the timeline, struck through.", "success")
+                flash_saved("Report retracted; it stays in the timeline, struck through.")
                 return redirect(url_for("story.show", slug=slug, _anchor=f"report-{report_id}"))
     elif form.is_submitted():
         status = 400
@@ -250,7 +252,7 @@ def reclassify_report(slug: str, report_id: str) -> Page:
                 ),
             )
             if version:
-                flash("Report reclassified.", "success")
+                flash_saved("Report reclassified.")
                 return redirect(url_for("story.show", slug=slug, _anchor=f"report-{report_id}"))
     elif form.is_submitted():
         status = 400
@@ -280,7 +282,7 @@ def change_settings(slug: str) -> Page:
 
         done, status = attempt(form, command)
         if done:
-            flash(f"Story {' and '.join(done)} updated.", "success")
+            flash_saved(f"Story {' and '.join(done)} updated.")
             return redirect(url_for("story.show", slug=slug))
         if done == []:
             flash("Nothing changed.", "info")
@@ -312,10 +314,9 @@ def change_rules(slug: str) -> Page:
         }
         change, status = attempt(form, lambda: save_rules(slug, wanted))
         if change:
-            flash(
+            flash_saved(
                 f"Tracking rules saved; the wire archive was matched again: {change.reports_appended} reports added, "
-                f"{change.suggested} suggested.",
-                "success",
+                f"{change.suggested} suggested."
             )
             return redirect(url_for("story.show", slug=slug))
     elif form.is_submitted():

@@ -1,5 +1,6 @@
 """Read models on SQLite and PostgreSQL: exactly once, equal to the aggregates,
-equal after replay, and loud about events they cannot apply."""
+equal after replay, and loud about events they cannot apply (recorded and
+skipped: see test_poison_events.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from eventsourcing.persistence import StoredEvent, Tracking
 
 from tracker.application import Mode
 from tracker.domain.errors import DomainError
-from tracker.readmodels import ProjectionError, replay
+from tracker.readmodels import replay
 from tracker.readmodels import tables as tbl
 from tracker.readmodels import projector as projector_module
 from tracker.readmodels.verify import verify
@@ -153,16 +154,19 @@ def test_indexes_left_out_by_a_stopped_replay_are_rebuilt_when_the_tracker_next_
         again.close()
 
 
-def test_a_decoding_error_found_while_reading_ahead_stops_the_replay_naming_its_notification(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_decoding_error_found_while_reading_ahead_is_recorded_and_the_replay_goes_on(runtime) -> None:  # type: ignore[no-untyped-def]
     generate_history(runtime.newsroom, commands=20)
     runtime.newsroom.recorder.insert_events(
         [StoredEvent(originator_id=uuid4(), originator_version=1, topic="tracker.story:Opened", state=b"{not json")]
     )
     bad_id = runtime.newsroom.recorder.max_notification_id()
-    with pytest.raises(ProjectionError, match=f"notification {bad_id}"):
-        replay(runtime.projector, batch_size=3)
-    # The batches before it are applied; it is not skipped.
-    assert bad_id - 3 <= runtime.projector.position() < bad_id
+    runtime.newsroom.open_story(title="After the bad one", slug="after")
+    replay(runtime.projector, batch_size=3, events_per_transaction=7)
+    assert runtime.projector.position() == runtime.newsroom.recorder.max_notification_id()
+    [poisoned] = runtime.projector.poisonings()
+    assert poisoned.event.notification_id == bad_id and "does not decode" in poisoned.event.reason
+    assert runtime.catalog.story("after").title == "After the bad one"
+    assert verify(runtime.projector) == []
 
 
 def test_verify_reports_a_live_row_that_differs_from_a_rebuild(runtime) -> None:  # type: ignore[no-untyped-def]
@@ -192,17 +196,19 @@ def test_redelivering_an_event_changes_nothing(runtime) -> None:  # type: ignore
     assert projector.catch_up().applied == 0
 
 
-def test_an_event_the_read_models_cannot_decode_stops_projection_naming_its_notification(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_an_event_the_read_models_cannot_decode_is_recorded_and_projection_goes_on(runtime) -> None:  # type: ignore[no-untyped-def]
     newsroom, projector = runtime.newsroom, runtime.projector
     newsroom.open_story(title="Future", slug="future")
-    position = projector.position()
     newsroom.recorder.insert_events(
         [StoredEvent(originator_id=uuid4(), originator_version=1, topic="tracker.story:FromTheFuture", state=b"{}")]
     )
     bad_id = newsroom.recorder.max_notification_id()
-    with pytest.raises(ProjectionError, match=f"notification {bad_id}"):
-        projector.catch_up()
-    assert projector.position() == position  # not skipped silently
+    projector.catch_up()
+    assert projector.position() == bad_id  # passed, not stuck
+    [poisoned] = projector.poisonings()
+    assert poisoned.event.notification_id == bad_id and "FromTheFuture" in poisoned.event.topic
+    newsroom.add_report("future", headline="Later", published_at=START, kinds=["talks_held"], parties=["Meta"])
+    assert runtime.catalog.story("future").report_count == 1
 
 
 def test_a_changed_view_version_rebuilds_the_read_models_at_start_up(runtime, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -4,15 +4,23 @@ Commands load a story, call one of its command methods and save; a save
 that conflicts with a concurrent one is retried against the fresh state, so
 it succeeds whenever the command still applies and otherwise raises the
 domain's named error. Queries return frozen dataclasses from views.py.
+
+A save is done once its events are stored: if waiting for the read models
+afterwards fails (they lag, the disk is full, a lock timed out), the command
+still succeeds, and the failure is logged and noted on the thread's
+:class:`SaveWatch`, so a caller can say the change will show in a moment
+instead of reporting an error that would invite a duplicate.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -27,6 +35,8 @@ from tracker.domain.errors import DomainError
 from tracker.domain.report import Origin
 from tracker.domain.state import chronological, derive_state
 from tracker.domain.story import Story, clean_slug
+
+log = logging.getLogger("tracker.application")
 
 T = TypeVar("T")
 SAVE_ATTEMPTS = 8
@@ -60,6 +70,15 @@ class ConcurrentEdit(DomainError):
     """Others kept changing the story faster than this command could be saved."""
 
 
+@dataclass
+class SaveWatch:
+    """What this thread's saves did while watched (one web request): the
+    last notification stored, and why the read models do not show it yet."""
+
+    stored: int | None = None
+    not_shown: BaseException | None = None
+
+
 def new_report_id() -> str:
     return "r-" + uuid.uuid4().hex[:12]
 
@@ -74,6 +93,10 @@ class Newsroom(Application[UUID]):
         #: Called with the last notification id after every save, so read
         #: models can catch up before a command returns (read your writes).
         self.after_save: Callable[[int], None] | None = None
+        #: Called after ``after_save`` on a thread that watches its saves
+        #: (:meth:`watch_saves`): raises when the read models passed the
+        #: save without showing it (a story stopped at a poisoned event).
+        self.shown_check: Callable[[int], None] | None = None
         self._kept: OrderedDict[UUID, Story] = OrderedDict()
         self._kept_lock = threading.Lock()
         self._local = threading.local()
@@ -100,11 +123,38 @@ class Newsroom(Application[UUID]):
                 self.snapshots.put([snapshot_class.take(aggregate)])
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Stores the events, then lets the read models catch up; a failure
+        of the latter is logged and watched, not raised (the events are
+        stored: raising would make the caller think nothing was)."""
         recordings = super().save(*objs, **kwargs)
+        if not recordings:
+            return recordings
+        last = max(r.notification.id for r in recordings)
+        watch: SaveWatch | None = getattr(self._local, "watch", None)
+        if watch is not None:
+            watch.stored = last
         hook = getattr(self._local, "saved", None) or self.after_save
-        if recordings and hook is not None:
-            hook(max(r.notification.id for r in recordings))
+        if hook is not None:
+            try:
+                hook(last)
+                if watch is not None and self.shown_check is not None:
+                    self.shown_check(last)
+            except Exception as error:  # noqa: BLE001 - stored all the same
+                log.warning("notification %s is stored, but the read models do not show it yet: %s", last, error)
+                if watch is not None:
+                    watch.not_shown = error
         return recordings
+
+    def watch_saves(self) -> SaveWatch:
+        """Starts noting this thread's saves on a fresh :class:`SaveWatch`
+        (until :meth:`unwatch_saves`), so a caller can tell "nothing was
+        stored" from "stored, not shown yet"."""
+        watch = SaveWatch()
+        self._local.watch = watch
+        return watch
+
+    def unwatch_saves(self) -> None:
+        self._local.watch = None
 
     @contextmanager
     def saves_handed_to(self, saved: Callable[[int], None]) -> Iterator[None]:

@@ -1,4 +1,9 @@
-"""`tracker replay`: rebuild (or verify) every read model from the event log."""
+"""`tracker replay`: rebuild (or verify) every read model from the event log.
+
+Poisoned events (stored events the views cannot take, see
+:mod:`tracker.readmodels.poison`) do not stop them: each is named in a
+warning on stderr and the command succeeds.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,12 @@ import time
 import click
 
 from tracker.cli.main import Context, cli, fail, pass_ctx
+
+
+def warn_poisoned(projector: object) -> None:
+    """One warning line per poisoned event the views skipped."""
+    for poisoning in projector.poisonings():  # type: ignore[attr-defined]
+        click.echo(f"tracker: warning: {poisoning.describe()}", err=True)
 
 
 class _Meter:
@@ -58,6 +69,7 @@ def replay_cmd(ctx: Context, verify: bool, batch_size: int, commit_every: int, p
     from tracker.readmodels.verify import verify as verify_views
 
     runtime = open_runtime(ctx.settings, catch_up=False)
+    runtime.projector.views.log_poison = False  # named once, at the end
     meter = _Meter("verify" if verify else "replay")
     try:
         if verify:
@@ -65,6 +77,7 @@ def replay_cmd(ctx: Context, verify: bool, batch_size: int, commit_every: int, p
             meter.finish()
             for line in differences:
                 click.echo(line)
+            warn_poisoned(runtime.projector)
             if differences:
                 fail(f"read models differ from a clean rebuild ({len(differences)} differences shown above)")
             click.echo("Read models match a clean rebuild.")
@@ -73,6 +86,7 @@ def replay_cmd(ctx: Context, verify: bool, batch_size: int, commit_every: int, p
             runtime.projector, progress=meter, batch_size=batch_size, events_per_transaction=commit_every, parts=parts
         )
         meter.finish()
+        warn_poisoned(runtime.projector)
         rate = result.applied / result.seconds if result.seconds else 0.0
         click.echo(f"Replayed {result.applied:,} events in {result.seconds:.1f}s ({rate:,.0f} events/s); position {result.position}")
     finally:
@@ -89,6 +103,7 @@ def project_cmd(ctx: Context) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     click.echo(f"Projecting from notification {ctx.runtime.projector.position()}; Ctrl-C to stop.")
+    warn_poisoned(ctx.runtime.projector)
     try:
         ctx.runtime.projector.run_forever(stop)
     except KeyboardInterrupt:

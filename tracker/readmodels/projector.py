@@ -6,6 +6,10 @@ It serves every database: commands call it to see their own writes, the
 poller process runs it in a loop (SQLite polls; PostgreSQL also wakes on
 LISTEN/NOTIFY through the library's subscription), and replay runs it from
 zero. Memory stays flat: only one batch is held at a time.
+
+A batch holding a poisoned event (one the views cannot decode or store, see
+:mod:`.poison`) is read again and applied carefully; the event is recorded
+and skipped with the rest of its story, and the views go on.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from tracker.application import Newsroom
 from tracker.collector import collector_paused
 from tracker.readmodels import tables as tbl
 from tracker.readmodels.parts import PARALLEL_MIN_EVENTS, part_count, plan_parts, rebuild_in_parts
+from tracker.readmodels.poison import PoisonSuspected, Undecodable, Unprojected, clean_text
 from tracker.readmodels.view import REBUILD_PAGE_CACHE_KIB, PositionMoved, ProjectionError, StoryViews
 from tracker.sql import driver_cursor, placeholder
 
@@ -51,6 +56,19 @@ REPLAY_TRANSACTION = 100_000
 
 class ProjectionLag(Exception):
     """The read models did not reach a position in time."""
+
+
+class EventNotProjected(ProjectionError):
+    """The read models passed an event without showing it: it is poisoned,
+    or its story stopped at an earlier poisoned event."""
+
+    def __init__(self, event: Unprojected, poisoned: Unprojected | None) -> None:
+        cause = poisoned or event
+        message = cause.describe()
+        if poisoned is not None:
+            message += f"; the story's later event {event.notification_id} is held back"
+        super().__init__(message)
+        self.event = event
 
 
 @dataclass(frozen=True)
@@ -156,20 +174,28 @@ class Projector:
         with self._lock:
             start = self.views.position()
             batches = self._batches(start, read_ahead)
+            careful = False
             try:
                 while until is None or start < until:
                     counted = tally.applied
                     try:
                         reached = self.views.apply_batches(
-                            start, batches, max_events=events_per_transaction, on_batch=tally
+                            start, batches, max_events=events_per_transaction, on_batch=tally, careful=careful
                         )
                     except (PositionMoved, IntegrityError):
                         # Another process applied them: carry on from its position.
-                        tally.applied = counted
+                        tally.applied, careful = counted, False
                         batches.close()
                         start = self.views.position()
                         batches = self._batches(start, read_ahead)
                         continue
+                    except PoisonSuspected:
+                        # The same events again, carefully, to find the poisoned one.
+                        tally.applied, careful = counted, True
+                        batches.close()
+                        batches = self._batches(start, read_ahead)
+                        continue
+                    careful = False
                     if reached == start:
                         break
                     start = reached
@@ -186,7 +212,7 @@ class Projector:
 
         return _pages(read, position, read_ahead)
 
-    def story_batches(self, until: int) -> Iterator[list[tuple[int, Any]]]:
+    def story_batches(self, until: int, after: tuple[Any, int] | None = None) -> Iterator[list[tuple[int, Any]]]:
         """Decoded batches of the events of this projector's stories up to
         notification ``until``, story by story, each story's in version
         order (read ahead in a thread). Every view is keyed by story, so a
@@ -215,7 +241,14 @@ class Projector:
             batch = [(n.id, self._decode(n)) for n in self._notifications(rows)]
             return batch, (rows[-1][1], rows[-1][2]) if rows else after
 
-        return _pages(read, None, True)
+        return _pages(read, after, True)
+
+    def _story_cursor(self, batch: list[tuple[int, Any]]) -> tuple[Any, int]:
+        """Where :meth:`story_batches` goes on after ``batch``: its last
+        event's stored originator id (16 bytes on SQLite) and version."""
+        event = batch[-1][1]
+        stored = event.originator_id.bytes if self.events_engine.dialect.name == "sqlite" else event.originator_id
+        return stored, event.originator_version
 
     def _read(self, start: int) -> list[Notification]:
         """A batch of the notification log, read through the driver (the
@@ -258,13 +291,17 @@ class Projector:
         return value
 
     def _decode(self, notification: Notification) -> Any:
+        """The domain event, or an :class:`Undecodable` standing for it (the
+        views record it as poisoned instead of stopping)."""
         try:
             return self.newsroom.mapper.to_domain_event(notification)
-        except Exception as error:
-            raise ProjectionError(
-                f"cannot apply notification {notification.id}: topic {notification.topic!r} "
-                f"of story {notification.originator_id} does not decode ({error})"
-            ) from error
+        except Exception as error:  # noqa: BLE001 - any event the code cannot read
+            return Undecodable(
+                notification.originator_id,
+                notification.originator_version,
+                notification.topic,
+                clean_text(f"{type(error).__name__}: {error}", 200),
+            )
 
     def build_stories(
         self,
@@ -288,12 +325,34 @@ class Projector:
             start = self.views.position()
             if start:
                 raise ProjectionError(f"views built story by story must start empty, not at {start}")
-            batches = self.story_batches(until)
+            cursor: list[Any] = [None, None]  # after the last batch read; after the last committed
+
+            def tracked(after: tuple[Any, int] | None) -> Iterator[list[tuple[int, Any]]]:
+                for batch in self.story_batches(until, after):
+                    cursor[0] = self._story_cursor(batch)
+                    yield batch
+
+            batches = tracked(None)
+            careful = False
             try:
                 while True:
-                    reached = self.views.apply_batches(
-                        start, batches, max_events=events_per_transaction, on_batch=tally, counting=True
-                    )
+                    counted = tally.applied
+                    try:
+                        reached = self.views.apply_batches(
+                            start,
+                            batches,
+                            max_events=events_per_transaction,
+                            on_batch=tally,
+                            counting=True,
+                            careful=careful,
+                        )
+                    except PoisonSuspected:
+                        tally.applied, careful = counted, True
+                        batches.close()
+                        batches = tracked(cursor[1])
+                        continue
+                    careful = False
+                    cursor[1] = cursor[0]
                     if reached == start:
                         break
                     start = reached
@@ -315,6 +374,18 @@ class Projector:
                     f"read models reached notification {reached}, not {notification_id}, within {timeout:g}s"
                 )
             time.sleep(0.02)
+
+    def check_shown(self, notification_id: int) -> None:
+        """Raises EventNotProjected when the views passed the event without
+        showing it (one indexed read; for a caller that says so, the web)."""
+        skipped = self.views.unprojected(notification_id)
+        if skipped is not None:
+            poisoned = self.views.unprojected(skipped.held_by) if skipped.held_by is not None else None
+            raise EventNotProjected(skipped, poisoned)
+
+    def poisonings(self) -> list[Any]:
+        """The poisoned events the views skipped (see :mod:`.poison`)."""
+        return self.views.poisonings()
 
     def run_forever(self, stop: threading.Event, *, interval: float = 0.1) -> None:
         """Keeps the views current until ``stop`` is set. On PostgreSQL the

@@ -62,6 +62,7 @@ class ViewTables:
     versions: Table
     fact_rows: Table
     fact_keys: Table
+    unprojected: Table
 
     @property
     def search_name(self) -> str:
@@ -77,7 +78,16 @@ class ViewTables:
 
     @property
     def all(self) -> list[Table]:
-        return [self.stories, self.story_changes, self.reports, self.facts, self.versions, self.fact_rows, self.fact_keys]
+        return [
+            self.stories,
+            self.story_changes,
+            self.reports,
+            self.facts,
+            self.versions,
+            self.fact_rows,
+            self.fact_keys,
+            self.unprojected,
+        ]
 
 
 def define(metadata: MetaData, prefix: str, tracking_name: str, *, by_story: bool = False) -> ViewTables:
@@ -197,6 +207,21 @@ def define(metadata: MetaData, prefix: str, tracking_name: str, *, by_story: boo
         Column("story_id", String(36), primary_key=True),
         Column("fact_key", String(260), primary_key=True),
     )
+    # Events the views could not apply (see ``view.py``, poisoned events):
+    # the poisoned event itself (held_by NULL) and every later event of its
+    # story, held back so the story's views stop at the version before it.
+    # No timestamps: a clean rebuild records the same rows.
+    unprojected = Table(
+        f"{prefix}unprojected",
+        metadata,
+        Column("notification_id", _BIG, primary_key=True, autoincrement=False),
+        Column("story_id", String(36), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("topic", Text, nullable=False),
+        Column("reason", Text, nullable=False),
+        Column("held_by", _BIG),
+        Index(f"{prefix}unprojected_story", "story_id"),
+    )
     meta = Table(
         f"{prefix}meta",
         metadata,
@@ -215,6 +240,7 @@ def define(metadata: MetaData, prefix: str, tracking_name: str, *, by_story: boo
         versions=versions,
         fact_rows=fact_rows,
         fact_keys=fact_keys,
+        unprojected=unprojected,
     )
 
 

@@ -4,11 +4,20 @@
 projection pattern): a batch of events and the position it reaches are
 written in one transaction, and the position only moves from the value the
 batch started at, so every event is applied exactly once even when several
-processes catch up at the same time or one dies half-way.
+processes catch up at the same time or one dies half-way. On SQLite the
+transaction takes the write lock before it reads the position (``BEGIN
+IMMEDIATE``): a deferred one read the position and the stories outside any
+snapshot, and two processes then applied the same events.
+
+A batch that fails for a reason about its events is applied again
+carefully (:mod:`.poison`): batch by batch under savepoints, halving a
+failing one until the poisoned event is found, which is recorded and
+skipped with the rest of its story. That costs only when an error occurs.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,9 +34,20 @@ from sqlalchemy.orm import Session
 from tracker.domain.state import Fact, Facts, fact_candidates
 from tracker.domain.story import Story
 from tracker.readmodels.bulk import execute_many, insert_rows, placeholder, update_rows
+from tracker.readmodels.poison import (
+    Poisoning,
+    PoisonSuspected,
+    Undecodable,
+    Unprojected,
+    clean_text,
+    is_transient,
+    reason_of,
+)
 from tracker.readmodels.tables import ViewTables
 from tracker.sql import driver_cursor
 
+
+log = logging.getLogger("tracker.readmodels")
 
 _WORDS_ONLY = re.compile(r"[^\w]+")
 #: The writing connection's SQLite page cache while the views are rebuilt.
@@ -83,6 +103,12 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         #: Set while the views are rebuilt from zero (:meth:`rebuild_mode`).
         self.rebuilding = False
         self.rebuild_page_cache_kib = REBUILD_PAGE_CACHE_KIB
+        #: Stories stopped at a poisoned event -> its notification id, as
+        #: last read (None: not yet); refreshed whenever a batch fails.
+        self._stopped: dict[str, int] | None = None
+        #: Whether a poisoned event found is logged (a shadow rebuild that
+        #: only compares, or a command that names them itself, says False).
+        self.log_poison = True
 
     @contextmanager
     def rebuild_mode(self, page_cache_kib: int = REBUILD_PAGE_CACHE_KIB) -> Iterator[None]:
@@ -107,6 +133,17 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         )
         with self.datastore.engine.connect() as conn:  # type: ignore[union-attr]
             return conn.execute(query).scalar() or 0
+
+    def _begin(self, session: Session) -> None:
+        """Starts the write: on SQLite takes the write lock now, before the
+        position and the stories are read, so that another process catching
+        up waits for this one instead of applying the same events from a
+        position it read before this one moved it."""
+        if self.dialect != "sqlite":
+            return
+        if self.rebuilding:
+            session.execute(text(f"PRAGMA cache_size = -{int(self.rebuild_page_cache_kib)}"))
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
     def _lock_position(self, session: Session) -> int | None:
         record = self.tracking_record_cls
@@ -133,6 +170,7 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         record = self.tracking_record_cls
         with self.transaction(commit=True) as session:
             session.execute(delete(record).where(record.application_name == self.view_tables.tracking_name))
+        self._stopped = None
 
     # -- applying -------------------------------------------------------------
 
@@ -150,25 +188,34 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         max_events: int,
         on_batch: Callable[[int, int], None] | None = None,
         counting: bool = False,
+        careful: bool = False,
     ) -> int:
         """Applies batches taken from ``batches`` until ``max_events`` are
         applied or it runs out, and moves the position, in one transaction;
         returns the new position. A rebuild passes many batches per
         transaction: a story's rows then share pages, and fewer commits
-        write each page fewer times. When ``batches`` itself fails (an event
-        that does not decode) the batches before it are committed and the
-        error is raised. With ``counting`` the position counts the events
-        applied instead of being the last one's notification id (views
-        built story by story, whose ids do not increase)."""
+        write each page fewer times. When ``batches`` itself fails (the log
+        cannot be read) the batches before it are committed and the error is
+        raised. With ``counting`` the position counts the events applied
+        instead of being the last one's notification id (views built story
+        by story, whose ids do not increase).
+
+        A batch failing for a reason about its events rolls the transaction
+        back and raises :class:`PoisonSuspected`; the caller reads the same
+        batches again and passes ``careful``: each batch is then applied
+        under a savepoint, a failing one halved until its poisoned events
+        are found, recorded and skipped with the rest of their stories."""
         failure: BaseException | None = None
         position = start
         with self.transaction(commit=True) as session:
-            if self.rebuilding and self.dialect == "sqlite":
-                session.execute(text(f"PRAGMA cache_size = -{int(self.rebuild_page_cache_kib)}"))
+            self._begin(session)
             current = self._lock_position(session) or 0
             if current != start:
                 raise PositionMoved(f"read models are at {current}, not {start}")
-            work = _Batch(self, session)
+            fresh = careful or self._stopped is None
+            stopped = self._read_stopped(session) if fresh else self._stopped
+            work = None if careful else _Batch(self, session)
+            held: list[dict[str, Any]] = []
             applied = 0
             while applied < max_events:
                 try:
@@ -178,21 +225,133 @@ class StoryViews(SQLAlchemyTrackingRecorder):
                     break
                 if not events:
                     break
-                work.apply(events)
+                if work is None:
+                    held += self._apply_carefully(session, list(events), stopped)
+                else:
+                    if stopped and not fresh and any(str(e.originator_id) in stopped for _, e in events):
+                        stopped, fresh = self._read_stopped(session), True  # cached: make sure
+                    live = self._hold_back(events, stopped, held) if stopped else events
+                    self._guarded(start, lambda: work.apply(live))
                 applied += len(events)
                 position = start + applied if counting else events[-1][0]
                 if on_batch is not None:
                     on_batch(len(events), position)
             if position != start:
-                work.finish()
+                if work is not None:
+                    self._guarded(start, work.finish)
+                if held:
+                    insert_rows(session, self.view_tables.unprojected, held)
                 self._move_position(session, start, position)
+        self._stopped = stopped
         if failure is not None:
             raise failure
         return position
 
+    @staticmethod
+    def _guarded(start: int, step: Callable[[], None]) -> None:
+        try:
+            step()
+        except Exception as error:
+            if isinstance(error, PositionMoved) or is_transient(error):
+                raise
+            raise PoisonSuspected(start, error) from error
+
+    def _read_stopped(self, session: Session) -> dict[str, int]:
+        """The stories stopped at a poisoned event, read in the transaction."""
+        u = self.view_tables.unprojected
+        rows = session.execute(select(u.c.story_id, u.c.notification_id).where(u.c.held_by.is_(None)))
+        return {story_id: notification_id for story_id, notification_id in rows}
+
+    @staticmethod
+    def _hold_back(
+        events: Sequence[tuple[int, Any]], stopped: dict[str, int], held: list[dict[str, Any]]
+    ) -> list[tuple[int, Any]]:
+        """The events of stories not stopped; the others go to ``held``."""
+        live = []
+        for notification_id, event in events:
+            poisoned = stopped.get(str(event.originator_id))
+            if poisoned is None:
+                live.append((notification_id, event))
+            else:
+                held.append(_unprojected_row(notification_id, event, f"held back by event {poisoned}", poisoned))
+        return live
+
+    def _apply_carefully(
+        self, session: Session, events: list[tuple[int, Any]], stopped: dict[str, int]
+    ) -> list[dict[str, Any]]:
+        """Applies ``events`` under savepoints, halving any part that fails
+        until the poisoned event is alone; returns the rows recording the
+        poisoned and held-back events. One batch that applies costs what it
+        always does; a poisoned one about twice that."""
+        rows: list[dict[str, Any]] = []
+
+        def attempt(part: list[tuple[int, Any]]) -> None:
+            live = self._hold_back(part, stopped, rows)
+            if not live:
+                return
+            savepoint = session.begin_nested()
+            try:
+                work = _Batch(self, session)
+                work.apply(live)
+                work.finish()
+            except Exception as error:
+                savepoint.rollback()
+                if is_transient(error):
+                    raise
+                if len(live) > 1:
+                    middle = len(live) // 2
+                    attempt(live[:middle])
+                    attempt(live[middle:])
+                    return
+                notification_id, event = live[0]
+                reason = reason_of(error)
+                stopped[str(event.originator_id)] = notification_id
+                rows.append(_unprojected_row(notification_id, event, reason, None))
+                if self.log_poison:
+                    log.warning(
+                        "read models: event %s of story %s could not be projected: %s; "
+                        "the story's views stop at the version before it",
+                        notification_id,
+                        event.originator_id,
+                        reason,
+                    )
+            else:
+                savepoint.commit()
+
+        attempt(events)
+        return rows
+
+    # -- what the views do not show ---------------------------------------------
+
+    def unprojected(self, notification_id: int) -> Unprojected | None:
+        """Why an event is not in the views (poisoned or held back), if it is not."""
+        u = self.view_tables.unprojected
+        with self.datastore.engine.connect() as conn:  # type: ignore[union-attr]
+            row = conn.execute(select(u).where(u.c.notification_id == notification_id)).mappings().first()
+        return None if row is None else Unprojected(**row)
+
+    def poisonings(self) -> list[Poisoning]:
+        """Every poisoned event, in log order, with the events it holds back."""
+        u = self.view_tables.unprojected
+        held = select(u.c.held_by, func.count().label("held")).where(u.c.held_by.is_not(None)).group_by(u.c.held_by)
+        counts = held.subquery()
+        query = (
+            select(u, func.coalesce(counts.c.held, 0).label("held_back"))
+            .outerjoin(counts, counts.c.held_by == u.c.notification_id)
+            .where(u.c.held_by.is_(None))
+            .order_by(u.c.notification_id)
+        )
+        with self.datastore.engine.connect() as conn:  # type: ignore[union-attr]
+            rows = conn.execute(query).mappings().all()
+        return [
+            Poisoning(Unprojected(**{k: v for k, v in row.items() if k != "held_back"}), row["held_back"])
+            for row in rows
+        ]
+
     # Used by the library's ProjectionRunner (PostgreSQL subscriptions).
     def apply_event(self, domain_event: DomainEventProtocol[Any], tracking: Tracking) -> None:
         with self.transaction(commit=True) as session:
+            self._begin(session)
             current = self._lock_position(session) or 0
             if tracking.notification_id <= current:
                 return  # already applied by another process: exactly once
@@ -200,6 +359,17 @@ class StoryViews(SQLAlchemyTrackingRecorder):
             work.apply([(tracking.notification_id, domain_event)])
             work.finish()
             self._move_position(session, current, tracking.notification_id)
+
+
+def _unprojected_row(notification_id: int, event: Any, reason: str, held_by: int | None) -> dict[str, Any]:
+    return {
+        "notification_id": notification_id,
+        "story_id": str(event.originator_id),
+        "version": event.originator_version,
+        "topic": clean_text(event.topic if isinstance(event, Undecodable) else getattr(event, "TOPIC", ""), 200),
+        "reason": reason,
+        "held_by": held_by,
+    }
 
 
 class _Batch:
@@ -291,6 +461,8 @@ class _Batch:
     # -- events ---------------------------------------------------------------
 
     def _apply(self, event: Any, story_id: str, notification_id: int) -> None:
+        if isinstance(event, Undecodable):
+            raise ProjectionError(f"topic {clean_text(event.topic, 120)!r} does not decode ({event.error})")
         recorded_at = utc(event.timestamp)
         self.versions.append(
             {
