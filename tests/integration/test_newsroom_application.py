@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -284,6 +285,7 @@ def test_a_cli_context_closes_the_application_it_opened_when_the_command_ends(sq
     from tracker.cli.main import Context, cli, pass_ctx
 
     opened: list[Context] = []
+    Path(sqlite_url.removeprefix("sqlite:///")).touch()  # as `tracker init` would leave it
 
     @cli.command("test-open-runtime")
     @pass_ctx
