@@ -22,7 +22,7 @@ def _pg_available() -> str | None:
     try:
         with _pg_connect() as conn:
             conn.execute("select 1")
-    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as error:
         return str(error)
     return None
 
@@ -78,9 +78,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
 def settings(database_url: str, tmp_path):  # type: ignore[no-untyped-def]
     from tracker.config import load_settings
 
-    return load_settings(
-        {"TRACKER_DATABASE_URL": database_url, "TRACKER_DATA_DIR": str(tmp_path / "data")}
-    )
+    return load_settings({"TRACKER_DATABASE_URL": database_url, "TRACKER_DATA_DIR": str(tmp_path / "data")})
 
 
 @pytest.fixture

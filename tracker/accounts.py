@@ -19,10 +19,23 @@ import functools
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
-    Column, DateTime, Float, Integer, String, Table, delete, event, exists, insert, inspect, select, text, update,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Table,
+    delete,
+    event,
+    exists,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
@@ -62,7 +75,9 @@ def _add_session_generation(_target: object, connection: Connection, **_kw: obje
     if "session_generation" in {column["name"] for column in inspector.get_columns(users.name)}:
         return
     if connection.dialect.name == "postgresql":
-        connection.execute(text(f"ALTER TABLE {users.name} ADD COLUMN IF NOT EXISTS session_generation INTEGER NOT NULL DEFAULT 0"))
+        connection.execute(
+            text(f"ALTER TABLE {users.name} ADD COLUMN IF NOT EXISTS session_generation INTEGER NOT NULL DEFAULT 0")
+        )
         return
     try:
         connection.execute(text(f"ALTER TABLE {users.name} ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0"))
@@ -121,7 +136,8 @@ def clean_name(name: str) -> str:
     name = (name or "").strip()
     if not _NAME.fullmatch(name):
         raise InvalidField(
-            "name", f"{_shown(name)} must be 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"
+            "name",
+            f"{_shown(name)} must be 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit",
         )
     return name
 
@@ -149,7 +165,7 @@ class Accounts:
     def add_user(self, name: str, password: str, role: str = Role.VIEWER) -> User:
         name, role_value = clean_name(name), clean_role(role)
         digest = generate_password_hash(check_password(password))
-        created = datetime.now(timezone.utc)
+        created = datetime.now(UTC)
         try:
             with self.engine.begin() as conn:
                 conn.execute(
@@ -241,7 +257,7 @@ def _is_name(name: str) -> bool:
 def _user(row) -> User:  # type: ignore[no-untyped-def]
     created = row.created_at
     if created.tzinfo is None:  # SQLite drops the zone
-        created = created.replace(tzinfo=timezone.utc)
+        created = created.replace(tzinfo=UTC)
     return User(name=row.name, role=Role(row.role), created_at=created)
 
 

@@ -62,9 +62,7 @@ def open_runtime(settings: Settings, *, catch_up: bool = True) -> Runtime:
         bring_up_to_date(projector)
         for poisoning in projector.poisonings():
             log.warning("read models: %s", poisoning.describe())
-    newsroom.after_save = lambda notification_id: projector.wait_for(
-        notification_id, READ_YOUR_WRITES_TIMEOUT
-    )
+    newsroom.after_save = lambda notification_id: projector.wait_for(notification_id, READ_YOUR_WRITES_TIMEOUT)
     newsroom.shown_check = projector.check_shown
     return Runtime(
         settings=settings,

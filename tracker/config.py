@@ -252,9 +252,7 @@ def normalise_database_url(url: str) -> str:
             raise ConfigError("database.url: sqlite:/// needs a file path, e.g. sqlite:///data/tracker.sqlite3")
         return url
     scheme = url.split("://", 1)[0] if "://" in url else url
-    raise ConfigError(
-        f"database.url: unsupported database {scheme!r} (use sqlite:///PATH or postgresql://...)"
-    )
+    raise ConfigError(f"database.url: unsupported database {scheme!r} (use sqlite:///PATH or postgresql://...)")
 
 
 def _check_server_url(url: str) -> None:

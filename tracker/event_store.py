@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 
 
 class BulkInsertApplicationRecorder(SQLAlchemyApplicationRecorder):
-    def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+    def _insert_stored_events(
+        self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int]:
         if not stored_events:
             return []
         table = self.events_record_cls.__table__  # type: ignore[attr-defined]

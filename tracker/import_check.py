@@ -104,7 +104,7 @@ class ImportChecker:
             raise ImportRejected(f"unknown topic {stored.topic!r} (known: {known})")
         try:
             event = self.mapper.to_domain_event(stored)
-        except Exception as error:  # noqa: BLE001 - any decoding failure rejects the file
+        except Exception as error:
             raise ImportRejected(f"cannot decode {stored.topic!r} ({error})") from None
         self._check_fields(cls, event)
         story = self.stories.get(stored.originator_id)

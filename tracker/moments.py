@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from tracker.domain.errors import InvalidField
 
@@ -17,12 +17,12 @@ def parse_moment(text: str, field: str = "moment", *, end_of_day: bool = False) 
     try:
         if len(raw) == 10:
             day = date.fromisoformat(raw)
-            return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=timezone.utc)
+            return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise InvalidField(
             field, f"{text!r} is not an ISO 8601 date or time (e.g. 2024-05-25 or 2024-05-25T14:30Z)"
         ) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment

@@ -59,9 +59,7 @@ def load_seed(app: Newsroom, path: Path) -> SeedResult:
                 "attribution": report.get("attribution", ""),
                 "parties": report.get("parties", []),
                 "kinds": report.get("kinds", []),
-                "published_at": parse_moment(
-                    str(report.get("published", "")), f"reports[{index}].published"
-                ),
+                "published_at": parse_moment(str(report.get("published", "")), f"reports[{index}].published"),
                 "classified_by": "seed",
             }
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import MetaData
@@ -59,6 +59,6 @@ def sqlite_time(value: datetime | None) -> str | None:
     characters of the ISO form, 'YYYY-MM-DD HH:MM:SS.ffffff'."""
     if value is None:
         return None
-    if value.tzinfo is not None and value.tzinfo is not timezone.utc and value.utcoffset():
-        value = value.astimezone(timezone.utc)
+    if value.tzinfo is not None and value.tzinfo is not UTC and value.utcoffset():
+        value = value.astimezone(UTC)
     return value.isoformat(" ", "microseconds")[:26]

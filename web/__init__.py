@@ -46,8 +46,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     security.init_app(app)
     security.trust_proxies(app, settings.web_trusted_proxies)
 
-    from web import api, auth, editing, errors, feeds, history, stories, story, suggestions
-    from web import filters
+    from web import api, auth, editing, errors, feeds, filters, history, stories, story, suggestions
 
     filters.init_app(app)
     from web import urls

@@ -7,7 +7,6 @@ errors are JSON too (see errors.py).
 from __future__ import annotations
 
 import hashlib
-
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from tracker.domain.report import EARLIEST_PUBLISHED, MAX_AHEAD, Report
 from tracker.domain.vocabulary import Kind
@@ -127,15 +127,13 @@ def kind_chart(reports: Sequence[Report], *, width: int = 640, height: int = 220
     return kind_chart_of_points(points, width=width, height=height)
 
 
-def kind_chart_of_points(
-    points: Sequence[tuple[datetime, Kind]], *, width: int = 640, height: int = 220
-) -> KindChart:
+def kind_chart_of_points(points: Sequence[tuple[datetime, Kind]], *, width: int = 640, height: int = 220) -> KindChart:
     """The chart from (published_at, first kind) of each active report. Dates
     the domain no longer accepts (before 1900, more than a day ahead), which
     older stores may hold, are left out rather than stretching the axis."""
     left, top, right, bottom = 34, 10, 8, 28
     plot_w, plot_h = width - left - right, height - top - bottom
-    latest = datetime.now(timezone.utc) + MAX_AHEAD
+    latest = datetime.now(UTC) + MAX_AHEAD
     points = [(at, kind) for at, kind in points if EARLIEST_PUBLISHED <= at <= latest]
     if not points:
         return KindChart(width, height, left, top, plot_w, plot_h, "day", (), (), (), (), 0)
@@ -174,8 +172,6 @@ def kind_chart_of_points(
     tick_values = sorted({0, peak, *([peak // 2] if peak >= 4 else [])})
     y_ticks = tuple(Tick(str(v), round(top + plot_h - v / peak * plot_h, 1)) for v in tick_values)
     every = max(1, len(slots) // 6)
-    x_ticks = tuple(
-        Tick(bar.label, round(bar.x + bar.width / 2, 1)) for i, bar in enumerate(bars) if i % every == 0
-    )
+    x_ticks = tuple(Tick(bar.label, round(bar.x + bar.width / 2, 1)) for i, bar in enumerate(bars) if i % every == 0)
     kinds = tuple(k for k in order if any(k in c for c in counts.values()))
     return KindChart(width, height, left, top, plot_w, plot_h, unit, tuple(bars), y_ticks, x_ticks, kinds, len(points))

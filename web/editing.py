@@ -76,7 +76,14 @@ def attempt(form: FlaskForm, command: Callable[[], Any]) -> tuple[Any, int]:
 
 def fingerprint(report: Report) -> str:
     """What the editor saw of a report, so a concurrent change to it can be noticed."""
-    seen = [report.headline, report.summary, report.url, [k.value for k in report.kinds], list(report.parties), report.retracted]
+    seen = [
+        report.headline,
+        report.summary,
+        report.url,
+        [k.value for k in report.kinds],
+        list(report.parties),
+        report.retracted,
+    ]
     return hashlib.sha256(json.dumps(seen).encode()).hexdigest()[:20]
 
 
@@ -162,7 +169,9 @@ def add_report(slug: str) -> Page:
 def correct_report(slug: str, report_id: str) -> Page:
     view = queries.story(slug)
     report = find_report(view, report_id)
-    form = CorrectForm(data=None if _posted() else {"headline": report.headline, "summary": report.summary, "url": report.url})
+    form = CorrectForm(
+        data=None if _posted() else {"headline": report.headline, "summary": report.summary, "url": report.url}
+    )
     status = 200
     if report.retracted:
         form.form_errors.append("This report has been retracted; it can no longer be corrected.")
@@ -170,7 +179,9 @@ def correct_report(slug: str, report_id: str) -> Page:
     elif form.validate_on_submit():
         if changed_meanwhile(form, report):
             status = CONFLICT
-            form = _refreshed(CorrectForm, form, report, headline=report.headline, summary=report.summary, url=report.url)
+            form = _refreshed(
+                CorrectForm, form, report, headline=report.headline, summary=report.summary, url=report.url
+            )
         else:
             version, status = attempt(
                 form,

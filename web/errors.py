@@ -141,6 +141,7 @@ for _transient in (*(t for t in TRANSIENT if not issubclass(t, MemoryError)), Da
 def internal(error: InternalServerError) -> tuple[Response | str, int]:
     if saves().stored is not None:
         return render_error(
-            500, "Your change was saved, but the page could not be shown. Reload it rather than sending the change again."
+            500,
+            "Your change was saved, but the page could not be shown. Reload it rather than sending the change again.",
         )
     return render_error(500, "The error has been logged. Nothing you sent was half-saved: try again in a moment.")

@@ -38,7 +38,9 @@ def add() -> tuple[str, int] | Response:
     interval = form.interval_minutes.data * 60 if form.interval_minutes.data else None
     try:
         with ingestion() as service:
-            feed = service.add_feed((form.url.data or "").strip(), name=form.name.data or None, interval=interval, source="web")
+            feed = service.add_feed(
+                (form.url.data or "").strip(), name=form.name.data or None, interval=interval, source="web"
+            )
     except (FeedRejected, DuplicateFeed) as error:
         form.url.errors = [*form.url.errors, str(error)]
         return render_index(form, 409 if isinstance(error, DuplicateFeed) else 400)

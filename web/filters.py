@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, g, request, url_for
@@ -28,12 +28,12 @@ def stamp(moment: datetime | None) -> str:
     """A moment in UTC, to the minute: '25 May 2024, 14:30 UTC'."""
     if moment is None:
         return "—"
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     return f"{utc.day} {utc.strftime('%b %Y, %H:%M')} UTC"
 
 
 def iso(moment: datetime | None) -> str:
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if moment else ""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else ""
 
 
 def kind_label(kind: Kind | str) -> str:

@@ -34,13 +34,29 @@ class MultiCheckboxField(SelectMultipleField):
 class LoginForm(FlaskForm):
     """No account name is longer than 64 characters; a longer password is refused before hashing it."""
 
-    name = StringField("Name", validators=[DataRequired(message="Enter your user name."), Length(max=64, message="Unknown name or wrong password.")])
-    password = PasswordField("Password", validators=[DataRequired(message="Enter your password."), Length(max=1024, message="Unknown name or wrong password.")])
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired(message="Enter your user name."),
+            Length(max=64, message="Unknown name or wrong password."),
+        ],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired(message="Enter your password."),
+            Length(max=1024, message="Unknown name or wrong password."),
+        ],
+    )
 
 
 class OpenStoryForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(message="A story needs a title."), Length(max=300)])
-    slug = StringField("Slug", validators=[Optional(), Length(max=120)], description="Lower-case words joined by hyphens; leave empty to derive it from the title.")
+    slug = StringField(
+        "Slug",
+        validators=[Optional(), Length(max=120)],
+        description="Lower-case words joined by hyphens; leave empty to derive it from the title.",
+    )
     summary = TextAreaField("Summary", validators=[Optional()])
 
 
@@ -51,7 +67,9 @@ class ReportForm(FlaskForm):
         validators=[DataRequired(message="When did the outlet publish it?")],
         description="ISO 8601, e.g. 2024-05-25 or 2024-05-25T14:30Z (UTC when no zone is given).",
     )
-    kinds = MultiCheckboxField("Kinds", choices=KIND_CHOICES, validators=[DataRequired(message="Pick at least one kind.")])
+    kinds = MultiCheckboxField(
+        "Kinds", choices=KIND_CHOICES, validators=[DataRequired(message="Pick at least one kind.")]
+    )
     parties = StringField("Parties", description="Comma-separated, e.g. Meta, Character.AI")
     speakers = StringField(
         "Speakers",
@@ -78,7 +96,9 @@ class RetractForm(FlaskForm):
 
 class ReclassifyForm(FlaskForm):
     fingerprint = HiddenField()
-    kinds = MultiCheckboxField("Kinds", choices=KIND_CHOICES, validators=[DataRequired(message="Pick at least one kind.")])
+    kinds = MultiCheckboxField(
+        "Kinds", choices=KIND_CHOICES, validators=[DataRequired(message="Pick at least one kind.")]
+    )
     parties = StringField("Parties", description="Comma-separated.")
     speakers = StringField("Speakers", description="Which parties the statement kinds are about (empty: all).")
 
@@ -106,8 +126,16 @@ def split_terms(text: str | None) -> list[str]:
 
 
 class FeedForm(FlaskForm):
-    url = StringField("Feed address", validators=[DataRequired(message="Enter the address of an RSS or Atom feed.")],
-                      description="http(s) address of an RSS or Atom feed; it is fetched once to check it.")
-    name = StringField("Name", validators=[Optional(), Length(max=300)], description="Optional; the feed's own title otherwise.")
-    interval_minutes = IntegerField("Check every (minutes)", validators=[Optional(), NumberRange(min=1, message="At least one minute.")],
-                                    description="Optional; the default interval otherwise.")
+    url = StringField(
+        "Feed address",
+        validators=[DataRequired(message="Enter the address of an RSS or Atom feed.")],
+        description="http(s) address of an RSS or Atom feed; it is fetched once to check it.",
+    )
+    name = StringField(
+        "Name", validators=[Optional(), Length(max=300)], description="Optional; the feed's own title otherwise."
+    )
+    interval_minutes = IntegerField(
+        "Check every (minutes)",
+        validators=[Optional(), NumberRange(min=1, message="At least one minute.")],
+        description="Optional; the default interval otherwise.",
+    )

@@ -24,6 +24,4 @@ def show(slug: str) -> str:
     upper = view.version - (page - 1) * PAGE_SIZE
     lower = max(0, upper - PAGE_SIZE)
     entries = tuple(reversed(queries.history(slug, after_version=lower, limit=upper - lower)))
-    return render_template(
-        "history/show.html", view=view, entries=entries, page=page, pages=pages, total=view.version
-    )
+    return render_template("history/show.html", view=view, entries=entries, page=page, pages=pages, total=view.version)

@@ -72,7 +72,9 @@ def init_app(app: Flask, settings: Settings, engine: object) -> Limiter:
     try:
         parse_many(settings.web_login_rate_limit)
     except ValueError as error:
-        raise LoginLimitError(f"web.login_rate_limit: {settings.web_login_rate_limit!r} is not a rate limit ({error})") from None
+        raise LoginLimitError(
+            f"web.login_rate_limit: {settings.web_login_rate_limit!r} is not a rate limit ({error})"
+        ) from None
     uri = settings.web_rate_limit_storage.strip() or f"{ratelimits.SCHEME}://"
     options = {} if settings.web_rate_limit_storage.strip() else {"engine": engine}
     try:

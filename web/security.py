@@ -15,8 +15,8 @@ from pathlib import Path
 import nh3
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.middleware.proxy_fix import ProxyFix
 from markupsafe import Markup, escape
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker.config import Settings
 

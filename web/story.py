@@ -7,7 +7,7 @@ The time-travel choice is in the URL (``?as_of=2024-06-01&mode=reported``,
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, render_template, request, session
@@ -15,8 +15,8 @@ from markupsafe import Markup
 
 from tracker.application import Mode, StoryNotYetOpened, StoryView, UnknownVersion
 from tracker.application.changes import story_changes
-from tracker.moments import parse_moment
 from tracker.domain.errors import InvalidField
+from tracker.moments import parse_moment
 from web import queries, urls
 from web.access import can_edit
 from web.timetravel import Travel, TravelError, read_travel
@@ -42,7 +42,7 @@ def remember_visit(slug: str, version: int) -> dict[str, Any] | None:
     """Records this visit; returns the earlier one (version and time) when the story changed since."""
     visits: dict[str, Any] = dict(session.get("visits", {}))
     mine = visits.get(slug)
-    now = datetime.now(timezone.utc).isoformat()
+    now = datetime.now(UTC).isoformat()
     earlier = None
     if mine and mine.get("v") != version:
         earlier = {"v": mine["v"], "at": mine["at"]}
@@ -137,14 +137,16 @@ def changes(slug: str) -> tuple[str, int]:
         elif version_text:
             since_version = urls.whole_number(version_text)
             if since_version is None or not 1 <= since_version <= after.version:
-                raise InvalidField("since_version", f"{version_text[:40]!r} is not a version of this story (1 to {after.version})")
+                raise InvalidField(
+                    "since_version", f"{version_text[:40]!r} is not a version of this story (1 to {after.version})"
+                )
             before = queries.story_at_version(slug, since_version)
             basis = f"since version {since_version}"
         elif visit.get("pv"):
             before = queries.story_at_version(slug, visit["pv"])
             basis = "since your last visit"
         else:
-            moment = datetime.now(timezone.utc) - DEFAULT_LOOKBACK
+            moment = datetime.now(UTC) - DEFAULT_LOOKBACK
             basis = "in the last 7 days (no earlier visit of yours is known)"
             try:
                 before = queries.story_as_of(slug, moment, Mode.RECORDED)

@@ -44,7 +44,10 @@ def _check_path(endpoint: str | None, values: dict[str, Any] | None) -> None:
         return
     slug = values.get("slug")
     if slug is not None and (len(slug) > MAX_SLUG or not _SLUG.fullmatch(slug)):
-        abort(404, description=f"There is no story at {slug[:60]!r}: a story's address is lower-case letters, digits and single hyphens.")
+        abort(
+            404,
+            description=f"There is no story at {slug[:60]!r}: a story's address is lower-case letters, digits and single hyphens.",
+        )
     for name, value in values.items():
         if name != "slug" and isinstance(value, str) and not _ID.fullmatch(value):
             abort(404, description=f"There is no such {name.replace('_', ' ')}.")

@@ -16,8 +16,7 @@ import pytest
 def run_bench(*args: str) -> subprocess.CompletedProcess[str]:
     script = shutil.which("tracker", path=str(Path(sys.executable).parent))
     assert script, "the tracker console script is not installed"
-    return subprocess.run([script, "bench", *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ})
+    return subprocess.run([script, "bench", *args], capture_output=True, text=True, timeout=300, env={**os.environ})
 
 
 def test_bench_prints_a_table_and_writes_the_same_figures_as_json(tmp_path: Path) -> None:
@@ -27,7 +26,14 @@ def test_bench_prints_a_table_and_writes_the_same_figures_as_json(tmp_path: Path
     lines = done.stdout.splitlines()
     header = next(line for line in lines if line.startswith("| workload"))
     assert [c.strip() for c in header.strip("|").split("|")][:7] == [
-        "workload", "db", "figure", "unit", "median", "min–max", "runs"]
+        "workload",
+        "db",
+        "figure",
+        "unit",
+        "median",
+        "min–max",
+        "runs",
+    ]
     report = json.loads(out.read_text())
     assert report["scale"] == "tiny" and report["machine"]
     by_name = {w["workload"]: w for w in report["workloads"]}
@@ -44,9 +50,12 @@ def test_bench_prints_a_table_and_writes_the_same_figures_as_json(tmp_path: Path
     assert ratio == pytest.approx(append["application"]["median"] / append["recorder"]["median"])
     assert f"{ratio:.2f} × recorder" in done.stdout
     assert {f["figure"] for f in by_name["as-of"]["figures"]} == {
-        "recorded median", "recorded p95", "reported median", "reported p95"}
-    assert {f["figure"] for f in by_name["lag"]["figures"]} == {
-        "events/s written", "lag median", "lag p95", "lag max"}
+        "recorded median",
+        "recorded p95",
+        "reported median",
+        "reported p95",
+    }
+    assert {f["figure"] for f in by_name["lag"]["figures"]} == {"events/s written", "lag median", "lag p95", "lag max"}
 
 
 def test_bench_runs_on_a_temporary_postgresql_database_and_drops_it(postgres_server: str) -> None:
@@ -68,7 +77,8 @@ def test_an_unknown_workload_or_database_is_one_line_naming_it() -> None:
     done = run_bench("--tiny", "apend")
     assert done.returncode == 1
     assert done.stderr.strip() == (
-        "tracker: error: unknown workload 'apend' (choose from append, replay, as-of, lag, ingest-cold, ingest-warm, web)")
+        "tracker: error: unknown workload 'apend' (choose from append, replay, as-of, lag, ingest-cold, ingest-warm, web)"
+    )
     done = run_bench("--tiny", "as-of", "--database", "mysql://nowhere/x")
     assert done.returncode == 1 and "--database" in done.stderr and "mysql://nowhere/x" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1

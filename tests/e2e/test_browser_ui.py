@@ -95,7 +95,7 @@ def site(runtime: Runtime) -> Iterator[str]:
 @pytest.fixture
 def wire() -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             body = WIRE.encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml; charset=utf-8")

@@ -23,13 +23,29 @@ def test_init_and_seed_are_idempotent_and_the_story_shows_its_stances(tracker) -
 def test_adding_correcting_and_retracting_reports_by_cli(tracker) -> None:  # type: ignore[no-untyped-def]
     tracker("seed")
     added = tracker(
-        "report", "add", SLUG, "--headline", "Meta confirms talks with Character.AI",
-        "--published", "2024-06-01T09:00Z", "--kind", "confirmed,talks_held", "--party", "Meta",
-        "--outlet", "Reuters", "--url", "https://example.org/meta", "--json",
+        "report",
+        "add",
+        SLUG,
+        "--headline",
+        "Meta confirms talks with Character.AI",
+        "--published",
+        "2024-06-01T09:00Z",
+        "--kind",
+        "confirmed,talks_held",
+        "--party",
+        "Meta",
+        "--outlet",
+        "Reuters",
+        "--url",
+        "https://example.org/meta",
+        "--json",
     )
     assert added.code == 0, added.err
     rid = added.json()["report_id"]
-    assert tracker("report", "correct", SLUG, rid, "--headline", "Meta confirms early talks", "--reason", "precision").code == 0
+    assert (
+        tracker("report", "correct", SLUG, rid, "--headline", "Meta confirms early talks", "--reason", "precision").code
+        == 0
+    )
     assert tracker("report", "reclassify", SLUG, rid, "--kind", "confirmed", "--by", "desk").code == 0
     story = tracker("story", SLUG, "--json").json()
     assert not any(q["key"] == "silence:meta" for q in story["state"]["open_questions"])
@@ -42,7 +58,19 @@ def test_adding_correcting_and_retracting_reports_by_cli(tracker) -> None:  # ty
 
 def test_as_of_in_both_modes_by_cli(tracker) -> None:  # type: ignore[no-untyped-def]
     tracker("seed")
-    tracker("report", "add", SLUG, "--headline", "Deal signed", "--published", "2024-07-01", "--kind", "agreement_reached", "--party", "Meta")
+    tracker(
+        "report",
+        "add",
+        SLUG,
+        "--headline",
+        "Deal signed",
+        "--published",
+        "2024-07-01",
+        "--kind",
+        "agreement_reached",
+        "--party",
+        "Meta",
+    )
     reported = tracker("story", SLUG, "--as-of", "2024-06-01", "--mode", "reported", "--json").json()
     assert "Deal signed" not in [r["headline"] for r in reported["reports"]]
     assert len(reported["reports"]) == 9
@@ -60,8 +88,26 @@ def test_bad_input_gets_one_line_and_a_non_zero_exit_and_changes_nothing(tracker
         (["report", "add", SLUG, "--headline", "", "--published", "2024-06-01", "--kind", "other"], "headline"),
         (["report", "add", SLUG, "--headline", "x", "--published", "2024-06-01", "--kind", "gossip"], "gossip"),
         (["report", "add", SLUG, "--headline", "x", "--published", "June 1st", "--kind", "other"], "published"),
-        (["report", "add", SLUG, "--headline", "x", "--published", "2024-06-01", "--kind", "other", "--url", "javascript:alert(1)"], "url"),
-        (["report", "add", "no-such-story", "--headline", "x", "--published", "2024-06-01", "--kind", "other"], "no-such-story"),
+        (
+            [
+                "report",
+                "add",
+                SLUG,
+                "--headline",
+                "x",
+                "--published",
+                "2024-06-01",
+                "--kind",
+                "other",
+                "--url",
+                "javascript:alert(1)",
+            ],
+            "url",
+        ),
+        (
+            ["report", "add", "no-such-story", "--headline", "x", "--published", "2024-06-01", "--kind", "other"],
+            "no-such-story",
+        ),
         (["report", "retract", SLUG, "r-missing", "--reason", "x"], "r-missing"),
         (["open", "--title", "Again", "--slug", SLUG], "already exists"),
         (["story", SLUG, "--as-of", "yesterday"], "--as-of"),
@@ -95,7 +141,9 @@ def test_a_dead_database_gets_a_clear_message(tracker, tracker_env) -> None:  # 
     assert result.err.startswith("tracker: error: cannot open database") and "127.0.0.1:1" in result.err
 
 
-def test_only_init_creates_an_sqlite_database_and_other_commands_name_the_missing_file(tracker, tracker_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_only_init_creates_an_sqlite_database_and_other_commands_name_the_missing_file(
+    tracker, tracker_env, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     missing = tmp_path / "no" / "such" / "dir" / "tracker.sqlite3"
     tracker_env["TRACKER_DATABASE_URL"] = f"sqlite:///{missing}"
     for command in (["stories"], ["export"], ["story", SLUG], ["replay", "--verify"], ["feed", "list"], ["seed"]):

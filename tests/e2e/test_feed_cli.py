@@ -79,8 +79,9 @@ def test_a_failing_feed_shows_its_error_in_the_list(seeded, tmp_path):
 def test_rules_show_and_edit(seeded, tmp_path):
     shown = seeded("rules", SLUG)
     assert shown.code == 0 and "all_of[0]: one of Character.AI" in shown.out
-    changed = seeded("rules", SLUG, "--add-any", "Google, licensing", "--remove", "Grok", "--party", "Google=Alphabet",
-                     "--by", "Ed")
+    changed = seeded(
+        "rules", SLUG, "--add-any", "Google, licensing", "--remove", "Grok", "--party", "Google=Alphabet", "--by", "Ed"
+    )
     assert changed.code == 0, changed.err
     rules = seeded("rules", SLUG, "--json").json()["rules"]
     assert "Google" in rules["any_of"] and "Grok" not in rules["any_of"]
@@ -99,7 +100,8 @@ def test_file_feeds_outside_the_root_and_enormous_intervals_are_refused_by_name(
     outside = seeded("feed", "add", "file:///etc/passwd")
     assert outside.code == 1 and outside.err.strip() == (
         f"tracker: error: cannot subscribe to file:///etc/passwd: refused: file: feeds must be under "
-        f"fetch.file_root ({tmp_path.resolve()})")
+        f"fetch.file_root ({tmp_path.resolve()})"
+    )
     wire = (tmp_path / "fixtures" / "wire-rss2.xml").as_uri()
     huge = seeded("feed", "add", wire, "--interval", "99999999999999999999m")
     assert huge.code == 1 and "interval: " in huge.err and "above the maximum of 2592000 s (30 days)" in huge.err

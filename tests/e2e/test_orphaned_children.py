@@ -56,9 +56,13 @@ def wait_for(check, seconds: float) -> bool:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[dict[str, str]]:
     with LoopbackServer() as server:
-        environment = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.sqlite3'}",
-                       "TRACKER_DATA_DIR": str(tmp_path / "data"), "TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES": "true",
-                       "TRACKER_FETCH_TIMEOUT_SECONDS": "60"}
+        environment = {
+            **os.environ,
+            "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.sqlite3'}",
+            "TRACKER_DATA_DIR": str(tmp_path / "data"),
+            "TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES": "true",
+            "TRACKER_FETCH_TIMEOUT_SECONDS": "60",
+        }
         runtime = open_runtime(load_settings(environment))
         try:
             store = IngestStore(runtime.engine)
@@ -73,8 +77,9 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
 def test_a_poller_killed_mid_cycle_leaves_no_child_running(env: dict[str, str], command: tuple[str, ...]) -> None:
     script = shutil.which("tracker", path=str(Path(sys.executable).parent))
     assert script
-    poller = subprocess.Popen([script, *command], env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    poller = subprocess.Popen(
+        [script, *command], env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         started = wait_for(lambda: len(group_members(poller.pid)) >= 3, 60)  # the poller, its parse pool...
         assert started, f"the parse pool did not start: {group_members(poller.pid)}"

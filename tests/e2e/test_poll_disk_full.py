@@ -20,7 +20,7 @@ from tracker.config import load_settings
 from tracker.ingest.loopback import LoopbackServer, Reply
 from tracker.ingest.store import IngestStore
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import os
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -29,18 +29,24 @@ from sqlalchemy.engine import Engine
 def _disk_full(dbapi_connection, _record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.execute("PRAGMA max_page_count = " + os.environ["TEST_SQLITE_MAX_PAGES"])
-'''
+"""
 
 
 def wire(items: int) -> bytes:
-    body = "".join(f"<item><title>Item {n}</title><guid>g-{n}</guid><description>{'Copy. ' * 200}</description></item>"
-                   for n in range(items))
+    body = "".join(
+        f"<item><title>Item {n}</title><guid>g-{n}</guid><description>{'Copy. ' * 200}</description></item>"
+        for n in range(items)
+    )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Loop</title>{body}</channel></rss>'.encode()
 
 
 def test_poll_once_exits_1_naming_the_full_disk_when_every_store_write_fails(tmp_path: Path) -> None:
-    env = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.sqlite3'}",
-           "TRACKER_DATA_DIR": str(tmp_path / "data"), "TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES": "true"}
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'tracker.sqlite3'}",
+        "TRACKER_DATA_DIR": str(tmp_path / "data"),
+        "TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES": "true",
+    }
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
     script = shutil.which("tracker", path=str(Path(sys.executable).parent))

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ import pytest
 from tracker.bootstrap import open_runtime
 from tracker.config import load_settings
 
-START = datetime(2024, 5, 25, tzinfo=timezone.utc)
+START = datetime(2024, 5, 25, tzinfo=UTC)
 
 
 def fill(tracker_env: dict[str, str], stories: int = 3, reports: int = 600) -> int:
@@ -55,7 +55,10 @@ def test_a_replay_killed_half_way_completes_on_the_next_run(tracker, tracker_env
     head = fill(tracker_env)
     script = shutil.which("tracker", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
-        [script, "replay", "--batch-size", "1", "--commit-every", "5"], env=tracker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [script, "replay", "--batch-size", "1", "--commit-every", "5"],
+        env=tracker_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     runtime = open_runtime(load_settings(tracker_env), catch_up=False)
     try:
@@ -88,7 +91,9 @@ def test_a_replay_in_parts_killed_half_way_starts_again_and_completes(tracker, t
     script = shutil.which("tracker", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
         [script, "replay", "--parts", "2", "--batch-size", "1"],
-        env=tracker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=tracker_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:

@@ -33,7 +33,7 @@ WIRE = """<?xml version="1.0" encoding="utf-8"?>
 @contextmanager
 def serve_feed(body: str = WIRE, status: int = 200) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             data = body.encode("utf-8")
             self.send_response(status)
             self.send_header("Content-Type", "application/rss+xml; charset=utf-8")

@@ -68,7 +68,10 @@ def start_gunicorn(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[byt
     port = free_port()
     process = subprocess.Popen(
         [GUNICORN, "--workers", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "web:create_app()"],
-        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -109,18 +112,23 @@ def post_reports(base: str, number: int) -> list[tuple[str, int]]:
         token = csrf(client, url)
         for n in range(POSTS_PER_CLIENT):
             headline = f"web {number}-{n}"
-            answer = client.post(url, data={
-                "csrf_token": token, "headline": headline, "published_at": "2024-06-03T09:30Z",
-                "kinds": ["talks_held"], "parties": "Meta, Character.AI", "outlet": "Reuters",
-            })
+            answer = client.post(
+                url,
+                data={
+                    "csrf_token": token,
+                    "headline": headline,
+                    "published_at": "2024-06-03T09:30Z",
+                    "kinds": ["talks_held"],
+                    "parties": "Meta, Character.AI",
+                    "outlet": "Reuters",
+                },
+            )
             statuses.append((headline, answer.status_code))
     return statuses
 
 
 def headlines(runtime) -> Counter[str]:  # type: ignore[no-untyped-def]
-    return Counter(
-        e.payload["headline"] for e in runtime.newsroom.history(SLUG) if e.event_type == "ReportAdded"
-    )
+    return Counter(e.payload["headline"] for e in runtime.newsroom.history(SLUG) if e.event_type == "ReportAdded")
 
 
 def test_gunicorn_workers_and_a_second_writer_answer_every_stored_write_as_a_success(database_url, tmp_path) -> None:
@@ -131,11 +139,17 @@ def test_gunicorn_workers_and_a_second_writer_answer_every_stored_write_as_a_suc
         Accounts(runtime.engine).add_user("edna", PASSWORD, "editor")
         server, base = start_gunicorn(env, tmp_path / "gunicorn.log")
         try:
-            writer = subprocess.Popen([sys.executable, "-c", WRITER, str(WRITER_REPORTS), SLUG], env=env,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            writer = subprocess.Popen(
+                [sys.executable, "-c", WRITER, str(WRITER_REPORTS), SLUG],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             with ThreadPoolExecutor(CLIENTS) as pool:
-                answers = [answer for batch in pool.map(lambda n: post_reports(base, n), range(CLIENTS))
-                           for answer in batch]
+                answers = [
+                    answer for batch in pool.map(lambda n: post_reports(base, n), range(CLIENTS)) for answer in batch
+                ]
             written, writer_errors = writer.communicate(timeout=120)
         finally:
             stop(server)

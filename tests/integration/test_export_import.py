@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,13 +12,15 @@ from tracker.config import load_settings
 from tracker.seed import load_seed, seed_files
 from tracker.transfer import ImportRejected, export_events, import_events
 
-PUBLISHED = datetime(2024, 5, 25, tzinfo=timezone.utc)
+PUBLISHED = datetime(2024, 5, 25, tzinfo=UTC)
 
 
 def fill(newsroom) -> None:  # type: ignore[no-untyped-def]
     load_seed(newsroom, seed_files()[0])
     slug = "meta-xai-court-character-ai"
-    rid = newsroom.add_report(slug, headline="Régulateurs: «enquête» ouverte", published_at=PUBLISHED, kinds=["regulatory_scrutiny"])
+    rid = newsroom.add_report(
+        slug, headline="Régulateurs: «enquête» ouverte", published_at=PUBLISHED, kinds=["regulatory_scrutiny"]
+    )
     newsroom.correct_report(slug, rid, summary="Les autorités examinent l'accord", reason="added summary")
     newsroom.retract_report(slug, "ft-2024-05-25-profile", reason="duplicate background")
 
@@ -64,7 +66,10 @@ def test_import_into_a_non_empty_store_is_refused(newsroom, tmp_path) -> None:  
     [
         (lambda lines: lines[:3] + ["{not json"] + lines[4:], "line 4"),
         (lambda lines: lines[:2] + lines[3:], "line 3"),  # a version gap
-        (lambda lines: lines[:5] + [lines[5].replace("tracker.story:ReportAdded", "tracker.story:Nope")] + lines[6:], "line 6"),
+        (
+            lambda lines: lines[:5] + [lines[5].replace("tracker.story:ReportAdded", "tracker.story:Nope")] + lines[6:],
+            "line 6",
+        ),
     ],
 )
 def test_a_broken_file_is_refused_by_line_and_nothing_is_written(newsroom, tmp_path, mangle, message) -> None:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ import pytest
 
 from tracker.ingest.parser import FeedError, parse_feed
 
+
 def _corpus() -> Path:
     """TRACKER_FEED_CORPUS, else ../shared/feeds beside the project, else the
     workplace's shared folder (a CI clone may live elsewhere)."""

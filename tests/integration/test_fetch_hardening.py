@@ -33,8 +33,13 @@ def root(tmp_path: Path) -> Path:
 @pytest.fixture
 def fetcher(tmp_path: Path, root: Path) -> Iterator[Fetcher]:
     base = load_settings({"TRACKER_DATA_DIR": str(tmp_path / "data")})
-    settings = dataclasses.replace(base, fetch_file_root=str(root), fetch_timeout_seconds=1.0,
-                                   fetch_max_bytes=64 * 1024, fetch_allow_private_addresses=True)
+    settings = dataclasses.replace(
+        base,
+        fetch_file_root=str(root),
+        fetch_timeout_seconds=1.0,
+        fetch_max_bytes=64 * 1024,
+        fetch_allow_private_addresses=True,
+    )
     with Fetcher(settings) as client:
         yield client
 
@@ -79,11 +84,29 @@ def test_a_file_growing_past_the_cap_is_cut_while_reading(fetcher: Fetcher, root
     assert fetcher.fetch((root / "big.xml").as_uri()).error == f"too large: more than {64 * 1024} bytes"
 
 
-@pytest.mark.parametrize("address", [
-    "64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b:1::808:808", "::ffff:10.0.0.1", "::127.0.0.1", "::",
-    "2002:7f00:1::1", "2002:a9fe:a9fe::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "0.1.2.3", "100.64.0.1",
-    "224.0.0.251", "239.255.255.250", "ff02::1", "240.0.0.1", "255.255.255.255", "198.18.0.1", "fec0::1",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b::7f00:1",
+        "64:ff9b::a00:1",
+        "64:ff9b:1::808:808",
+        "::ffff:10.0.0.1",
+        "::127.0.0.1",
+        "::",
+        "2002:7f00:1::1",
+        "2002:a9fe:a9fe::1",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+        "0.1.2.3",
+        "100.64.0.1",
+        "224.0.0.251",
+        "239.255.255.250",
+        "ff02::1",
+        "240.0.0.1",
+        "255.255.255.255",
+        "198.18.0.1",
+        "fec0::1",
+    ],
+)
 def test_translated_and_special_forms_of_private_addresses_are_refused(address: str) -> None:
     assert not is_public_address(address)
 
@@ -96,7 +119,10 @@ def test_translated_forms_of_public_addresses_stay_public(address: str) -> None:
 def test_the_refusal_does_not_name_the_internal_address(tmp_path: Path) -> None:
     with Fetcher(load_settings({"TRACKER_DATA_DIR": str(tmp_path)})) as fetcher:
         error = fetcher.fetch("http://localhost:9/feed").error
-    assert error == "refused: the host resolves to a private or local address; set fetch.allow_private_addresses to allow it"
+    assert (
+        error
+        == "refused: the host resolves to a private or local address; set fetch.allow_private_addresses to allow it"
+    )
 
 
 class TricklingServer:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tracker.config import load_settings
-from tracker.ingest.fetcher import USER_AGENT, Fetcher, FetchStatus, check_url, BadURL, is_public_address
+from tracker.ingest.fetcher import USER_AGENT, BadURL, Fetcher, FetchStatus, check_url, is_public_address
 from tracker.ingest.loopback import LoopbackServer, Reply
 from tracker.ingest.parser import FeedError, parse_feed
 
@@ -21,8 +21,13 @@ RSS = (FIXTURES / "wire-rss2.xml").read_bytes()
 @pytest.fixture
 def settings(tmp_path):
     base = load_settings({"TRACKER_DATA_DIR": str(tmp_path)})
-    return dataclasses.replace(base, fetch_allow_private_addresses=True, fetch_timeout_seconds=1.0,
-                               fetch_max_bytes=64 * 1024, fetch_max_redirects=3)
+    return dataclasses.replace(
+        base,
+        fetch_allow_private_addresses=True,
+        fetch_timeout_seconds=1.0,
+        fetch_max_bytes=64 * 1024,
+        fetch_max_redirects=3,
+    )
 
 
 @pytest.fixture
@@ -157,7 +162,9 @@ def test_loopback_and_private_addresses_are_refused_by_default(server, settings)
     strict = dataclasses.replace(settings, fetch_allow_private_addresses=False)
     with Fetcher(strict) as fetcher:
         result = fetcher.fetch(server.route("/feed", Reply(200, RSS)))
-        assert result.status is FetchStatus.ERROR and result.error.startswith("refused: the host resolves to a private or local address")
+        assert result.status is FetchStatus.ERROR and result.error.startswith(
+            "refused: the host resolves to a private or local address"
+        )
         assert "127.0.0.1" not in result.error
         assert fetcher.fetch(f"http://localhost:{server.port}/feed").error.startswith("refused")
     assert server.hits["/feed"] == 0
@@ -186,8 +193,22 @@ def test_the_environment_switch_allows_private_addresses(tmp_path):
     assert settings.fetch_allow_private_addresses is True
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.5.4", "169.254.169.254",
-                                     "::1", "fe80::1", "fc00::1", "0.0.0.0", "::ffff:127.0.0.1", "224.0.0.1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.1",
+        "172.16.5.4",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "0.0.0.0",
+        "::ffff:127.0.0.1",
+        "224.0.0.1",
+    ],
+)
 def test_private_kinds_of_addresses_are_not_public(address):
     assert not is_public_address(address)
 

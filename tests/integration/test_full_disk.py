@@ -13,16 +13,22 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from web_testing import PASSWORD, login, open_web_runtime, post_form
 
 from tracker.accounts import Accounts
 from tracker.readmodels.verify import verify
-from web_testing import PASSWORD, login, open_web_runtime, post_form
 
 SLUG = "disk"
 #: Far more than the free space of any page: the write needs new pages.
 SUMMARY = " ".join(f"word{n}" for n in range(2000))
-REPORT = {"headline": "Meta confirms talks", "published_at": "2024-06-03T09:30Z", "kinds": ["talks_held"],
-          "parties": "Meta", "outlet": "Reuters", "summary": SUMMARY}
+REPORT = {
+    "headline": "Meta confirms talks",
+    "published_at": "2024-06-03T09:30Z",
+    "kinds": ["talks_held"],
+    "parties": "Meta",
+    "outlet": "Reuters",
+    "summary": SUMMARY,
+}
 
 
 class Disk:

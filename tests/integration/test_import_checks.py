@@ -109,8 +109,17 @@ def _correct_unknown_report(lines: list[Line]) -> None:
         (_same_slug_other_id, r"has slug 'meta-xai-court-character-ai', whose id is"),
         (_correct_unknown_report, r"ReportCorrected does not apply .*no-such-report"),
     ],
-    ids=["text as a number", "list as text", "unknown kind", "timestamp as a string", "NUL in a title",
-         "unusable rules", "first event not Opened", "duplicate slug under another id", "correction of no report"],
+    ids=[
+        "text as a number",
+        "list as text",
+        "unknown kind",
+        "timestamp as a string",
+        "NUL in a title",
+        "unusable rules",
+        "first event not Opened",
+        "duplicate slug under another id",
+        "correction of no report",
+    ],
 )
 def test_a_line_the_store_could_not_apply_is_refused_and_nothing_is_written(  # type: ignore[no-untyped-def]
     lines, tmp_path, database_url, mangle, message

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from datetime import UTC
 
 import pytest
 from sqlalchemy import select, update
@@ -61,13 +62,13 @@ def test_a_batch_writes_only_the_feeds_whose_claim_still_holds(runtime):
 
 
 def test_pending_items_are_read_by_feed_and_by_age_and_processed_ones_are_left_out(runtime):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     store = IngestStore(runtime.engine)
     for n in range(3):
         store.add_feed(f"https://wire.example/{n}.xml", source="test")
     claims = store.claim_due("poller-a", limit=3, lease_seconds=60)
-    earlier = datetime(2024, 6, 3, 10, 0, tzinfo=timezone.utc)
+    earlier = datetime(2024, 6, 3, 10, 0, tzinfo=UTC)
     later = earlier + timedelta(hours=1)
     store.store_documents([document(claims[0], rss(0, 2))], now=earlier)
     store.store_documents([document(claims[1], rss(1, 3)), document(claims[2], rss(2, 1))], now=later)
@@ -79,7 +80,7 @@ def test_pending_items_are_read_by_feed_and_by_age_and_processed_ones_are_left_o
     assert store.pending_items(feed_ids=[]) == []
     stale = store.pending_items(stale_before=earlier + timedelta(minutes=30))
     assert [i.feed_id for i in stale] == [first, first]  # archived before the cut
-    assert stale[0].first_seen_at == earlier and stale[0].published_at == datetime(2024, 6, 3, 10, tzinfo=timezone.utc)
+    assert stale[0].first_seen_at == earlier and stale[0].published_at == datetime(2024, 6, 3, 10, tzinfo=UTC)
     assert stale[0].title == "Character.AI partnership with Meta, part 0-0"
     store.mark_processed(i.id for i in stale)
     assert {i.feed_id for i in store.pending_items()} == {second, third}
@@ -93,10 +94,12 @@ def test_a_revised_item_is_rewritten_and_pending_again_and_an_unchanged_one_is_l
     assert store.store_documents([document(claim, rss(7, 2))]) == [(2, 0)]
     store.mark_processed(i.id for i in store.pending_items(limit=10))
     (claim,) = store.claim_due("poller-a", limit=1, lease_seconds=60)
-    revised = rss(7, 2).replace(b"part 7-0</title><link>https://wire.example/7/0?utm_source=rss</link>"
-                                b"<guid>item-7-0</guid><description>Talks continue.",
-                                b"part 7-0</title><link>https://wire.example/7/0?utm_source=rss</link>"
-                                b"<guid>item-7-0</guid><description>Talks collapsed overnight.")
+    revised = rss(7, 2).replace(
+        b"part 7-0</title><link>https://wire.example/7/0?utm_source=rss</link>"
+        b"<guid>item-7-0</guid><description>Talks continue.",
+        b"part 7-0</title><link>https://wire.example/7/0?utm_source=rss</link>"
+        b"<guid>item-7-0</guid><description>Talks collapsed overnight.",
+    )
 
     assert store.store_documents([document(claim, revised)]) == [(0, 1)]
 
@@ -113,7 +116,9 @@ def loopback_runtime(runtime):
     return runtime
 
 
-def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_every_item_once(loopback_runtime, monkeypatch):
+def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_every_item_once(
+    loopback_runtime, monkeypatch
+):
     count = PARSE_POOL_THRESHOLD + 8
     with LoopbackServer() as server, Ingestion(loopback_runtime) as ingestion:
         for n in range(count):
@@ -133,25 +138,36 @@ def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_ev
         # the read models hold every report the cycle appended when it returns
         assert loopback_runtime.projector.position() == loopback_runtime.newsroom.recorder.max_notification_id()
         again = ingestion.poll_all_now()
-        assert ingestion.orchestrator._parse_pool is not None  # noqa: SLF001 - parsed in worker processes
+        assert ingestion.orchestrator._parse_pool is not None
     assert (first.feeds_checked, first.fetched, first.failed, first.items_new) == (count, count, 0, 2 * count)
     assert first.reports_appended == 2 * count
     assert (again.items_new, again.reports_appended) == (0, 0)
     assert ingestion.store.pending_items(limit=10) == []
-    reports = [r for r in loopback_runtime.newsroom.story("meta-xai-court-character-ai").reports
-               if r.origin.kind.value == "feed"]
+    reports = [
+        r
+        for r in loopback_runtime.newsroom.story("meta-xai-court-character-ai").reports
+        if r.origin.kind.value == "feed"
+    ]
     assert loopback_runtime.catalog.story("meta-xai-court-character-ai") == loopback_runtime.newsroom.story(
-        "meta-xai-court-character-ai")
+        "meta-xai-court-character-ai"
+    )
     assert len(reports) == 2 * count and len({r.report_id for r in reports}) == 2 * count
     assert all(f.items_total == 2 and f.health == "ok" for f in ingestion.list_feeds())
 
 
-def test_a_big_cycle_matches_and_classifies_in_the_parse_processes_as_the_cycle_thread_would(loopback_runtime, monkeypatch):
+def test_a_big_cycle_matches_and_classifies_in_the_parse_processes_as_the_cycle_thread_would(
+    loopback_runtime, monkeypatch
+):
     import tracker.ingest.orchestrator as orchestrator_module
     from tracker.domain.rules import match
 
     count = PARSE_POOL_THRESHOLD + 8
-    summaries = ["Talks continue.", "Meta declined to comment.", "xAI confirmed the talks.", "No agreement has been reached."]
+    summaries = [
+        "Talks continue.",
+        "Meta declined to comment.",
+        "xAI confirmed the talks.",
+        "No agreement has been reached.",
+    ]
     on_cycle_thread = []
     classify = orchestrator_module.classify
     monkeypatch.setattr(orchestrator_module, "classify", lambda *a, **k: on_cycle_thread.append(a) or classify(*a, **k))
@@ -184,8 +200,8 @@ def test_a_big_cycle_where_nothing_changed_starts_no_parse_processes(loopback_ru
             for n in range(count):
                 first.store.add_feed(server.route(f"/f{n}", Reply(200, rss(n, 2))), source="test")
             assert first.poll_all_now().items_new == 2 * count
-            assert first.orchestrator._parse_pool is not None  # noqa: SLF001 - new bodies: parsed in processes
+            assert first.orchestrator._parse_pool is not None
         with Ingestion(loopback_runtime) as again:  # a fresh poller: the same bodies again
             summary = again.poll_all_now()
-            assert again.orchestrator._parse_pool is None  # noqa: SLF001 - nothing to parse, nothing started
+            assert again.orchestrator._parse_pool is None
     assert (summary.feeds_checked, summary.items_new, summary.failed) == (count, 0, 0)

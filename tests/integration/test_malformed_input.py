@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
-
 from web_testing import PASSWORD, SEED, event_count, login, open_web_runtime, post_form
+
 from tracker.accounts import Accounts
 from tracker.bootstrap import Runtime
 from tracker.seed import load_seed, seed_files
@@ -19,23 +19,43 @@ SUPERSCRIPT_TWO = "%C2%B2"  # '²': str.isdigit() says yes, int() says no
 HUGE = "99999999999999999999999"
 
 BAD_PATHS = [
-    "/stories/CON", "/stories/%C3%A9", "/stories/%00", "/stories/a--b", f"/stories/{LONG}",
-    "/api/stories/CON", "/api/stories/%00", f"/api/stories/{LONG}", "/api/stories/%C3%A9/events",
-    f"/stories/{LONG}/history", "/stories/%00/changes", f"/stories/{SEED}/reports/%00/correct",
+    "/stories/CON",
+    "/stories/%C3%A9",
+    "/stories/%00",
+    "/stories/a--b",
+    f"/stories/{LONG}",
+    "/api/stories/CON",
+    "/api/stories/%00",
+    f"/api/stories/{LONG}",
+    "/api/stories/%C3%A9/events",
+    f"/stories/{LONG}/history",
+    "/stories/%00/changes",
+    f"/stories/{SEED}/reports/%00/correct",
     f"/stories/{SEED}/reports/{LONG}/retract",
 ]
 BAD_QUERIES = [
-    f"/stories/{SEED}?version={SUPERSCRIPT_TWO}", f"/stories/{SEED}/changes?since_version={SUPERSCRIPT_TWO}",
-    f"/api/stories/{SEED}?limit={SUPERSCRIPT_TWO}", f"/api/stories/{SEED}/events?after={SUPERSCRIPT_TWO}",
-    f"/api/stories/{SEED}/events?limit={SUPERSCRIPT_TWO}", f"/stories/{SEED}?version={HUGE}",
-    f"/api/stories/{SEED}?version={HUGE}", f"/api/stories/{SEED}/events?after={HUGE}",
-    f"/stories/{SEED}?as_of=%00", f"/api/stories/{SEED}?as_of=%00", f"/stories/{SEED}/changes?since=%00",
-    f"/stories/{SEED}?mode=%00", f"/stories/{SEED}/changes?since_version=-1",
+    f"/stories/{SEED}?version={SUPERSCRIPT_TWO}",
+    f"/stories/{SEED}/changes?since_version={SUPERSCRIPT_TWO}",
+    f"/api/stories/{SEED}?limit={SUPERSCRIPT_TWO}",
+    f"/api/stories/{SEED}/events?after={SUPERSCRIPT_TWO}",
+    f"/api/stories/{SEED}/events?limit={SUPERSCRIPT_TWO}",
+    f"/stories/{SEED}?version={HUGE}",
+    f"/api/stories/{SEED}?version={HUGE}",
+    f"/api/stories/{SEED}/events?after={HUGE}",
+    f"/stories/{SEED}?as_of=%00",
+    f"/api/stories/{SEED}?as_of=%00",
+    f"/stories/{SEED}/changes?since=%00",
+    f"/stories/{SEED}?mode=%00",
+    f"/stories/{SEED}/changes?since_version=-1",
 ]
 TOLERATED_QUERIES = [  # ignored or clamped: the page is shown
-    f"/stories/{SEED}?page={SUPERSCRIPT_TWO}", f"/stories/{SEED}?page={HUGE}",
-    f"/stories/{SEED}/history?page={SUPERSCRIPT_TWO}", f"/stories/{SEED}/history?page={HUGE}",
-    "/search?q=%00", "/?q=%00", f"/stories/{SEED}?order=%00",
+    f"/stories/{SEED}?page={SUPERSCRIPT_TWO}",
+    f"/stories/{SEED}?page={HUGE}",
+    f"/stories/{SEED}/history?page={SUPERSCRIPT_TWO}",
+    f"/stories/{SEED}/history?page={HUGE}",
+    "/search?q=%00",
+    "/?q=%00",
+    f"/stories/{SEED}?order=%00",
 ]
 
 
@@ -78,13 +98,41 @@ def test_a_page_number_that_is_not_a_plain_number_shows_a_page_anyway(web) -> No
     [
         ("/stories/new", {"title": "Meta\x00xAI"}, "title"),
         ("/stories/new", {"title": "Talks", "summary": "bell\x07"}, "summary"),
-        (f"/stories/{SEED}/reports/new", {"headline": "A\x00", "published_at": "2024-06-01T09:00Z", "kinds": "talks_held"}, "headline"),
-        (f"/stories/{SEED}/reports/new", {"headline": "Far future", "published_at": "9999-12-31", "kinds": "talks_held"}, "published_at"),
-        (f"/stories/{SEED}/reports/new", {"headline": "Year one", "published_at": "0001-01-01", "kinds": "talks_held"}, "published_at"),
-        (f"/stories/{SEED}/reports/new", {"headline": "Before 1900", "published_at": "1899-12-31T23:00Z", "kinds": "talks_held"}, "published_at"),
-        (f"/stories/{SEED}/reports/new", {"headline": "Parties", "published_at": "2024-06-01", "kinds": "talks_held", "parties": "Me\x00ta"}, "parties"),
+        (
+            f"/stories/{SEED}/reports/new",
+            {"headline": "A\x00", "published_at": "2024-06-01T09:00Z", "kinds": "talks_held"},
+            "headline",
+        ),
+        (
+            f"/stories/{SEED}/reports/new",
+            {"headline": "Far future", "published_at": "9999-12-31", "kinds": "talks_held"},
+            "published_at",
+        ),
+        (
+            f"/stories/{SEED}/reports/new",
+            {"headline": "Year one", "published_at": "0001-01-01", "kinds": "talks_held"},
+            "published_at",
+        ),
+        (
+            f"/stories/{SEED}/reports/new",
+            {"headline": "Before 1900", "published_at": "1899-12-31T23:00Z", "kinds": "talks_held"},
+            "published_at",
+        ),
+        (
+            f"/stories/{SEED}/reports/new",
+            {"headline": "Parties", "published_at": "2024-06-01", "kinds": "talks_held", "parties": "Me\x00ta"},
+            "parties",
+        ),
     ],
-    ids=["NUL in a title", "BEL in a summary", "NUL in a headline", "year 9999", "year 1", "before 1900", "NUL in a party"],
+    ids=[
+        "NUL in a title",
+        "BEL in a summary",
+        "NUL in a headline",
+        "year 9999",
+        "year 1",
+        "before 1900",
+        "NUL in a party",
+    ],
 )
 def test_a_form_value_the_domain_refuses_is_a_400_naming_the_field_and_nothing_is_stored(  # type: ignore[no-untyped-def]
     seeded, web, url, data, field

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from tracker.domain.errors import InvalidField, ReportRetracted
 from tracker.domain.story import Story
 from tracker.seed import load_seed, seed_files
 
-PUBLISHED = datetime(2024, 5, 25, tzinfo=timezone.utc)
+PUBLISHED = datetime(2024, 5, 25, tzinfo=UTC)
 SEED_SLUG = "meta-xai-court-character-ai"
 
 
@@ -77,7 +77,7 @@ def test_a_batch_with_one_bad_report_writes_nothing(newsroom) -> None:  # type: 
 def test_as_of_recorded_and_as_of_reported_differ_for_a_report_recorded_late(newsroom) -> None:  # type: ignore[no-untyped-def]
     open_simple(newsroom)
     newsroom.add_report("deal", headline="Talks held", published_at=PUBLISHED, kinds=["talks_held"], parties=["Meta"])
-    between = datetime.now(timezone.utc)
+    between = datetime.now(UTC)
     # Found later: a report the outlet published before the story was even opened.
     late = newsroom.add_report(
         "deal", headline="Early denial", published_at=PUBLISHED - timedelta(days=3), kinds=["denied"], parties=["Meta"]
@@ -87,7 +87,7 @@ def test_as_of_recorded_and_as_of_reported_differ_for_a_report_recorded_late(new
     reported = newsroom.story_as_of("deal", PUBLISHED - timedelta(days=1), Mode.REPORTED)
     assert [r.report_id for r in reported.reports] == [late]
     assert reported.state.stances[0].headline == "Early denial"
-    now = newsroom.story_as_of("deal", datetime.now(timezone.utc), Mode.RECORDED)
+    now = newsroom.story_as_of("deal", datetime.now(UTC), Mode.RECORDED)
     assert [r.headline for r in now.reports] == ["Early denial", "Talks held"]
     with pytest.raises(StoryNotYetOpened):
         newsroom.story_as_of("deal", PUBLISHED, Mode.RECORDED)
@@ -106,7 +106,13 @@ def test_a_story_at_a_version_shows_what_it_was_then(newsroom) -> None:  # type:
 def test_long_stories_load_from_snapshots_with_the_same_state(newsroom) -> None:  # type: ignore[no-untyped-def]
     open_simple(newsroom)
     for n in range(120):
-        newsroom.add_report("deal", headline=f"Report {n}", published_at=PUBLISHED + timedelta(hours=n), kinds=["other"], parties=["Meta"])
+        newsroom.add_report(
+            "deal",
+            headline=f"Report {n}",
+            published_at=PUBLISHED + timedelta(hours=n),
+            kinds=["other"],
+            parties=["Meta"],
+        )
     story_id = Story.create_id("deal")
     snapshots = list(newsroom.snapshots.get(story_id))
     assert snapshots, "snapshots should be taken every 50 events"
@@ -212,7 +218,9 @@ def test_events_stored_at_class_version_1_load_through_the_upcasters(runtime) ->
 
     newsroom = runtime.newsroom
     open_simple(newsroom)
-    rid = newsroom.add_report("deal", headline="Both declined", published_at=PUBLISHED, kinds=["declined_to_comment"], parties=["Meta", "xAI"])
+    rid = newsroom.add_report(
+        "deal", headline="Both declined", published_at=PUBLISHED, kinds=["declined_to_comment"], parties=["Meta", "xAI"]
+    )
     newsroom.reclassify_report("deal", rid, kinds=["declined_to_comment", "talks_held"], by="desk")
     written = newsroom.recorder.select_notifications(1, 10)
     assert [json.loads(n.state).get("class_version") for n in written[1:]] == [2, 2]
@@ -231,7 +239,14 @@ def test_events_stored_at_class_version_1_load_through_the_upcasters(runtime) ->
     ]
     from tracker.config import load_settings
 
-    copy = open_runtime(load_settings({"TRACKER_DATABASE_URL": f"sqlite:///{runtime.settings.data_dir / 'v1.sqlite3'}", "TRACKER_DATA_DIR": str(runtime.settings.data_dir)}))
+    copy = open_runtime(
+        load_settings(
+            {
+                "TRACKER_DATABASE_URL": f"sqlite:///{runtime.settings.data_dir / 'v1.sqlite3'}",
+                "TRACKER_DATA_DIR": str(runtime.settings.data_dir),
+            }
+        )
+    )
     try:
         copy.newsroom.recorder.insert_events(old)
         copy.projector.catch_up()
@@ -248,10 +263,15 @@ def test_a_save_of_many_events_gets_their_notification_ids_in_order(newsroom) ->
     open_simple(newsroom, "first")
     open_simple(newsroom, "second")
     reports = [
-        {"headline": f"Report {n}", "published_at": PUBLISHED + timedelta(hours=n), "kinds": ["other"], "parties": ["Meta"]}
+        {
+            "headline": f"Report {n}",
+            "published_at": PUBLISHED + timedelta(hours=n),
+            "kinds": ["other"],
+            "parties": ["Meta"],
+        }
         for n in range(40)
     ]
-    story = newsroom._story_for_command("second")  # noqa: SLF001 - a save through the application
+    story = newsroom._story_for_command("second")
     for fields in reports:
         story.add_report(report_id=f"r-{fields['headline']}", **fields)
     recordings = newsroom.save(story)
@@ -294,7 +314,9 @@ def test_a_cli_context_closes_the_application_it_opened_when_the_command_ends(sq
         ctx.app.open_story(title="Closed after use", slug="closed")
 
     try:
-        result = CliRunner().invoke(cli, ["--database", sqlite_url, "test-open-runtime"], env={"TRACKER_DATA_DIR": str(tmp_path)})
+        result = CliRunner().invoke(
+            cli, ["--database", sqlite_url, "test-open-runtime"], env={"TRACKER_DATA_DIR": str(tmp_path)}
+        )
     finally:
         cli.commands.pop("test-open-runtime", None)
     assert result.exit_code == 0, result.output
@@ -310,7 +332,7 @@ def test_the_current_story_comes_from_the_command_cache_caught_up_and_stays_ther
         first.add_report("deal", headline="Talks", published_at=PUBLISHED, kinds=["talks_held"], parties=["Meta"])
         second.add_report("deal", headline="More talks", published_at=PUBLISHED, kinds=["talks_held"], parties=["xAI"])
         current = first.current_story("deal")
-        assert current is first._kept[current.id]  # noqa: SLF001 - still kept for the next command
+        assert current is first._kept[current.id]
         assert current.version == 3 and len(current.reports) == 2  # caught up with the other process's save
         first.add_report("deal", headline="Deal", published_at=PUBLISHED, kinds=["agreement_reached"], parties=["Meta"])
         assert first.story("deal").report_count == 3

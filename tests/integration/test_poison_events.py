@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from tracker.domain.story import Story
 from tracker.readmodels.projector import EventNotProjected
 
 TRACKER = shutil.which("tracker", path=str(Path(sys.executable).parent))
-PUBLISHED = datetime(2024, 6, 3, tzinfo=timezone.utc)
+PUBLISHED = datetime(2024, 6, 3, tzinfo=UTC)
 PASSWORD = "correct horse battery"
 
 
@@ -42,7 +42,7 @@ def write_by_hand(newsroom, event) -> int:  # type: ignore[no-untyped-def]
 
 def next_event(newsroom, slug: str, cls, **fields):  # type: ignore[no-untyped-def]
     story = newsroom.current_story(slug)
-    return cls(originator_id=story.id, originator_version=story.version + 1, timestamp=datetime.now(timezone.utc), **fields)
+    return cls(originator_id=story.id, originator_version=story.version + 1, timestamp=datetime.now(UTC), **fields)
 
 
 def test_an_event_the_views_cannot_apply_is_recorded_and_only_its_story_stops(runtime) -> None:  # type: ignore[no-untyped-def]
@@ -51,12 +51,17 @@ def test_an_event_the_views_cannot_apply_is_recorded_and_only_its_story_stops(ru
     newsroom.open_story(title="Healthy", slug="healthy")
     add(newsroom, "poisoned", "Before the poison")
     story = newsroom.current_story("poisoned")
-    story_id, now = str(story.id), datetime.now(timezone.utc)
+    story_id, now = str(story.id), datetime.now(UTC)
     # A retraction of a report the story never had: the views cannot apply it.
-    poison = write_by_hand(newsroom, Story.ReportRetracted(
-        originator_id=story.id, originator_version=3, timestamp=now, report_id="r-nowhere", reason="typo", by=""))
+    poison = write_by_hand(
+        newsroom,
+        Story.ReportRetracted(
+            originator_id=story.id, originator_version=3, timestamp=now, report_id="r-nowhere", reason="typo", by=""
+        ),
+    )
     held = write_by_hand(
-        newsroom, Story.Retitled(originator_id=story.id, originator_version=4, timestamp=now, title="Never shown"))
+        newsroom, Story.Retitled(originator_id=story.id, originator_version=4, timestamp=now, title="Never shown")
+    )
     add(newsroom, "healthy", "After the poison")  # waits for the views: passes the poisoned event
 
     assert projector.position() == newsroom.recorder.max_notification_id()
@@ -83,8 +88,14 @@ def test_a_poisoned_event_inside_a_long_replay_transaction_is_found_and_the_rebu
         for k in range(6):
             add(newsroom, f"story-{n}", f"Report {n}-{k}")
     newsroom.recorder.insert_events(
-        [StoredEvent(originator_id=newsroom.current_story("story-2").id, originator_version=8,
-                     topic="tracker.story:ReportAdded", state=b'{"written": "by an older version"')]
+        [
+            StoredEvent(
+                originator_id=newsroom.current_story("story-2").id,
+                originator_version=8,
+                topic="tracker.story:ReportAdded",
+                state=b'{"written": "by an older version"',
+            )
+        ]
     )
     bad = newsroom.recorder.max_notification_id()
     for k in range(3):
@@ -126,8 +137,9 @@ def test_the_cli_names_a_poisoned_event_and_succeeds(database_url, tmp_path) -> 
 
 @pytest.mark.postgres
 def test_a_nul_byte_postgresql_cannot_store_stops_only_its_story_and_the_web_says_so(postgres_url, tmp_path) -> None:
-    from web import create_app
     from web_testing import login, post_form
+
+    from web import create_app
 
     runtime = open_runtime(load_settings({"TRACKER_DATABASE_URL": postgres_url, "TRACKER_DATA_DIR": str(tmp_path)}))
     try:
@@ -151,10 +163,17 @@ def test_a_nul_byte_postgresql_cannot_store_stops_only_its_story_and_the_web_say
         editor = app.test_client()
         login(editor, "edna")
         before = newsroom.recorder.max_notification_id()
-        answer = post_form(editor, "/stories/nul/reports/new", {
-            "headline": "From the web", "published_at": "2024-06-03T09:30Z", "kinds": ["talks_held"],
-            "parties": "Meta", "outlet": "Reuters",
-        })
+        answer = post_form(
+            editor,
+            "/stories/nul/reports/new",
+            {
+                "headline": "From the web",
+                "published_at": "2024-06-03T09:30Z",
+                "kinds": ["talks_held"],
+                "parties": "Meta",
+                "outlet": "Reuters",
+            },
+        )
         assert answer.status_code == 302
         assert newsroom.recorder.max_notification_id() == before + 1  # stored once
         page = editor.get(answer.headers["Location"]).get_data(as_text=True)

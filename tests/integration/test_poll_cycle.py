@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -99,13 +100,24 @@ def test_a_revised_item_appends_a_correction_with_old_and_new_text(ingestion, lo
     assert report.headline == "Character.AI in advanced talks with Meta"
     (correction,) = report.corrections
     assert correction.reason == "feed item revised"
-    assert correction.changes["headline"] == ("Character.AI in talks with Meta", "Character.AI in advanced talks with Meta")
+    assert correction.changes["headline"] == (
+        "Character.AI in talks with Meta",
+        "Character.AI in advanced talks with Meta",
+    )
     assert correction.changes["summary"] == ("First version.", "Second version.")
 
 
 def test_accepting_a_suggestion_appends_a_report_and_rejecting_is_remembered(ingestion, loopback_runtime, server):
-    url = server.route("/wire", Reply(200, rss(("w1", "Character.AI adds voice", "Product news."),
-                                                ("w2", "Character.AI adds stickers", "More product news."))))
+    url = server.route(
+        "/wire",
+        Reply(
+            200,
+            rss(
+                ("w1", "Character.AI adds voice", "Product news."),
+                ("w2", "Character.AI adds stickers", "More product news."),
+            ),
+        ),
+    )
     ingestion.add_feed(url)
     ingestion.poll_once()
     first, second = sorted(ingestion.suggestions(SLUG), key=lambda s: s.headline)
@@ -141,8 +153,9 @@ def test_a_story_opened_later_is_matched_against_the_archive(ingestion, loopback
     url = server.route("/wire", Reply(200, rss(("o1", "Acme buys Widgets Inc", "A deal."))))
     ingestion.add_feed(url)
     ingestion.poll_once()
-    loopback_runtime.newsroom.open_story(title="Acme buys Widgets", slug="acme-widgets",
-                                         rules={"all_of": [["Acme"]], "any_of": ["buys"]})
+    loopback_runtime.newsroom.open_story(
+        title="Acme buys Widgets", slug="acme-widgets", rules={"all_of": [["Acme"]], "any_of": ["buys"]}
+    )
     summary = ingestion.poll_once()
     assert summary.stories_rematched == 1 and summary.reports_appended == 1
     assert [r.headline for r in loopback_runtime.newsroom.story("acme-widgets").reports] == ["Acme buys Widgets Inc"]
@@ -159,7 +172,10 @@ def test_invalid_rules_are_refused_and_nothing_is_saved(ingestion, loopback_runt
 
 def test_a_failing_feed_backs_off_exponentially_and_keeps_its_health(ingestion, loopback_runtime, server):
     state = {"status": 200}
-    url = server.route("/flaky", lambda _r: Reply(state["status"], rss(("f1", "Unrelated", "x")) if state["status"] == 200 else b"down"))
+    url = server.route(
+        "/flaky",
+        lambda _r: Reply(state["status"], rss(("f1", "Unrelated", "x")) if state["status"] == 200 else b"down"),
+    )
     feed = ingestion.add_feed(url)
     state["status"] = 500
     waits = []
@@ -195,7 +211,11 @@ def test_adding_checks_the_url_and_that_it_is_a_feed(ingestion, server):
     with pytest.raises(FeedRejected, match="scheme 'ftp' is not supported"):
         ingestion.add_feed("ftp://example.com/feed")
     with pytest.raises(FeedRejected, match="not a feed: an HTML page"):
-        ingestion.add_feed(server.route("/html", Reply(200, (FIXTURES / "error-page.html").read_bytes(), {"Content-Type": "text/html"})))
+        ingestion.add_feed(
+            server.route(
+                "/html", Reply(200, (FIXTURES / "error-page.html").read_bytes(), {"Content-Type": "text/html"})
+            )
+        )
     with pytest.raises(FeedRejected, match="HTTP 404"):
         ingestion.add_feed(server.url("/missing"))
     with pytest.raises(ValueError, match="below the minimum"):
@@ -213,7 +233,9 @@ def test_opml_export_and_import_round_trip(ingestion, server):
     assert 'text="Feed A &amp; co"' in text
     for feed in ingestion.list_feeds():
         ingestion.remove_feed(feed.id)
-    result = ingestion.import_opml(text.replace("<body>", '<body><outline text="folder"><outline xmlUrl="gopher://x"/></outline>'))
+    result = ingestion.import_opml(
+        text.replace("<body>", '<body><outline text="folder"><outline xmlUrl="gopher://x"/></outline>')
+    )
     assert [v.name for v in result.added] == ["Feed A & co", "Loop"] or len(result.added) == 2
     assert len(result.invalid) == 1 and result.skipped == ()
     assert ingestion.import_opml(text).skipped == (server.url("/a"), server.url("/b"))
@@ -227,7 +249,12 @@ def test_config_feeds_are_validated_and_subscribed(loopback_runtime):
     )
     with Ingestion(loopback_runtime) as service:
         (added,) = service.sync_config_feeds()
-        assert (added.url, added.name, added.interval_seconds, added.source) == ("https://news.example/rss", "News", 600, "config")
+        assert (added.url, added.name, added.interval_seconds, added.source) == (
+            "https://news.example/rss",
+            "News",
+            600,
+            "config",
+        )
         assert service.sync_config_feeds() == ()
     loopback_runtime.settings = dataclasses.replace(loopback_runtime.settings, feeds=({"url": "ftp://x"},))
     with Ingestion(loopback_runtime) as service, pytest.raises(ConfigError, match=r"feeds\[0\]\.url"):
@@ -243,7 +270,9 @@ def test_the_same_article_from_two_feeds_is_one_report(ingestion, loopback_runti
     assert len(feed_reports(loopback_runtime)) == 1
 
 
-def test_two_feeds_using_the_same_opaque_guid_for_different_articles_give_two_reports(ingestion, loopback_runtime, server):
+def test_two_feeds_using_the_same_opaque_guid_for_different_articles_give_two_reports(
+    ingestion, loopback_runtime, server
+):
     def opaque(title: str, link: str) -> bytes:
         return rss(("1", title, "Wire copy.")).replace(
             b"<guid>1</guid>", f'<guid isPermaLink="false">1</guid><link>{link}</link>'.encode()
@@ -280,7 +309,7 @@ def test_an_article_seen_again_in_a_later_flush_of_the_same_cycle_is_still_one_r
 def test_the_duplicate_check_sees_a_report_added_by_an_editor_between_two_flushes_of_a_cycle(
     ingestion, loopback_runtime, server, monkeypatch
 ):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     import tracker.ingest.orchestrator as orchestrator_module
 
@@ -296,11 +325,21 @@ def test_the_duplicate_check_sees_a_report_added_by_an_editor_between_two_flushe
     def match_then_edit(*args, **kwargs):
         counts = matched(*args, **kwargs)
         if not edited:  # the first flush has appended the first article; an editor files the second by hand
-            edited.append(loopback_runtime.newsroom.add_reports(SLUG, [{
-                "headline": "Character.AI and Meta sign a deal", "url": "http://wire.example/b", "outlet": "Desk",
-                "kinds": ["agreement_reached"], "parties": ["Meta", "Character.AI"],
-                "published_at": datetime(2024, 6, 3, 10, tzinfo=timezone.utc),
-            }]))
+            edited.append(
+                loopback_runtime.newsroom.add_reports(
+                    SLUG,
+                    [
+                        {
+                            "headline": "Character.AI and Meta sign a deal",
+                            "url": "http://wire.example/b",
+                            "outlet": "Desk",
+                            "kinds": ["agreement_reached"],
+                            "parties": ["Meta", "Character.AI"],
+                            "published_at": datetime(2024, 6, 3, 10, tzinfo=UTC),
+                        }
+                    ],
+                )
+            )
         return counts
 
     monkeypatch.setattr(orchestrator, "process_items", match_then_edit)

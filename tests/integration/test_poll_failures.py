@@ -41,8 +41,13 @@ def full_at(runtime: Runtime) -> int:
 
 @pytest.fixture
 def sqlite_runtime(sqlite_url: str, tmp_path: Path) -> Iterator[Runtime]:
-    settings = load_settings({"TRACKER_DATABASE_URL": sqlite_url, "TRACKER_DATA_DIR": str(tmp_path / "data"),
-                              "TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES": "true"})
+    settings = load_settings(
+        {
+            "TRACKER_DATABASE_URL": sqlite_url,
+            "TRACKER_DATA_DIR": str(tmp_path / "data"),
+            "TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES": "true",
+        }
+    )
     runtime = open_runtime(settings)
     load_seed(runtime.newsroom, seed_files()[0])
     yield runtime
@@ -100,7 +105,8 @@ def test_a_config_feed_interval_out_of_bounds_is_refused_naming_the_key(sqlite_r
     from tracker.config import ConfigError
     from tracker.ingest.orchestrator import feeds_from_config
 
-    settings = dataclasses.replace(sqlite_runtime.settings,
-                                   feeds=({"url": "https://wire.example/rss", "interval_seconds": interval},))
+    settings = dataclasses.replace(
+        sqlite_runtime.settings, feeds=({"url": "https://wire.example/rss", "interval_seconds": interval},)
+    )
     with pytest.raises(ConfigError, match=r"^feeds\[0\]\.interval_seconds: .* (above the maximum|below the minimum)"):
         feeds_from_config(settings)

@@ -58,14 +58,18 @@ def prepare(runtime, server: LoopbackServer, feeds: int, items: int, delay: floa
 
 
 def poll(env: dict[str, str], **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([TRACKER, "poll", "--once", "--json"], env={**env, **extra},
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [TRACKER, "poll", "--once", "--json"], env={**env, **extra}, capture_output=True, text=True, timeout=180
+    )
 
 
 def feed_report_ids(runtime) -> list[str]:
     events = runtime.newsroom.history(SLUG)
-    return [e.payload["report_id"] for e in events
-            if e.event_type == "ReportAdded" and e.payload["origin"]["kind"] == "feed"]
+    return [
+        e.payload["report_id"]
+        for e in events
+        if e.event_type == "ReportAdded" and e.payload["origin"]["kind"] == "feed"
+    ]
 
 
 @pytest.mark.parametrize("failpoint", ["after-store", "after-append"])
@@ -86,8 +90,12 @@ def test_sigkill_at_a_crash_point_then_restart_loses_and_duplicates_nothing(runt
 def test_sigkill_at_a_random_moment_mid_cycle_then_restart(runtime, env):
     with LoopbackServer() as server:
         expected = prepare(runtime, server, feeds=24, items=5, stagger=0.12)  # the cycle takes ~3 s
-        process = subprocess.Popen([TRACKER, "poll", "--once"], env={**env, "TRACKER_POLL_LEASE_SECONDS": "1"},
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [TRACKER, "poll", "--once"],
+            env={**env, "TRACKER_POLL_LEASE_SECONDS": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while sum(server.hits.values()) < 10 and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -117,8 +125,13 @@ def test_two_pollers_on_postgresql_share_the_feeds_without_double_processing(pos
         with LoopbackServer() as server:
             expected = prepare(runtime, server, feeds=60, items=3, delay=0.3)
             pollers = [
-                subprocess.Popen([TRACKER, "poll", "--once", "--json"], env=env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+                subprocess.Popen(
+                    [TRACKER, "poll", "--once", "--json"],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
                 for _ in range(2)
             ]
             outputs = [p.communicate(timeout=180) for p in pollers]

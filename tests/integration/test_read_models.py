@@ -5,7 +5,7 @@ skipped: see test_poison_events.py)."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -13,13 +13,23 @@ from eventsourcing.persistence import StoredEvent, Tracking
 
 from tracker.application import Mode
 from tracker.domain.errors import DomainError
+from tracker.readmodels import projector as projector_module
 from tracker.readmodels import replay
 from tracker.readmodels import tables as tbl
-from tracker.readmodels import projector as projector_module
 from tracker.readmodels.verify import verify
 
-START = datetime(2024, 5, 25, tzinfo=timezone.utc)
-KINDS = ["talks_held", "no_agreement", "agreement_reached", "declined_to_comment", "no_response", "denied", "confirmed", "regulatory_scrutiny", "other"]
+START = datetime(2024, 5, 25, tzinfo=UTC)
+KINDS = [
+    "talks_held",
+    "no_agreement",
+    "agreement_reached",
+    "declined_to_comment",
+    "no_response",
+    "denied",
+    "confirmed",
+    "regulatory_scrutiny",
+    "other",
+]
 PARTIES = ["Meta", "xAI", "Character.AI", "Character AI", "Google", "Elon Musk"]
 
 
@@ -62,7 +72,7 @@ def generate_history(newsroom, *, stories: int = 3, commands: int = 120, seed: i
                 newsroom.change_status(slug, rng.choice(["developing", "quiet", "concluded"]))
         except DomainError:
             pass  # e.g. a reclassification to the same kinds: the command is refused, nothing recorded
-        moments.append(datetime.now(timezone.utc))
+        moments.append(datetime.now(UTC))
     return moments
 
 
@@ -76,7 +86,9 @@ def test_the_catalog_gives_the_same_story_as_the_aggregate_now_and_at_every_poin
             assert catalog.story_at_version(slug, version) == newsroom.story_at_version(slug, version)
         for moment in moments[::7]:
             if newsroom.version_at(slug, moment) is not None:
-                assert catalog.story_as_of(slug, moment, Mode.RECORDED) == newsroom.story_as_of(slug, moment, Mode.RECORDED)
+                assert catalog.story_as_of(slug, moment, Mode.RECORDED) == newsroom.story_as_of(
+                    slug, moment, Mode.RECORDED
+                )
         for hours in range(0, 520, 37):
             moment = START + timedelta(hours=hours)
             assert catalog.story_as_of(slug, moment, Mode.REPORTED) == newsroom.story_as_of(slug, moment, Mode.REPORTED)
@@ -226,7 +238,9 @@ def test_a_changed_view_version_rebuilds_the_read_models_at_start_up(runtime, se
         again.close()
 
 
-def test_a_long_log_behind_empty_read_models_is_rebuilt_in_bulk_at_start_up(runtime, settings, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_log_behind_empty_read_models_is_rebuilt_in_bulk_at_start_up(
+    runtime, settings, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
     generate_history(runtime.newsroom, commands=40)
     head = runtime.newsroom.recorder.max_notification_id()
     before = {slug: runtime.catalog.story(slug) for slug in runtime.newsroom.story_slugs()}
@@ -266,7 +280,15 @@ def test_read_models_a_short_way_behind_are_caught_up_not_rebuilt_at_start_up(ru
 def test_search_finds_reports_by_words_and_prefixes_and_follows_corrections(runtime) -> None:  # type: ignore[no-untyped-def]
     newsroom, catalog = runtime.newsroom, runtime.catalog
     newsroom.open_story(title="Chatbots", slug="chatbots")
-    rid = newsroom.add_report("chatbots", headline="Meta weighs Character.AI partnership", summary="Talks on research", published_at=START, kinds=["talks_held"], parties=["Meta"], outlet="Financial Times")
+    rid = newsroom.add_report(
+        "chatbots",
+        headline="Meta weighs Character.AI partnership",
+        summary="Talks on research",
+        published_at=START,
+        kinds=["talks_held"],
+        parties=["Meta"],
+        outlet="Financial Times",
+    )
     newsroom.add_report("chatbots", headline="Metadata standards body meets", published_at=START, kinds=["other"])
     assert [h.report_id for h in catalog.search("character partnership")] == [rid]
     assert {h.headline for h in catalog.search("meta")} >= {"Meta weighs Character.AI partnership"}
@@ -297,8 +319,8 @@ def test_the_projector_loop_follows_events_written_by_another_process(database_u
             writer.add_report("polled", headline=f"Report {n}", published_at=START, kinds=["other"])
         writer.add_report("polled", headline="Seen by polling", published_at=START + timedelta(days=1), kinds=["other"])
         head = writer.recorder.max_notification_id()
-        deadline = datetime.now(timezone.utc) + timedelta(seconds=10)
-        while runtime.projector.position() < head and datetime.now(timezone.utc) < deadline:
+        deadline = datetime.now(UTC) + timedelta(seconds=10)
+        while runtime.projector.position() < head and datetime.now(UTC) < deadline:
             stop.wait(0.05)
         view = runtime.catalog.story("polled")
         assert view.reports[-1].headline == "Seen by polling" and view.report_count == 31
@@ -359,7 +381,9 @@ def spy_on_splits(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
     return seen
 
 
-def test_replay_asked_for_parts_splits_an_sqlite_file_and_rebuilds_postgresql_in_one_process(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_replay_asked_for_parts_splits_an_sqlite_file_and_rebuilds_postgresql_in_one_process(
+    runtime, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     generate_history(runtime.newsroom, stories=4, commands=40)
     splits = spy_on_splits(monkeypatch)
     result = replay(runtime.projector, parts=2)

@@ -9,6 +9,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import select
+from test_read_models import START, generate_history, spy_on_splits
 
 from tracker.readmodels import ProjectionError, replay
 from tracker.readmodels import parts as parts_module
@@ -16,8 +17,6 @@ from tracker.readmodels import projector as projector_module
 from tracker.readmodels import tables as tbl
 from tracker.readmodels.parts import plan_parts
 from tracker.readmodels.verify import verify
-
-from test_read_models import START, generate_history, spy_on_splits
 
 
 @pytest.fixture
@@ -55,7 +54,9 @@ def test_a_replay_in_two_processes_builds_exactly_what_one_process_builds(runtim
 def test_report_rows_are_numbered_by_their_events_notification_ids(runtime) -> None:  # type: ignore[no-untyped-def]
     slug = runtime.newsroom.open_story(title="Numbered", slug="numbered")
     for headline in ("First", "Second"):
-        runtime.newsroom.add_report(slug, headline=headline, summary="", published_at=START, kinds=["other"], parties=[])
+        runtime.newsroom.add_report(
+            slug, headline=headline, summary="", published_at=START, kinds=["other"], parties=[]
+        )
     reports = tbl.LIVE.reports
     with runtime.engine.connect() as conn:
         ids = conn.execute(select(reports.c.id).order_by(reports.c.id)).scalars().all()
@@ -89,7 +90,9 @@ def test_a_part_meeting_an_event_it_cannot_decode_records_it_and_the_replay_goes
     replay(runtime.projector, parts=2)
 
     assert runtime.projector.position() == bad_id
-    assert [(p.event.notification_id, p.event.story_id) for p in runtime.projector.poisonings()] == [(bad_id, str(originator))]
+    assert [(p.event.notification_id, p.event.story_id) for p in runtime.projector.poisonings()] == [
+        (bad_id, str(originator))
+    ]
     assert {slug: runtime.catalog.story(slug) for slug in before} == before
     assert _part_files(runtime) == []
 

@@ -7,7 +7,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
-from web_testing import PASSWORD, SEED, app, client, editor, login, open_web_runtime, post_form, token, viewer, web_runtime  # noqa: F401
+from web_testing import (  # noqa: F401
+    PASSWORD,
+    SEED,
+    app,
+    client,
+    editor,
+    login,
+    open_web_runtime,
+    post_form,
+    token,
+    viewer,
+    web_runtime,
+)
 
 from tracker.accounts import Accounts, DuplicateUser, users
 from tracker.domain.errors import InvalidField
@@ -45,14 +57,26 @@ def test_passwords_are_stored_hashed_and_checked(database_url: str, tmp_path: Pa
 
 
 def test_tracker_user_add_reads_the_password_from_stdin_and_names_bad_input(sqlite_url: str, tmp_path: Path) -> None:
-    done = tracker_cli(sqlite_url, tmp_path / "data", "user", "add", "edna", "--role", "editor", "--password-stdin", stdin=PASSWORD + "\n")
+    done = tracker_cli(
+        sqlite_url,
+        tmp_path / "data",
+        "user",
+        "add",
+        "edna",
+        "--role",
+        "editor",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert done.exit_code == 0, done.output
     assert "Added editor edna" in done.output
     listed = tracker_cli(sqlite_url, tmp_path / "data", "user", "list", "--json")
     assert '"role": "editor"' in listed.output and '"name": "edna"' in listed.output
     again = tracker_cli(sqlite_url, tmp_path / "data", "user", "add", "edna", "--password-stdin", stdin=PASSWORD + "\n")
     assert again.exit_code == 1 and "tracker: error: a user named 'edna' already exists" in again.output
-    bad_role = tracker_cli(sqlite_url, tmp_path / "data", "user", "add", "max", "--role", "boss", "--password-stdin", stdin=PASSWORD)
+    bad_role = tracker_cli(
+        sqlite_url, tmp_path / "data", "user", "add", "max", "--role", "boss", "--password-stdin", stdin=PASSWORD
+    )
     assert bad_role.exit_code == 1 and "unknown role 'boss'" in bad_role.output
 
 
@@ -92,7 +116,10 @@ def test_after_signing_in_the_user_returns_to_the_page_they_wanted_but_never_off
     response = client.post(redirect, data={"name": "edna", "password": PASSWORD, "csrf_token": token(client, "/login")})
     assert response.headers["Location"] == wanted
     other = app.test_client()
-    response = other.post("/login?next=//evil.example/x", data={"name": "edna", "password": PASSWORD, "csrf_token": token(other, "/login")})
+    response = other.post(
+        "/login?next=//evil.example/x",
+        data={"name": "edna", "password": PASSWORD, "csrf_token": token(other, "/login")},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -144,7 +171,9 @@ def test_the_session_key_is_kept_in_the_data_folder_and_shared_by_every_app(sqli
 def test_a_configured_secret_key_is_used_as_given(sqlite_url: str, tmp_path: Path) -> None:
     from web import create_app
 
-    runtime = open_web_runtime(sqlite_url, tmp_path / "data", TRACKER_WEB_SECRET_KEY="a-configured-key-of-enough-length")
+    runtime = open_web_runtime(
+        sqlite_url, tmp_path / "data", TRACKER_WEB_SECRET_KEY="a-configured-key-of-enough-length"
+    )
     try:
         assert create_app(runtime=runtime).secret_key == "a-configured-key-of-enough-length"
         assert not (tmp_path / "data" / "web-secret-key").exists()

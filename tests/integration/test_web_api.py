@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from web_testing import SEED, app, client, web_runtime  # noqa: F401 - fixtures
 
@@ -35,7 +35,7 @@ def test_the_timeline_can_be_limited_to_the_newest_reports(client) -> None:  # t
 def test_a_story_as_of_a_version_or_moment_in_either_mode(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
     assert client.get(f"/api/stories/{SEED}?version=2").get_json()["version"] == 2
     web_runtime.newsroom.add_report(
-        SEED, headline="Late find", published_at=datetime(2024, 5, 1, tzinfo=timezone.utc), kinds=["other"]
+        SEED, headline="Late find", published_at=datetime(2024, 5, 1, tzinfo=UTC), kinds=["other"]
     )
     reported = client.get(f"/api/stories/{SEED}?as_of=2024-05-02&mode=reported").get_json()
     assert [r["headline"] for r in reported["reports"]] == ["Late find"] and reported["mode"] == "reported"
@@ -73,7 +73,10 @@ def test_events_come_oldest_first_in_pages_with_a_link_to_the_next(client) -> No
 
 def test_the_atom_feed_is_valid_xml_with_one_entry_per_report_and_escaped_text(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
     web_runtime.newsroom.add_report(
-        SEED, headline="<script>alert(1)</script> & more", published_at=datetime(2024, 6, 1, tzinfo=timezone.utc), kinds=["other"]
+        SEED,
+        headline="<script>alert(1)</script> & more",
+        published_at=datetime(2024, 6, 1, tzinfo=UTC),
+        kinds=["other"],
     )
     response = client.get(f"/stories/{SEED}/feed.atom")
     assert response.mimetype == "application/atom+xml"
@@ -86,14 +89,14 @@ def test_the_atom_feed_is_valid_xml_with_one_entry_per_report_and_escaped_text(c
 
 
 def test_the_story_api_answers_304_to_a_matching_etag_until_the_story_changes(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     first = client.get(f"/api/stories/{SEED}")
     assert first.status_code == 200 and first.headers["ETag"]
     again = client.get(f"/api/stories/{SEED}", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     web_runtime.newsroom.add_report(
-        SEED, headline="Deal signed", published_at=datetime(2024, 9, 1, tzinfo=timezone.utc), kinds=["agreement_reached"]
+        SEED, headline="Deal signed", published_at=datetime(2024, 9, 1, tzinfo=UTC), kinds=["agreement_reached"]
     )
     changed = client.get(f"/api/stories/{SEED}", headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from web_testing import SEED, app, client, editor, event_count, post_form, token, viewer, web_runtime  # noqa: F401
 
@@ -26,7 +26,7 @@ def test_an_editor_adds_a_report_and_it_appears_on_the_timeline(editor, web_runt
     assert event_count(web_runtime) == before + 1
     report = web_runtime.newsroom.story(SEED).reports[-1]
     assert (report.headline, report.outlet, report.parties) == (GOOD["headline"], "Reuters", ("Meta", "Character.AI"))
-    assert report.published_at == datetime(2024, 6, 3, 9, 30, tzinfo=timezone.utc)
+    assert report.published_at == datetime(2024, 6, 3, 9, 30, tzinfo=UTC)
     assert report.classified_by == "edna"
     page = editor.get(f"/stories/{SEED}").get_data(as_text=True)
     assert "Report added to the timeline." in page and GOOD["headline"] in page
@@ -91,7 +91,12 @@ def test_a_correction_keeps_the_old_text_struck_through_with_the_reason(editor, 
     response = post_form(
         editor,
         f"/stories/{SEED}/reports/{REPORT}/correct",
-        {"headline": "Meta held early partnership talks with Character.AI", "summary": "Meta had talks.", "url": "", "reason": "tense"},
+        {
+            "headline": "Meta held early partnership talks with Character.AI",
+            "summary": "Meta had talks.",
+            "url": "",
+            "reason": "tense",
+        },
     )
     assert response.status_code == 302
     page = editor.get(f"/stories/{SEED}").get_data(as_text=True)
@@ -138,7 +143,14 @@ def test_an_edit_to_a_report_someone_changed_meanwhile_is_not_applied_and_says_w
     before = event_count(web_runtime)
     response = editor.post(
         url,
-        data={"headline": "Meta held talks (desk A)", "summary": "", "url": "", "reason": "desk A", "fingerprint": fingerprint, "csrf_token": csrf},
+        data={
+            "headline": "Meta held talks (desk A)",
+            "summary": "",
+            "url": "",
+            "reason": "desk A",
+            "fingerprint": fingerprint,
+            "csrf_token": csrf,
+        },
     )
     body = response.get_data(as_text=True)
     assert response.status_code == 409 and "Someone else changed this report" in body
@@ -161,7 +173,9 @@ def test_an_unknown_report_is_a_404(editor) -> None:  # type: ignore[no-untyped-
 
 def test_an_editor_opens_a_story_and_a_taken_slug_is_named_beside_the_slug(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
     response = post_form(editor, "/stories/new", {"title": "Chip makers merge", "slug": "", "summary": ""})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/stories/chip-makers-merge/reports/new")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/stories/chip-makers-merge/reports/new"
+    )
     assert web_runtime.newsroom.story("chip-makers-merge").title == "Chip makers merge"
     taken = post_form(editor, "/stories/new", {"title": "Another", "slug": SEED, "summary": ""})
     page = taken.get_data(as_text=True)
@@ -172,7 +186,9 @@ def test_an_editor_opens_a_story_and_a_taken_slug_is_named_beside_the_slug(edito
 
 def test_title_and_status_are_changed_as_separate_events(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
     before = event_count(web_runtime)
-    response = post_form(editor, f"/stories/{SEED}/settings", {"title": "Meta, xAI and Character.AI", "status": "quiet"})
+    response = post_form(
+        editor, f"/stories/{SEED}/settings", {"title": "Meta, xAI and Character.AI", "status": "quiet"}
+    )
     assert response.status_code == 302
     view = web_runtime.newsroom.story(SEED)
     assert (view.title, view.status) == ("Meta, xAI and Character.AI", "quiet")
@@ -185,7 +201,9 @@ def test_tracking_rules_are_edited_as_lines_and_terms(editor, web_runtime) -> No
     form = editor.get(f"/stories/{SEED}/rules").get_data(as_text=True)
     assert "Character.AI, Character AI" in form
     response = post_form(
-        editor, f"/stories/{SEED}/rules", {"all_of": "Character.AI, Character Technologies\nMeta", "any_of": "deal, talks", "none_of": ""}
+        editor,
+        f"/stories/{SEED}/rules",
+        {"all_of": "Character.AI, Character Technologies\nMeta", "any_of": "deal, talks", "none_of": ""},
     )
     assert response.status_code == 302
     rules = web_runtime.newsroom.story(SEED).rules
@@ -195,7 +213,9 @@ def test_tracking_rules_are_edited_as_lines_and_terms(editor, web_runtime) -> No
 
 def test_an_unusable_rule_term_is_named_beside_its_field_and_nothing_is_saved(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
     before = event_count(web_runtime)
-    response = post_form(editor, f"/stories/{SEED}/rules", {"all_of": "Character.AI", "any_of": "deal, ab*", "none_of": ""})
+    response = post_form(
+        editor, f"/stories/{SEED}/rules", {"all_of": "Character.AI", "any_of": "deal, ab*", "none_of": ""}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "wildcard term needs at least 3 letters" in page[page.index('id="any_of-error"') :][:300]

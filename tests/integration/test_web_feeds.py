@@ -19,8 +19,12 @@ from tracker.seed import load_seed, seed_files
 
 @pytest.fixture
 def loopback_runtime(sqlite_url: str, tmp_path: Path) -> Iterator[Runtime]:
-    runtime = open_web_runtime(sqlite_url, tmp_path / "data", TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES="true",
-                               TRACKER_FETCH_FILE_ROOT=str(tmp_path))
+    runtime = open_web_runtime(
+        sqlite_url,
+        tmp_path / "data",
+        TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES="true",
+        TRACKER_FETCH_FILE_ROOT=str(tmp_path),
+    )
     for path in seed_files():
         load_seed(runtime.newsroom, path)
     Accounts(runtime.engine).add_user("edna", PASSWORD, "editor")
@@ -36,7 +40,9 @@ def site(loopback_runtime: Runtime) -> Flask:
 
 
 def subscribe_and_poll(client, url: str) -> None:  # type: ignore[no-untyped-def]
-    assert post_form(client, "/feeds", {"url": url, "name": "Loopback Wire", "interval_minutes": "5"}).status_code == 302
+    assert (
+        post_form(client, "/feeds", {"url": url, "name": "Loopback Wire", "interval_minutes": "5"}).status_code == 302
+    )
     page = client.get("/feeds").get_data(as_text=True)
     feed_id = page.split('id="feed-')[1].split('"')[0]
     assert post_form(client, f"/feeds/{feed_id}/poll", {}, follow_redirects=False).status_code == 302
@@ -89,7 +95,9 @@ def test_removing_a_feed_keeps_its_reports(site) -> None:  # type: ignore[no-unt
     page = client.get("/feeds").get_data(as_text=True)
     feed_id = page.split('id="feed-')[1].split('"')[0]
     assert post_form(client, f"/feeds/{feed_id}/remove", {}).status_code == 302
-    assert "Loopback Wire" not in client.get("/feeds").get_data(as_text=True).split("</h1>", 1)[1].split("Add a feed")[0]
+    assert (
+        "Loopback Wire" not in client.get("/feeds").get_data(as_text=True).split("</h1>", 1)[1].split("Add a feed")[0]
+    )
     assert client.post(f"/feeds/{feed_id}/remove", data={}).status_code == 400  # no CSRF token
 
 
@@ -107,7 +115,9 @@ def test_a_weak_match_waits_in_the_inbox_with_its_title_as_text_and_accepting_ad
     assert accepted.status_code == 302 and "#report-" in accepted.headers["Location"]
     assert event_count(loopback_runtime) == before + 1
     story = client.get(f"/stories/{SEED}").get_data(as_text=True)
-    assert "&lt;script&gt;alert(&#39;wire&#39;)&lt;/script&gt; adds voice calls" in story and "<script>alert" not in story
+    assert (
+        "&lt;script&gt;alert(&#39;wire&#39;)&lt;/script&gt; adds voice calls" in story and "<script>alert" not in story
+    )
     twice = post_form(client, f"/stories/{SEED}/suggestions/{suggestion_id}/accept", {}, follow_redirects=True)
     assert "already been decided" in twice.get_data(as_text=True)
     assert event_count(loopback_runtime) == before + 1
@@ -148,8 +158,14 @@ def test_the_web_refuses_file_urls_without_reading_them_even_under_the_file_root
     wire.write_text(WIRE, encoding="utf-8")
     os.mkfifo(tmp_path / "pipe")  # read, it would hang the request
     answers = {}
-    for url in (wire.as_uri(), (tmp_path / "pipe").as_uri(), "file:///etc/shadow", "file:///no/such/file",
-                "file:///dev/zero", "gopher://example.com/feed"):
+    for url in (
+        wire.as_uri(),
+        (tmp_path / "pipe").as_uri(),
+        "file:///etc/shadow",
+        "file:///no/such/file",
+        "file:///dev/zero",
+        "gopher://example.com/feed",
+    ):
         reply = post_form(client, "/feeds", {"url": url, "name": "", "interval_minutes": ""})
         page = reply.get_data(as_text=True)
         assert reply.status_code == 400 and "only http and https feeds can be added here" in page
@@ -181,4 +197,7 @@ def test_markup_hidden_in_double_escaped_entities_is_shown_as_text(site) -> None
     suggestion_id = inbox.split('id="suggestion-')[1].split('"')[0]
     assert post_form(client, f"/stories/{SEED}/suggestions/{suggestion_id}/accept", {}).status_code == 302
     story = site.test_client().get(f"/stories/{SEED}").get_data(as_text=True)
-    assert 'href="http://evil.example/"' not in story and "&lt;a href=&#34;http://evil.example/&#34;&gt;click here" in story
+    assert (
+        'href="http://evil.example/"' not in story
+        and "&lt;a href=&#34;http://evil.example/&#34;&gt;click here" in story
+    )

@@ -110,7 +110,10 @@ def test_a_configured_limit_and_a_limits_storage_uri_are_used(sqlite_url: str, t
     from web import create_app
 
     runtime = open_web_runtime(
-        sqlite_url, tmp_path / "data", TRACKER_WEB_LOGIN_RATE_LIMIT="2 per hour", TRACKER_WEB_RATE_LIMIT_STORAGE="memory://"
+        sqlite_url,
+        tmp_path / "data",
+        TRACKER_WEB_LOGIN_RATE_LIMIT="2 per hour",
+        TRACKER_WEB_RATE_LIMIT_STORAGE="memory://",
     )
     try:
         Accounts(runtime.engine).add_user("edna", PASSWORD, "editor")
@@ -160,7 +163,9 @@ def test_concurrent_workers_count_every_hit(database_url: str, tmp_path: Path) -
             runtime.close()
 
 
-@pytest.mark.parametrize("name, password", [("ed\x00na", PASSWORD), ("edna", "pass\x00word"), ("\x00", "\x00"), ("ed\x01na\n", WRONG)])
+@pytest.mark.parametrize(
+    "name, password", [("ed\x00na", PASSWORD), ("edna", "pass\x00word"), ("\x00", "\x00"), ("ed\x01na\n", WRONG)]
+)
 def test_control_characters_in_a_sign_in_are_refused_without_an_error(workers, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
     _runtime, first, _second = workers
     response = attempt(first.test_client(), name, password)
@@ -179,6 +184,10 @@ def test_tracker_user_add_refuses_control_characters_in_a_name_in_one_line(datab
         done = CliRunner().invoke(cli, ["user", "add", name, "--password-stdin"], input=PASSWORD + "\n", env=env)
         assert done.exit_code == 1 and done.output.startswith("tracker: error: name: "), done.output
         assert done.output.count("\n") == 1 and len(done.output) < 300
-    for command in (["user", "password", "ed\x00na", "--password-stdin"], ["user", "signout", "ed\x00na"], ["user", "role", "ed\x00na", "admin"]):
+    for command in (
+        ["user", "password", "ed\x00na", "--password-stdin"],
+        ["user", "signout", "ed\x00na"],
+        ["user", "role", "ed\x00na", "admin"],
+    ):
         done = CliRunner().invoke(cli, command, input=PASSWORD + "\n", env=env)
         assert done.exit_code == 1 and "tracker: error: no user named 'ed\\x00na'" in done.output, done.output

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from web_testing import SEED, app, client, editor, web_runtime  # noqa: F401 - fixtures
 
 from tracker.bootstrap import Runtime
 
-PUBLISHED = datetime(2024, 6, 3, 9, 30, tzinfo=timezone.utc)
+PUBLISHED = datetime(2024, 6, 3, 9, 30, tzinfo=UTC)
 
 
 def add(runtime: Runtime, headline: str, **fields) -> str:  # type: ignore[no-untyped-def]
@@ -53,7 +53,9 @@ def test_the_story_page_shows_stances_open_questions_and_the_last_development(cl
 
 
 def test_a_report_shows_its_outlet_link_and_both_times(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
-    report_id = add(web_runtime, "Meta confirms talks", url="https://example.com/meta-confirms", attribution="a Meta spokesperson")
+    report_id = add(
+        web_runtime, "Meta confirms talks", url="https://example.com/meta-confirms", attribution="a Meta spokesperson"
+    )
     page = client.get(f"/stories/{SEED}").get_data(as_text=True)
     card = page[page.index(f'id="report-{report_id}"') :][:3000]
     assert 'href="https://example.com/meta-confirms"' in card and 'rel="noopener noreferrer nofollow"' in card
@@ -73,7 +75,12 @@ def test_corrections_and_retractions_are_shown_in_place_struck_through_with_the_
 
 
 def test_an_unknown_story_gets_the_sites_404_page(client) -> None:  # type: ignore[no-untyped-def]
-    for url in ("/stories/no-such-story", "/stories/no-such-story/history", "/stories/no-such-story/changes", "/nowhere"):
+    for url in (
+        "/stories/no-such-story",
+        "/stories/no-such-story/history",
+        "/stories/no-such-story/changes",
+        "/nowhere",
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert 'class="error-page"' in response.get_data(as_text=True)
@@ -87,8 +94,8 @@ def test_a_story_can_be_viewed_at_an_earlier_version(client) -> None:  # type: i
 
 
 def test_as_recorded_hides_what_the_desk_learned_later_and_as_reported_shows_it(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
-    before = datetime.now(timezone.utc)
-    add(web_runtime, "Meta confirms talks", published_at=datetime(2024, 5, 20, tzinfo=timezone.utc))
+    before = datetime.now(UTC)
+    add(web_runtime, "Meta confirms talks", published_at=datetime(2024, 5, 20, tzinfo=UTC))
     as_of = before.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     recorded = client.get(f"/stories/{SEED}?as_of={as_of}&mode=recorded").get_data(as_text=True)
     assert "Meta confirms talks" not in recorded and "as the desk knew it" in recorded
@@ -109,7 +116,7 @@ def test_a_malformed_moment_or_version_is_a_message_beside_the_control_not_a_500
         response = client.get(f"/stories/{SEED}?{query}")
         assert response.status_code == 400, query
         page = response.get_data(as_text=True)
-        assert f'<p class="error" id=' in page and message in page, query
+        assert '<p class="error" id=' in page and message in page, query
 
 
 def test_a_version_or_moment_the_story_does_not_have_is_named(client) -> None:  # type: ignore[no-untyped-def]
@@ -127,10 +134,14 @@ def test_the_timeline_is_paginated_and_can_run_oldest_first(client, web_runtime)
     assert "Page 1 of 2" in first and "Update 59" in first and "Update 00" not in first
     second = timeline(client, f"/stories/{SEED}?page=2")
     assert "Update 00" in second and "Update 59" not in second
-    assert "3 Jun: 60 reports" in client.get(f"/stories/{SEED}?page=2").get_data(as_text=True)  # the chart counts every page
+    assert "3 Jun: 60 reports" in client.get(f"/stories/{SEED}?page=2").get_data(
+        as_text=True
+    )  # the chart counts every page
     before_june = client.get(f"/stories/{SEED}?as_of=2024-05-26&mode=reported").get_data(as_text=True)
     assert "25 May: 9 reports" in before_june and "3 Jun:" not in before_june
-    assert "3 Jun: 60 reports" in client.get(f"/stories/{SEED}?version=999999").get_data(as_text=True)  # falls back to now
+    assert "3 Jun: 60 reports" in client.get(f"/stories/{SEED}?version=999999").get_data(
+        as_text=True
+    )  # falls back to now
     oldest = timeline(client, f"/stories/{SEED}?order=oldest")
     assert oldest.index("Character.AI: a three-year-old chatbot maker") < oldest.index("Update 00")
 
@@ -152,7 +163,7 @@ def test_what_changed_since_a_moment_can_be_chosen_and_a_bad_moment_is_named(cli
     assert "Musk does not answer a request for comment" in page  # everything is new since before the story
     response = client.get(f"/stories/{SEED}/changes?since=last-tuesday")
     assert response.status_code == 400 and "is not an ISO 8601 date or time" in response.get_data(as_text=True)
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     assert "Nothing has changed" in client.get(f"/stories/{SEED}/changes?since={now}").get_data(as_text=True)
 
 
@@ -166,7 +177,7 @@ def test_the_event_history_is_paginated_newest_first(client, web_runtime) -> Non
     first = client.get(f"/stories/{SEED}/history").get_data(as_text=True)
     assert "Page 1 of 2" in first and "StatusChanged" in first and "Opened" not in first
     last = client.get(f"/stories/{SEED}/history?page=2").get_data(as_text=True)
-    assert "<code class=\"event-type\">Opened</code>" in last and "ReportAdded" in last
+    assert '<code class="event-type">Opened</code>' in last and "ReportAdded" in last
 
 
 def test_search_finds_reports_across_stories_and_says_when_nothing_matches(client) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, insert, inspect
-from werkzeug.security import generate_password_hash
 from web_testing import PASSWORD, SEED, app, login, open_web_runtime, token, web_runtime  # noqa: F401
+from werkzeug.security import generate_password_hash
 
 from tracker.accounts import Accounts
 from tracker.bootstrap import Runtime
@@ -62,7 +62,9 @@ def sign_out_everywhere_from_another_device(app: Flask, runtime: Runtime, client
 REVOCATIONS: dict[str, Callable[[Flask, Runtime, FlaskClient], None]] = {
     "sign out": sign_out,
     "sign out everywhere": sign_out_everywhere_from_another_device,
-    "password change": lambda app, runtime, client: Accounts(runtime.engine).set_password("edna", "another good password"),
+    "password change": lambda app, runtime, client: Accounts(runtime.engine).set_password(
+        "edna", "another good password"
+    ),
     "role change": lambda app, runtime, client: Accounts(runtime.engine).set_role("edna", "admin"),
     "tracker user password": lambda app, runtime, client: tracker_cli(
         runtime, "user", "password", "edna", "--password-stdin", stdin="another good password\n"
@@ -167,7 +169,9 @@ def test_forwarded_headers_are_ignored_unless_proxies_are_trusted(sqlite_url: st
         proxied.close()
 
 
-def test_a_users_table_from_before_session_generations_keeps_working_after_tracker_init(database_url: str, tmp_path: Path) -> None:
+def test_a_users_table_from_before_session_generations_keeps_working_after_tracker_init(
+    database_url: str, tmp_path: Path
+) -> None:
     from web import create_app
 
     engine = create_engine(normalise_database_url(database_url))
@@ -182,7 +186,11 @@ def test_a_users_table_from_before_session_generations_keeps_working_after_track
     )
     with engine.begin() as conn:
         old.create(conn)
-        conn.execute(insert(old).values(name="edna", password_hash=generate_password_hash(PASSWORD), role="editor", created_at=datetime.now(timezone.utc)))
+        conn.execute(
+            insert(old).values(
+                name="edna", password_hash=generate_password_hash(PASSWORD), role="editor", created_at=datetime.now(UTC)
+            )
+        )
     engine.dispose()
     env = {"TRACKER_DATABASE_URL": database_url, "TRACKER_DATA_DIR": str(tmp_path / "data")}
     from tracker.cli import commands, web  # noqa: F401 - registers the subcommands

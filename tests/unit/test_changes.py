@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from tracker.domain.report import Correction, Origin, Report
 from tracker.domain.state import derive_state
 from tracker.domain.vocabulary import Kind, OriginKind
 
-DAY = datetime(2024, 5, 25, tzinfo=timezone.utc)
+DAY = datetime(2024, 5, 25, tzinfo=UTC)
 STORY_ID = uuid.uuid4()
 
 

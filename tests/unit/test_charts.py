@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tracker.domain.vocabulary import Kind
 from web.charts import kind_chart_of_points
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_implausible_dates_from_an_older_store_are_left_out_of_the_chart() -> None:

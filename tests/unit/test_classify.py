@@ -1,5 +1,3 @@
-
-
 def test_statements_name_as_speakers_only_the_parties_in_their_sentences() -> None:
     from tracker.domain.classify import classify
 

@@ -26,7 +26,7 @@ def test_environment_variables_override_keys_and_postgres_urls_use_psycopg() -> 
 
 def test_a_chosen_file_is_layered_over_the_defaults(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "other.toml"
-    path.write_text('[web]\nport = 7000\n[poll]\ninterval_seconds = 30\n')
+    path.write_text("[web]\nport = 7000\n[poll]\ninterval_seconds = 30\n")
     settings = load_settings({"TRACKER_CONFIG": str(path)})
     assert (settings.web_port, settings.poll_interval_seconds) == (7000, 30)
     assert settings.web_host == "127.0.0.1"
@@ -42,9 +42,17 @@ def test_a_chosen_file_is_layered_over_the_defaults(tmp_path) -> None:  # type: 
         ("", {"TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES": "maybe"}, "TRACKER_FETCH_ALLOW_PRIVATE_ADDRESSES"),
         ("", {"TRACKER_DATABASE_URL": "mysql://x"}, "database.url"),
         ("", {"TRACKER_POLL_INTERVAL_SECONDS": "0"}, "poll.interval_seconds"),
-        ("", {"TRACKER_POLL_INTERVAL_SECONDS": "9999999999"}, "poll.interval_seconds: 9999999999 is out of range (1 to 2,592,000)"),
+        (
+            "",
+            {"TRACKER_POLL_INTERVAL_SECONDS": "9999999999"},
+            "poll.interval_seconds: 9999999999 is out of range (1 to 2,592,000)",
+        ),
         ("[poll]\ninterval_seconds = 99999999999999999999\n", {}, "not valid TOML|interval_seconds"),
-        ("", {"TRACKER_POLL_INTERVAL_SECONDS": "99999999999999999999"}, "TRACKER_POLL_INTERVAL_SECONDS: expected a whole number"),
+        (
+            "",
+            {"TRACKER_POLL_INTERVAL_SECONDS": "99999999999999999999"},
+            "TRACKER_POLL_INTERVAL_SECONDS: expected a whole number",
+        ),
         ("[fetch]\nmax_redirects = -3\n", {}, "fetch.max_redirects: -3 is out of range (0 to 30)"),
         ("", {"TRACKER_FETCH_TIMEOUT_SECONDS": "nan"}, "TRACKER_FETCH_TIMEOUT_SECONDS: expected a finite number"),
         ("[fetch]\ntimeout_seconds = inf\n", {}, "timeout_seconds: expected a finite number"),
@@ -52,7 +60,11 @@ def test_a_chosen_file_is_layered_over_the_defaults(tmp_path) -> None:  # type: 
         ("", {"TRACKER_WEB_PORT": "80.5"}, "TRACKER_WEB_PORT: expected a whole number"),
         ("[fetch]\nmax_bytes = 1.5\n", {}, "max_bytes: expected a whole number"),
         ("[web]\nrequire_login = 1.5\n", {}, "require_login: expected true or false"),
-        ("", {"TRACKER_DATABASE_URL": "postgresql://postgres@127.0.0.1:54x2/test"}, "database.url: Port could not be cast"),
+        (
+            "",
+            {"TRACKER_DATABASE_URL": "postgresql://postgres@127.0.0.1:54x2/test"},
+            "database.url: Port could not be cast",
+        ),
         ("", {"TRACKER_DATABASE_URL": "postgresql://u:secret@127.0.0.1:99999/test"}, "database.url: Port out of range"),
         ("", {"TRACKER_DATABASE_URL": "sqlite:///"}, "database.url: sqlite:/// needs a file path"),
     ],

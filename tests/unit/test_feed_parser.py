@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ def test_rss2_items_are_normalised():
     assert first.identity == "//wire.example/2024/06/talks"
     assert first.title == "Character.ai in talks with Meta over chatbot partnership"
     assert first.summary == "People familiar with the matter said the talks continue. Meta declined to comment."
-    assert first.published_at == datetime(2024, 6, 3, 10, 0, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2024, 6, 3, 10, 0, tzinfo=UTC)
     assert first.authors == ("A. Reporter",)
     assert feed.items[1].identity == "wire-feature-1"  # a non-URL GUID is kept as is
     assert feed.items[3].identity == "//wire.example/2024/06/game"  # no GUID: the link
@@ -99,42 +99,51 @@ def rss(items: str, prolog: str = '<?xml version="1.0" encoding="utf-8"?>') -> s
 
 
 def test_markup_hidden_in_double_escaped_entities_stays_text_once_unescaped():
-    body = rss('<item><title>A</title><guid>a</guid><description>&amp;lt;a href="https://evil.example/"&amp;gt;'
-               "click&amp;lt;/a&amp;gt; <b>bold</b></description></item>").encode()
+    body = rss(
+        '<item><title>A</title><guid>a</guid><description>&amp;lt;a href="https://evil.example/"&amp;gt;'
+        "click&amp;lt;/a&amp;gt; <b>bold</b></description></item>"
+    ).encode()
     assert parse_feed(body).items[0].summary == '<a href="https://evil.example/">click</a> bold'
 
 
 def test_control_characters_are_removed_from_every_text_field():
     # an undefined entity first: feedparser's lenient parser reads the rest, control characters included
-    body = rss("<item><title>&nbsp;Ti\x01tle\x7f\x85</title><description>Sum\x08mary\x1b</description>"
-               "<author>a@x (Au\x02thor)</author><link>https://t.example/a\x03b</link><guid>g\x04uid</guid></item>")
+    body = rss(
+        "<item><title>&nbsp;Ti\x01tle\x7f\x85</title><description>Sum\x08mary\x1b</description>"
+        "<author>a@x (Au\x02thor)</author><link>https://t.example/a\x03b</link><guid>g\x04uid</guid></item>"
+    )
     item = parse_feed(body.encode("utf-8")).items[0]
     fields = (item.title, item.summary, item.link, item.guid, *item.authors)
     assert not any(ch < " " or "\x7f" <= ch <= "\x9f" for field in fields for ch in field)
     assert (item.title, item.summary, item.guid, item.link) == ("Title", "Summary", "guid", "https://t.example/ab")
 
 
-@pytest.mark.parametrize("date", ["Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT",
-                                  "Sun, 31 Dec 1899 12:00:00 GMT"])
+@pytest.mark.parametrize(
+    "date", ["Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 0001 00:00:00 GMT", "Sun, 31 Dec 1899 12:00:00 GMT"]
+)
 def test_an_implausible_date_becomes_the_fetch_time_with_a_warning_naming_it(date):
-    fetched = datetime(2024, 6, 3, 12, 0, tzinfo=timezone.utc)
-    body = rss(f"<item><title>Odd</title><guid>odd</guid><pubDate>{date}</pubDate></item>"
-               "<item><title>Fine</title><guid>fine</guid><pubDate>Mon, 03 Jun 2024 09:00:00 GMT</pubDate></item>")
+    fetched = datetime(2024, 6, 3, 12, 0, tzinfo=UTC)
+    body = rss(
+        f"<item><title>Odd</title><guid>odd</guid><pubDate>{date}</pubDate></item>"
+        "<item><title>Fine</title><guid>fine</guid><pubDate>Mon, 03 Jun 2024 09:00:00 GMT</pubDate></item>"
+    )
     feed = parse_feed(body.encode(), now=fetched)
     odd, fine = feed.items
     assert odd.published_at == fetched and odd.raw_date == date
-    assert fine.published_at == datetime(2024, 6, 3, 9, 0, tzinfo=timezone.utc) and fine.raw_date == ""
+    assert fine.published_at == datetime(2024, 6, 3, 9, 0, tzinfo=UTC) and fine.raw_date == ""
     assert feed.warnings == (f"1 item(s) with an implausible date (e.g. {date!r}): the fetch time is used instead",)
 
 
 def test_a_date_a_few_hours_ahead_is_believed():
-    fetched = datetime(2024, 6, 3, 12, 0, tzinfo=timezone.utc)
+    fetched = datetime(2024, 6, 3, 12, 0, tzinfo=UTC)
     body = rss("<item><title>Soon</title><guid>s</guid><pubDate>Mon, 03 Jun 2024 20:00:00 GMT</pubDate></item>")
-    assert parse_feed(body.encode(), now=fetched).items[0].published_at == datetime(2024, 6, 3, 20, tzinfo=timezone.utc)
+    assert parse_feed(body.encode(), now=fetched).items[0].published_at == datetime(2024, 6, 3, 20, tzinfo=UTC)
 
 
-ENTITY_DOC = rss("<item><title>&big;</title><guid>e</guid></item>",
-                 '<?xml version="1.0" encoding="{enc}"?><!DOCTYPE rss [<!ENTITY big "aaaaaaaaaa">]>')
+ENTITY_DOC = rss(
+    "<item><title>&big;</title><guid>e</guid></item>",
+    '<?xml version="1.0" encoding="{enc}"?><!DOCTYPE rss [<!ENTITY big "aaaaaaaaaa">]>',
+)
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])

@@ -4,7 +4,7 @@ the log, where the read models (PostgreSQL refuses NUL) could not store it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from tracker.domain.report import Origin
 from tracker.domain.story import Story
 from tracker.domain.vocabulary import OriginKind
 
-PUBLISHED = datetime(2024, 5, 25, tzinfo=timezone.utc)
+PUBLISHED = datetime(2024, 5, 25, tzinfo=UTC)
 
 
 def a_story() -> Story:
@@ -90,10 +90,10 @@ def test_a_feed_item_identity_with_a_control_character_is_refused() -> None:
 @pytest.mark.parametrize(
     "published",
     [
-        datetime(1899, 12, 31, 23, 59, tzinfo=timezone.utc),
-        datetime(1, 1, 1, tzinfo=timezone.utc),
-        datetime(9999, 12, 31, tzinfo=timezone.utc),
-        datetime.now(timezone.utc) + timedelta(days=1, minutes=5),
+        datetime(1899, 12, 31, 23, 59, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, tzinfo=UTC),
+        datetime.now(UTC) + timedelta(days=1, minutes=5),
     ],
     ids=["before 1900", "year 1", "year 9999", "a day and five minutes ahead"],
 )
@@ -105,6 +105,6 @@ def test_an_implausible_publication_date_is_refused(published: datetime) -> None
 
 def test_dates_from_1900_up_to_a_day_ahead_are_accepted() -> None:
     story = a_story()
-    add(story, report_id="old", published_at=datetime(1900, 1, 1, tzinfo=timezone.utc))
-    add(story, report_id="soon", published_at=datetime.now(timezone.utc) + timedelta(hours=23))
+    add(story, report_id="old", published_at=datetime(1900, 1, 1, tzinfo=UTC))
+    add(story, report_id="soon", published_at=datetime.now(UTC) + timedelta(hours=23))
     assert set(story.reports) == {"old", "soon"}

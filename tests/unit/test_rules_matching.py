@@ -8,8 +8,19 @@ from tracker.domain.rules import RulesError, Strength, match, parse_rules
 
 SEED_RULES = {
     "all_of": [["Character.AI", "Character AI", "CharacterAI", "Character Technologies"]],
-    "any_of": ["Meta", "xAI", "Elon Musk", "Musk", "Mark Zuckerberg", "Zuckerberg", "Noam Shazeer", "Grok",
-               "acquisition", "partnership", "deal"],
+    "any_of": [
+        "Meta",
+        "xAI",
+        "Elon Musk",
+        "Musk",
+        "Mark Zuckerberg",
+        "Zuckerberg",
+        "Noam Shazeer",
+        "Grok",
+        "acquisition",
+        "partnership",
+        "deal",
+    ],
     "none_of": ["Character Creator"],
 }
 
@@ -19,7 +30,9 @@ def rules():
     return parse_rules(SEED_RULES)
 
 
-@pytest.mark.parametrize("spelling", ["Character.AI", "Character.ai", "Character AI", "CharacterAI", "character-ai", "CHARACTER AI"])
+@pytest.mark.parametrize(
+    "spelling", ["Character.AI", "Character.ai", "Character AI", "CharacterAI", "character-ai", "CHARACTER AI"]
+)
 def test_spellings_of_a_name_with_punctuation_are_the_same_term(rules, spelling):
     result = match(rules, f"{spelling} in talks with Meta")
     assert result.strength is Strength.STRONG

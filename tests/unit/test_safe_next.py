@@ -42,7 +42,13 @@ def test_an_off_site_or_doubtful_target_is_refused(target: str | None) -> None:
 
 @pytest.mark.parametrize(
     "target",
-    ["/", "/stories/meta-xai/reports/new", "/search?q=two+words", "/search?q=caf%C3%A9", "/stories/x?as_of=2024-06-01&mode=reported"],
+    [
+        "/",
+        "/stories/meta-xai/reports/new",
+        "/search?q=two+words",
+        "/search?q=caf%C3%A9",
+        "/stories/x?as_of=2024-06-01&mode=reported",
+    ],
 )
 def test_a_path_on_this_site_is_kept_as_it_is(target: str) -> None:
     assert same_site_path(target) == target

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from tracker.domain.errors import DuplicateReport, InvalidField, NothingChanged,
 from tracker.domain.story import Story
 from tracker.domain.vocabulary import Kind
 
-PUBLISHED = datetime(2024, 5, 25, tzinfo=timezone.utc)
+PUBLISHED = datetime(2024, 5, 25, tzinfo=UTC)
 
 
 def a_story() -> Story:

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tracker.domain.state import derive_state
 from tracker.domain.story import Story
 from tracker.domain.vocabulary import Kind
 
 DAY = timedelta(days=1)
-START = datetime(2024, 5, 25, tzinfo=timezone.utc)
+START = datetime(2024, 5, 25, tzinfo=UTC)
 
 
 def story_with(*reports: tuple[str, list[str], list[str], datetime]) -> Story:
     story = Story.open(title="Meta and xAI court Character.AI")
     for index, (headline, kinds, parties, published) in enumerate(reports, start=1):
-        story.add_report(
-            report_id=f"r{index}", headline=headline, kinds=kinds, parties=parties, published_at=published
-        )
+        story.add_report(report_id=f"r{index}", headline=headline, kinds=kinds, parties=parties, published_at=published)
     return story
 
 
@@ -52,7 +50,11 @@ def test_a_declined_comment_stays_open_until_the_party_confirms_or_denies() -> N
     questions = derive_state(story.report_list()).open_questions
     assert {q.party for q in questions} == {"Meta", "xAI"}
     story.add_report(
-        report_id="r9", headline="Meta confirms talks", kinds=["confirmed"], parties=["Meta"], published_at=START + 2 * DAY
+        report_id="r9",
+        headline="Meta confirms talks",
+        kinds=["confirmed"],
+        parties=["Meta"],
+        published_at=START + 2 * DAY,
     )
     questions = derive_state(story.report_list()).open_questions
     assert {q.party for q in questions} == {"xAI"}

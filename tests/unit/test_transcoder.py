@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import uuid4
 
@@ -27,9 +27,16 @@ def _pair() -> tuple[JSONTranscoder, OrjsonTranscoder]:
 def test_every_story_event_decodes_to_the_same_state_as_with_the_library_decoder() -> None:
     library, ours = _pair()
     story = Story.open(title="Talks", slug="talks", summary="s")
-    story.add_report(report_id="r1", headline="Meta and xAI hold talks", summary="No deal yet.",
-                     outlet="FT", url="https://example.org/1", parties=["Meta", "xAI"], kinds=["talks_held"],
-                     published_at=datetime(2024, 5, 25, 9, 30, tzinfo=timezone.utc))
+    story.add_report(
+        report_id="r1",
+        headline="Meta and xAI hold talks",
+        summary="No deal yet.",
+        outlet="FT",
+        url="https://example.org/1",
+        parties=["Meta", "xAI"],
+        kinds=["talks_held"],
+        published_at=datetime(2024, 5, 25, 9, 30, tzinfo=UTC),
+    )
     story.correct_report("r1", headline="Meta and xAI held talks", reason="tense", by="desk")
     story.retract_report("r1", reason="wrong outlet", by="desk")
     for event in story.collect_events():
@@ -40,8 +47,11 @@ def test_every_story_event_decodes_to_the_same_state_as_with_the_library_decoder
 
 def test_nested_tagged_values_are_restored_inside_lists_and_dicts() -> None:
     library, ours = _pair()
-    value = {"a": [{"when": datetime(2024, 1, 1, tzinfo=timezone.utc), "id": uuid4()}, Decimal("1.50")],
-             "b": {"c": {"d": [datetime(2025, 2, 3, 4, 5, 6, 7, tzinfo=timezone.utc)]}}, "e": "plain"}
+    value = {
+        "a": [{"when": datetime(2024, 1, 1, tzinfo=UTC), "id": uuid4()}, Decimal("1.50")],
+        "b": {"c": {"d": [datetime(2025, 2, 3, 4, 5, 6, 7, tzinfo=UTC)]}},
+        "e": "plain",
+    }
     encoded = library.encode(value)
     decoded = ours.decode(encoded)
     assert decoded == library.decode(encoded) == value
@@ -69,26 +79,32 @@ def test_the_newsroom_reads_its_events_with_the_orjson_transcoder() -> None:
     app.close()
 
 
-@pytest.mark.parametrize("value", [
-    {"text": "plain ascii", "n": 3, "list": [1, 2, 3], "nested": {"a": [], "b": {}}},
-    {"text": "Zoë’s “quotes” — and emoji 🙂, 中文, \u2028 line sep", "tab": "a\tb\nc\r\"d\"\\e/f"},
-    {"control": "".join(chr(c) for c in range(32)) + "\x7f", "empty": ""},
-    {"when": datetime(2024, 5, 25, 9, 30, 1, 123456, tzinfo=timezone.utc), "tuple": (1, "two"), "flag": True},
-    {"big": 2**63 - 1, "negative": -(2**63), "zero": 0},
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"text": "plain ascii", "n": 3, "list": [1, 2, 3], "nested": {"a": [], "b": {}}},
+        {"text": "Zoë’s “quotes” — and emoji 🙂, 中文, \u2028 line sep", "tab": 'a\tb\nc\r"d"\\e/f'},
+        {"control": "".join(chr(c) for c in range(32)) + "\x7f", "empty": ""},
+        {"when": datetime(2024, 5, 25, 9, 30, 1, 123456, tzinfo=UTC), "tuple": (1, "two"), "flag": True},
+        {"big": 2**63 - 1, "negative": -(2**63), "zero": 0},
+    ],
+)
 def test_orjson_encoding_writes_the_library_bytes(value: dict) -> None:
     library, ours = _pair()
     assert ours.encode(value) == library.encode(value)
     assert ours.decode(ours.encode(value)) == library.decode(library.encode(value))
 
 
-@pytest.mark.parametrize("value", [
-    {"id": uuid4()},  # orjson would write the UUID's text; the library tags it
-    {"huge": 2**80},  # orjson refuses integers past 64 bits
-    {1: "int key", "price": Decimal("1.50")},  # orjson refuses non-string keys
-    {"text": "mentions 12345678-1234-1234-1234-123456789abc"},  # looks like a UUID: the library's bytes
-    {"missing": None},
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"id": uuid4()},  # orjson would write the UUID's text; the library tags it
+        {"huge": 2**80},  # orjson refuses integers past 64 bits
+        {1: "int key", "price": Decimal("1.50")},  # orjson refuses non-string keys
+        {"text": "mentions 12345678-1234-1234-1234-123456789abc"},  # looks like a UUID: the library's bytes
+        {"missing": None},
+    ],
+)
 def test_values_orjson_would_write_differently_are_encoded_by_the_library(value: dict) -> None:
     library, ours = _pair()
     assert ours.encode(value) == library.encode(value)
@@ -114,9 +130,16 @@ def test_a_storys_events_and_snapshots_encode_to_the_library_bytes_without_a_sec
     library, ours = _pair()
     story = Story.open(title="Talks", slug="talks", summary="s")
     for number in range(30):
-        story.add_report(report_id=f"r{number}", headline=f"Report {number} on the talks", summary="Still no deal.",
-                         outlet="FT", url=f"https://example.org/{number}", parties=["Meta", "xAI"],
-                         kinds=["talks_held"], published_at=datetime(2024, 5, 25, 9, number, tzinfo=timezone.utc))
+        story.add_report(
+            report_id=f"r{number}",
+            headline=f"Report {number} on the talks",
+            summary="Still no deal.",
+            outlet="FT",
+            url=f"https://example.org/{number}",
+            parties=["Meta", "xAI"],
+            kinds=["talks_held"],
+            published_at=datetime(2024, 5, 25, 9, number, tzinfo=UTC),
+        )
     story.correct_report("r1", headline="Report 1 on the talks, corrected", reason="typo", by="desk")
     story.retract_report("r2", reason="wrong outlet", by="desk")
     story.reclassify_report("r3", kinds=["no_agreement"], by="desk")

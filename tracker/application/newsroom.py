@@ -139,7 +139,7 @@ class Newsroom(Application[UUID]):
                 hook(last)
                 if watch is not None and self.shown_check is not None:
                     self.shown_check(last)
-            except Exception as error:  # noqa: BLE001 - stored all the same
+            except Exception as error:
                 log.warning("notification %s is stored, but the read models do not show it yet: %s", last, error)
                 if watch is not None:
                     watch.not_shown = error

@@ -8,7 +8,7 @@ story's parties (Meta, xAI, Character.AI), most do not.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -23,7 +23,7 @@ TOPICS = [
     ("City council", "tram line", "approved the budget for the"),
     ("Farmers", "EU ministers", "protested outside a meeting of"),
 ]
-START = datetime(2024, 5, 1, tzinfo=timezone.utc)
+START = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def feed_name(number: int) -> str:
@@ -49,8 +49,10 @@ def _feed_xml(feed: int, items: int) -> str:
         published = START + timedelta(hours=index, minutes=feed % 60)
         link = f"https://outlet{feed:04d}.example.org/news/{index:05d}"
         title = f"{subject} {verb} {other}, people familiar with the matter say ({feed}/{index})"
-        summary = (f"{subject} {verb} {other}, according to two people familiar with the matter. "
-                   f"{other} did not respond to a request for comment. Report {index} of {outlet}.")
+        summary = (
+            f"{subject} {verb} {other}, according to two people familiar with the matter. "
+            f"{other} did not respond to a request for comment. Report {index} of {outlet}."
+        )
         entries.append(
             "<item>"
             f"<title>{escape(title)}</title>"
@@ -64,7 +66,5 @@ def _feed_xml(feed: int, items: int) -> str:
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<rss version="2.0"><channel>'
         f"<title>{outlet} news</title><link>https://outlet{feed:04d}.example.org/</link>"
-        f"<description>Wire copy from {outlet}</description>"
-        + "".join(entries)
-        + "</channel></rss>\n"
+        f"<description>Wire copy from {outlet}</description>" + "".join(entries) + "</channel></rss>\n"
     )

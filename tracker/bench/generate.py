@@ -17,17 +17,27 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tracker.application import Newsroom
 from tracker.domain.story import Story
 
-KINDS = ["talks_held", "no_agreement", "declined_to_comment", "no_response", "confirmed", "denied",
-         "regulatory_scrutiny", "agreement_reached", "personnel", "other"]
+KINDS = [
+    "talks_held",
+    "no_agreement",
+    "declined_to_comment",
+    "no_response",
+    "confirmed",
+    "denied",
+    "regulatory_scrutiny",
+    "agreement_reached",
+    "personnel",
+    "other",
+]
 PARTIES = ["Meta", "xAI", "Character.AI", "Google", "Microsoft", "OpenAI", "FTC", "European Commission"]
 OUTLETS = ["Financial Times", "Reuters", "Bloomberg", "The Information", "Wall Street Journal", "AP"]
-PUBLISHED_START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+PUBLISHED_START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def report_fields(number: int, rng: random.Random) -> dict[str, Any]:
@@ -58,8 +68,9 @@ def build_story(app: Newsroom, slug: str, reports: int, *, batch: int = 500, see
         story.add_report(report_id=report_id, **report_fields(number, rng))
         ids.append(report_id)
         if number % 25 == 24:
-            story.correct_report(ids[-2], headline=f"Corrected headline of report {number - 1}",
-                                 reason="precision", by="desk")
+            story.correct_report(
+                ids[-2], headline=f"Corrected headline of report {number - 1}", reason="precision", by="desk"
+            )
         if number % 100 == 99:
             story.retract_report(ids[-3], reason="wrong outlet", by="desk")
         if len(story.pending_events) >= batch:
@@ -78,7 +89,7 @@ class _Template:
         positions = sorted((text.index(json.dumps(marker)), name, marker) for name, marker in fields.items())
         start = 0
         for index, name, marker in positions:
-            self.parts.append(text[start:index + 1])  # up to and including the opening quote
+            self.parts.append(text[start : index + 1])  # up to and including the opening quote
             self.order.append(name)
             start = index + len(json.dumps(marker)) - 1
         self.parts.append(text[start:])
@@ -93,9 +104,16 @@ class _Template:
 
 def _templates(app: Newsroom) -> dict[str, _Template]:
     story = Story.open(title="TITLE_MARK", slug="slug-mark", summary="")
-    story.add_report(report_id="RID_MARK", headline="HEADLINE_MARK", summary="SUMMARY_MARK",
-                     outlet="OUTLET_MARK", url="https://example.org/URL_MARK", parties=["PARTY_MARK"],
-                     kinds=["talks_held"], published_at=datetime(2001, 1, 1, tzinfo=timezone.utc))
+    story.add_report(
+        report_id="RID_MARK",
+        headline="HEADLINE_MARK",
+        summary="SUMMARY_MARK",
+        outlet="OUTLET_MARK",
+        url="https://example.org/URL_MARK",
+        parties=["PARTY_MARK"],
+        kinds=["talks_held"],
+        published_at=datetime(2001, 1, 1, tzinfo=UTC),
+    )
     story.correct_report("RID_MARK", headline="NEW_MARK", reason="precision", by="desk")
     story.retract_report("RID_MARK", reason="wrong outlet", by="desk")
     opened, added, corrected, retracted = (app.mapper.to_stored_event(e) for e in story.collect_events())
@@ -105,16 +123,29 @@ def _templates(app: Newsroom) -> dict[str, _Template]:
 
     return {
         "opened": _Template(opened.state, {"ts": stamp(opened), "title": "TITLE_MARK", "slug": "slug-mark"}),
-        "added": _Template(added.state, {
-            "ts": stamp(added), "rid": "RID_MARK", "headline": "HEADLINE_MARK", "summary": "SUMMARY_MARK",
-            "outlet": "OUTLET_MARK", "url": "https://example.org/URL_MARK", "party": "PARTY_MARK",
-            "published": "2001-01-01T00:00:00+00:00"}),
-        "corrected": _Template(corrected.state, {"ts": stamp(corrected), "rid": "RID_MARK",
-                                                 "old": "HEADLINE_MARK", "new": "NEW_MARK"}),
+        "added": _Template(
+            added.state,
+            {
+                "ts": stamp(added),
+                "rid": "RID_MARK",
+                "headline": "HEADLINE_MARK",
+                "summary": "SUMMARY_MARK",
+                "outlet": "OUTLET_MARK",
+                "url": "https://example.org/URL_MARK",
+                "party": "PARTY_MARK",
+                "published": "2001-01-01T00:00:00+00:00",
+            },
+        ),
+        "corrected": _Template(
+            corrected.state, {"ts": stamp(corrected), "rid": "RID_MARK", "old": "HEADLINE_MARK", "new": "NEW_MARK"}
+        ),
         "retracted": _Template(retracted.state, {"ts": stamp(retracted), "rid": "RID_MARK"}),
         "_topics": {  # type: ignore[dict-item]
-            "opened": opened.topic, "added": added.topic,
-            "corrected": corrected.topic, "retracted": retracted.topic},
+            "opened": opened.topic,
+            "added": added.topic,
+            "corrected": corrected.topic,
+            "retracted": retracted.topic,
+        },
     }
 
 
@@ -141,12 +172,13 @@ def bulk_history(app: Newsroom, stories: int, events: int, *, batch: int = 20_00
     return written
 
 
-def _rows(templates: dict[str, _Template], topics: dict[str, str], stories: int, events: int,
-          rng: random.Random) -> Iterator[dict[str, Any]]:
+def _rows(
+    templates: dict[str, _Template], topics: dict[str, str], stories: int, events: int, rng: random.Random
+) -> Iterator[dict[str, Any]]:
     ids = [Story.create_id(f"bench-{n:05d}") for n in range(stories)]
     versions = [0] * stories
     live: list[list[str]] = [[] for _ in range(stories)]
-    clock = datetime.now(timezone.utc) - timedelta(seconds=events // 1000 + 60)
+    clock = datetime.now(UTC) - timedelta(seconds=events // 1000 + 60)
     step = timedelta(microseconds=997)
     for number in range(events):
         clock += step
@@ -170,9 +202,19 @@ def _rows(templates: dict[str, _Template], topics: dict[str, str], stories: int,
             live[index].append(rid)
             party = PARTIES[number % len(PARTIES)]
             published = PUBLISHED_START + timedelta(minutes=number - rng.randrange(0, 600))
-            values = {"ts": ts, "rid": rid, "headline": f"Headline of {rid}",
-                      "summary": f"Report {number}: {party} was asked to comment.",
-                      "outlet": OUTLETS[number % len(OUTLETS)], "url": f"https://news.example.org/{number}",
-                      "party": party, "published": published.isoformat()}
-        yield {"originator_id": ids[index], "originator_version": version, "topic": topics[kind],
-               "state": templates[kind].fill(values)}
+            values = {
+                "ts": ts,
+                "rid": rid,
+                "headline": f"Headline of {rid}",
+                "summary": f"Report {number}: {party} was asked to comment.",
+                "outlet": OUTLETS[number % len(OUTLETS)],
+                "url": f"https://news.example.org/{number}",
+                "party": party,
+                "published": published.isoformat(),
+            }
+        yield {
+            "originator_id": ids[index],
+            "originator_version": version,
+            "topic": topics[kind],
+            "state": templates[kind].fill(values),
+        }

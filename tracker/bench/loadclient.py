@@ -28,8 +28,15 @@ class LoadResult:
         return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
 
 
-def load(base_url: str, paths: Sequence[str], *, clients: int, requests: int, deadline_seconds: float = 120.0,
-         timeout: float = 30.0) -> LoadResult:
+def load(
+    base_url: str,
+    paths: Sequence[str],
+    *,
+    clients: int,
+    requests: int,
+    deadline_seconds: float = 120.0,
+    timeout: float = 30.0,
+) -> LoadResult:
     """GETs ``requests`` requests cycling through ``paths`` from ``clients``
     threads; no new request starts after ``deadline_seconds``."""
     parts = urlsplit(base_url)

@@ -32,16 +32,24 @@ class Measured:
     err: str
 
 
-def run_measured(argv: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None,
-                 timeout: float = 600.0) -> Measured:
+def run_measured(
+    argv: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None, timeout: float = 600.0
+) -> Measured:
     """Runs argv to completion (killing its process group past ``timeout``).
 
     Output goes to temporary files and the child is reaped with wait4 here,
     not by subprocess, so its rusage is this run's alone."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(list(argv), env=dict(env) if env is not None else None, cwd=cwd,
-                                stdout=out, stderr=err, text=True, start_new_session=True)
+        proc = subprocess.Popen(
+            list(argv),
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            stdout=out,
+            stderr=err,
+            text=True,
+            start_new_session=True,
+        )
         timer = threading.Timer(timeout, _kill_group, args=(proc.pid,))
         timer.start()
         sampler = _GroupSampler(proc.pid)
@@ -61,8 +69,7 @@ def run_measured(argv: Sequence[str], *, env: Mapping[str, str] | None = None, c
         # wait4's peak is a fallback only: a forked child's high-water mark
         # includes its parent's resident memory from before the exec.
         peak_mib = sampler.peak_bytes / 2**20 if sampler.peak_bytes else usage.ru_maxrss / 1024
-        return Measured(seconds=seconds, peak_mib=peak_mib, code=proc.returncode,
-                        out=out.read(), err=error_text)
+        return Measured(seconds=seconds, peak_mib=peak_mib, code=proc.returncode, out=out.read(), err=error_text)
 
 
 class _GroupSampler(threading.Thread):

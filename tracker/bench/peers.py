@@ -33,8 +33,13 @@ class Peer:
 
 
 def _env(home: Path) -> dict[str, str]:
-    return {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_DATA_HOME": str(home / ".local/share"), "XDG_CACHE_HOME": str(home / ".cache")}
+    return {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+    }
 
 
 def _checked(peer: str, measured: Measured) -> Measured:
@@ -50,8 +55,18 @@ class Newsboat(Peer):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "urls").write_text("\n".join(urls) + "\n")
         (folder / "config").write_text("reload-threads 8\nsuppress-first-reload no\nshow-read-feeds yes\n")
-        argv = ["newsboat", "-x", "reload", "-u", str(folder / "urls"), "-c", str(folder / "cache.db"),
-                "-C", str(folder / "config"), "-q"]
+        argv = [
+            "newsboat",
+            "-x",
+            "reload",
+            "-u",
+            str(folder / "urls"),
+            "-c",
+            str(folder / "cache.db"),
+            "-C",
+            str(folder / "config"),
+            "-q",
+        ]
         env = _env(folder)
         cold = _checked(self.name, run_measured(argv, env=env, cwd=folder, timeout=timeout))
         warm = _checked(self.name, run_measured(argv, env=env, cwd=folder, timeout=timeout))
@@ -66,11 +81,20 @@ class Feed2exec(Peer):
     def cycle_pair(self, folder: Path, urls: list[str], timeout: float) -> PeerRun:
         folder.mkdir(parents=True, exist_ok=True)
         mail = folder / "Mail"
-        sections = [f"[feed-{n:04d}]\nurl = {url}\noutput = feed2exec.plugins.maildir\nmailbox = {mail}\n"
-                    for n, url in enumerate(urls)]
+        sections = [
+            f"[feed-{n:04d}]\nurl = {url}\noutput = feed2exec.plugins.maildir\nmailbox = {mail}\n"
+            for n, url in enumerate(urls)
+        ]
         (folder / "feed2exec.ini").write_text("\n".join(sections))
-        argv = ["feed2exec", "--config", str(folder / "feed2exec.ini"), "--database",
-                str(folder / "feed2exec.db"), "fetch", "--parallel"]
+        argv = [
+            "feed2exec",
+            "--config",
+            str(folder / "feed2exec.ini"),
+            "--database",
+            str(folder / "feed2exec.db"),
+            "fetch",
+            "--parallel",
+        ]
         env = _env(folder)
         cold = _checked(self.name, run_measured(argv, env=env, cwd=folder, timeout=timeout))
         warm = _checked(self.name, run_measured(argv, env=env, cwd=folder, timeout=timeout))

@@ -104,11 +104,14 @@ def table_rows(results: Iterable[WorkloadResult]) -> list[list[str]]:
             continue
         for fig in result.figures:
             if not fig.available:
-                rows.append([fig.workload, result.database, fig.figure, fig.unit, "not available",
-                             "", "", fig.note])
+                rows.append([fig.workload, result.database, fig.figure, fig.unit, "not available", "", "", fig.note])
                 continue
-            ratio = "; ".join([*(f"{value:.2f} × {name}" for name, value in result.ratios(fig).items()),
-                               *([fig.note] if fig.note else [])])
+            ratio = "; ".join(
+                [
+                    *(f"{value:.2f} × {name}" for name, value in result.ratios(fig).items()),
+                    *([fig.note] if fig.note else []),
+                ]
+            )
             rows.append(
                 [
                     fig.workload,

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from tracker.bench.results import BenchFailed, WorkloadResult, from_json
@@ -36,8 +36,9 @@ def groups(names: Sequence[str]) -> list[list[str]]:
     return list(out.values())
 
 
-def run_suite(names: Sequence[str], scale: str, server_url: str | None,
-              echo: Callable[[str], None]) -> list[WorkloadResult]:
+def run_suite(
+    names: Sequence[str], scale: str, server_url: str | None, echo: Callable[[str], None]
+) -> list[WorkloadResult]:
     results: list[WorkloadResult] = []
     label = database_label(server_url)
     for group in groups(choose(names)):
@@ -47,15 +48,23 @@ def run_suite(names: Sequence[str], scale: str, server_url: str | None,
             argv += ["--server", server_url]
         started = time.perf_counter()
         try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=SCALES[scale].timeout_seconds,
-                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            done = subprocess.run(
+                argv,
+                capture_output=True,
+                text=True,
+                timeout=SCALES[scale].timeout_seconds,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
         except subprocess.TimeoutExpired:
-            raise BenchFailed(f"workload {'+'.join(group)} did not finish within "
-                               f"{SCALES[scale].timeout_seconds:.0f} s") from None
+            raise BenchFailed(
+                f"workload {'+'.join(group)} did not finish within {SCALES[scale].timeout_seconds:.0f} s"
+            ) from None
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            raise BenchFailed(f"workload {'+'.join(group)} failed: {last}"
-                               + (f"\n{done.stderr[-3000:]}" if os.environ.get("TRACKER_BENCH_DEBUG") else ""))
+            raise BenchFailed(
+                f"workload {'+'.join(group)} failed: {last}"
+                + (f"\n{done.stderr[-3000:]}" if os.environ.get("TRACKER_BENCH_DEBUG") else "")
+            )
         for entry in json.loads(done.stdout.strip().splitlines()[-1]):
             results.append(from_json(entry))
         echo(f"  done in {time.perf_counter() - started:.1f} s")
@@ -65,7 +74,7 @@ def run_suite(names: Sequence[str], scale: str, server_url: str | None,
 def environment() -> dict[str, Any]:
     """What the figures were measured on."""
     return {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
         "python": platform.python_version(),
     }

@@ -31,9 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         figures = runner(args.workloads[0])(ctx)
     except NotAvailable as reason:
-        results = [WorkloadResult(name, label, scale.name, available=False, reason=str(reason))
-                   for name in args.workloads]
-    except Exception:  # noqa: BLE001 - the workload's failure, with the traceback on stderr
+        results = [
+            WorkloadResult(name, label, scale.name, available=False, reason=str(reason)) for name in args.workloads
+        ]
+    except Exception:
         traceback.print_exc()
         return 1
     else:

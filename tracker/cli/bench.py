@@ -14,13 +14,23 @@ from tracker.cli.main import Context, cli, pass_ctx
 @click.argument("workloads", nargs=-1)
 @click.option("--quick", is_flag=True, help="Small sizes: the whole suite in under two minutes.")
 @click.option("--tiny", is_flag=True, hidden=True, help="Smallest sizes, for the test of this command.")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
-              help="Also write the results, every run included, as JSON.")
-@click.option("--database", "server_url", metavar="URL",
-              help="PostgreSQL server to create (and drop) temporary databases on; default: temp SQLite files.")
+@click.option(
+    "--json",
+    "json_file",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
+    help="Also write the results, every run included, as JSON.",
+)
+@click.option(
+    "--database",
+    "server_url",
+    metavar="URL",
+    help="PostgreSQL server to create (and drop) temporary databases on; default: temp SQLite files.",
+)
 @pass_ctx
-def bench(ctx: Context, workloads: tuple[str, ...], quick: bool, tiny: bool, json_file: str | None,
-          server_url: str | None) -> None:
+def bench(
+    ctx: Context, workloads: tuple[str, ...], quick: bool, tiny: bool, json_file: str | None, server_url: str | None
+) -> None:
     """Run the benchmark workloads (default: all of them) in fresh temporary stores.
 
     Workloads: append, replay, as-of, ingest-cold, ingest-warm, web.
@@ -34,8 +44,12 @@ def bench(ctx: Context, workloads: tuple[str, ...], quick: bool, tiny: bool, jso
         check_server_url(server_url)
     scale = "tiny" if tiny else "quick" if quick else "full"
     results = run_suite(names, scale, server_url, lambda line: click.echo(line, err=True))
-    meta = {**environment(), "scale": scale, "command": "tracker bench " + " ".join(
-        [*workloads, *(["--quick"] if quick else []), *(["--tiny"] if tiny else [])])}
+    meta = {
+        **environment(),
+        "scale": scale,
+        "command": "tracker bench "
+        + " ".join([*workloads, *(["--quick"] if quick else []), *(["--tiny"] if tiny else [])]),
+    }
     click.echo(f"tracker bench: {meta['machine']}, Python {meta['python']}, scale {scale}, {meta['when']}")
     click.echo(render_table(results))
     if json_file:

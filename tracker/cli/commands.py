@@ -25,7 +25,9 @@ def init(ctx: Context) -> None:
     app = ctx.app
     from tracker.persistence import describe_url
 
-    click.echo(f"Database ready: {describe_url(ctx.settings.database_url)} ({app.recorder.max_notification_id() or 0} events)")
+    click.echo(
+        f"Database ready: {describe_url(ctx.settings.database_url)} ({app.recorder.max_notification_id() or 0} events)"
+    )
 
 
 @cli.command()
@@ -213,9 +215,7 @@ def report_correct(
     by: str,
 ) -> None:
     """Correct a report's headline, summary or link."""
-    version = ctx.app.correct_report(
-        slug, report_id, reason=reason, headline=headline, summary=summary, url=url, by=by
-    )
+    version = ctx.app.correct_report(slug, report_id, reason=reason, headline=headline, summary=summary, url=url, by=by)
     click.echo(f"Corrected {report_id} (story version {version})")
 
 
@@ -289,8 +289,12 @@ def import_cmd(ctx: Context, file: Path) -> None:
 
 
 @cli.command()
-@click.option("--demo/--no-demo", default=True, show_default=True,
-              help="The poller also serves and follows the seed story's demo follow-up feed on loopback.")
+@click.option(
+    "--demo/--no-demo",
+    default=True,
+    show_default=True,
+    help="The poller also serves and follows the seed story's demo follow-up feed on loopback.",
+)
 @pass_ctx
 def run(ctx: Context, demo: bool) -> None:
     """Show the stories, then serve the web UI with the poller (Ctrl+C stops both)."""

@@ -70,14 +70,18 @@ def feed_list(ctx: Context, as_json: bool) -> None:
     if not views:
         click.echo("No feeds yet. Add one with `tracker feed add URL`.")
         return
-    click.echo(f"{'ID':>4} {'HEALTH':<8} {'ITEMS':>6} {'EVERY':>6}  {'LAST SUCCESS':<19}  {'NEXT CHECK':<19}  NAME / URL")
+    click.echo(
+        f"{'ID':>4} {'HEALTH':<8} {'ITEMS':>6} {'EVERY':>6}  {'LAST SUCCESS':<19}  {'NEXT CHECK':<19}  NAME / URL"
+    )
     for v in views:
         click.echo(
             f"{v.id:>4} {v.health:<8} {v.items_total:>6} {v.interval_seconds:>5}s  "
             f"{_when(v.last_success_at):<19}  {_when(v.next_check_at):<19}  {v.display_name} <{v.url}>"
         )
         if v.consecutive_failures:
-            click.echo(f"{'':>6}{v.consecutive_failures} failure(s) in a row; last error {_when(v.last_error_at)}: {v.last_error}")
+            click.echo(
+                f"{'':>6}{v.consecutive_failures} failure(s) in a row; last error {_when(v.last_error_at)}: {v.last_error}"
+            )
         elif v.last_error:
             click.echo(f"{'':>6}recovered; last error {_when(v.last_error_at)}: {v.last_error}")
         if v.last_warning:
@@ -132,7 +136,9 @@ def feed_import(ctx: Context, file: Path, check: bool, as_json: bool) -> None:
     if as_json:
         emit_json(result)
         return
-    click.echo(f"Imported {len(result.added)} feeds; {len(result.skipped)} already subscribed; {len(result.invalid)} refused")
+    click.echo(
+        f"Imported {len(result.added)} feeds; {len(result.skipped)} already subscribed; {len(result.invalid)} refused"
+    )
     for line in result.invalid:
         click.echo(f"  refused: {line}")
 
@@ -191,26 +197,46 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 @cli.command()
 @click.argument("slug")
-@click.option("--file", "rules_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              help="Replace the rules with a TOML file (all_of, any_of, none_of, ...; '-' reads stdin).")
+@click.option(
+    "--file",
+    "rules_file",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Replace the rules with a TOML file (all_of, any_of, none_of, ...; '-' reads stdin).",
+)
 @click.option("--add-group", multiple=True, help="Add an all_of group: aliases separated by commas.")
 @click.option("--add-any", multiple=True, help="Add any_of terms (comma-separated).")
 @click.option("--add-none", multiple=True, help="Add none_of exclusions (comma-separated).")
 @click.option("--remove", multiple=True, help="Remove a term wherever it appears (comma-separated).")
 @click.option("--party", multiple=True, help="Name a party: 'Google=Alphabet,Google DeepMind'.")
 @click.option("--min-any", type=int, default=None, help="any_of terms needed for a strong match.")
-@click.option("--auto/--no-auto", "auto", default=None, help="Append strong matches by themselves (default) or suggest all.")
+@click.option(
+    "--auto/--no-auto", "auto", default=None, help="Append strong matches by themselves (default) or suggest all."
+)
 @click.option("--clear", is_flag=True, help="Remove every rule (the story then tracks nothing).")
 @click.option("--by", default="", help="Who changed the rules.")
 @json_option
 @pass_ctx
-def rules(ctx: Context, slug: str, rules_file: Path | None, add_group: tuple[str, ...], add_any: tuple[str, ...],
-          add_none: tuple[str, ...], remove: tuple[str, ...], party: tuple[str, ...], min_any: int | None,
-          auto: bool | None, clear: bool, by: str, as_json: bool) -> None:
+def rules(
+    ctx: Context,
+    slug: str,
+    rules_file: Path | None,
+    add_group: tuple[str, ...],
+    add_any: tuple[str, ...],
+    add_none: tuple[str, ...],
+    remove: tuple[str, ...],
+    party: tuple[str, ...],
+    min_any: int | None,
+    auto: bool | None,
+    clear: bool,
+    by: str,
+    as_json: bool,
+) -> None:
     """Show or change a story's tracking rules (changing them re-matches the wire archive)."""
     with _ingestion(ctx) as ingestion:
         current = ingestion.rules(slug)
-        editing = any([rules_file, add_group, add_any, add_none, remove, party, min_any is not None, auto is not None, clear])
+        editing = any(
+            [rules_file, add_group, add_any, add_none, remove, party, min_any is not None, auto is not None, clear]
+        )
         if not editing:
             if as_json:
                 emit_json(current)
@@ -257,8 +283,13 @@ def rules(ctx: Context, slug: str, rules_file: Path | None, add_group: tuple[str
 
 def _copy_rules(rules: Any) -> dict[str, Any]:
     return {
-        k: ([list(g) if isinstance(g, (list, tuple)) else g for g in v] if isinstance(v, (list, tuple)) else
-            dict(v) if isinstance(v, dict) else v)
+        k: (
+            [list(g) if isinstance(g, (list, tuple)) else g for g in v]
+            if isinstance(v, (list, tuple))
+            else dict(v)
+            if isinstance(v, dict)
+            else v
+        )
         for k, v in dict(rules).items()
     }
 

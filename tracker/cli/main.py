@@ -110,7 +110,15 @@ class TrackerGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except (DomainError, ConfigError, DatabaseUnavailable, ValueError, LookupError, ProjectionError, ProjectionLag) as error:
+        except (
+            DomainError,
+            ConfigError,
+            DatabaseUnavailable,
+            ValueError,
+            LookupError,
+            ProjectionError,
+            ProjectionLag,
+        ) as error:
             fail(str(error))
         except (PersistenceError, SQLAlchemyError) as error:
             first = (str(error).strip().splitlines() or [type(error).__name__])[0]

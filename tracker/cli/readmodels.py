@@ -54,13 +54,27 @@ class _Meter:
 
 @cli.command("replay")
 @click.option("--verify", is_flag=True, help="Rebuild into fresh tables and compare row by row with the live ones.")
-@click.option("--batch-size", type=click.IntRange(1, 100_000), default=5_000, show_default=True,
-              help="Events read and applied at a time (three batches are in memory at once).")
-@click.option("--commit-every", type=click.IntRange(1, 1_000_000), default=100_000, show_default=True,
-              help="Events per transaction (a killed replay redoes at most this many).")
-@click.option("--parts", type=click.IntRange(1, 16), default=None,
-              help="Processes rebuilding an SQLite file, each a range of stories "
-                   "[default: one per core when the log holds 100,000 events or more].")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 100_000),
+    default=5_000,
+    show_default=True,
+    help="Events read and applied at a time (three batches are in memory at once).",
+)
+@click.option(
+    "--commit-every",
+    type=click.IntRange(1, 1_000_000),
+    default=100_000,
+    show_default=True,
+    help="Events per transaction (a killed replay redoes at most this many).",
+)
+@click.option(
+    "--parts",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Processes rebuilding an SQLite file, each a range of stories "
+    "[default: one per core when the log holds 100,000 events or more].",
+)
 @pass_ctx
 def replay_cmd(ctx: Context, verify: bool, batch_size: int, commit_every: int, parts: int | None) -> None:
     """Drop and rebuild every read model from the event log (a killed replay resumes)."""
@@ -88,7 +102,9 @@ def replay_cmd(ctx: Context, verify: bool, batch_size: int, commit_every: int, p
         meter.finish()
         warn_poisoned(runtime.projector)
         rate = result.applied / result.seconds if result.seconds else 0.0
-        click.echo(f"Replayed {result.applied:,} events in {result.seconds:.1f}s ({rate:,.0f} events/s); position {result.position}")
+        click.echo(
+            f"Replayed {result.applied:,} events in {result.seconds:.1f}s ({rate:,.0f} events/s); position {result.position}"
+        )
     finally:
         runtime.close()
 

@@ -183,7 +183,9 @@ def _check_port(port: int) -> None:
 @click.option("--workers", type=int, default=None, help="gunicorn workers (default: 2 x CPUs + 1).")
 @click.option("--threads", type=int, default=2, show_default=True, help="Threads per gunicorn worker.")
 @pass_ctx
-def serve(ctx: Context, host: str | None, port: int | None, production: bool, workers: int | None, threads: int) -> None:
+def serve(
+    ctx: Context, host: str | None, port: int | None, production: bool, workers: int | None, threads: int
+) -> None:
     """Serve the web UI (without the poller)."""
     settings = ctx.settings
     host = host or settings.web_host
@@ -211,10 +213,10 @@ def poller(ctx: Context, demo: bool) -> Iterator[subprocess.Popen[bytes] | None]
     argv = [script] if script else [sys.executable, "-c", "from tracker.cli.main import main; main()"]
     argv += ["worker", *(["--demo"] if demo else [])]
     env = dict(os.environ)
-    if ctx._database_url:  # noqa: SLF001 - pass --database on to the child
-        env["TRACKER_DATABASE_URL"] = ctx._database_url  # noqa: SLF001
+    if ctx._database_url:
+        env["TRACKER_DATABASE_URL"] = ctx._database_url
     child = subprocess.Popen(argv, env=env, start_new_session=True)
-    click.echo(f"Poller: `tracker {' '.join(argv[-2 if demo else -1:])}` (pid {child.pid})")
+    click.echo(f"Poller: `tracker {' '.join(argv[-2 if demo else -1 :])}` (pid {child.pid})")
     try:
         yield child
     finally:

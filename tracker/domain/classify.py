@@ -28,46 +28,134 @@ CLASSIFIER = "feed-classifier/1"
 
 KIND_PHRASES: dict[Kind, tuple[str, ...]] = {
     Kind.NO_AGREEMENT: (
-        "no agreement", "no deal", "not reached", "yet to agree", "yet to reach", "without a deal",
-        "without an agreement", "talks stalled", "talks collapsed", "talks broke down",
-        "called off", "walked away", "no decision", "not agreed", "failed to agree",
+        "no agreement",
+        "no deal",
+        "not reached",
+        "yet to agree",
+        "yet to reach",
+        "without a deal",
+        "without an agreement",
+        "talks stalled",
+        "talks collapsed",
+        "talks broke down",
+        "called off",
+        "walked away",
+        "no decision",
+        "not agreed",
+        "failed to agree",
     ),
     Kind.AGREEMENT_REACHED: (
-        "agreed", "agrees to", "signed", "signs", "struck a deal", "strikes a deal", "strikes deal",
-        "reached an agreement", "reached a deal", "licensing deal", "licensing agreement",
-        "licence agreement", "license agreement", "deal to license", "will license", "to license",
-        "acquires", "acquired", "completes", "completed the", "closed the deal", "seals deal",
+        "agreed",
+        "agrees to",
+        "signed",
+        "signs",
+        "struck a deal",
+        "strikes a deal",
+        "strikes deal",
+        "reached an agreement",
+        "reached a deal",
+        "licensing deal",
+        "licensing agreement",
+        "licence agreement",
+        "license agreement",
+        "deal to license",
+        "will license",
+        "to license",
+        "acquires",
+        "acquired",
+        "completes",
+        "completed the",
+        "closed the deal",
+        "seals deal",
         "sealed a deal",
     ),
     Kind.TALKS_HELD: (
-        "talks", "held talks", "in talks", "discussions", "discussed", "negotiat*", "explored",
-        "exploring", "courting", "courted", "approached", "early stage conversations",
+        "talks",
+        "held talks",
+        "in talks",
+        "discussions",
+        "discussed",
+        "negotiat*",
+        "explored",
+        "exploring",
+        "courting",
+        "courted",
+        "approached",
+        "early stage conversations",
     ),
     Kind.DECLINED_TO_COMMENT: (
-        "declined to comment", "declined to say", "declined to discuss", "declined comment",
-        "refused to comment", "would not comment", "no comment",
+        "declined to comment",
+        "declined to say",
+        "declined to discuss",
+        "declined comment",
+        "refused to comment",
+        "would not comment",
+        "no comment",
     ),
     Kind.NO_RESPONSE: (
-        "did not respond", "didn't respond", "did not reply", "didn't reply",
-        "not immediately respond*", "did not return", "could not be reached",
-        "unavailable for comment", "no response",
+        "did not respond",
+        "didn't respond",
+        "did not reply",
+        "didn't reply",
+        "not immediately respond*",
+        "did not return",
+        "could not be reached",
+        "unavailable for comment",
+        "no response",
     ),
     Kind.DENIED: ("denied", "denies", "deny", "dismissed reports", "rejected reports", "not true"),
     Kind.CONFIRMED: ("confirmed", "confirms", "said in a statement", "announced", "announces"),
     Kind.REGULATORY_SCRUTINY: (
-        "regulator*", "antitrust", "anti trust", "competition authorit*", "competition watchdog",
-        "watchdog", "FTC", "Federal Trade Commission", "Competition and Markets Authority", "CMA",
-        "Justice Department", "Department of Justice", "DOJ", "European Commission", "probe",
-        "inquiry", "investigat*", "scrutin*",
+        "regulator*",
+        "antitrust",
+        "anti trust",
+        "competition authorit*",
+        "competition watchdog",
+        "watchdog",
+        "FTC",
+        "Federal Trade Commission",
+        "Competition and Markets Authority",
+        "CMA",
+        "Justice Department",
+        "Department of Justice",
+        "DOJ",
+        "European Commission",
+        "probe",
+        "inquiry",
+        "investigat*",
+        "scrutin*",
     ),
     Kind.LEGAL_ACTION: (
-        "lawsuit*", "sued", "sues", "suing", "filed suit", "legal action", "complaint",
-        "court filing", "in court", "judge", "litigation",
+        "lawsuit*",
+        "sued",
+        "sues",
+        "suing",
+        "filed suit",
+        "legal action",
+        "complaint",
+        "court filing",
+        "in court",
+        "judge",
+        "litigation",
     ),
     Kind.PERSONNEL: (
-        "hired", "hires", "hiring", "rejoin*", "joins", "joined", "steps down", "stepped down",
-        "resign*", "appointed", "appoints", "named chief*", "departure", "leaves", "poach*",
-        "acqui hire", "acquihire",
+        "hired",
+        "hires",
+        "hiring",
+        "rejoin*",
+        "joins",
+        "joined",
+        "steps down",
+        "stepped down",
+        "resign*",
+        "appointed",
+        "appoints",
+        "named chief*",
+        "departure",
+        "leaves",
+        "poach*",
+        "acqui hire",
+        "acquihire",
     ),
 }
 
@@ -89,6 +177,8 @@ def _alias_term(alias: str) -> Term:
 def _may_hold(kind: Kind, fields: Iterable[tuple[str, Text]]) -> bool:
     keys = _KIND_KEYS[kind]
     return any(keys.search(text.joined) for _, text in fields)
+
+
 _PERSON = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+)+$")
 
 
@@ -185,14 +275,10 @@ def classify(
     speakers = _speakers(title, summary, kinds, {n: a for n, a in (parties or {}).items() if n in found_parties})
     if speakers:
         evidence.append("speakers: " + ", ".join(speakers))
-    return Classification(
-        kinds=tuple(kinds), parties=tuple(found_parties), evidence=tuple(evidence), speakers=speakers
-    )
+    return Classification(kinds=tuple(kinds), parties=tuple(found_parties), evidence=tuple(evidence), speakers=speakers)
 
 
-def _speakers(
-    title: str, summary: str, kinds: Iterable[Kind], parties: Mapping[str, Iterable[str]]
-) -> tuple[str, ...]:
+def _speakers(title: str, summary: str, kinds: Iterable[Kind], parties: Mapping[str, Iterable[str]]) -> tuple[str, ...]:
     """The parties named in the sentences where a statement kind was found."""
     statements = [k for k in kinds if k in _STATEMENTS]
     if not statements:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,7 +30,7 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufff
 #: Publication dates a report may carry: nothing before this, nothing more
 #: than :data:`MAX_AHEAD` after now (a typo such as 9999 would become the
 #: story's "last development" and stretch every chart).
-EARLIEST_PUBLISHED = datetime(1900, 1, 1, tzinfo=timezone.utc)
+EARLIEST_PUBLISHED = datetime(1900, 1, 1, tzinfo=UTC)
 MAX_AHEAD = timedelta(days=1)
 
 
@@ -107,8 +107,7 @@ def check_characters(text: str, field_name: str) -> str:
     if found is not None:
         raise InvalidField(
             field_name,
-            f"contains the control character U+{ord(found.group()):04X} at position {found.start() + 1};"
-            " remove it",
+            f"contains the control character U+{ord(found.group()):04X} at position {found.start() + 1}; remove it",
         )
     return text
 
@@ -195,7 +194,9 @@ def clean_speakers(values: Iterable[str], parties: Iterable[str], field_name: st
             continue
         key = party_key(name)
         if key not in named:
-            raise InvalidField(field_name, f"{name!r} is not among the report's parties ({', '.join(named.values()) or 'none'})")
+            raise InvalidField(
+                field_name, f"{name!r} is not among the report's parties ({', '.join(named.values()) or 'none'})"
+            )
         if named[key] not in speakers:
             speakers.append(named[key])
     return tuple(speakers)
@@ -211,7 +212,7 @@ def clean_published_at(
         raise InvalidField(field_name, "must carry a time zone")
     if value < EARLIEST_PUBLISHED:
         raise InvalidField(field_name, f"{value.isoformat()} is before {EARLIEST_PUBLISHED.year}")
-    latest = (now or datetime.now(timezone.utc)) + MAX_AHEAD
+    latest = (now or datetime.now(UTC)) + MAX_AHEAD
     if value > latest:
         raise InvalidField(field_name, f"{value.isoformat()} is more than a day in the future")
     return value

@@ -97,7 +97,7 @@ class Term:
 class Text:
     """One field's words, prepared for looking up many terms quickly."""
 
-    __slots__ = ("tokens", "joined", "_starts")
+    __slots__ = ("_starts", "joined", "tokens")
 
     def __init__(self, text: str) -> None:
         self.tokens = words(text)
@@ -226,7 +226,7 @@ def parse_rules(raw: Mapping[str, Any] | None) -> Rules:
         raise RulesError(f"unknown key(s) {', '.join(unknown)} (known: {', '.join(RULE_KEYS)})")
     groups_raw = raw.get("all_of", [])
     if isinstance(groups_raw, str) or not isinstance(groups_raw, (list, tuple)):
-        raise RulesError("all_of must be a list of groups, e.g. [[\"Character.AI\", \"Character AI\"]]")
+        raise RulesError('all_of must be a list of groups, e.g. [["Character.AI", "Character AI"]]')
     groups = []
     for index, group in enumerate(groups_raw):
         terms = _terms(group, f"all_of[{index}]")
@@ -245,7 +245,7 @@ def parse_rules(raw: Mapping[str, Any] | None) -> Rules:
         raise RulesError(f"auto_append must be true or false, got {auto!r}")
     parties_raw = raw.get("parties", {})
     if not isinstance(parties_raw, Mapping):
-        raise RulesError("parties must be a table: {\"Google\" = [\"Alphabet\"]}")
+        raise RulesError('parties must be a table: {"Google" = ["Alphabet"]}')
     parties = []
     for name, aliases in parties_raw.items():
         if not isinstance(name, str) or not name.strip():

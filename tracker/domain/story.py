@@ -48,9 +48,7 @@ CORRECTABLE = ("headline", "summary", "url")
 def clean_slug(value: str) -> str:
     slug = (value or "").strip()
     if not _SLUG.fullmatch(slug) or len(slug) > 120:
-        raise InvalidField(
-            "slug", f"{value!r} must be lower-case letters, digits and single hyphens (max 120)"
-        )
+        raise InvalidField("slug", f"{value!r} must be lower-case letters, digits and single hyphens (max 120)")
     return slug
 
 
@@ -155,9 +153,7 @@ class Story(Aggregate):
         return uuid.uuid5(STORY_NAMESPACE, slug)
 
     @classmethod
-    def open(
-        cls, *, title: str, slug: str = "", summary: str = "", rules: Mapping[str, Any] | None = None
-    ) -> Story:
+    def open(cls, *, title: str, slug: str = "", summary: str = "", rules: Mapping[str, Any] | None = None) -> Story:
         title = clean_text(title, "title", required=True, limit=300)
         slug = clean_slug(slug or slugify(title))
         summary = clean_text(summary, "summary", required=False)
@@ -276,7 +272,11 @@ class Story(Aggregate):
         new_parties = list(current["parties"] if parties is None else clean_parties(parties))
         old_speakers = [s for s in current.get("speakers", []) if party_key(s) in {party_key(p) for p in new_parties}]
         new_speakers = list(old_speakers if speakers is None else clean_speakers(speakers, new_parties))
-        if (new_kinds, new_parties, new_speakers) == (current["kinds"], current["parties"], current.get("speakers", [])):
+        if (new_kinds, new_parties, new_speakers) == (
+            current["kinds"],
+            current["parties"],
+            current.get("speakers", []),
+        ):
             raise NothingChanged(f"report {report_id!r} already has these kinds, parties and speakers")
         self._reclassify_report(
             report_id=report_id,
@@ -351,9 +351,7 @@ class Story(Aggregate):
         }
 
     @event(ReportCorrected)
-    def _correct_report(
-        self, report_id: str, changes: dict[str, list[str]], reason: str, by: str
-    ) -> None:
+    def _correct_report(self, report_id: str, changes: dict[str, list[str]], reason: str, by: str) -> None:
         version, recorded_at = self._recording or (self.version + 1, self.modified_on)
         report = self.reports[report_id]
         for name, (_old, new) in changes.items():

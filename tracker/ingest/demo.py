@@ -57,7 +57,9 @@ class DemoFeed:
 
 
 class DemoFeedServer:
-    def __init__(self, *, release_every: float = 20.0, path: Path = DEMO_FEED_FILE, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, *, release_every: float = 20.0, path: Path = DEMO_FEED_FILE, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
         self.feed = DemoFeed(path.read_text(encoding="utf-8"))
         self.release_every = max(0.1, float(release_every))
         self.started = time.monotonic()
@@ -68,7 +70,7 @@ class DemoFeedServer:
             def log_message(self, *_: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server.requests += 1
                 if self.path.split("?", 1)[0] != DEMO_PATH:
                     self.send_error(404)

@@ -29,7 +29,7 @@ import socket
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -45,7 +45,7 @@ try:
     from importlib.metadata import version as _version
 
     TRACKER_VERSION = _version("newsroom-tracker")
-except Exception:  # noqa: BLE001 - not installed: running from a checkout
+except Exception:
     TRACKER_VERSION = "0"
 
 USER_AGENT = f"newsroom-tracker/{TRACKER_VERSION} (feed poller; +https://github.com/newsroom-tracker)"
@@ -106,8 +106,10 @@ def check_url(url: str, *, local_files: bool = True) -> str:
         raise BadURL(f"{url!r} is not a valid URL ({error})") from None
     if not local_files and parts.scheme.lower() not in WEB_SCHEMES:
         shown = parts.scheme or "none"
-        raise BadURL(f"{url!r}: only http and https feeds can be added here, not {shown!r} "
-                     "(file: feeds are for the command line)")
+        raise BadURL(
+            f"{url!r}: only http and https feeds can be added here, not {shown!r} "
+            "(file: feeds are for the command line)"
+        )
     if parts.scheme.lower() not in SCHEMES:
         shown = parts.scheme or "none"
         raise BadURL(f"{url!r}: scheme {shown!r} is not supported (use http, https or file)")
@@ -156,7 +158,9 @@ class GuardedBackend(httpcore.NetworkBackend):
         for address in permitted:
             try:
                 return DeadlineStream(
-                    self.inner.connect_tcp(address, port, bounded(timeout, httpcore.ConnectTimeout), local_address, socket_options)
+                    self.inner.connect_tcp(
+                        address, port, bounded(timeout, httpcore.ConnectTimeout), local_address, socket_options
+                    )
                 )
             except httpcore.ConnectError as error:
                 last = error
@@ -190,11 +194,11 @@ class Fetcher:
             retries=0,
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         )
-        pool = transport._pool  # noqa: SLF001 - httpx has no public hook for the network backend
+        pool = transport._pool
         if not hasattr(pool, "_network_backend"):  # pragma: no cover - guards an httpx upgrade
             raise RuntimeError("httpx changed: cannot install the address guard")
-        self.guard = GuardedBackend(pool._network_backend, self.allow_private, allowed_origins)  # noqa: SLF001
-        pool._network_backend = self.guard  # noqa: SLF001
+        self.guard = GuardedBackend(pool._network_backend, self.allow_private, allowed_origins)
+        pool._network_backend = self.guard
         self.client = httpx.Client(
             transport=transport,
             timeout=httpx.Timeout(self.timeout),
@@ -260,9 +264,7 @@ class Fetcher:
             return self._error(url, str(error), started)
         return self._finish(url, None, body, {}, previous_hash, started)
 
-    def _fetch_http(
-        self, url: str, etag: str, last_modified: str, previous_hash: str, started: float
-    ) -> FetchResult:
+    def _fetch_http(self, url: str, etag: str, last_modified: str, previous_hash: str, started: float) -> FetchResult:
         conditional: dict[str, str] = {}
         if etag:
             conditional["If-None-Match"] = etag
@@ -277,14 +279,22 @@ class Fetcher:
                 if status in REDIRECTS:
                     location = headers.get("location", "").strip()
                     if not location:
-                        return self._error(current, f"HTTP {status} redirect without a Location", started, http_status=status)
+                        return self._error(
+                            current, f"HTTP {status} redirect without a Location", started, http_status=status
+                        )
                     target = urljoin(current, location)
                     if urlsplit(target).scheme.lower() not in ("http", "https"):
-                        return self._error(current, f"refused: redirect to {target!r} (http/https only)", started, http_status=status)
+                        return self._error(
+                            current, f"refused: redirect to {target!r} (http/https only)", started, http_status=status
+                        )
                     if target in visited:
-                        return self._error(current, f"redirect loop: {target} was already visited", started, http_status=status)
+                        return self._error(
+                            current, f"redirect loop: {target} was already visited", started, http_status=status
+                        )
                     if hop == self.max_redirects:
-                        return self._error(current, f"too many redirects (limit {self.max_redirects})", started, http_status=status)
+                        return self._error(
+                            current, f"too many redirects (limit {self.max_redirects})", started, http_status=status
+                        )
                     visited.add(target)
                     current = target
                     continue
@@ -307,18 +317,35 @@ class Fetcher:
                     text = f"HTTP {status} {reason}".strip()
                     if status in (429, 503) and retry_after is not None:
                         text += f" (Retry-After {retry_after:g} s)"
-                    return self._error(current, text, started, http_status=status, retry_after=retry_after, headers=headers)
+                    return self._error(
+                        current, text, started, http_status=status, retry_after=retry_after, headers=headers
+                    )
                 declared = headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.max_bytes and "content-encoding" not in headers:
-                    return self._error(current, f"too large: {declared} bytes announced (limit {self.max_bytes}); aborted", started, http_status=status)
+                    return self._error(
+                        current,
+                        f"too large: {declared} bytes announced (limit {self.max_bytes}); aborted",
+                        started,
+                        http_status=status,
+                    )
                 chunks: list[bytes] = []
                 size = 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > self.max_bytes:
-                        return self._error(current, f"too large: more than {self.max_bytes} bytes; aborted", started, http_status=status)
+                        return self._error(
+                            current,
+                            f"too large: more than {self.max_bytes} bytes; aborted",
+                            started,
+                            http_status=status,
+                        )
                     if expired():
-                        return self._error(current, f"timeout: the request took longer than {self.timeout:g} s; aborted", started, http_status=status)
+                        return self._error(
+                            current,
+                            f"timeout: the request took longer than {self.timeout:g} s; aborted",
+                            started,
+                            http_status=status,
+                        )
                     chunks.append(chunk)
                 body = b"".join(chunks)
                 return self._finish(current, status, body, headers, previous_hash, started, fresh_for=fresh_for)
@@ -366,8 +393,8 @@ def _retry_after(value: str) -> float | None:
     except (TypeError, ValueError):
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
 def _freshness(headers: dict[str, str]) -> float | None:
@@ -383,6 +410,6 @@ def _freshness(headers: dict[str, str]) -> float | None:
         except (TypeError, ValueError):
             return None
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+            moment = moment.replace(tzinfo=UTC)
+        return max(0.0, (moment - datetime.now(UTC)).total_seconds())
     return None

@@ -43,7 +43,7 @@ class ViewFollower:
                 target = self._wanted
             try:
                 self._catch_up_to(target)
-            except BaseException as error:  # noqa: BLE001 - raised by finish() on the cycle's thread
+            except BaseException as error:
                 self._error = error
                 return
             reached = target

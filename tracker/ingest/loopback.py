@@ -42,7 +42,7 @@ class LoopbackServer:
             def log_message(self, *_: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
                 with owner._lock:
                     owner.hits[path] += 1

@@ -60,7 +60,15 @@ from tracker.ingest.feeds import check_interval, now_utc
 from tracker.ingest.fetcher import Fetcher, FetchResult, FetchStatus
 from tracker.ingest.follower import ViewFollower
 from tracker.ingest.parser import FeedError, ParsedFeed, canonical_url, parse_feed
-from tracker.ingest.prejudge import Judge, TextKey, Verdict, parse_and_judge, parse_process_started, process_ready, text_key
+from tracker.ingest.prejudge import (
+    Judge,
+    TextKey,
+    Verdict,
+    parse_and_judge,
+    parse_process_started,
+    process_ready,
+    text_key,
+)
 from tracker.ingest.store import Claim, Document, IngestStore, StoredItem, suggestion_id_for
 
 log = logging.getLogger("tracker.ingest")
@@ -316,13 +324,17 @@ class Orchestrator:
         while True:
             if not exhausted and len(in_flight) < self.concurrency and len(parsing) < self.parse_backlog:
                 wanted = None if feed_ids is None else [i for i in feed_ids if i not in seen]
-                claims = [] if wanted == [] else self.store.claim_due(
-                    self.poller,
-                    limit=self.batch + self.concurrency - len(in_flight),
-                    lease_seconds=self.lease_seconds,
-                    feed_ids=wanted,
-                    exclude=seen if feed_ids is None else (),
-                    force=force,
+                claims = (
+                    []
+                    if wanted == []
+                    else self.store.claim_due(
+                        self.poller,
+                        limit=self.batch + self.concurrency - len(in_flight),
+                        lease_seconds=self.lease_seconds,
+                        feed_ids=wanted,
+                        exclude=seen if feed_ids is None else (),
+                        force=force,
+                    )
                 )
                 exhausted = not claims
                 if len(seen) + len(claims) > PARSE_POOL_THRESHOLD:
@@ -351,8 +363,11 @@ class Orchestrator:
                 else:
                     ready.append((claim, result, parsed))
             finished = not in_flight and not parsing and exhausted
-            if ready and (finished or len(ready) >= STORE_FEEDS
-                          or _items_in(ready) >= (DRAIN_STORE_ITEMS if exhausted else STORE_ITEMS)):
+            if ready and (
+                finished
+                or len(ready) >= STORE_FEEDS
+                or _items_in(ready) >= (DRAIN_STORE_ITEMS if exhausted else STORE_ITEMS)
+            ):
                 # archived in batches: one transaction for many feeds
                 for feed_id, step in self._complete_batch(ready):
                     summary += step
@@ -379,8 +394,10 @@ class Orchestrator:
             if self._parse_pool is None and self.parse_processes >= 1:
                 context = multiprocessing.get_context("spawn")  # no fork of a process with threads and sockets
                 self._parse_pool = ProcessPoolExecutor(
-                    max_workers=self.parse_processes, mp_context=context,
-                    initializer=parse_process_started, initargs=(os.getpid(),),
+                    max_workers=self.parse_processes,
+                    mp_context=context,
+                    initializer=parse_process_started,
+                    initargs=(os.getpid(),),
                 )
             return self._parse_pool
 
@@ -403,7 +420,7 @@ class Orchestrator:
             result = self.fetcher.fetch(
                 feed.url, etag=feed.etag, last_modified=feed.last_modified, previous_hash=feed.body_hash
             )
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             log.exception("feed %s: fetch crashed", feed.url)
             return claim, FetchResult(FetchStatus.ERROR, feed.url, error=f"internal error: {error}"), None
         if result.status is not FetchStatus.OK:
@@ -411,12 +428,18 @@ class Orchestrator:
         pool = self._parse_pool or (self._start_parse_pool() if self._big_cycle else None)
         if pool is not None:
             try:
-                return claim, result, pool.submit(parse_and_judge, result.body, result.headers, result.url, self._judges)
+                return (
+                    claim,
+                    result,
+                    pool.submit(parse_and_judge, result.body, result.headers, result.url, self._judges),
+                )
             except (BrokenProcessPool, RuntimeError):
                 pass  # the pool is gone (or shutting down): parse here instead
         return claim, result, _parse_here(result)
 
-    def _parsed(self, future: Future[tuple[ParsedFeed, dict[TextKey, dict[str, Verdict]]]], result: FetchResult) -> ParsedFeed | FeedError:
+    def _parsed(
+        self, future: Future[tuple[ParsedFeed, dict[TextKey, dict[str, Verdict]]]], result: FetchResult
+    ) -> ParsedFeed | FeedError:
         """A parse process's result; its verdicts are kept for matching."""
         try:
             parsed, verdicts = future.result()
@@ -426,7 +449,7 @@ class Orchestrator:
             return error
         except BrokenProcessPool:
             return _parse_here(result)  # a parse process died (killed, out of memory): parse here
-        except Exception as error:  # noqa: BLE001 - feedparser on hostile input
+        except Exception as error:
             return FeedError(f"parser failure: {type(error).__name__}: {error}")
 
     def _complete_batch(
@@ -445,22 +468,29 @@ class Orchestrator:
             else:
                 try:
                     document = self._document(claim, result, parsed, now)
-                except Exception as error:  # noqa: BLE001 - e.g. an odd stored value: fail the feed, free it
+                except Exception as error:
                     log.exception("feed %s: preparing its document failed", claim.feed.url)
-                    results.append((claim.feed.id, self._fail_safely(claim, f"internal error: {type(error).__name__}: {error}", None)))
+                    results.append(
+                        (
+                            claim.feed.id,
+                            self._fail_safely(claim, f"internal error: {type(error).__name__}: {error}", None),
+                        )
+                    )
                     continue
                 documents.append(document)
-                steps.append(CycleSummary(
-                    feeds_checked=1,
-                    fetched=1 if parsed is not None else 0,
-                    not_modified=0 if parsed is not None else 1,
-                    items_seen=len(parsed.items) if parsed is not None else 0,
-                ))
+                steps.append(
+                    CycleSummary(
+                        feeds_checked=1,
+                        fetched=1 if parsed is not None else 0,
+                        not_modified=0 if parsed is not None else 1,
+                        items_seen=len(parsed.items) if parsed is not None else 0,
+                    )
+                )
         if not documents:
             return results
         try:
             stored = self.store.store_documents(documents, now=now)
-        except Exception:  # noqa: BLE001 - one feed must never end the cycle: retry them one by one
+        except Exception:
             log.exception("storing %d feeds together failed; storing them one by one", len(documents))
             stored = [self._store_one(document, now) for document in documents]
         if any(d.items for d in documents):
@@ -476,9 +506,11 @@ class Orchestrator:
     def _store_one(self, document: Document, now: datetime) -> tuple[int, int] | None | CycleSummary:
         try:
             return self.store.store_documents([document], now=now)[0]
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             log.exception("feed %s: storing failed", document.claim.feed.url)
-            failed = self._fail_safely(document.claim, f"internal error: {type(error).__name__}: {_first_line(error)}", None)
+            failed = self._fail_safely(
+                document.claim, f"internal error: {type(error).__name__}: {_first_line(error)}", None
+            )
             if _database_refused(error):  # the database, not this feed: say so for the whole cycle
                 failed = replace(failed, store_error=_first_line(error))
             return failed
@@ -493,7 +525,11 @@ class Orchestrator:
         if parsed is not None:
             title = parsed.title[:300] or feed.title
             warning = "; ".join(parsed.warnings)[:2000]
-            validators = {"etag": result.etag[:1000], "last_modified": result.last_modified[:200], "body_hash": result.body_hash}
+            validators = {
+                "etag": result.etag[:1000],
+                "last_modified": result.last_modified[:200],
+                "body_hash": result.body_hash,
+            }
             name = feed.name or title or urlsplit(feed.url).hostname or feed.url
         release: dict[str, Any] = {
             "last_checked_at": now,
@@ -510,10 +546,14 @@ class Orchestrator:
     def _fail_safely(self, claim: Claim, reason: str, retry_after: float | None) -> CycleSummary:
         try:
             return self._fail(claim, reason, retry_after)
-        except Exception as error:  # noqa: BLE001 - the claim lapses; the next cycle tries again
+        except Exception as error:
             log.exception("feed %s: recording the failure failed", claim.feed.url)
-            return CycleSummary(feeds_checked=1, failed=1, failures=(FeedFailure(claim.feed.id, claim.feed.url, reason),),
-                                store_error=_first_line(error))
+            return CycleSummary(
+                feeds_checked=1,
+                failed=1,
+                failures=(FeedFailure(claim.feed.id, claim.feed.url, reason),),
+                store_error=_first_line(error),
+            )
 
     def _fail(self, claim: Claim, reason: str, retry_after: float | None) -> CycleSummary:
         feed = claim.feed
@@ -556,8 +596,12 @@ class Orchestrator:
         )
 
     def process_items(
-        self, batch: Sequence[StoredItem], stories: Sequence[Tracked], counts: _Counts | None = None,
-        *, withdraw_unmatched: bool = False,
+        self,
+        batch: Sequence[StoredItem],
+        stories: Sequence[Tracked],
+        counts: _Counts | None = None,
+        *,
+        withdraw_unmatched: bool = False,
     ) -> _Counts:
         """Matches items against stories; appends, suggests and corrects as needed."""
         counts = counts or _Counts()
@@ -599,9 +643,15 @@ class Orchestrator:
             outcome = outcomes.get((slug, item.id), "")
             if outcome:
                 self.store.update_decision(
-                    slug, item.id, only_if=("suggested",), outcome=outcome, strength=result.strength.value,
-                    rules_digest=result.rules_digest, explanation=result.explain()[:4000],
-                    report_id=item.report_id if outcome == "appended" else "", content_hash=item.content_hash,
+                    slug,
+                    item.id,
+                    only_if=("suggested",),
+                    outcome=outcome,
+                    strength=result.strength.value,
+                    rules_digest=result.rules_digest,
+                    explanation=result.explain()[:4000],
+                    report_id=item.report_id if outcome == "appended" else "",
+                    content_hash=item.content_hash,
                     decided_at=now_utc(),
                 )
         if suggestions:
@@ -803,7 +853,7 @@ def _parse_here(result: FetchResult) -> ParsedFeed | FeedError:
         return parse_feed(result.body, result.headers, result.url)
     except FeedError as error:
         return error
-    except Exception as error:  # noqa: BLE001 - feedparser on hostile input
+    except Exception as error:
         return FeedError(f"parser failure: {type(error).__name__}: {error}")
 
 

@@ -47,7 +47,7 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
@@ -86,9 +86,11 @@ _MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
 )
-_ENTITY_DECLS = tuple("<!ENTITY".encode(codec) for codec in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"))
+_ENTITY_DECLS = tuple(
+    "<!ENTITY".encode(codec) for codec in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-EARLIEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 _CLOSING_TAG = re.compile(rb"</[\w:.-]+\s*>\s*(<!--.*?-->\s*)*$", re.DOTALL)
 
@@ -200,7 +202,7 @@ def _when(entry: Mapping[str, Any], now: datetime) -> tuple[datetime | None, str
         value = dict.get(entry, key + "_parsed")  # plain lookup: no feedparser fallback mapping
         if value:
             try:
-                moment = datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+                moment = datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
             except (OverflowError, ValueError, TypeError, OSError):
                 moment = None
             if moment is not None and EARLIEST <= moment <= now + FUTURE_SLACK:
@@ -254,7 +256,7 @@ def parse_feed(
 ) -> ParsedFeed:
     """Parses one fetched document (fetched at ``now``); raises :class:`FeedError` when it is not a usable feed."""
     headers = dict(headers or {})
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if not body or not body.strip():
         raise FeedError("not a feed: empty body")
     if any(declaration in body for declaration in _ENTITY_DECLS):
@@ -362,9 +364,7 @@ def _item(entry: Mapping[str, Any], base: str, now: datetime) -> FeedItem | None
     if not title:
         title = summary[:120] or link or identity
     authors = tuple(
-        dict.fromkeys(
-            plain_text(a.get("name", ""), 200) for a in _get(entry, "authors", []) if a.get("name")
-        )
+        dict.fromkeys(plain_text(a.get("name", ""), 200) for a in _get(entry, "authors", []) if a.get("name"))
     ) or ((plain_text(entry["author"], 200),) if _get(entry, "author") else ())
     published_at, raw_date = _when(entry, now)
     return FeedItem(

@@ -72,7 +72,11 @@ def judge(items: Iterable[FeedItem], judges: Sequence[Judge]) -> dict[TextKey, d
             result = match(story.rules, item.title, item.summary, prepared=prepared)
             if not result.matched:
                 continue
-            classified = classify(item.title, item.summary, story.parties, prepared=prepared) if result.strength is Strength.STRONG else None
+            classified = (
+                classify(item.title, item.summary, story.parties, prepared=prepared)
+                if result.strength is Strength.STRONG
+                else None
+            )
             found[story.slug] = Verdict(result, classified)
         verdicts[key] = found
     return verdicts

@@ -190,10 +190,14 @@ class Ingestion:
         if self._orchestrator is None:
             fetcher = Fetcher(self.settings, allowed_origins=self._allowed, max_connections=max(8, self._concurrency))
             self._orchestrator = Orchestrator(
-                self.newsroom, self.store, self.settings, fetcher=fetcher,
-                concurrency=self._concurrency, batch=self._batch,
+                self.newsroom,
+                self.store,
+                self.settings,
+                fetcher=fetcher,
+                concurrency=self._concurrency,
+                batch=self._batch,
             )
-            self._orchestrator._own_fetcher = True  # noqa: SLF001 - closed with it
+            self._orchestrator._own_fetcher = True
         return self._orchestrator
 
     def close(self) -> None:
@@ -238,7 +242,9 @@ class Ingestion:
             except FeedError as error:
                 raise FeedRejected(f"cannot subscribe to {url}: {error.reason}") from None
             title = parsed.title
-        feed = self.store.add_feed(url, name=(name or "").strip()[:300], interval=interval, source=source, title=title[:300])
+        feed = self.store.add_feed(
+            url, name=(name or "").strip()[:300], interval=interval, source=source, title=title[:300]
+        )
         return self._view(feed)
 
     def list_feeds(self) -> tuple[FeedView, ...]:
@@ -337,7 +343,8 @@ class Ingestion:
             raise UnknownStory(slug)
         outcomes = None if include_decided else ("suggested",)
         rows = [
-            d for d in self.store.decisions_for_story(slug, outcomes)
+            d
+            for d in self.store.decisions_for_story(slug, outcomes)
             if d.outcome in ("suggested", "accepted", "rejected", "withdrawn")
         ]
         views = []
@@ -365,7 +372,7 @@ class Ingestion:
                     decided_by=decision.decided_by,
                 )
             )
-        views.sort(key=lambda v: (v.published_at or v.first_seen_at), reverse=True)
+        views.sort(key=lambda v: v.published_at or v.first_seen_at, reverse=True)
         return tuple(views)
 
     def _open_suggestion(self, slug: str, suggestion_id: str):  # type: ignore[no-untyped-def]
@@ -380,7 +387,7 @@ class Ingestion:
     def accept_suggestion(self, slug: str, suggestion_id: str, by: str) -> str:
         """Appends the suggested item as a report (classified like automatic ones); returns its id."""
         by = _actor(by)
-        decision, item = self._open_suggestion(slug, suggestion_id)
+        _decision, item = self._open_suggestion(slug, suggestion_id)
         tracked = self.orchestrator.tracked(slug)
         if tracked is None:
             tracked = Tracked(slug=slug, status="", version=0, rules=Rules())
@@ -392,15 +399,21 @@ class Ingestion:
         except DuplicateReport:
             pass  # accepted twice at once: the report is there once
         self.store.update_decision(
-            slug, item.id, only_if=("suggested",), outcome="accepted", report_id=item.report_id,
-            content_hash=item.content_hash, decided_at=now_utc(), decided_by=by,
+            slug,
+            item.id,
+            only_if=("suggested",),
+            outcome="accepted",
+            report_id=item.report_id,
+            content_hash=item.content_hash,
+            decided_at=now_utc(),
+            decided_by=by,
         )
         return item.report_id
 
     def reject_suggestion(self, slug: str, suggestion_id: str, by: str) -> None:
         """Rejects: the item is remembered and never suggested to this story again."""
         by = _actor(by)
-        decision, item = self._open_suggestion(slug, suggestion_id)
+        _decision, item = self._open_suggestion(slug, suggestion_id)
         self.store.update_decision(
             slug, item.id, only_if=("suggested",), outcome="rejected", decided_at=now_utc(), decided_by=by
         )
@@ -410,7 +423,9 @@ class Ingestion:
     def rules(self, slug: str) -> RulesView:
         view = self.newsroom.story(slug)
         parsed = parse_rules(view.rules)
-        return RulesView(slug=slug, rules=dict(view.rules), digest=parsed.digest, tracks_anything=parsed.tracks_anything)
+        return RulesView(
+            slug=slug, rules=dict(view.rules), digest=parsed.digest, tracks_anything=parsed.tracks_anything
+        )
 
     def change_rules(self, slug: str, rules: Mapping[str, Any], by: str = "") -> RulesChange:
         """Validates and saves new rules (a RulesChanged event), then re-matches the archive."""
@@ -425,7 +440,9 @@ class Ingestion:
         if tracked is not None:
             summary = self.orchestrator.rematch(tracked)
             appended, suggested = summary.reports_appended, summary.suggested
-        return RulesChange(slug=slug, version=version, digest=parsed.digest, reports_appended=appended, suggested=suggested)
+        return RulesChange(
+            slug=slug, version=version, digest=parsed.digest, reports_appended=appended, suggested=suggested
+        )
 
     def rematch_story(self, slug: str) -> CycleSummary:
         tracked = self.orchestrator.tracked(slug)

@@ -17,7 +17,7 @@ import operator
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, and_, bindparam, delete, func, insert, or_, select, update
@@ -83,8 +83,24 @@ class StoredItem:
     @classmethod
     def from_values(cls, values: Sequence[Any]) -> StoredItem:
         """From a row of :data:`STORED_ITEM_COLUMNS`, in that order."""
-        (item_id, feed_id, feed_url, feed_name, identity, report_id, title, summary, link, link_key,
-         authors, published_at, content_hash, revision, first_seen_at, revised_at) = values
+        (
+            item_id,
+            feed_id,
+            feed_url,
+            feed_name,
+            identity,
+            report_id,
+            title,
+            summary,
+            link,
+            link_key,
+            authors,
+            published_at,
+            content_hash,
+            revision,
+            first_seen_at,
+            revised_at,
+        ) = values
         return cls(
             id=item_id,
             feed_id=feed_id,
@@ -108,7 +124,7 @@ class StoredItem:
 def _moment(value: datetime | str | None) -> datetime | None:
     """A stored time as read by SQLAlchemy or by the driver (SQLite's text: naive UTC)."""
     if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
     return utc(value)
 
 
@@ -116,8 +132,22 @@ def _moment(value: datetime | str | None) -> datetime | None:
 STORED_ITEM_COLUMNS = tuple(
     items.c[name]
     for name in (
-        "id", "feed_id", "feed_url", "feed_name", "identity", "report_id", "title", "summary", "link", "link_key",
-        "authors", "published_at", "content_hash", "revision", "first_seen_at", "revised_at",
+        "id",
+        "feed_id",
+        "feed_url",
+        "feed_name",
+        "identity",
+        "report_id",
+        "title",
+        "summary",
+        "link",
+        "link_key",
+        "authors",
+        "published_at",
+        "content_hash",
+        "revision",
+        "first_seen_at",
+        "revised_at",
     )
 )
 _STORED_ITEM_NAMES = ", ".join(column.name for column in STORED_ITEM_COLUMNS)
@@ -176,8 +206,17 @@ class Document:
 
 
 _REVISED_COLUMNS = (
-    "title", "summary", "link", "link_key", "authors", "published_at", "content_hash", "revision",
-    "revised_at", "search_text", "pending",
+    "title",
+    "summary",
+    "link",
+    "link_key",
+    "authors",
+    "published_at",
+    "content_hash",
+    "revision",
+    "revised_at",
+    "search_text",
+    "pending",
 )
 
 
@@ -317,7 +356,9 @@ class IngestStore:
         done = self.store_documents([Document(claim, tuple(parsed), feed_name, validators)], now=now)
         return done[0] or (0, 0)
 
-    def store_documents(self, documents: Sequence[Document], *, now: datetime | None = None) -> list[tuple[int, int] | None]:
+    def store_documents(
+        self, documents: Sequence[Document], *, now: datetime | None = None
+    ) -> list[tuple[int, int] | None]:
         """Archives several feeds' documents in one transaction (all or nothing).
 
         For each document: its validators (and ``release`` values, which free
@@ -437,7 +478,9 @@ class IngestStore:
         if not ids:
             return
         with self.engine.begin() as own:
-            execute_many(own, f"UPDATE {items.name} SET pending = FALSE WHERE id = {placeholder(own)}", [(i,) for i in ids])
+            execute_many(
+                own, f"UPDATE {items.name} SET pending = FALSE WHERE id = {placeholder(own)}", [(i,) for i in ids]
+            )
 
     def item(self, item_id: int) -> StoredItem | None:
         with self.engine.connect() as conn:

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor as APThreadPool
@@ -52,7 +53,7 @@ class Poller:
     def _cycle(self) -> None:
         try:
             summary = self.ingestion.poll_once()
-        except Exception:  # noqa: BLE001 - the next tick tries again
+        except Exception:
             log.exception("polling cycle failed")
             return
         self.cycles += 1
@@ -66,11 +67,15 @@ class Poller:
             self.on_cycle(summary)
 
     def start(self) -> None:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         self.scheduler.add_job(
-            self._cycle, "interval", seconds=self.tick, id="poll-due-feeds",
-            next_run_time=datetime.now(timezone.utc), replace_existing=True,
+            self._cycle,
+            "interval",
+            seconds=self.tick,
+            id="poll-due-feeds",
+            next_run_time=datetime.now(UTC),
+            replace_existing=True,
         )
         self.scheduler.start()
 
@@ -83,7 +88,9 @@ def default_tick(settings: Settings) -> float:
     return float(min(30, max(1, settings.poll_min_interval_seconds // 2)))
 
 
-def run_worker(settings: Settings, *, demo: bool = False, tick: float | None = None, release_every: float = 20.0) -> None:
+def run_worker(
+    settings: Settings, *, demo: bool = False, tick: float | None = None, release_every: float = 20.0
+) -> None:
     """Runs until SIGTERM/SIGINT. With ``demo``, serves and follows the seed story's follow-up feed."""
     from tracker.ingest.service import Ingestion
 
@@ -141,7 +148,7 @@ def run_worker(settings: Settings, *, demo: bool = False, tick: float | None = N
 def _follow_log(runtime: Any, stop: threading.Event) -> None:
     try:
         runtime.projector.run_forever(stop)
-    except Exception:  # noqa: BLE001 - the message names the notification that failed
+    except Exception:
         log.exception("read models stopped following the event log")
 
 
@@ -170,8 +177,13 @@ class WorkerProcess:
 
 
 def start_worker_process(
-    *, demo: bool = True, database_url: str | None = None, env: dict[str, str] | None = None,
-    release_every: float | None = None, stdout: Any = None, stderr: Any = None,
+    *,
+    demo: bool = True,
+    database_url: str | None = None,
+    env: dict[str, str] | None = None,
+    release_every: float | None = None,
+    stdout: Any = None,
+    stderr: Any = None,
 ) -> WorkerProcess:
     """Spawns `tracker worker [--demo]` with this interpreter; call ``.stop()`` when done."""
     command = [sys.executable, "-c", "from tracker.cli.main import main; main()", "worker"]

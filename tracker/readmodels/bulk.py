@@ -50,10 +50,12 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     names = [c.name for c in table.columns]
     values = _values(table, names, dialect, rows)
     if dialect == "postgresql":
-        with sql.driver_cursor(session.connection()) as cursor:
-            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-                for value in values:
-                    copy.write_row(value)
+        with (
+            sql.driver_cursor(session.connection()) as cursor,
+            cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy,
+        ):
+            for value in values:
+                copy.write_row(value)
         return
     marks = ", ".join(_mark(table, name, dialect) for name in names)
     execute_many(session, f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", values)

@@ -253,11 +253,15 @@ class Catalog:
             ids = [row.id for row in conn.execute(ids_sql, params)]
             if not ids:
                 return ()
-            rows = conn.execute(
-                select(r, s.c.slug, s.c.title.label("story_title"))
-                .join(s, s.c.story_id == r.c.story_id)
-                .where(r.c.id.in_(ids))
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    select(r, s.c.slug, s.c.title.label("story_title"))
+                    .join(s, s.c.story_id == r.c.story_id)
+                    .where(r.c.id.in_(ids))
+                )
+                .mappings()
+                .all()
+            )
         order = {id_: index for index, id_ in enumerate(ids)}
         rows = sorted(rows, key=lambda row: order[row["id"]])
         return tuple(
@@ -290,7 +294,9 @@ class Catalog:
         facts = Facts()
         with self.engine.connect() as conn:
             for row in conn.execute(select(f).where(f.c.story_id == story_id)).mappings():
-                facts.latest[row["fact_key"]] = Fact((utc(row["published_at"]), row["seq"]), row["report_id"], row["kind"])
+                facts.latest[row["fact_key"]] = Fact(
+                    (utc(row["published_at"]), row["seq"]), row["report_id"], row["kind"]
+                )
         return facts
 
     def _current_reports(self, story: Mapping[str, Any], limit: int | None) -> tuple[list[Report], bool]:
@@ -413,12 +419,16 @@ class Catalog:
     ) -> StoryView:
         c, v = self.t.story_changes, self.t.versions
         with self.engine.connect() as conn:
-            level = conn.execute(
-                select(c)
-                .where(and_(c.c.story_id == story["story_id"], c.c.version <= version))
-                .order_by(c.c.version.desc())
-                .limit(1)
-            ).mappings().one()
+            level = (
+                conn.execute(
+                    select(c)
+                    .where(and_(c.c.story_id == story["story_id"], c.c.version <= version))
+                    .order_by(c.c.version.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .one()
+            )
             updated_at = conn.execute(
                 select(v.c.recorded_at).where(and_(v.c.story_id == story["story_id"], v.c.version == version))
             ).scalar_one()

@@ -245,7 +245,7 @@ def _run_part(job: _PartJob, counter: Any, ready: Any, outcomes: Any) -> None:
     name = multiprocessing.current_process().name
     try:
         _build_part(job, counter, ready, lambda: None)
-    except BaseException as error:  # noqa: BLE001 - reported to the coordinator, which raises
+    except BaseException as error:
         outcomes.put((name, f"{name}: {error}"))
         raise SystemExit(1) from None
     outcomes.put((name, None))

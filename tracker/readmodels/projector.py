@@ -295,7 +295,7 @@ class Projector:
         views record it as poisoned instead of stopping)."""
         try:
             return self.newsroom.mapper.to_domain_event(notification)
-        except Exception as error:  # noqa: BLE001 - any event the code cannot read
+        except Exception as error:
             return Undecodable(
                 notification.originator_id,
                 notification.originator_version,
@@ -446,7 +446,7 @@ def _pages(read: Callable[[Any], tuple[list[Any], Any]], after: Any, read_ahead:
         while not stop.is_set():
             try:
                 batch, cursor = read(cursor)
-            except BaseException as error:  # noqa: BLE001 - handed to the consumer
+            except BaseException as error:
                 ahead.put(([], error))
                 return
             ahead.put((batch, None))
@@ -656,7 +656,7 @@ class _BackgroundCheckpoints:
             with self.engine.connect() as conn:
                 while not self.stopping.wait(self.INTERVAL):
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-        except BaseException as error:  # noqa: BLE001 - the final checkpoint at the end still runs
+        except BaseException as error:
             self.error = error
 
     def stop(self) -> None:
@@ -675,7 +675,7 @@ def _replay_in_progress(projector: Projector) -> bool:
     with projector.engine.connect() as conn:
         try:
             return conn.execute(meta.select().where(meta.c.view == _REPLAY_MARK)).first() is not None
-        except Exception:  # noqa: BLE001 - no meta table yet: no replay was running
+        except Exception:
             return False
 
 

@@ -258,12 +258,7 @@ def create_search(conn: Connection, tables: ViewTables) -> None:
             )
         )
     else:
-        conn.execute(
-            text(
-                f"CREATE TABLE IF NOT EXISTS {name} ("
-                "id BIGINT PRIMARY KEY, document TSVECTOR NOT NULL)"
-            )
-        )
+        conn.execute(text(f"CREATE TABLE IF NOT EXISTS {name} (id BIGINT PRIMARY KEY, document TSVECTOR NOT NULL)"))
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name}_gin ON {name} USING GIN (document)"))
 
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import logging
 import re
-from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.domain import DomainEventProtocol
@@ -45,7 +45,6 @@ from tracker.readmodels.poison import (
 )
 from tracker.readmodels.tables import ViewTables
 from tracker.sql import driver_cursor
-
 
 log = logging.getLogger("tracker.readmodels")
 
@@ -77,8 +76,8 @@ def utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 @dataclass
@@ -220,7 +219,7 @@ class StoryViews(SQLAlchemyTrackingRecorder):
             while applied < max_events:
                 try:
                     events = next(batches, None)
-                except Exception as error:  # noqa: BLE001 - raised once the batches before it are committed
+                except Exception as error:
                     failure = error
                     break
                 if not events:
@@ -231,7 +230,7 @@ class StoryViews(SQLAlchemyTrackingRecorder):
                     if stopped and not fresh and any(str(e.originator_id) in stopped for _, e in events):
                         stopped, fresh = self._read_stopped(session), True  # cached: make sure
                     live = self._hold_back(events, stopped, held) if stopped else events
-                    self._guarded(start, lambda: work.apply(live))
+                    self._guarded(start, lambda live=live: work.apply(live))
                 applied += len(events)
                 position = start + applied if counting else events[-1][0]
                 if on_batch is not None:
@@ -666,12 +665,20 @@ class _Batch:
         execute_many(
             s,
             f"UPDATE {fr.name} SET version_to = {mark} WHERE story_id = {mark} AND row_id = {mark} AND version_to IS NULL",
-            [(version, story, row_id) for column, story, row_id, version in self.fact_row_updates if column == "version_to"],
+            [
+                (version, story, row_id)
+                for column, story, row_id, version in self.fact_row_updates
+                if column == "version_to"
+            ],
         )
         execute_many(
             s,
             f"UPDATE {fr.name} SET retracted_version = {mark} WHERE story_id = {mark} AND row_id = {mark}",
-            [(version, story, row_id) for column, story, row_id, version in self.fact_row_updates if column != "version_to"],
+            [
+                (version, story, row_id)
+                for column, story, row_id, version in self.fact_row_updates
+                if column != "version_to"
+            ],
         )
         new_fact_rows = [row for rows in self.new_fact_rows.values() for row in rows]
         insert_rows(s, fr, new_fact_rows)

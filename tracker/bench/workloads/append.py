@@ -32,8 +32,13 @@ def run(ctx: BenchContext) -> list[Figure]:
         raw_rates.append(raw_rate)
     return [
         Figure("append", "application", "events/s", tuple(app_rates), references=("recorder",)),
-        Figure("append", "recorder", "events/s", tuple(raw_rates),
-               note="same stored events, eventsourcing recorder, one transaction each"),
+        Figure(
+            "append",
+            "recorder",
+            "events/s",
+            tuple(raw_rates),
+            note="same stored events, eventsourcing recorder, one transaction each",
+        ),
     ]
 
 

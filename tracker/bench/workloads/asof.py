@@ -3,17 +3,17 @@ reported), on one long story; median and p95 latency per mode."""
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
-import os
 from collections.abc import Callable
 from datetime import datetime
 
 from tracker.application import Mode
 from tracker.bench.generate import build_story
-from tracker.bench.results import Figure, percentile
 from tracker.bench.measure import run_measured, tracker_argv
+from tracker.bench.results import Figure, percentile
 from tracker.bench.stores import Store, temporary_store
 from tracker.bench.workloads import BenchContext
 from tracker.bootstrap import Runtime, open_runtime
@@ -52,8 +52,10 @@ def run(ctx: BenchContext) -> list[Figure]:
                 ctx.log(f"run {number + 1}: " + ", ".join(f"{k} {v[-1]:.1f} ms" for k, v in figures.items()))
         finally:
             runtime.close()
-    return [Figure("as-of", name, "ms", tuple(values), note=implementation if name.endswith("median") else "")
-            for name, values in figures.items()]
+    return [
+        Figure("as-of", name, "ms", tuple(values), note=implementation if name.endswith("median") else "")
+        for name, values in figures.items()
+    ]
 
 
 def _query_function(ctx: BenchContext, store: Store, runtime: Runtime) -> tuple[QueryFunction, str]:

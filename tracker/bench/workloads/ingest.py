@@ -56,9 +56,13 @@ def _run(ctx: BenchContext, base: Path, feeds: int, items: int) -> list[Figure]:
                 if result.items_stored != total:
                     raise RuntimeError(f"{peer.name} stored {result.items_stored} items, expected {total}")
                 _keep(runs, peer.name, result.cold, result.warm)
-            ctx.log(f"run {number + 1}: " + ", ".join(
-                f"{who} cold {m['cold'][-1].seconds:.2f} s warm {m['warm'][-1].seconds:.2f} s"
-                for who, m in runs.items()))
+            ctx.log(
+                f"run {number + 1}: "
+                + ", ".join(
+                    f"{who} cold {m['cold'][-1].seconds:.2f} s warm {m['warm'][-1].seconds:.2f} s"
+                    for who, m in runs.items()
+                )
+            )
     figures: list[Figure] = []
     for phase, goal_peer in (("cold", "newsboat"), ("warm", "feed2exec")):
         workload = f"ingest-{phase}"
@@ -69,14 +73,30 @@ def _run(ctx: BenchContext, base: Path, feeds: int, items: int) -> list[Figure]:
                 continue
             measured = runs[who][phase]
             refs = tuple(f"{peer.name} wall" for peer in PEERS if peer.name not in missing) if who == "tracker" else ()
-            figures.append(Figure(workload, f"{who} wall", "s", tuple(m.seconds for m in measured), references=refs,
-                                  note=f"goal: no slower than {goal_peer}" if who == "tracker" else ""))
+            figures.append(
+                Figure(
+                    workload,
+                    f"{who} wall",
+                    "s",
+                    tuple(m.seconds for m in measured),
+                    references=refs,
+                    note=f"goal: no slower than {goal_peer}" if who == "tracker" else "",
+                )
+            )
             if who == "tracker":
-                figures.append(Figure(workload, "tracker cycle (own timer)", "s", tuple(own[phase]),
-                                      note="poll summary's elapsed time, without process start-up"))
+                figures.append(
+                    Figure(
+                        workload,
+                        "tracker cycle (own timer)",
+                        "s",
+                        tuple(own[phase]),
+                        note="poll summary's elapsed time, without process start-up",
+                    )
+                )
             if phase == "cold":
-                figures.append(Figure(workload, f"{who} items/s", "items/s",
-                                      tuple(total / m.seconds for m in measured)))
+                figures.append(
+                    Figure(workload, f"{who} items/s", "items/s", tuple(total / m.seconds for m in measured))
+                )
             figures.append(Figure(workload, f"{who} peak memory", "MiB", tuple(m.peak_mib for m in measured)))
     return figures
 

@@ -13,7 +13,7 @@ import statistics
 import subprocess
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tracker.bench.measure import tracker_argv
 from tracker.bench.results import Figure, percentile
@@ -25,13 +25,14 @@ RATE = 500  # events per second
 PER_SAVE = 50  # reports per command: 10 commands per second, as a busy poll cycle appends them
 STORIES = 10  # the commands go round the desk's stories (one story's command cost grows with it)
 SECONDS = {"full": 20.0, "quick": 4.0, "tiny": 1.0}
-START = datetime(2024, 5, 25, tzinfo=timezone.utc)
+START = datetime(2024, 5, 25, tzinfo=UTC)
 
 
 def run(ctx: BenchContext) -> list[Figure]:
     seconds = SECONDS.get(ctx.scale.name, 4.0)
-    ctx.params.update(rate=RATE, seconds=seconds, reports_per_command=PER_SAVE, stories=STORIES,
-                      projector="tracker project")
+    ctx.params.update(
+        rate=RATE, seconds=seconds, reports_per_command=PER_SAVE, stories=STORIES, projector="tracker project"
+    )
     medians: list[float] = []
     p95s: list[float] = []
     maxima: list[float] = []
@@ -49,8 +50,10 @@ def run(ctx: BenchContext) -> list[Figure]:
                 p95s.append(percentile(lags, 0.95))
                 maxima.append(max(lags))
                 achieved.append(rate)
-                ctx.log(f"run {number + 1}: {rate:,.0f} events/s written, lag median {medians[-1]:.0f} ms, "
-                        f"p95 {p95s[-1]:.0f} ms, max {maxima[-1]:.0f} ms")
+                ctx.log(
+                    f"run {number + 1}: {rate:,.0f} events/s written, lag median {medians[-1]:.0f} ms, "
+                    f"p95 {p95s[-1]:.0f} ms, max {maxima[-1]:.0f} ms"
+                )
         finally:
             projector.terminate()
             try:
@@ -98,8 +101,12 @@ def _one_run(settings, slug: str, seconds: float) -> tuple[list[float], float]: 
             writer.add_reports(
                 slugs[(count // PER_SAVE) % STORIES],
                 [
-                    {"headline": f"Report {count + i}", "published_at": START + timedelta(seconds=count + i),
-                     "kinds": ["talks_held"], "parties": ["Meta"]}
+                    {
+                        "headline": f"Report {count + i}",
+                        "published_at": START + timedelta(seconds=count + i),
+                        "kinds": ["talks_held"],
+                        "parties": ["Meta"],
+                    }
                     for i in range(PER_SAVE)
                 ],
             )
@@ -116,4 +123,3 @@ def _one_run(settings, slug: str, seconds: float) -> tuple[list[float], float]: 
         done.set()
         writer.close()
         reader.close()
-

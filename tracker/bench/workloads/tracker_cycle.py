@@ -38,15 +38,18 @@ def tracker_cycle_pair(ctx: BenchContext, urls: list[str], folder: Path) -> tupl
     ctx.params.setdefault("tracker_cold_summary", summary)
     ctx.params.setdefault("tracker_warm_summary", again)
     if summary.get("items_new") != total or again.get("items_new") != 0:
-        raise RuntimeError(f"tracker poll took in {summary.get('items_new')} then {again.get('items_new')} "
-                           f"new items, expected {total} then 0")
+        raise RuntimeError(
+            f"tracker poll took in {summary.get('items_new')} then {again.get('items_new')} "
+            f"new items, expected {total} then 0"
+        )
     return cold, warm, float(summary.get("elapsed_seconds", "nan")), float(again.get("elapsed_seconds", "nan"))
 
 
 def _checked(measured: Measured, argv: list[str]) -> Measured:
     if measured.code != 0:
-        raise RuntimeError(f"tracker {' '.join(argv[1:3])} failed (exit {measured.code}): "
-                           f"{measured.err.strip()[-300:]}")
+        raise RuntimeError(
+            f"tracker {' '.join(argv[1:3])} failed (exit {measured.code}): {measured.err.strip()[-300:]}"
+        )
     return measured
 
 
@@ -59,7 +62,8 @@ def _summary(measured: Measured) -> dict[str, Any]:
 
 
 def _opml(urls: list[str]) -> str:
-    outlines = "".join(f"<outline type=\"rss\" text=\"feed {n}\" xmlUrl={quoteattr(url)}/>"
-                       for n, url in enumerate(urls))
-    return ('<?xml version="1.0" encoding="utf-8"?><opml version="2.0"><head><title>bench</title></head>'
-            f"<body>{outlines}</body></opml>\n")
+    outlines = "".join(f'<outline type="rss" text="feed {n}" xmlUrl={quoteattr(url)}/>' for n, url in enumerate(urls))
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><opml version="2.0"><head><title>bench</title></head>'
+        f"<body>{outlines}</body></opml>\n"
+    )

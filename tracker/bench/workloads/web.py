@@ -31,31 +31,49 @@ def run(ctx: BenchContext) -> list[Figure]:
         raise NotAvailable("the web UI (web.create_app, issue 5) has not landed yet")
     reports = ctx.scale.web_reports
     workers = 2 * (os.cpu_count() or 1)
-    ctx.params.update(reports=reports, clients=ctx.scale.web_clients, requests_per_page_and_run=ctx.scale.web_requests,
-                      seconds_per_page_and_run_at_most=ctx.scale.web_seconds,
-                      gunicorn_workers=workers, client="threads + http.client keep-alive")
+    ctx.params.update(
+        reports=reports,
+        clients=ctx.scale.web_clients,
+        requests_per_page_and_run=ctx.scale.web_requests,
+        seconds_per_page_and_run_at_most=ctx.scale.web_seconds,
+        gunicorn_workers=workers,
+        client="threads + http.client keep-alive",
+    )
     with temporary_store(ctx.server_url) as store:
         pages = _prepare(ctx, store, reports)
         with _gunicorn(store, workers) as base:
             for paths in pages.values():  # warm every worker's caches and connections
-                load(base, paths, clients=ctx.scale.web_clients, requests=min(50, ctx.scale.web_requests),
-                     deadline_seconds=60)
+                load(
+                    base,
+                    paths,
+                    clients=ctx.scale.web_clients,
+                    requests=min(50, ctx.scale.web_requests),
+                    deadline_seconds=60,
+                )
             stats: dict[str, list[float]] = {}
             for number in range(ctx.scale.runs):
                 for page, paths in pages.items():
-                    result = load(base, paths, clients=ctx.scale.web_clients, requests=ctx.scale.web_requests,
-                                  deadline_seconds=ctx.scale.web_seconds)
+                    result = load(
+                        base,
+                        paths,
+                        clients=ctx.scale.web_clients,
+                        requests=ctx.scale.web_requests,
+                        deadline_seconds=ctx.scale.web_seconds,
+                    )
                     if not result.latencies_ms:
                         raise RuntimeError(f"web: every request to the {page} failed ({result.errors} errors)")
-                    for name, value in ((f"{page} p50", percentile(result.latencies_ms, 0.50)),
-                                        (f"{page} p95", percentile(result.latencies_ms, 0.95)),
-                                        (f"{page} p99", percentile(result.latencies_ms, 0.99)),
-                                        (f"{page} errors", float(result.errors)),
-                                        (f"{page} requests", float(result.answered)),
-                                        (f"{page} throughput", result.rate)):
+                    for name, value in (
+                        (f"{page} p50", percentile(result.latencies_ms, 0.50)),
+                        (f"{page} p95", percentile(result.latencies_ms, 0.95)),
+                        (f"{page} p99", percentile(result.latencies_ms, 0.99)),
+                        (f"{page} errors", float(result.errors)),
+                        (f"{page} requests", float(result.answered)),
+                        (f"{page} throughput", result.rate),
+                    ):
                         stats.setdefault(name, []).append(value)
-                ctx.log(f"run {number + 1}: " + ", ".join(
-                    f"{page} p95 {stats[f'{page} p95'][-1]:.1f} ms" for page in pages))
+                ctx.log(
+                    f"run {number + 1}: " + ", ".join(f"{page} p95 {stats[f'{page} p95'][-1]:.1f} ms" for page in pages)
+                )
     units = {"p50": "ms", "p95": "ms", "p99": "ms", "errors": "count", "requests": "count", "throughput": "req/s"}
     return [Figure("web", name, units[name.rsplit(" ", 1)[1]], tuple(values)) for name, values in stats.items()]
 
@@ -89,7 +107,7 @@ def _prepare(ctx: BenchContext, store: Store, reports: int) -> dict[str, list[st
     return {"story page": [f"/stories/{SLUG}"], "as-of view": as_of, "api": [f"/api/stories/{SLUG}"]}
 
 
-class _gunicorn:  # noqa: N801 - used as a context manager, like a function
+class _gunicorn:
     """gunicorn serving web:create_app() on a free loopback port, stopped on exit."""
 
     def __init__(self, store: Store, workers: int) -> None:
@@ -104,9 +122,23 @@ class _gunicorn:  # noqa: N801 - used as a context manager, like a function
         log = self.store.data_dir.parent / "gunicorn.log"
         self.log = log.open("wb")
         self.proc = subprocess.Popen(
-            [str(gunicorn), "--workers", str(self.workers), "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning", "--keep-alive", "30", "web:create_app()"],
-            env={**os.environ, **self.store.environ()}, stdout=self.log, stderr=self.log, start_new_session=True)
+            [
+                str(gunicorn),
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "--keep-alive",
+                "30",
+                "web:create_app()",
+            ],
+            env={**os.environ, **self.store.environ()},
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
+        )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
