@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install bytecode run test test-fast bench clean
+.PHONY: install bytecode run test test-fast check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ run: bytecode
 ## Install and run the whole test suite (PostgreSQL tests are required when CI=true).
 test: bytecode
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+## Lint, format and type checks (ruff and mypy, configured in pyproject.toml).
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: bytecode
 	$(BIN)/tracker bench --quick
