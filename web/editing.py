@@ -20,6 +20,8 @@ from werkzeug.wrappers import Response
 from tracker.application import ConcurrentEdit, DuplicateSlug, Newsroom, StoryView
 from tracker.domain.errors import DomainError, InvalidField, NothingChanged, ReportRetracted
 from tracker.domain.report import Report
+from tracker.domain.rules import parse_rules
+from tracker.jobs import Job, JobKind, Jobs
 from tracker.moments import parse_moment
 from web import queries
 from web.access import editor_required
@@ -323,24 +325,33 @@ def change_rules(slug: str) -> Page:
             "any_of": split_terms(form.any_of.data),
             "none_of": split_terms(form.none_of.data),
         }
-        change, status = attempt(form, lambda: save_rules(slug, wanted))
-        if change:
+        job, status = attempt(form, lambda: save_rules(slug, wanted))
+        if job:
             flash_saved(
-                f"Tracking rules saved; the wire archive was matched again: {change.reports_appended} reports added, "
-                f"{change.suggested} suggested."
+                "Tracking rules saved. Re-matching the wire archive against the new rules is queued; "
+                "results appear here when done."
             )
-            return redirect(url_for("story.show", slug=slug))
+            return redirect(url_for("editing.change_rules", slug=slug))
     elif form.is_submitted():
         status = 400
-    return render_template("editing/change_rules.html", form=form, view=view), status
+    rematch = jobs().latest(JobKind.REMATCH, slug)
+    return render_template("editing/change_rules.html", form=form, view=view, job=rematch), status
 
 
-def save_rules(slug: str, rules: dict[str, Any]) -> Any:
-    """Through ingestion, which validates the rules and re-matches the wire archive against them."""
-    from web.ingestion import ingestion
+def jobs() -> Jobs:
+    return Jobs(queries.runtime().engine)
 
-    with ingestion() as service:
-        return service.change_rules(slug, rules, by=by())
+
+def save_rules(slug: str, rules: dict[str, Any]) -> Job:
+    """Validates and stores the rules (a RulesChanged event, unless they are the
+    same) and queues the re-match of the wire archive for the worker: it can
+    take minutes on a big archive, too long for a request."""
+    canonical = parse_rules(rules).to_dict()
+    try:
+        newsroom().change_rules(slug, canonical)
+    except NothingChanged:
+        pass  # saved as they were: the archive is matched again all the same, as before
+    return jobs().queue(JobKind.REMATCH, slug, requested_by=by())
 
 
 def _posted() -> bool:

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from tracker.ingest.service import FeedRejected
 from tracker.ingest.store import DuplicateFeed, UnknownFeed
+from tracker.jobs import JobKind, Jobs
 from web.access import editor_required
 from web.forms import ActionForm, FeedForm
 from web.ingestion import ingestion
+from web.queries import runtime
 
 bp = Blueprint("feeds", __name__)
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+def jobs() -> Jobs:
+    return Jobs(runtime().engine)
 
 
 def render_index(form: FeedForm, status: int = 200) -> tuple[str, int]:
     with ingestion() as service:
         feeds = service.list_feeds()
-    return render_template("feeds/index.html", feeds=feeds, form=form, action=ActionForm()), status
+    polls = jobs().latest_by_target(JobKind.POLL_FEED)
+    return render_template("feeds/index.html", feeds=feeds, form=form, action=ActionForm(), polls=polls), status
 
 
 @bp.get("/feeds")
@@ -70,20 +73,12 @@ def remove(feed_id: int) -> Response:
 def poll(feed_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
+    """Queues the check for the worker (a fetch can take the whole fetch deadline)."""
     try:
         with ingestion() as service:
-            summary = service.poll_feed_now(feed_id)
             feed = service.feed(feed_id)
     except UnknownFeed:
         abort(404, description=f"There is no feed {feed_id}.")
-    if summary.failures:
-        flash(f"Checked {feed.display_name}: it failed ({summary.failures[0].reason}).", "error")
-    elif not summary.feeds_checked:
-        flash(f"{feed.display_name} is being checked by the poller right now; look again in a moment.", "info")
-    else:
-        flash(
-            f"Checked {feed.display_name}: {plural(summary.items_new, 'new item')}, "
-            f"{plural(summary.reports_appended, 'report')} added to stories, {summary.suggested} suggested.",
-            "success",
-        )
+    jobs().queue(JobKind.POLL_FEED, feed_id, requested_by=g.user.name if g.get("user") else "")
+    flash(f"Polling {feed.display_name} now is queued; the result appears here when done.", "info")
     return redirect(url_for("feeds.index"))

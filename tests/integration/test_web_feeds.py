@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from feed_server import WIRE, serve_feed
 from flask import Flask
-from web_testing import PASSWORD, SEED, event_count, login, open_web_runtime, post_form
+from web_testing import PASSWORD, SEED, event_count, login, open_web_runtime, post_form, run_queued_jobs
 
 from tracker.accounts import Accounts
 from tracker.bootstrap import Runtime
@@ -40,12 +40,14 @@ def site(loopback_runtime: Runtime) -> Flask:
 
 
 def subscribe_and_poll(client, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Subscribes, asks for a poll now and lets the worker's job step carry it out."""
     assert (
         post_form(client, "/feeds", {"url": url, "name": "Loopback Wire", "interval_minutes": "5"}).status_code == 302
     )
     page = client.get("/feeds").get_data(as_text=True)
     feed_id = page.split('id="feed-')[1].split('"')[0]
     assert post_form(client, f"/feeds/{feed_id}/poll", {}, follow_redirects=False).status_code == 302
+    assert run_queued_jobs(client.application.extensions["tracker.runtime"]) == 1
 
 
 def test_an_editor_subscribes_polls_and_sees_the_feeds_health(site) -> None:  # type: ignore[no-untyped-def]
@@ -82,6 +84,7 @@ def test_a_failing_feed_shows_its_error_and_failure_count(site) -> None:  # type
     page = client.get("/feeds").get_data(as_text=True)
     feed_id = page.split('id="feed-')[1].split('"')[0]
     post_form(client, f"/feeds/{feed_id}/poll", {})  # the server is gone now
+    run_queued_jobs(site.extensions["tracker.runtime"])
     page = client.get("/feeds").get_data(as_text=True)
     assert 'class="health health-failing"' in page and "1 failure in a row" in page
     assert 'class="error-text"' in page

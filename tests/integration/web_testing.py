@@ -87,3 +87,13 @@ def post_form(client: FlaskClient, url: str, data: dict[str, Any], **kwargs: Any
 
 def event_count(runtime: Runtime) -> int:
     return runtime.newsroom.recorder.max_notification_id() or 0
+
+
+def run_queued_jobs(runtime: Runtime) -> int:
+    """The worker's job step, in-process: what `tracker worker` runs every few seconds."""
+    from tracker.ingest.service import Ingestion
+    from tracker.ingest.worker import Poller
+    from tracker.jobs import Jobs
+
+    with Ingestion(runtime, concurrency=2) as ingestion:
+        return Poller(ingestion, tick=60, jobs=Jobs(runtime.engine)).run_jobs()

@@ -31,17 +31,24 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from tracker.bootstrap import open_runtime
 from tracker.config import Settings
+from tracker.jobs import Jobs, run_due_jobs
 
 log = logging.getLogger("tracker.worker")
 
 
 class Poller:
-    """Runs ``ingestion.poll_once`` every ``tick`` seconds on a background scheduler."""
+    """Runs ``ingestion.poll_once`` every ``tick`` seconds on a background scheduler,
+    and, with ``jobs``, the jobs the web queued every ``jobs_every`` seconds
+    (on the same single thread, so a job never runs beside a cycle)."""
 
-    def __init__(self, ingestion: Any, *, tick: float, on_cycle: Any = None) -> None:
+    def __init__(
+        self, ingestion: Any, *, tick: float, on_cycle: Any = None, jobs: Jobs | None = None, jobs_every: float = 2.0
+    ) -> None:
         self.ingestion = ingestion
         self.tick = max(0.5, float(tick))
         self.on_cycle = on_cycle
+        self.jobs = jobs
+        self.jobs_every = max(0.5, float(jobs_every))
         self.scheduler = BackgroundScheduler(
             jobstores={"default": MemoryJobStore()},
             executors={"default": APThreadPool(max_workers=1)},
@@ -66,6 +73,16 @@ class Poller:
         if self.on_cycle is not None:
             self.on_cycle(summary)
 
+    def run_jobs(self) -> int:
+        """The job step: runs every queued job (see tracker.jobs); returns how many ran."""
+        if self.jobs is None:
+            return 0
+        try:
+            return run_due_jobs(self.jobs, self.ingestion, claimer=self.ingestion.orchestrator.poller)
+        except Exception:
+            log.exception("running queued jobs failed")
+            return 0
+
     def start(self) -> None:
         from datetime import datetime
 
@@ -77,6 +94,10 @@ class Poller:
             next_run_time=datetime.now(UTC),
             replace_existing=True,
         )
+        if self.jobs is not None:
+            self.scheduler.add_job(
+                self.run_jobs, "interval", seconds=self.jobs_every, id="run-queued-jobs", replace_existing=True
+            )
         self.scheduler.start()
 
     def stop(self) -> None:
@@ -121,7 +142,7 @@ def run_worker(
 
             view = register_demo_feed(ingestion, server.url)
             log.info("demo feed %s serves a new follow-up every %g s", view.url, release_every)
-        poller = Poller(ingestion, tick=tick or (1.0 if demo else default_tick(settings)))
+        poller = Poller(ingestion, tick=tick or (1.0 if demo else default_tick(settings)), jobs=Jobs(runtime.engine))
 
         def _stop(signum: int, _frame: Any) -> None:
             log.info("received signal %d; stopping after the current cycle", signum)
