@@ -19,7 +19,7 @@ def event_store_env(settings: Settings, *, create_tables: bool = True) -> dict[s
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
     return {
-        "PERSISTENCE_MODULE": "tracker.event_store:Factory",  # eventsourcing_sqlalchemy, bulk inserts
+        "PERSISTENCE_MODULE": "tracker.eventsourcing_overrides:Factory",  # eventsourcing_sqlalchemy, bulk inserts
         "SQLALCHEMY_URL": url,
         "CREATE_TABLE": "y" if create_tables else "n",
         "IS_SNAPSHOTTING_ENABLED": "y",

@@ -22,19 +22,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
-from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import IntegrityError, Notification, Transcoder
+from eventsourcing.application import AggregateNotFoundError, project_aggregate
+from eventsourcing.persistence import IntegrityError, Notification
 
-from tracker.application.transcoder import OrjsonTranscoder
 from tracker.application.views import HistoryEntry, Mode, StorySummary, StoryView, to_jsonable
 from tracker.domain.errors import DomainError
 from tracker.domain.report import Origin
 from tracker.domain.state import chronological, derive_state
 from tracker.domain.story import Story, clean_slug
+from tracker.eventsourcing_overrides import TrackerApplication
 
 log = logging.getLogger("tracker.application")
 
@@ -83,13 +82,14 @@ def new_report_id() -> str:
     return "r-" + uuid.uuid4().hex[:12]
 
 
-class Newsroom(Application[UUID]):
+class Newsroom(TrackerApplication):
+    """Story commands and queries; the library overrides are in tracker.eventsourcing_overrides."""
+
     name = "Newsroom"
-    snapshotting_intervals = {Story: 50}
+    snapshotting_intervals = {Story: 50}  # switches snapshots on; every ``snapshot_interval`` events
 
     def __init__(self, env: Mapping[str, str] | None = None, *, snapshot_interval: int = 50) -> None:
-        super().__init__(env)
-        self.snapshotting_intervals = {Story: snapshot_interval}
+        super().__init__(env, snapshot_interval=snapshot_interval)
         #: Called with the last notification id after every save, so read
         #: models can catch up before a command returns (read your writes).
         self.after_save: Callable[[int], None] | None = None
@@ -100,27 +100,6 @@ class Newsroom(Application[UUID]):
         self._kept: OrderedDict[UUID, Story] = OrderedDict()
         self._kept_lock = threading.Lock()
         self._local = threading.local()
-
-    def construct_transcoder(self) -> Transcoder:
-        transcoder = OrjsonTranscoder()
-        self.register_transcodings(transcoder)
-        return transcoder
-
-    def _take_snapshots(self, processing_event: Any) -> None:
-        """One snapshot per saved story whose save crossed an interval boundary,
-        taken from the story in hand (the library would rebuild it from the
-        store once per boundary: quadratic for a save of many events)."""
-        if self.snapshots is None:
-            return
-        versions: dict[Any, list[int]] = {}
-        for domain_event in processing_event.events:
-            versions.setdefault(domain_event.originator_id, []).append(domain_event.originator_version)
-        for aggregate_id, numbers in versions.items():
-            aggregate = processing_event.aggregates.get(aggregate_id)
-            interval = self.snapshotting_intervals.get(type(aggregate)) if aggregate is not None else None
-            if interval and (min(numbers) - 1) // interval < max(numbers) // interval:
-                snapshot_class = getattr(type(aggregate), "Snapshot", None) or Snapshot
-                self.snapshots.put([snapshot_class.take(aggregate)])
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Stores the events, then lets the read models catch up; a failure
@@ -213,14 +192,14 @@ class Newsroom(Application[UUID]):
     def reclassify_report(self, slug: str, report_id: str, **fields: Any) -> int:
         return self._update(slug, lambda story: story.reclassify_report(report_id, **fields))
 
-    def retitle_story(self, slug: str, title: str) -> int:
-        return self._update(slug, lambda story: story.retitle(title))
+    def retitle_story(self, slug: str, title: str, *, by: str = "") -> int:
+        return self._update(slug, lambda story: story.retitle(title, by=by))
 
-    def change_status(self, slug: str, status: str) -> int:
-        return self._update(slug, lambda story: story.change_status(status))
+    def change_status(self, slug: str, status: str, *, by: str = "") -> int:
+        return self._update(slug, lambda story: story.change_status(status, by=by))
 
-    def change_rules(self, slug: str, rules: Mapping[str, Any]) -> int:
-        return self._update(slug, lambda story: story.change_rules(rules))
+    def change_rules(self, slug: str, rules: Mapping[str, Any], *, by: str = "") -> int:
+        return self._update(slug, lambda story: story.change_rules(rules, by=by))
 
     def _update(self, slug: str, command: Callable[[Story], None]) -> int:
         for _attempt in range(SAVE_ATTEMPTS):
@@ -302,7 +281,7 @@ class Newsroom(Application[UUID]):
     def version_at(self, slug: str, moment: datetime) -> int | None:
         """The last version recorded at or before ``moment``."""
         found = None
-        for domain_event in self.events.get(self._story_id(slug)):
+        for domain_event in self._story_events(self._story_id(slug)):
             if domain_event.timestamp > moment:
                 break
             found = domain_event.originator_version
@@ -314,7 +293,7 @@ class Newsroom(Application[UUID]):
         """The story's stored events in order; a page with ``after_version`` and ``limit``."""
         story_id = self._story_id(slug)
         entries = []
-        for domain_event in self.events.get(story_id, gt=after_version or None, limit=limit):
+        for domain_event in self._story_events(story_id, gt=after_version or None, limit=limit):
             payload = {
                 k: to_jsonable(v)
                 for k, v in vars(domain_event).items()
@@ -337,7 +316,7 @@ class Newsroom(Application[UUID]):
         """Slugs of every story, in the order they were opened."""
         slugs = []
         for notification in self.iter_notifications(topics=[Story.Opened.TOPIC]):
-            slugs.append(self.mapper.to_domain_event(notification).slug)
+            slugs.append(cast(Story.Opened, self.mapper.to_domain_event(notification)).slug)
         return slugs
 
     def stories(self) -> tuple[StorySummary, ...]:
@@ -376,6 +355,12 @@ class Newsroom(Application[UUID]):
     @staticmethod
     def _story_id(slug: str) -> UUID:
         return Story.create_id(clean_slug(slug))
+
+    def _story_events(
+        self, story_id: UUID, *, gt: int | None = None, limit: int | None = None
+    ) -> Iterator[Story.Event]:
+        """A story's stored events, typed as the Story's events (the store types them loosely)."""
+        return cast(Iterator[Story.Event], iter(self.events.get(story_id, gt=gt, limit=limit)))
 
     def _get_story(self, slug: str, version: int | None = None) -> Story:
         try:

@@ -222,3 +222,33 @@ def clean_published_at(
 def party_key(name: str) -> str:
     """One key for the spellings of a party: 'Character.AI' = 'Character AI'."""
     return re.sub(r"[^0-9a-z]+", "", name.lower())
+
+
+def to_report(data: Mapping[str, Any]) -> Report:
+    """The one mapping from a stored report to a :class:`Report`: the dict the
+    Story aggregate keeps per report (a read model builds one in its shape);
+    keys added by later event versions may be missing."""
+    retraction = data["retraction"]
+    origin = data["origin"]
+    return Report(
+        report_id=data["report_id"],
+        headline=data["headline"],
+        summary=data["summary"],
+        outlet=data["outlet"],
+        url=data["url"],
+        attribution=data["attribution"],
+        parties=tuple(data["parties"]),
+        kinds=tuple(Kind(k) for k in data["kinds"]),
+        origin=Origin(OriginKind(origin["kind"]), origin.get("ref", ""), origin.get("feed", "")),
+        published_at=data["published_at"],
+        recorded_at=data["recorded_at"],
+        version=data["version"],
+        sequence=data["sequence"],
+        corrections=tuple(Correction.from_record(c) for c in data["corrections"]),
+        retracted=retraction is not None,
+        retraction_reason=retraction["reason"] if retraction else "",
+        retracted_at=retraction["recorded_at"] if retraction else None,
+        classified_by=data.get("classified_by", ""),
+        classification_evidence=tuple(data.get("evidence", ())),
+        speakers=tuple(data.get("speakers", ())),
+    )

@@ -3,7 +3,9 @@
 Every change is an event with an explicit, stable topic and a class_version,
 so stored events survive renames and refactoring. Public command methods
 check their arguments and the current state (raising named errors), then
-trigger the private ``@event`` method that records the decision.
+trigger the event that records the decision; each event class's ``apply``
+says what it does to a story, with the event's own version and timestamp at
+hand (nothing about the event being applied is kept on the story).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from tracker.domain.errors import (
 )
 from tracker.domain.report import (
     MAX_HEADLINE,
-    Correction,
     Origin,
     Report,
     clean_kinds,
@@ -36,9 +37,12 @@ from tracker.domain.report import (
     clean_text,
     clean_url,
     party_key,
+    to_report,
 )
 from tracker.domain.rules import parse_rules
-from tracker.domain.vocabulary import Kind, OriginKind, Status
+from tracker.domain.vocabulary import OriginKind, Status
+
+__all__ = ["CORRECTABLE", "STORY_NAMESPACE", "Story", "clean_slug", "slugify", "to_report"]
 
 STORY_NAMESPACE = uuid.UUID("5a0f3c1e-2b7d-4f3e-9c55-6e7a1d0b8c42")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -61,17 +65,16 @@ class Story(Aggregate):
     """A developing story; reports are appended, never edited in place."""
 
     TOPIC = "tracker.story:Story"
-    class_version = 1
+    #: 2: snapshots no longer carry ``_recording`` (see :meth:`upcast_v1_v2`).
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        # Snapshots taken before version 2 held the event being applied.
+        state.pop("_recording", None)
 
     class Event(Aggregate.Event):
         TOPIC = "tracker.story:Event"
-
-        def mutate(self, aggregate: Any) -> Any:
-            # The recording time of the event being applied, for the body of
-            # the decorated method (the library sets modified_on afterwards).
-            if aggregate is not None:
-                aggregate._recording = (self.originator_version, self.timestamp)
-            return super().mutate(aggregate)
 
     class Opened(Aggregate.Created, Event):
         TOPIC = "tracker.story:Opened"
@@ -103,6 +106,28 @@ class Story(Aggregate):
             # v2 names who a statement kind is about; before, it was every party.
             state["speakers"] = []
 
+        def apply(self, aggregate: Story) -> None:
+            aggregate.reports[self.report_id] = {
+                "report_id": self.report_id,
+                "headline": self.headline,
+                "summary": self.summary,
+                "outlet": self.outlet,
+                "url": self.url,
+                "attribution": self.attribution,
+                "parties": list(self.parties),
+                "kinds": list(self.kinds),
+                "origin": dict(self.origin),
+                "published_at": self.published_at,
+                "recorded_at": self.timestamp,
+                "version": self.originator_version,
+                "sequence": len(aggregate.reports) + 1,
+                "corrections": [],
+                "retraction": None,
+                "classified_by": self.classified_by,
+                "evidence": list(self.evidence),
+                "speakers": list(self.speakers),
+            }
+
     class ReportCorrected(Event):
         TOPIC = "tracker.story:ReportCorrected"
         class_version = 1
@@ -111,12 +136,33 @@ class Story(Aggregate):
         reason: str
         by: str
 
+        def apply(self, aggregate: Story) -> None:
+            report = aggregate.reports[self.report_id]
+            for name, (_old, new) in self.changes.items():
+                report[name] = new
+            report["corrections"].append(
+                {
+                    "version": self.originator_version,
+                    "recorded_at": self.timestamp,
+                    "reason": self.reason,
+                    "changes": self.changes,
+                }
+            )
+
     class ReportRetracted(Event):
         TOPIC = "tracker.story:ReportRetracted"
         class_version = 1
         report_id: str
         reason: str
         by: str
+
+        def apply(self, aggregate: Story) -> None:
+            aggregate.reports[self.report_id]["retraction"] = {
+                "version": self.originator_version,
+                "recorded_at": self.timestamp,
+                "reason": self.reason,
+                "by": self.by,
+            }
 
     class ReportReclassified(Event):
         TOPIC = "tracker.story:ReportReclassified"
@@ -132,20 +178,53 @@ class Story(Aggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["speakers"] = None  # v1 left the speakers as they were
 
+        def apply(self, aggregate: Story) -> None:
+            report = aggregate.reports[self.report_id]
+            report["kinds"] = list(self.kinds)
+            report["parties"] = list(self.parties)
+            if self.speakers is not None:
+                report["speakers"] = list(self.speakers)
+            report["classified_by"] = self.by
+            report["evidence"] = list(self.evidence)
+
     class Retitled(Event):
         TOPIC = "tracker.story:Retitled"
-        class_version = 1
+        class_version = 2
         title: str
+        by: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["by"] = ""  # v1 did not say who
+
+        def apply(self, aggregate: Story) -> None:
+            aggregate.title = self.title
 
     class StatusChanged(Event):
         TOPIC = "tracker.story:StatusChanged"
-        class_version = 1
+        class_version = 2
         status: str
+        by: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["by"] = ""  # v1 did not say who
+
+        def apply(self, aggregate: Story) -> None:
+            aggregate.status = self.status
 
     class RulesChanged(Event):
         TOPIC = "tracker.story:RulesChanged"
-        class_version = 1
+        class_version = 2
         rules: dict[str, Any]
+        by: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["by"] = ""  # v1 did not say who
+
+        def apply(self, aggregate: Story) -> None:
+            aggregate.rules = self.rules
 
     @staticmethod
     def create_id(slug: str, **_: Any) -> uuid.UUID:
@@ -158,7 +237,8 @@ class Story(Aggregate):
         slug = clean_slug(slug or slugify(title))
         summary = clean_text(summary, "summary", required=False)
         parse_rules(rules)  # the guard: unusable rules never reach the log
-        return cls(title=title, slug=slug, summary=summary, rules=dict(rules or {}))
+        story: Story = cls(title=title, slug=slug, summary=summary, rules=dict(rules or {}))
+        return story
 
     @event(Opened)
     def __init__(self, title: str, slug: str, summary: str, rules: dict[str, Any]) -> None:
@@ -168,7 +248,6 @@ class Story(Aggregate):
         self.rules = rules
         self.status = Status.DEVELOPING.value
         self.reports: dict[str, dict[str, Any]] = {}
-        self._recording: tuple[int, datetime] | None = None
 
     # -- commands -----------------------------------------------------------
 
@@ -197,7 +276,8 @@ class Story(Aggregate):
             raise DuplicateReport(report_id)
         origin = origin or Origin(OriginKind.MANUAL)
         clean_party_list = clean_parties(parties)
-        self._add_report(
+        self.trigger_event(
+            self.ReportAdded,
             report_id=report_id,
             headline=clean_text(headline, "headline", required=True, limit=MAX_HEADLINE),
             summary=clean_text(summary, "summary", required=False),
@@ -242,7 +322,8 @@ class Story(Aggregate):
         }
         if not changes:
             raise NothingChanged(f"the correction leaves report {report_id!r} as it is")
-        self._correct_report(
+        self.trigger_event(
+            self.ReportCorrected,
             report_id=report_id,
             changes=changes,
             reason=clean_text(reason, "reason", required=True, limit=1000),
@@ -251,7 +332,8 @@ class Story(Aggregate):
 
     def retract_report(self, report_id: str, *, reason: str, by: str = "") -> None:
         self._live_report(report_id)
-        self._retract_report(
+        self.trigger_event(
+            self.ReportRetracted,
             report_id=report_id,
             reason=clean_text(reason, "reason", required=True, limit=1000),
             by=clean_text(by, "by", required=False, limit=200),
@@ -278,7 +360,8 @@ class Story(Aggregate):
             current.get("speakers", []),
         ):
             raise NothingChanged(f"report {report_id!r} already has these kinds, parties and speakers")
-        self._reclassify_report(
+        self.trigger_event(
+            self.ReportReclassified,
             report_id=report_id,
             kinds=new_kinds,
             parties=new_parties,
@@ -287,13 +370,13 @@ class Story(Aggregate):
             speakers=new_speakers,
         )
 
-    def retitle(self, title: str) -> None:
+    def retitle(self, title: str, *, by: str = "") -> None:
         title = clean_text(title, "title", required=True, limit=300)
         if title == self.title:
             raise NothingChanged("the story already has this title")
-        self._retitle(title=title)
+        self.trigger_event(self.Retitled, title=title, by=clean_text(by, "by", required=False, limit=200))
 
-    def change_status(self, status: str) -> None:
+    def change_status(self, status: str, *, by: str = "") -> None:
         try:
             new = Status(str(status).strip().lower())
         except ValueError:
@@ -301,104 +384,13 @@ class Story(Aggregate):
             raise InvalidField("status", f"unknown status {status!r} (known: {known})") from None
         if new.value == self.status:
             raise NothingChanged(f"the story is already {new.value}")
-        self._change_status(status=new.value)
+        self.trigger_event(self.StatusChanged, status=new.value, by=clean_text(by, "by", required=False, limit=200))
 
-    def change_rules(self, rules: Mapping[str, Any]) -> None:
+    def change_rules(self, rules: Mapping[str, Any], *, by: str = "") -> None:
         parse_rules(rules)
         if dict(rules) == self.rules:
             raise NothingChanged("the story already has these tracking rules")
-        self._change_rules(rules=dict(rules))
-
-    # -- events ---------------------------------------------------------------
-
-    @event(ReportAdded)
-    def _add_report(
-        self,
-        report_id: str,
-        headline: str,
-        summary: str,
-        outlet: str,
-        url: str,
-        attribution: str,
-        parties: list[str],
-        kinds: list[str],
-        origin: dict[str, str],
-        published_at: datetime,
-        classified_by: str,
-        evidence: list[str],
-        speakers: list[str],
-    ) -> None:
-        version, recorded_at = self._recording or (self.version + 1, self.modified_on)
-        self.reports[report_id] = {
-            "report_id": report_id,
-            "headline": headline,
-            "summary": summary,
-            "outlet": outlet,
-            "url": url,
-            "attribution": attribution,
-            "parties": list(parties),
-            "kinds": list(kinds),
-            "origin": dict(origin),
-            "published_at": published_at,
-            "recorded_at": recorded_at,
-            "version": version,
-            "sequence": len(self.reports) + 1,
-            "corrections": [],
-            "retraction": None,
-            "classified_by": classified_by,
-            "evidence": list(evidence),
-            "speakers": list(speakers),
-        }
-
-    @event(ReportCorrected)
-    def _correct_report(self, report_id: str, changes: dict[str, list[str]], reason: str, by: str) -> None:
-        version, recorded_at = self._recording or (self.version + 1, self.modified_on)
-        report = self.reports[report_id]
-        for name, (_old, new) in changes.items():
-            report[name] = new
-        report["corrections"].append(
-            {"version": version, "recorded_at": recorded_at, "reason": reason, "changes": changes}
-        )
-
-    @event(ReportRetracted)
-    def _retract_report(self, report_id: str, reason: str, by: str) -> None:
-        version, recorded_at = self._recording or (self.version + 1, self.modified_on)
-        self.reports[report_id]["retraction"] = {
-            "version": version,
-            "recorded_at": recorded_at,
-            "reason": reason,
-            "by": by,
-        }
-
-    @event(ReportReclassified)
-    def _reclassify_report(
-        self,
-        report_id: str,
-        kinds: list[str],
-        parties: list[str],
-        by: str,
-        evidence: list[str],
-        speakers: list[str] | None,
-    ) -> None:
-        report = self.reports[report_id]
-        report["kinds"] = list(kinds)
-        report["parties"] = list(parties)
-        if speakers is not None:
-            report["speakers"] = list(speakers)
-        report["classified_by"] = by
-        report["evidence"] = list(evidence)
-
-    @event(Retitled)
-    def _retitle(self, title: str) -> None:
-        self.title = title
-
-    @event(StatusChanged)
-    def _change_status(self, status: str) -> None:
-        self.status = status
-
-    @event(RulesChanged)
-    def _change_rules(self, rules: dict[str, Any]) -> None:
-        self.rules = rules
+        self.trigger_event(self.RulesChanged, rules=dict(rules), by=clean_text(by, "by", required=False, limit=200))
 
     # -- guards and reads ---------------------------------------------------------
 
@@ -417,30 +409,3 @@ class Story(Aggregate):
     def report_list(self) -> list[Report]:
         """Every report, retracted ones included, in the order recorded."""
         return [to_report(r) for r in self.reports.values()]
-
-
-def to_report(data: Mapping[str, Any]) -> Report:
-    retraction = data["retraction"]
-    origin = data["origin"]
-    return Report(
-        report_id=data["report_id"],
-        headline=data["headline"],
-        summary=data["summary"],
-        outlet=data["outlet"],
-        url=data["url"],
-        attribution=data["attribution"],
-        parties=tuple(data["parties"]),
-        kinds=tuple(Kind(k) for k in data["kinds"]),
-        origin=Origin(OriginKind(origin["kind"]), origin.get("ref", ""), origin.get("feed", "")),
-        published_at=data["published_at"],
-        recorded_at=data["recorded_at"],
-        version=data["version"],
-        sequence=data["sequence"],
-        corrections=tuple(Correction.from_record(c) for c in data["corrections"]),
-        retracted=retraction is not None,
-        retraction_reason=retraction["reason"] if retraction else "",
-        retracted_at=retraction["recorded_at"] if retraction else None,
-        classified_by=data.get("classified_by", ""),
-        classification_evidence=tuple(data.get("evidence", ())),
-        speakers=tuple(data.get("speakers", ())),
-    )
