@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -49,7 +49,7 @@ class TrackerApplication(Application[UUID]):
     ``snapshot_interval`` applies to every aggregate class named in the
     class-level ``snapshotting_intervals`` (which switches snapshots on)."""
 
-    def __init__(self, env: Any = None, *, snapshot_interval: int = 50) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None, *, snapshot_interval: int = 50) -> None:
         super().__init__(env)
         self.snapshot_interval = snapshot_interval
 

@@ -21,9 +21,9 @@ from typing import Any
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from tracker.domain.errors import DomainError
-from tracker.domain.report import check_characters, clean_published_at
+from tracker.domain.report import check_characters, clean_published_at, to_report
 from tracker.domain.rules import parse_rules
-from tracker.domain.story import Story, clean_slug, to_report
+from tracker.domain.story import Story, clean_slug
 from tracker.domain.vocabulary import Kind, Status
 
 #: Fields every event has, checked besides those its class declares.
@@ -84,7 +84,7 @@ def _texts(value: Any, where: str) -> None:
 class ImportChecker:
     """Checks one line after another; ``check`` raises :class:`ImportRejected` naming the line."""
 
-    def __init__(self, mapper: Mapper) -> None:
+    def __init__(self, mapper: Mapper[uuid.UUID]) -> None:
         self.mapper = mapper
         self.stories: dict[uuid.UUID, Story] = {}
         self.slugs: dict[str, uuid.UUID] = {}
@@ -102,12 +102,13 @@ class ImportChecker:
         if cls is None:
             known = ", ".join(sorted(EVENT_CLASSES))
             raise ImportRejected(f"unknown topic {stored.topic!r} (known: {known})")
+        story_id = uuid.UUID(str(stored.originator_id))
         try:
-            event = self.mapper.to_domain_event(stored)
+            event: Any = self.mapper.to_domain_event(stored)
         except Exception as error:
             raise ImportRejected(f"cannot decode {stored.topic!r} ({error})") from None
         self._check_fields(cls, event)
-        story = self.stories.get(stored.originator_id)
+        story = self.stories.get(story_id)
         if story is None:
             if cls is not Story.Opened or stored.originator_version != 1:
                 raise ImportRejected(
@@ -119,11 +120,11 @@ class ImportChecker:
                 f"{stored.originator_id} version {stored.originator_version} follows version {story.version}"
             )
         if cls is Story.Opened:
-            self._check_opened(stored.originator_id, event)
+            self._check_opened(story_id, event)
         self._check_meaning(cls, event)
         story = event.mutate(story)
         assert story is not None
-        self.stories[stored.originator_id] = story
+        self.stories[story_id] = story
         if cls in (Story.ReportAdded, Story.ReportCorrected, Story.ReportReclassified):
             to_report(story.reports[event.report_id])  # kinds and origin readable as the views read them
 

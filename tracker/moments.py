@@ -1,8 +1,10 @@
-"""Reading moments typed by people: ISO 8601 dates and times, always time-zone aware."""
+"""Moments: the clock, times as the tracker keeps them (UTC), and times typed
+by people (ISO 8601 dates and times, always time-zone aware)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import overload
 
 from tracker.domain.errors import InvalidField
 
@@ -26,3 +28,21 @@ def parse_moment(text: str, field: str = "moment", *, end_of_day: bool = False) 
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment
+
+
+def now_utc() -> datetime:
+    """The clock, in UTC."""
+    return datetime.now(UTC)
+
+
+@overload
+def utc(moment: datetime) -> datetime: ...
+@overload
+def utc(moment: None) -> None: ...
+def utc(moment: datetime | None) -> datetime | None:
+    """A moment in UTC; a naive one (SQLite gives them back so) is taken as UTC already."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

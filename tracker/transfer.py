@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 
 from tracker.application import Newsroom
 from tracker.import_check import ImportChecker, ImportRejected
@@ -99,7 +100,7 @@ def import_events(app: Newsroom, path: Path) -> int:
     if app.recorder.max_notification_id():
         raise ImportRejected("the store is not empty: import only into a new database")
     count = check_file(app, path)
-    recorder = app.recorder
+    recorder = cast(SQLAlchemyApplicationRecorder, app.recorder)
     with recorder.datastore.transaction(commit=True):  # one transaction: all or nothing
         batch: list[StoredEvent] = []
         for _number, stored in _read(path):

@@ -341,3 +341,80 @@ def test_the_current_story_comes_from_the_command_cache_caught_up_and_stays_ther
     finally:
         first.close()
         second.close()
+
+
+def test_title_status_and_rules_changes_are_attributed_and_the_read_models_still_show_them(runtime) -> None:  # type: ignore[no-untyped-def]
+    newsroom = runtime.newsroom
+    open_simple(newsroom)
+    newsroom.retitle_story("deal", "Meta and xAI court Character.AI", by="Ed Itor")
+    newsroom.change_status("deal", "quiet", by="Ed Itor")
+    newsroom.change_rules("deal", {"any_of": ["Character.AI"]}, by="Vic")
+    newsroom.change_status("deal", "developing")  # ``by`` stays optional
+    history = newsroom.history("deal")
+    assert [(e.event_type, e.payload.get("by")) for e in history[1:]] == [
+        ("Retitled", "Ed Itor"),
+        ("StatusChanged", "Ed Itor"),
+        ("RulesChanged", "Vic"),
+        ("StatusChanged", ""),
+    ]
+    view = newsroom.story("deal")
+    assert (view.title, view.status, dict(view.rules)) == (
+        "Meta and xAI court Character.AI",
+        "developing",
+        {"any_of": ["Character.AI"]},
+    )
+    assert runtime.catalog.story("deal") == view
+
+
+def test_title_status_and_rules_changes_stored_at_class_version_1_load_through_the_upcasters(runtime) -> None:  # type: ignore[no-untyped-def]
+    """Retitled, StatusChanged and RulesChanged gained ``by`` in version 2;
+    a log written before still loads, in the aggregate and the read models."""
+    import json
+
+    from eventsourcing.persistence import StoredEvent
+
+    from tracker.config import load_settings
+
+    newsroom = runtime.newsroom
+    open_simple(newsroom)
+    newsroom.retitle_story("deal", "Meta courts Character.AI again", by="Ed")
+    newsroom.change_status("deal", "concluded", by="Ed")
+    newsroom.change_rules("deal", {"any_of": ["Meta"]}, by="Ed")
+    written = newsroom.recorder.select_notifications(1, 10)
+    assert [json.loads(n.state).get("class_version") for n in written[1:]] == [2, 2, 2]
+    old = [
+        StoredEvent(
+            originator_id=n.originator_id,
+            originator_version=n.originator_version,
+            topic=n.topic,
+            state=json.dumps(
+                {k: v for k, v in json.loads(n.state).items() if k not in ("by", "class_version")},
+                separators=(",", ":"),
+                ensure_ascii=False,
+            ).encode(),
+        )
+        for n in written
+    ]
+    copy = open_runtime(
+        load_settings(
+            {
+                "TRACKER_DATABASE_URL": f"sqlite:///{runtime.settings.data_dir / 'v1-story-level.sqlite3'}",
+                "TRACKER_DATA_DIR": str(runtime.settings.data_dir),
+            }
+        )
+    )
+    try:
+        copy.newsroom.recorder.insert_events(old)
+        copy.projector.catch_up()
+        view = copy.newsroom.story("deal")
+        assert (view.title, view.status, dict(view.rules)) == (
+            "Meta courts Character.AI again",
+            "concluded",
+            {"any_of": ["Meta"]},
+        )
+        assert [e.payload["by"] for e in copy.newsroom.history("deal")[1:]] == ["", "", ""]
+        assert copy.catalog.story("deal") == view
+        copy.newsroom.retitle_story("deal", "Meta courts Character.AI, once more", by="Vic")  # appends after v1 events
+        assert copy.newsroom.story("deal").version == 5
+    finally:
+        copy.close()

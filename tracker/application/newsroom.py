@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, project_aggregate
@@ -37,7 +37,6 @@ from tracker.eventsourcing_overrides import TrackerApplication
 
 log = logging.getLogger("tracker.application")
 
-T = TypeVar("T")
 SAVE_ATTEMPTS = 8
 #: Stories kept in memory between commands (see ``Newsroom._story_for_command``).
 KEPT_STORIES = 4  # a long story takes tens of MB; the desk works on a few at a time

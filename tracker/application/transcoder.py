@@ -18,6 +18,10 @@ orjson with the library's own ``_type_``/``_data_`` transcodings:
   exactly as the library's ``object_hook`` does; anything orjson refuses
   (NaN, integers past 64 bits) falls back to the library's decoder, so
   results and errors are the same.
+
+It overrides ``JSONTranscoder.encode`` and ``decode`` and calls the library's
+private ``_encode_obj`` and ``_decode_obj``: those are listed, with the
+library version they were written for, in ``tracker.eventsourcing_overrides``.
 """
 
 from __future__ import annotations

@@ -42,11 +42,10 @@ from tracker.domain.report import (
 from tracker.domain.rules import parse_rules
 from tracker.domain.vocabulary import OriginKind, Status
 
-__all__ = ["CORRECTABLE", "STORY_NAMESPACE", "Story", "clean_slug", "slugify", "to_report"]
+__all__ = ["STORY_NAMESPACE", "Story", "clean_slug", "slugify", "to_report"]
 
 STORY_NAMESPACE = uuid.UUID("5a0f3c1e-2b7d-4f3e-9c55-6e7a1d0b8c42")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CORRECTABLE = ("headline", "summary", "url")
 
 
 def clean_slug(value: str) -> str:
