@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.metadata
+import tomllib
+from pathlib import Path
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder
@@ -21,6 +23,12 @@ def test_the_installed_eventsourcing_libraries_are_the_ones_the_overrides_were_w
         "eventsourcing or eventsourcing-sqlalchemy changed: re-read every override listed in"
         " tracker/eventsourcing_overrides.py, then update PINNED and SEAMS"
     )
+
+
+def test_the_project_installs_exactly_the_pinned_versions() -> None:
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = {f"{name}=={pinned}" for name, pinned in PINNED.items()}
+    assert wanted <= {dependency.split(";")[0].strip() for dependency in pyproject["project"]["dependencies"]}
 
 
 def test_every_overridden_or_called_library_member_has_the_signature_and_calls_it_had() -> None:
