@@ -62,7 +62,8 @@ def story(slug: str) -> Response:
     (body, etag), _version = queries.rendered(slug, ("api.story", request.full_path), build)
     response = Response(body, mimetype="application/json")
     response.set_etag(etag)
-    return response.make_conditional(request)
+    response.make_conditional(request)  # changes the response in place (a 304 when the ETag matches)
+    return response
 
 
 @bp.get("/api/stories/<slug>/events")

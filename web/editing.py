@@ -63,7 +63,7 @@ def attempt(form: FlaskForm, command: Callable[[], Any]) -> tuple[Any, int]:
             form.form_errors.append(sentence(error))
         return None, 400
     except DuplicateSlug as error:
-        form.slug.errors = [*form.slug.errors, sentence(error) + "."]  # type: ignore[attr-defined]
+        form.slug.errors = [*form.slug.errors, sentence(error) + "."]
         return None, CONFLICT
     except (ConcurrentEdit, ReportRetracted) as error:
         form.form_errors.append(sentence(error) + ".")
@@ -98,7 +98,7 @@ def find_report(view: StoryView, report_id: str) -> Report:
 
 def changed_meanwhile(form: FlaskForm, report: Report) -> bool:
     """True (with a message on the form) when the report changed after the form was loaded."""
-    sent = form.fingerprint.data  # type: ignore[attr-defined]
+    sent = form.fingerprint.data
     if sent and sent != fingerprint(report):
         form.form_errors.append(
             "Someone else changed this report while you were editing it. "
@@ -362,5 +362,5 @@ def _refreshed(form_class: type[FlaskForm], old: FlaskForm, report: Report, **da
     """A fresh form showing the report as it now stands, keeping the conflict message."""
     form = form_class(formdata=None, data=data)
     form.form_errors.extend(old.form_errors)
-    form.fingerprint.data = fingerprint(report)  # type: ignore[attr-defined]
+    form.fingerprint.data = fingerprint(report)
     return form

@@ -17,7 +17,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from werkzeug.wrappers import Response
 
 from tracker.application import UnknownStory, UnknownVersion
-from tracker.application.newsroom import SaveWatch
+from tracker.application.newsroom import Newsroom, SaveWatch
+from tracker.bootstrap import Runtime
 from tracker.domain.errors import UnknownReport
 from tracker.persistence import DatabaseUnavailable
 from tracker.readmodels.poison import TRANSIENT, reason_of
@@ -51,8 +52,9 @@ def render_error(code: int, message: str) -> tuple[Response | str, int]:
     return render_template("errors/error.html", code=code, title=TITLES.get(code, "Error"), message=message), code
 
 
-def _newsroom():  # type: ignore[no-untyped-def]
-    return current_app.extensions["tracker.runtime"].newsroom
+def _newsroom() -> Newsroom:
+    runtime: Runtime = current_app.extensions["tracker.runtime"]
+    return runtime.newsroom
 
 
 @bp.before_app_request

@@ -55,7 +55,7 @@ def url_with(**changes: Any) -> str:
             args.pop(key, None)
         else:
             args[key] = str(value)
-    return url_for(request.endpoint or "stories.index", **(request.view_args or {}), **args)
+    return url_for(request.endpoint or "stories.index", **(request.view_args or {}), **args)  # type: ignore[arg-type]
 
 
 def init_app(app: Flask) -> None:

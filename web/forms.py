@@ -26,12 +26,12 @@ KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.i
 STATUS_CHOICES = [SelectChoice(s.value, s.value.capitalize()) for s in Status]
 
 
-class MultiCheckboxField(SelectMultipleField):
+class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FlaskForm):  # type: ignore[misc]
     """No account name is longer than 64 characters; a longer password is refused before hashing it."""
 
     name = StringField(
@@ -50,7 +50,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class OpenStoryForm(FlaskForm):
+class OpenStoryForm(FlaskForm):  # type: ignore[misc]
     title = StringField("Title", validators=[DataRequired(message="A story needs a title."), Length(max=300)])
     slug = StringField(
         "Slug",
@@ -60,7 +60,7 @@ class OpenStoryForm(FlaskForm):
     summary = TextAreaField("Summary", validators=[Optional()])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(FlaskForm):  # type: ignore[misc]
     headline = StringField("Headline", validators=[DataRequired(message="A report needs a headline."), Length(max=500)])
     published_at = StringField(
         "Published",
@@ -81,7 +81,7 @@ class ReportForm(FlaskForm):
     summary = TextAreaField("Summary")
 
 
-class CorrectForm(FlaskForm):
+class CorrectForm(FlaskForm):  # type: ignore[misc]
     fingerprint = HiddenField()
     headline = StringField("Headline", validators=[DataRequired(message="The headline cannot be empty.")])
     summary = TextAreaField("Summary")
@@ -89,12 +89,12 @@ class CorrectForm(FlaskForm):
     reason = StringField("Reason for the correction", validators=[DataRequired(message="Say why it is corrected.")])
 
 
-class RetractForm(FlaskForm):
+class RetractForm(FlaskForm):  # type: ignore[misc]
     fingerprint = HiddenField()
     reason = StringField("Reason for the retraction", validators=[DataRequired(message="Say why it is retracted.")])
 
 
-class ReclassifyForm(FlaskForm):
+class ReclassifyForm(FlaskForm):  # type: ignore[misc]
     fingerprint = HiddenField()
     kinds = MultiCheckboxField(
         "Kinds", choices=KIND_CHOICES, validators=[DataRequired(message="Pick at least one kind.")]
@@ -103,12 +103,12 @@ class ReclassifyForm(FlaskForm):
     speakers = StringField("Speakers", description="Which parties the statement kinds are about (empty: all).")
 
 
-class StorySettingsForm(FlaskForm):
+class StorySettingsForm(FlaskForm):  # type: ignore[misc]
     title = StringField("Title", validators=[DataRequired(message="A story needs a title."), Length(max=300)])
     status = SelectField("Status", choices=STATUS_CHOICES)
 
 
-class RulesForm(FlaskForm):
+class RulesForm(FlaskForm):  # type: ignore[misc]
     all_of = TextAreaField(
         "Must mention (all of)",
         description="One group per line, alternatives separated by commas: every line must be matched.",
@@ -117,7 +117,7 @@ class RulesForm(FlaskForm):
     none_of = TextAreaField("Never when it mentions (none of)", description="Comma-separated terms.")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(FlaskForm):  # type: ignore[misc]
     """A button that changes something: only the CSRF token."""
 
 
@@ -125,7 +125,7 @@ def split_terms(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").replace("\n", ",").split(",") if t.strip()]
 
 
-class FeedForm(FlaskForm):
+class FeedForm(FlaskForm):  # type: ignore[misc]
     url = StringField(
         "Feed address",
         validators=[DataRequired(message="Enter the address of an RSS or Atom feed.")],

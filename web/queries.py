@@ -1,9 +1,9 @@
 """Every read the web UI makes goes through here.
 
-Answers come from the read models (``tracker.readmodels.Catalog``), which
-have the Newsroom's query method names; :func:`source` is the one place
-that chooses. Commands never go through this module: they are the
-Newsroom's (see editing.py).
+Answers come from the one query API, ``StoryQueries``
+(tracker/application/queries.py), as the read models' Catalog implements
+it; :func:`source` is the one place that picks the implementation. Commands
+never go through this module: they are the Newsroom's (see editing.py).
 
 A story's developments chart needs every report of the story, not just the
 page being shown, so those are loaded once per story version and kept per
@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 from flask import current_app
 
 from tracker.application import HistoryEntry, Mode, StorySummary, StoryView
+from tracker.application.queries import StoryQueries
+from tracker.application.views import SearchHit
 from tracker.bootstrap import Runtime
 from web.charts import KindChart, kind_chart, kind_chart_of_points
 
@@ -34,35 +36,35 @@ def runtime() -> Runtime:
     return current_app.extensions["tracker.runtime"]  # type: ignore[no-any-return]
 
 
-def source() -> Any:
-    """What answers queries: the read models' Catalog (the Newsroom has the same methods)."""
+def source() -> StoryQueries:
+    """What answers queries: the read models' Catalog."""
     return runtime().catalog
 
 
 def stories() -> Sequence[StorySummary]:
-    return source().stories()  # type: ignore[no-any-return]
+    return source().stories()
 
 
 def story(slug: str, *, latest: int | None = None) -> StoryView:
     """The story now; with ``latest`` only that many of the newest reports (``timeline_complete`` says so)."""
-    return source().story(slug, timeline_limit=latest)  # type: ignore[no-any-return]
+    return source().story(slug, timeline_limit=latest)
 
 
 def story_at_version(slug: str, version: int, *, latest: int | None = None) -> StoryView:
-    return source().story_at_version(slug, version, timeline_limit=latest)  # type: ignore[no-any-return]
+    return source().story_at_version(slug, version, timeline_limit=latest)
 
 
 def story_as_of(slug: str, moment: datetime, mode: Mode, *, latest: int | None = None) -> StoryView:
-    return source().story_as_of(slug, moment, mode, timeline_limit=latest)  # type: ignore[no-any-return]
+    return source().story_as_of(slug, moment, mode, timeline_limit=latest)
 
 
 def history(slug: str, *, after_version: int = 0, limit: int | None = None) -> Sequence[HistoryEntry]:
-    return source().history(slug, after_version=after_version, limit=limit)  # type: ignore[no-any-return]
+    return source().history(slug, after_version=after_version, limit=limit)
 
 
-def search(text: str, limit: int = 50) -> Sequence[Any]:
+def search(text: str, limit: int = 50) -> Sequence[SearchHit]:
     """Full-text search over every story's reports (the read models' index)."""
-    return source().search(text, limit=limit)  # type: ignore[no-any-return]
+    return source().search(text, limit=limit)
 
 
 def activity(slug: str) -> list[int]:
@@ -79,7 +81,7 @@ _rendered_lock = threading.Lock()
 
 
 def version_of(slug: str) -> int:
-    return source().version_of(slug)  # type: ignore[no-any-return]
+    return source().version_of(slug)
 
 
 def rendered(slug: str, key: tuple[Any, ...], build: Callable[[], T]) -> tuple[T, int]:
@@ -91,7 +93,7 @@ def rendered(slug: str, key: tuple[Any, ...], build: Callable[[], T]) -> tuple[T
     with _rendered_lock:
         if full_key in _rendered:
             _rendered.move_to_end(full_key)
-            return _rendered[full_key], version  # type: ignore[no-any-return]
+            return _rendered[full_key], version
     value = build()
     with _rendered_lock:
         _rendered[full_key] = value

@@ -54,6 +54,20 @@ class StorySummary:
 
 
 @dataclass(frozen=True)
+class SearchHit:
+    """One report found by full-text search, with the story it belongs to."""
+
+    slug: str
+    story_title: str
+    report_id: str
+    headline: str
+    summary: str
+    outlet: str
+    published_at: datetime
+    retracted: bool
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     """One stored event of a story, as the history screen and CLI show it."""
 

@@ -8,9 +8,15 @@ from pathlib import Path
 import click
 
 from tracker.application import Mode
+from tracker.application.queries import StoryQueries
 from tracker.cli import render
 from tracker.cli.main import Context, cli, emit_json, json_option, pass_ctx
 from tracker.moments import parse_moment
+
+
+def queries(ctx: Context) -> StoryQueries:
+    """What the commands read through: the read models (never the Newsroom's replaying queries)."""
+    return ctx.runtime.catalog
 
 
 def split_list(values: tuple[str, ...]) -> list[str]:
@@ -51,7 +57,7 @@ def seed(ctx: Context, as_json: bool) -> None:
 @pass_ctx
 def stories(ctx: Context, as_json: bool) -> None:
     """List stories, most recently changed first."""
-    summaries = ctx.runtime.catalog.stories()
+    summaries = queries(ctx).stories()
     if as_json:
         emit_json(summaries)
     else:
@@ -75,13 +81,13 @@ def story(ctx: Context, slug: str, as_of: str | None, mode: str, version: int | 
     """Show a story: parties' stances, open questions and the timeline."""
     if as_of and version is not None:
         raise click.UsageError("give --as-of or --version, not both")
-    catalog = ctx.runtime.catalog
+    reads = queries(ctx)
     if as_of:
-        view = catalog.story_as_of(slug, parse_moment(as_of, "--as-of", end_of_day=True), Mode(mode))
+        view = reads.story_as_of(slug, parse_moment(as_of, "--as-of", end_of_day=True), Mode(mode))
     elif version is not None:
-        view = catalog.story_at_version(slug, version)
+        view = reads.story_at_version(slug, version)
     else:
-        view = catalog.story(slug)
+        view = reads.story(slug)
     if as_json:
         emit_json(view)
     else:
@@ -94,7 +100,7 @@ def story(ctx: Context, slug: str, as_of: str | None, mode: str, version: int | 
 @pass_ctx
 def history(ctx: Context, slug: str, as_json: bool) -> None:
     """Show every event of a story, in order."""
-    entries = ctx.runtime.catalog.history(slug)
+    entries = queries(ctx).history(slug)
     if as_json:
         emit_json(entries)
     else:
@@ -300,5 +306,5 @@ def run(ctx: Context, demo: bool) -> None:
     """Show the stories, then serve the web UI with the poller (Ctrl+C stops both)."""
     from tracker.cli.web import run_everything
 
-    click.echo(render.stories_table(ctx.runtime.catalog.stories()))
+    click.echo(render.stories_table(queries(ctx).stories()))
     run_everything(ctx, demo=demo)

@@ -1,9 +1,10 @@
 """Queries served from the read models: the stories list, a story now, at a
 version or at a moment (as recorded / as reported), and full-text search.
 
-The same method names as the Newsroom's queries, returning the same frozen
-dataclasses, so a screen can use either; the Catalog never replays events.
-A past version is rebuilt from timeline rows, whose corrections and
+The Catalog implements the one query API, ``tracker.application.queries.StoryQueries``,
+that the web, the JSON API, the CLI and ingestion read through; it never
+replays events (the Newsroom's replaying queries are the tests' oracle). A
+past version is rebuilt from timeline rows, whose corrections and
 reclassifications keep their previous values.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -28,28 +28,28 @@ from tracker.application import (
     StoryView,
     UnknownStory,
     UnknownVersion,
+    to_jsonable,
 )
-from tracker.domain.report import Correction, Origin, Report
+from tracker.application.views import SearchHit as SearchHit  # re-exported: tracker.readmodels.SearchHit
+from tracker.domain.report import Report, to_report
 from tracker.domain.state import Fact, Facts, StoryState, chronological, facts_of
 from tracker.domain.story import Story, clean_slug
-from tracker.domain.vocabulary import Kind, OriginKind
+from tracker.domain.vocabulary import Kind
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.view import order_text, parse_order_text, utc
+
+try:
+    from tracker.readmodels.values import order_text, parse_order_text, utc
+except ImportError:  # until tracker/readmodels/values.py lands (the read-models restructuring)
+    from tracker.readmodels.view import order_text, parse_order_text, utc  # type: ignore[attr-defined,no-redef]
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    slug: str
-    story_title: str
-    report_id: str
-    headline: str
-    summary: str
-    outlet: str
-    published_at: datetime
-    retracted: bool
+#: Attributes of a stored event that are its envelope, not its payload.
+ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic")
 
 
 class Catalog:
+    """Reads from the read models (``newsroom`` is used for its event store only: the history)."""
+
     def __init__(self, engine: Engine, newsroom: Newsroom, tables: tbl.ViewTables = tbl.LIVE) -> None:
         self.engine = engine
         self.newsroom = newsroom
@@ -228,7 +228,18 @@ class Catalog:
 
     def history(self, slug: str, *, after_version: int = 0, limit: int | None = None) -> tuple[HistoryEntry, ...]:
         """The raw event log comes from the event store itself, a page at a time."""
-        return self.newsroom.history(slug, after_version=after_version, limit=limit)
+        story = self._story_row(slug)
+        events: Iterable[Any] = self.newsroom.events.get(UUID(story["story_id"]), gt=after_version or None, limit=limit)
+        return tuple(
+            HistoryEntry(
+                version=event.originator_version,
+                recorded_at=event.timestamp,
+                event_type=type(event).__name__,
+                topic=type(event).TOPIC,
+                payload={k: to_jsonable(v) for k, v in vars(event).items() if k not in ENVELOPE},
+            )
+            for event in events
+        )
 
     # -- search -------------------------------------------------------------------
 
@@ -483,25 +494,27 @@ def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Repor
             if change["version"] > version:
                 classification = dict(change["previous"])
     retracted = row["retracted_version"] is not None and (version is None or row["retracted_version"] <= version)
-    return Report(
-        report_id=row["report_id"],
-        headline=values["headline"],
-        summary=values["summary"],
-        outlet=row["outlet"],
-        url=values["url"],
-        attribution=row["attribution"],
-        parties=tuple(classification["parties"]),
-        kinds=tuple(Kind(k) for k in classification["kinds"]),
-        origin=Origin(OriginKind(row["origin_kind"]), row["origin_ref"], row["origin_feed"]),
-        published_at=utc(row["published_at"]),
-        recorded_at=utc(row["recorded_at"]),
-        version=row["version_added"],
-        sequence=row["seq"],
-        corrections=tuple(Correction.from_record(c) for c in corrections),
-        retracted=retracted,
-        retraction_reason=row["retraction_reason"] if retracted else "",
-        retracted_at=utc(row["retracted_at"]) if retracted else None,
-        classified_by=classification["classified_by"],
-        classification_evidence=tuple(classification["evidence"]),
-        speakers=tuple(classification["speakers"]),
+    return to_report(
+        {
+            "report_id": row["report_id"],
+            "headline": values["headline"],
+            "summary": values["summary"],
+            "outlet": row["outlet"],
+            "url": values["url"],
+            "attribution": row["attribution"],
+            "parties": classification["parties"],
+            "kinds": classification["kinds"],
+            "origin": {"kind": row["origin_kind"], "ref": row["origin_ref"], "feed": row["origin_feed"]},
+            "published_at": utc(row["published_at"]),
+            "recorded_at": utc(row["recorded_at"]),
+            "version": row["version_added"],
+            "sequence": row["seq"],
+            "corrections": corrections,
+            "retraction": {"reason": row["retraction_reason"], "recorded_at": utc(row["retracted_at"])}
+            if retracted
+            else None,
+            "classified_by": classification["classified_by"],
+            "evidence": classification["evidence"],
+            "speakers": classification["speakers"],
+        }
     )
