@@ -148,3 +148,29 @@ def test_a_file_that_passes_every_check_is_imported_whole(lines, tmp_path, datab
     store = target(tmp_path, database_url)
     assert import_events(store, path) == len(lines)
     assert [s.slug for s in store.stories()] == ["meta-xai-court-character-ai"]
+
+
+def test_title_status_and_rules_changes_exported_before_they_named_who_are_imported(tmp_path, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    """An export from before Retitled, StatusChanged and RulesChanged had ``by``
+    (class_version 1) passes the checks, its lines stored as they are."""
+    source = target(tmp_path, f"sqlite:///{tmp_path / 'source.sqlite3'}")
+    source.open_story(title="Harbour strike", slug="harbour")
+    source.retitle_story("harbour", "Harbour strike: talks", by="Ed")
+    source.change_status("harbour", "quiet", by="Ed")
+    source.change_rules("harbour", {"any_of": ["harbour"]}, by="Ed")
+    out = io.StringIO()
+    export_events(source, out)
+    lines = [json.loads(raw) for raw in out.getvalue().splitlines()]
+    for line in lines[1:]:
+        del line["state"]["by"], line["state"]["class_version"]
+    path = tmp_path / "events.ndjson"
+    written = "".join(json.dumps(line, separators=(",", ":"), ensure_ascii=False) + "\n" for line in lines)
+    path.write_text(written, encoding="utf-8")
+    store = target(tmp_path, sqlite_url)
+    assert import_events(store, path) == 4
+    view = store.story("harbour")
+    assert (view.title, view.status, dict(view.rules)) == ("Harbour strike: talks", "quiet", {"any_of": ["harbour"]})
+    assert [e.payload["by"] for e in store.history("harbour")[1:]] == ["", "", ""]
+    again = io.StringIO()
+    export_events(store, again)
+    assert again.getvalue() == written  # stored as they came: still version 1
