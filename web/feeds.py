@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from tracker.ingest.service import FeedRejected
-from tracker.ingest.store import DuplicateFeed, UnknownFeed
+from tracker.ingest.service import DuplicateFeed, FeedRejected, UnknownFeed
 from tracker.jobs import JobKind, Jobs
 from web.access import editor_required
 from web.forms import ActionForm, FeedForm

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from tracker.ingest.service import Ingestion
-from tracker.ingest.store import IngestStore
 from web.queries import runtime
 
 DEMO_SOURCE = "demo"
@@ -23,7 +22,7 @@ DEMO_SOURCE = "demo"
 
 def demo_origins() -> tuple[tuple[str, int], ...]:
     origins = []
-    for feed in IngestStore(runtime().engine).list_feeds():
+    for feed in Ingestion(runtime()).list_feeds():  # store reads only: builds no fetcher
         if feed.source == DEMO_SOURCE:
             parts = urlsplit(feed.url)
             if parts.hostname in ("127.0.0.1", "::1", "localhost") and parts.port:

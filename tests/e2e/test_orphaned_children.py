@@ -16,14 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from loopback import LoopbackServer, Reply
 
 from tracker.bootstrap import open_runtime
 from tracker.config import load_settings
-from tracker.ingest.loopback import LoopbackServer, Reply
-from tracker.ingest.orchestrator import PARSE_POOL_THRESHOLD
 from tracker.ingest.store import IngestStore
+from tracker.tuning import Tuning
 
-FEEDS = PARSE_POOL_THRESHOLD + 28
+FEEDS = Tuning().parse_pool_threshold + 28
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>x</title><guid>x</guid></item></channel></rss>'
 
 

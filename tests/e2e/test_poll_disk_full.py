@@ -13,11 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from loopback import LoopbackServer, Reply
 from sqlalchemy import text
 
 from tracker.bootstrap import open_runtime
 from tracker.config import load_settings
-from tracker.ingest.loopback import LoopbackServer, Reply
 from tracker.ingest.store import IngestStore
 
 SITECUSTOMIZE = """

@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+from loopback import LoopbackServer, Reply
 
 from tracker.config import load_settings
 from tracker.ingest.fetcher import USER_AGENT, BadURL, Fetcher, FetchStatus, check_url, is_public_address
-from tracker.ingest.loopback import LoopbackServer, Reply
 from tracker.ingest.parser import FeedError, parse_feed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"

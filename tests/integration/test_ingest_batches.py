@@ -12,15 +12,20 @@ import gc
 from datetime import UTC
 
 import pytest
+from loopback import LoopbackServer, Reply
 from sqlalchemy import select, update
 
-from tracker.ingest.loopback import LoopbackServer, Reply
-from tracker.ingest.orchestrator import PARSE_POOL_THRESHOLD
+from tracker.ingest.cycle import Cycle
 from tracker.ingest.parser import parse_feed
+from tracker.ingest.reports import report_fields
 from tracker.ingest.service import Ingestion
 from tracker.ingest.store import Document, IngestStore
 from tracker.ingest.tables import feeds, items
+from tracker.ingest.tracking import tracked
 from tracker.seed import load_seed, seed_files
+from tracker.tuning import Tuning
+
+PARSE_POOL_THRESHOLD = Tuning().parse_pool_threshold
 
 
 def rss(feed: int, count: int, summary: str = "Talks continue.") -> bytes:
@@ -124,13 +129,13 @@ def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_ev
         for n in range(count):
             ingestion.store.add_feed(server.route(f"/f{n}", Reply(200, rss(n, 2))), source="test")
         collecting: list[bool] = []
-        matched = ingestion.orchestrator.process_items
+        matched = Cycle.process_items
 
         def watched(*args, **kwargs):
             collecting.append(gc.isenabled())
             return matched(*args, **kwargs)
 
-        monkeypatch.setattr(ingestion.orchestrator, "process_items", watched)
+        monkeypatch.setattr(Cycle, "process_items", watched)
         assert gc.isenabled()
         first = ingestion.poll_all_now()
         assert collecting and not any(collecting)  # the cyclic collector was paused while the cycle ran...
@@ -138,7 +143,7 @@ def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_ev
         # the read models hold every report the cycle appended when it returns
         assert loopback_runtime.projector.position() == loopback_runtime.newsroom.recorder.max_notification_id()
         again = ingestion.poll_all_now()
-        assert ingestion.orchestrator._parse_pool is not None
+        assert ingestion.orchestrator.parse_pool.started
     assert (first.feeds_checked, first.fetched, first.failed, first.items_new) == (count, count, 0, 2 * count)
     assert first.reports_appended == 2 * count
     assert (again.items_new, again.reports_appended) == (0, 0)
@@ -158,7 +163,7 @@ def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_ev
 def test_a_big_cycle_matches_and_classifies_in_the_parse_processes_as_the_cycle_thread_would(
     loopback_runtime, monkeypatch
 ):
-    import tracker.ingest.orchestrator as orchestrator_module
+    import tracker.ingest.reports as reports_module
     from tracker.domain.rules import match
 
     count = PARSE_POOL_THRESHOLD + 8
@@ -169,14 +174,13 @@ def test_a_big_cycle_matches_and_classifies_in_the_parse_processes_as_the_cycle_
         "No agreement has been reached.",
     ]
     on_cycle_thread = []
-    classify = orchestrator_module.classify
-    monkeypatch.setattr(orchestrator_module, "classify", lambda *a, **k: on_cycle_thread.append(a) or classify(*a, **k))
+    classify = reports_module.classify
+    monkeypatch.setattr(reports_module, "classify", lambda *a, **k: on_cycle_thread.append(a) or classify(*a, **k))
     with LoopbackServer() as server, Ingestion(loopback_runtime) as ingestion:
         for n in range(count):
             ingestion.store.add_feed(server.route(f"/f{n}", Reply(200, rss(n, 2, summaries[n % 4]))), source="test")
         first = ingestion.poll_all_now()
-        orchestrator = ingestion.orchestrator
-        story = orchestrator.tracked("meta-xai-court-character-ai")
+        story = tracked(loopback_runtime.newsroom, "meta-xai-court-character-ai")
         archived = [i for chunk in ingestion.store.iter_archive() for i in chunk]
     assert first.reports_appended == 2 * count
     # at least the feeds claimed after the first batch went to the parse processes
@@ -184,7 +188,7 @@ def test_a_big_cycle_matches_and_classifies_in_the_parse_processes_as_the_cycle_
     reports = {r.report_id: r for r in loopback_runtime.newsroom.story("meta-xai-court-character-ai").reports}
     kinds_seen = set()
     for item in archived:
-        expected = orchestrator.report_fields(story, item, match(story.rules, item.title, item.summary))
+        expected = report_fields(story, item, match(story.rules, item.title, item.summary))
         report = reports[item.report_id]
         assert [k.value for k in report.kinds] == expected["kinds"]
         assert list(report.parties) == expected["parties"]
@@ -200,8 +204,8 @@ def test_a_big_cycle_where_nothing_changed_starts_no_parse_processes(loopback_ru
             for n in range(count):
                 first.store.add_feed(server.route(f"/f{n}", Reply(200, rss(n, 2))), source="test")
             assert first.poll_all_now().items_new == 2 * count
-            assert first.orchestrator._parse_pool is not None
+            assert first.orchestrator.parse_pool.started
         with Ingestion(loopback_runtime) as again:  # a fresh poller: the same bodies again
             summary = again.poll_all_now()
-            assert again.orchestrator._parse_pool is None
+            assert not again.orchestrator.parse_pool.started
     assert (summary.feeds_checked, summary.items_new, summary.failed) == (count, 0, 0)

@@ -7,12 +7,13 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
+from loopback import LoopbackServer, Reply
 
 from tracker.domain.vocabulary import Kind, OriginKind
-from tracker.ingest.loopback import LoopbackServer, Reply
 from tracker.ingest.service import FeedRejected, Ingestion, UnknownSuggestion
 from tracker.ingest.store import DuplicateFeed
 from tracker.seed import load_seed, seed_files
+from tracker.tuning import Tuning
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 SLUG = "meta-xai-court-character-ai"
@@ -35,6 +36,20 @@ def server():
 def ingestion(loopback_runtime):
     with Ingestion(loopback_runtime) as service:
         yield service
+
+
+@pytest.fixture
+def tuned(loopback_runtime):
+    """Ingestion services with some tuning values changed (closed at the end)."""
+    opened = []
+
+    def make(**changes):
+        opened.append(Ingestion(loopback_runtime, tuning=Tuning().but(**changes)))
+        return opened[-1]
+
+    yield make
+    for service in opened:
+        service.close()
 
 
 def feed_reports(runtime):
@@ -290,14 +305,9 @@ def test_two_feeds_using_the_same_opaque_guid_for_different_articles_give_two_re
     ]
 
 
-def test_an_article_seen_again_in_a_later_flush_of_the_same_cycle_is_still_one_report(
-    ingestion, loopback_runtime, server, monkeypatch
-):
-    import tracker.ingest.orchestrator as orchestrator_module
-
+def test_an_article_seen_again_in_a_later_flush_of_the_same_cycle_is_still_one_report(tuned, loopback_runtime, server):
     # every stored feed is matched on its own: the second copy meets the first one's report
-    monkeypatch.setattr(orchestrator_module, "FLUSH_ITEMS", 1)
-    monkeypatch.setattr(orchestrator_module, "STORE_FEEDS", 1)
+    ingestion = tuned(flush_items=1, store_feeds=1)
     body = rss(("http://wire.example/same", "Character.AI signs partnership with Meta", "Same story."))
     for name in ("one", "two", "three"):
         ingestion.add_feed(server.route(f"/{name}", Reply(200, body)))
@@ -307,19 +317,18 @@ def test_an_article_seen_again_in_a_later_flush_of_the_same_cycle_is_still_one_r
 
 
 def test_the_duplicate_check_sees_a_report_added_by_an_editor_between_two_flushes_of_a_cycle(
-    ingestion, loopback_runtime, server, monkeypatch
+    tuned, loopback_runtime, server, monkeypatch
 ):
     from datetime import datetime
 
-    import tracker.ingest.orchestrator as orchestrator_module
+    from tracker.ingest.cycle import Cycle
 
-    monkeypatch.setattr(orchestrator_module, "FLUSH_ITEMS", 1)
-    orchestrator = ingestion.orchestrator
+    ingestion = tuned(flush_items=1)
     first = rss(("http://wire.example/a", "Character.AI signs partnership with Meta", "First."))
     second = rss(("http://wire.example/b", "Character.AI and Meta sign a deal", "Second."))
     ingestion.add_feed(server.route("/first", Reply(200, first)))
     ingestion.add_feed(server.route("/second", Reply(200, second, delay=1.0)))  # arrives after the first flush
-    matched = orchestrator.process_items
+    matched = Cycle.process_items
     edited = []
 
     def match_then_edit(*args, **kwargs):
@@ -342,7 +351,7 @@ def test_the_duplicate_check_sees_a_report_added_by_an_editor_between_two_flushe
             )
         return counts
 
-    monkeypatch.setattr(orchestrator, "process_items", match_then_edit)
+    monkeypatch.setattr(Cycle, "process_items", match_then_edit)
     summary = ingestion.poll_all_now()
     assert edited, "the cycle matched the two feeds in one flush"
     assert summary.items_new == 2 and summary.reports_appended == 1 and summary.duplicates_skipped == 1

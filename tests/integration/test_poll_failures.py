@@ -7,12 +7,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from loopback import LoopbackServer, Reply
 from sqlalchemy import event, text
 
 from tracker.bootstrap import Runtime, open_runtime
 from tracker.config import load_settings
 from tracker.ingest.feeds import MAX_INTERVAL_SECONDS, now_utc
-from tracker.ingest.loopback import LoopbackServer, Reply
 from tracker.ingest.service import Ingestion
 from tracker.seed import load_seed, seed_files
 
@@ -103,7 +103,7 @@ def test_a_config_feed_interval_out_of_bounds_is_refused_naming_the_key(sqlite_r
     import dataclasses
 
     from tracker.config import ConfigError
-    from tracker.ingest.orchestrator import feeds_from_config
+    from tracker.ingest.config_feeds import feeds_from_config
 
     settings = dataclasses.replace(
         sqlite_runtime.settings, feeds=({"url": "https://wire.example/rss", "interval_seconds": interval},)

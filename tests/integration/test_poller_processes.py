@@ -17,8 +17,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from loopback import LoopbackServer, Reply
 
-from tracker.ingest.loopback import LoopbackServer, Reply
 from tracker.seed import load_seed, seed_files
 
 SLUG = "meta-xai-court-character-ai"

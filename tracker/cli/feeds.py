@@ -14,9 +14,12 @@ from tracker.cli.main import Context, cli, emit_json, fail, json_option, pass_ct
 
 
 def _ingestion(ctx: Context, **kwargs: Any):  # type: ignore[no-untyped-def]
+    from tracker.ingest.hooks import from_environment
     from tracker.ingest.service import Ingestion
+    from tracker.tuning import Tuning
 
-    return Ingestion(ctx.runtime, **kwargs)
+    # the kill tests' knobs (TRACKER_FAILPOINT, TRACKER_POLL_LEASE_SECONDS) are read here, at the edge
+    return Ingestion(ctx.runtime, tuning=from_environment(Tuning.from_settings(ctx.settings)), **kwargs)
 
 
 def parse_interval(text: str | None) -> int | None:

@@ -125,13 +125,3 @@ def register_demo_feed(ingestion: Any, url: str) -> Any:
         existing = store.add_feed(url, name="Demo wire (follow-ups)", interval=DEMO_INTERVAL, source="demo")
     return ingestion.feed(existing.id)
 
-
-def start_demo(ingestion: Any, *, release_every: float = 20.0) -> DemoFeedServer:
-    """Starts the demo server, allows its origin in ``ingestion``'s fetcher and subscribes to it.
-
-    For embedding (tests, `tracker run` variants); `tracker worker --demo` does the same.
-    """
-    server = DemoFeedServer(release_every=release_every).start()
-    ingestion.orchestrator.fetcher.allow_origin(server.host, server.port)
-    register_demo_feed(ingestion, server.url)
-    return server

@@ -23,7 +23,7 @@ from tracker.domain.rules import Match, Rules, Strength, Text, match
 from tracker.ingest.parser import FeedItem, ParsedFeed, parse_feed
 
 if TYPE_CHECKING:
-    from tracker.ingest.orchestrator import Tracked
+    from tracker.ingest.tracking import Tracked
 
 PARSE_NICENESS = 5
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

@@ -1,9 +1,11 @@
-"""The ingestion service: what the CLI, the web UI and the bench call.
+"""The ingestion service: what the CLI, the web UI, the worker and the bench call.
 
-``Ingestion(runtime)`` wraps the feed store, the orchestrator and the
-Newsroom. Every method returns frozen dataclasses (or plain values) and
-raises named errors (``ValueError``/``LookupError`` subclasses or the
-domain's errors) with messages fit for a person.
+``Ingestion(parts)`` takes the parts it needs (``settings``, ``newsroom``,
+``engine``: a Runtime has them) and wraps the feed store, the suggestion
+inbox and, built only when something polls, the orchestrator with its
+fetcher, threads and parse processes. Every method returns frozen
+dataclasses (or plain values) and raises named errors (``ValueError``/
+``LookupError`` subclasses or the domain's errors) with messages fit for a person.
 
 Stable API (keep the names):
 
@@ -25,185 +27,122 @@ Stable API (keep the names):
 
 from __future__ import annotations
 
-import re
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-from xml.sax.saxutils import quoteattr
+from typing import Any, Protocol
 
-from tracker.application import UnknownStory
-from tracker.bootstrap import Runtime
-from tracker.domain.errors import DomainError, DuplicateReport, NothingChanged
-from tracker.domain.rules import Rules, match, parse_rules
-from tracker.ingest.feeds import MAX_INTERVAL_SECONDS, Feed, check_interval, now_utc
+from sqlalchemy.engine import Engine
+
+from tracker.application import Newsroom, UnknownStory
+from tracker.config import Settings
+from tracker.domain.errors import NothingChanged
+from tracker.domain.rules import parse_rules
+from tracker.ingest.config_feeds import feeds_from_config
+from tracker.ingest.feeds import Feed, check_interval
 from tracker.ingest.fetcher import BadURL, Fetcher, check_url
-from tracker.ingest.orchestrator import CycleSummary, Orchestrator, Tracked, feeds_from_config
+from tracker.ingest.opml import export_opml, opml_outlines
+from tracker.ingest.orchestrator import Orchestrator, rematch
 from tracker.ingest.parser import FeedError, parse_feed
 from tracker.ingest.store import DuplicateFeed, IngestStore, UnknownFeed
+from tracker.ingest.suggestions import Suggestions, UnknownSuggestion
+from tracker.ingest.summary import CycleSummary
+from tracker.ingest.tracking import tracked
+from tracker.ingest.views import (
+    ArchiveItemView,
+    FeedView,
+    OpmlImport,
+    RulesChange,
+    RulesView,
+    SuggestionView,
+    archive_item_view,
+    feed_view,
+)
+from tracker.tuning import Tuning
+
+__all__ = [
+    "ArchiveItemView",
+    "CycleSummary",
+    "DuplicateFeed",
+    "FeedRejected",
+    "FeedView",
+    "IngestParts",
+    "Ingestion",
+    "OpmlImport",
+    "RulesChange",
+    "RulesView",
+    "SuggestionView",
+    "UnknownFeed",
+    "UnknownSuggestion",
+]
 
 
 class FeedRejected(ValueError):
     """The URL could not be subscribed: not fetchable or not a feed."""
 
 
-class UnknownSuggestion(LookupError):
-    def __init__(self, slug: str, suggestion_id: str) -> None:
-        super().__init__(f"story {slug!r} has no open suggestion {suggestion_id!r}")
-
-
-@dataclass(frozen=True)
-class FeedView:
-    id: int
-    url: str
-    name: str
-    title: str
-    source: str
-    interval_seconds: int
-    health: str  # "new" (never checked), "ok", "failing"
-    added_at: datetime
-    last_checked_at: datetime | None
-    last_success_at: datetime | None
-    last_error: str
-    last_error_at: datetime | None
-    last_warning: str
-    consecutive_failures: int
-    next_check_at: datetime
-    items_total: int
+class IngestParts(Protocol):
+    """What ingestion needs of the composition root (a tracker.bootstrap.Runtime has it)."""
 
     @property
-    def display_name(self) -> str:
-        return self.name or self.title or self.url
-
-
-@dataclass(frozen=True)
-class SuggestionView:
-    suggestion_id: str
-    story_slug: str
-    item_id: int
-    headline: str
-    summary: str
-    link: str
-    feed_url: str
-    feed_name: str
-    published_at: datetime | None
-    first_seen_at: datetime
-    strength: str
-    explanation: str  # which terms hit, where, under which rules
-    rules_digest: str
-    outcome: str  # suggested | accepted | rejected | withdrawn
-    decided_at: datetime
-    decided_by: str
-
-
-@dataclass(frozen=True)
-class ArchiveItemView:
-    item_id: int
-    feed_id: int
-    feed_url: str
-    feed_name: str
-    identity: str
-    headline: str
-    summary: str
-    link: str
-    authors: tuple[str, ...]
-    published_at: datetime | None
-    first_seen_at: datetime
-    revision: int
-
-
-@dataclass(frozen=True)
-class RulesView:
-    slug: str
-    rules: Mapping[str, Any]
-    digest: str
-    tracks_anything: bool
-
-
-@dataclass(frozen=True)
-class RulesChange:
-    slug: str
-    version: int
-    digest: str
-    reports_appended: int
-    suggested: int
-
-
-@dataclass(frozen=True)
-class OpmlImport:
-    added: tuple[FeedView, ...]
-    skipped: tuple[str, ...]  # already subscribed
-    invalid: tuple[str, ...]  # "url: reason"
-
-
-def feed_view(feed: Feed, default_interval: int, min_interval: int) -> FeedView:
-    if feed.last_checked_at is None:
-        health = "new"
-    elif feed.consecutive_failures:
-        health = "failing"
-    else:
-        health = "ok"
-    return FeedView(
-        id=feed.id,
-        url=feed.url,
-        name=feed.name,
-        title=feed.title,
-        source=feed.source,
-        interval_seconds=min(MAX_INTERVAL_SECONDS, max(min_interval, feed.interval_seconds or default_interval)),
-        health=health,
-        added_at=feed.added_at,
-        last_checked_at=feed.last_checked_at,
-        last_success_at=feed.last_success_at,
-        last_error=feed.last_error,
-        last_error_at=feed.last_error_at,
-        last_warning=feed.last_warning,
-        consecutive_failures=feed.consecutive_failures,
-        next_check_at=feed.next_check_at,
-        items_total=feed.items_total,
-    )
+    def settings(self) -> Settings: ...
+    @property
+    def newsroom(self) -> Newsroom: ...
+    @property
+    def engine(self) -> Engine: ...
 
 
 class Ingestion:
     def __init__(
         self,
-        runtime: Runtime,
+        parts: IngestParts,
         *,
         allowed_origins: Iterable[tuple[str, int]] = (),
-        concurrency: int = 16,
+        concurrency: int | None = None,
         batch: int | None = None,
         local_files: bool = True,
+        tuning: Tuning | None = None,
     ) -> None:
         """``local_files=False`` (the web) refuses to subscribe anything but http(s)."""
-        self.runtime = runtime
         self.local_files = local_files
-        self.settings = runtime.settings
-        self.newsroom = runtime.newsroom
-        self.store = IngestStore(runtime.engine)
+        self.settings = parts.settings
+        self.newsroom = parts.newsroom
+        self.store = IngestStore(parts.engine)
+        self.tuning = tuning or Tuning.from_settings(self.settings)
+        self.inbox = Suggestions(self.newsroom, self.store)
         self._allowed = tuple(allowed_origins)
         self._concurrency = concurrency
         self._batch = batch
         self._orchestrator: Orchestrator | None = None
+        self._fetcher: Fetcher | None = None  # subscribing's one check, when nothing polls
 
     @property
     def orchestrator(self) -> Orchestrator:
+        """The polling machinery (fetcher, fetch threads, parse processes), built on first use."""
         if self._orchestrator is None:
-            fetcher = Fetcher(self.settings, allowed_origins=self._allowed, max_connections=max(8, self._concurrency))
             self._orchestrator = Orchestrator(
                 self.newsroom,
                 self.store,
                 self.settings,
-                fetcher=fetcher,
+                tuning=self.tuning,
+                allowed_origins=self._allowed,
                 concurrency=self._concurrency,
                 batch=self._batch,
             )
-            self._orchestrator._own_fetcher = True
         return self._orchestrator
+
+    def _check_fetcher(self) -> Fetcher:
+        if self._orchestrator is not None:
+            return self._orchestrator.fetcher
+        if self._fetcher is None:
+            self._fetcher = Fetcher(self.settings, allowed_origins=self._allowed, max_connections=8)
+        return self._fetcher
 
     def close(self) -> None:
         if self._orchestrator is not None:
             self._orchestrator.close()
             self._orchestrator = None
+        if self._fetcher is not None:
+            self._fetcher.close()
+            self._fetcher = None
 
     def __enter__(self) -> Ingestion:
         return self
@@ -216,11 +155,6 @@ class Ingestion:
 
     # -- feeds ----------------------------------------------------------------------
 
-    def _check_interval(self, interval: int | None) -> int | None:
-        if interval is None:
-            return None
-        return check_interval(interval, self.settings)
-
     def add_feed(
         self, url: str, name: str | None = None, interval: int | None = None, *, source: str = "cli", check: bool = True
     ) -> FeedView:
@@ -229,12 +163,12 @@ class Ingestion:
             url = check_url(url, local_files=self.local_files)
         except BadURL as error:
             raise FeedRejected(str(error)) from None
-        interval = self._check_interval(interval)
+        interval = None if interval is None else check_interval(interval, self.settings)
         if self.store.feed_by_url(url) is not None:
             raise DuplicateFeed(url)
         title = ""
         if check:
-            result = self.orchestrator.fetcher.fetch(url)
+            result = self._check_fetcher().fetch(url)
             if not result.ok:
                 raise FeedRejected(f"cannot subscribe to {url}: {result.error}")
             try:
@@ -283,35 +217,12 @@ class Ingestion:
     # -- OPML -----------------------------------------------------------------------------
 
     def export_opml(self) -> str:
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<opml version="2.0">',
-            "  <head><title>newsroom-tracker subscriptions</title></head>",
-            "  <body>",
-        ]
-        for feed in self.store.list_feeds():
-            text = quoteattr(feed.display_name)
-            lines.append(f'    <outline type="rss" text={text} title={text} xmlUrl={quoteattr(feed.url)}/>')
-        lines += ["  </body>", "</opml>", ""]
-        return "\n".join(lines)
+        return export_opml(self.store.list_feeds())
 
     def import_opml(self, data: bytes | str, *, check: bool = False) -> OpmlImport:
         """Subscribes to every xmlUrl in an OPML document (nested outlines included)."""
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        if re.search(rb"<!(ENTITY|DOCTYPE)", raw, re.I):
-            raise ValueError("OPML: documents with a DOCTYPE or entity declarations are refused")
-        try:
-            root = ElementTree.fromstring(raw)
-        except ElementTree.ParseError as error:
-            raise ValueError(f"OPML: not well-formed XML ({error})") from None
-        if root.tag.lower() != "opml":
-            raise ValueError(f"OPML: the root element is <{root.tag}>, not <opml>")
         added, skipped, invalid = [], [], []
-        for outline in root.iter("outline"):
-            url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-            if not url:
-                continue
-            name = outline.get("title") or outline.get("text") or ""
+        for url, name in opml_outlines(data):
             try:
                 added.append(self.add_feed(url, name, source="opml", check=check))
             except DuplicateFeed:
@@ -339,84 +250,15 @@ class Ingestion:
 
     def suggestions(self, slug: str, *, include_decided: bool = False) -> tuple[SuggestionView, ...]:
         """The story's open suggestions (or all, with accepted/rejected/withdrawn)."""
-        if not self.newsroom.story_exists(slug):
-            raise UnknownStory(slug)
-        outcomes = None if include_decided else ("suggested",)
-        rows = [
-            d
-            for d in self.store.decisions_for_story(slug, outcomes)
-            if d.outcome in ("suggested", "accepted", "rejected", "withdrawn")
-        ]
-        views = []
-        for decision in rows:
-            item = self.store.item(decision.item_id)
-            if item is None:
-                continue
-            views.append(
-                SuggestionView(
-                    suggestion_id=decision.suggestion_id,
-                    story_slug=slug,
-                    item_id=item.id,
-                    headline=item.title,
-                    summary=item.summary,
-                    link=item.link,
-                    feed_url=item.feed_url,
-                    feed_name=item.feed_name,
-                    published_at=item.published_at,
-                    first_seen_at=item.first_seen_at,
-                    strength=decision.strength,
-                    explanation=decision.explanation,
-                    rules_digest=decision.rules_digest,
-                    outcome=decision.outcome,
-                    decided_at=decision.decided_at,
-                    decided_by=decision.decided_by,
-                )
-            )
-        views.sort(key=lambda v: v.published_at or v.first_seen_at, reverse=True)
-        return tuple(views)
-
-    def _open_suggestion(self, slug: str, suggestion_id: str):  # type: ignore[no-untyped-def]
-        decision = self.store.decision(suggestion_id.strip())
-        if decision is None or decision.story_slug != slug or decision.outcome != "suggested":
-            raise UnknownSuggestion(slug, suggestion_id)
-        item = self.store.item(decision.item_id)
-        if item is None:
-            raise UnknownSuggestion(slug, suggestion_id)
-        return decision, item
+        return self.inbox.list(slug, include_decided=include_decided)
 
     def accept_suggestion(self, slug: str, suggestion_id: str, by: str) -> str:
         """Appends the suggested item as a report (classified like automatic ones); returns its id."""
-        by = _actor(by)
-        _decision, item = self._open_suggestion(slug, suggestion_id)
-        tracked = self.orchestrator.tracked(slug)
-        if tracked is None:
-            tracked = Tracked(slug=slug, status="", version=0, rules=Rules())
-        result = match(tracked.rules, item.title, item.summary)
-        fields = self.orchestrator.report_fields(tracked, item, result)
-        fields["evidence"] = [f"accepted from the suggestion inbox by {by}"[:500], *fields["evidence"]][:50]
-        try:
-            self.newsroom.add_reports(slug, [fields])
-        except DuplicateReport:
-            pass  # accepted twice at once: the report is there once
-        self.store.update_decision(
-            slug,
-            item.id,
-            only_if=("suggested",),
-            outcome="accepted",
-            report_id=item.report_id,
-            content_hash=item.content_hash,
-            decided_at=now_utc(),
-            decided_by=by,
-        )
-        return item.report_id
+        return self.inbox.accept(slug, suggestion_id, by)
 
     def reject_suggestion(self, slug: str, suggestion_id: str, by: str) -> None:
         """Rejects: the item is remembered and never suggested to this story again."""
-        by = _actor(by)
-        _decision, item = self._open_suggestion(slug, suggestion_id)
-        self.store.update_decision(
-            slug, item.id, only_if=("suggested",), outcome="rejected", decided_at=now_utc(), decided_by=by
-        )
+        self.inbox.reject(slug, suggestion_id, by)
 
     # -- rules --------------------------------------------------------------------------------
 
@@ -435,47 +277,25 @@ class Ingestion:
             version = self.newsroom.change_rules(slug, canonical)
         except NothingChanged:
             version = self.newsroom.story(slug).version
-        tracked = self.orchestrator.tracked(slug)
+        story = tracked(self.newsroom, slug)
         appended = suggested = 0
-        if tracked is not None:
-            summary = self.orchestrator.rematch(tracked)
+        if story is not None:
+            summary = rematch(self.newsroom, self.store, self.tuning, story)
             appended, suggested = summary.reports_appended, summary.suggested
         return RulesChange(
             slug=slug, version=version, digest=parsed.digest, reports_appended=appended, suggested=suggested
         )
 
     def rematch_story(self, slug: str) -> CycleSummary:
-        tracked = self.orchestrator.tracked(slug)
-        if tracked is None:
+        """Matches the whole archive against one story again (a queued job's work)."""
+        story = tracked(self.newsroom, slug)
+        if story is None:
             raise UnknownStory(slug)
-        return self.orchestrator.rematch(tracked)
+        return rematch(self.newsroom, self.store, self.tuning, story)
 
     # -- archive -------------------------------------------------------------------------------
 
     def search_archive(self, text: str, limit: int = 50) -> tuple[ArchiveItemView, ...]:
         """Items whose title or summary contain every word of ``text`` (newest first)."""
         limit = max(1, min(int(limit), 500))
-        return tuple(
-            ArchiveItemView(
-                item_id=i.id,
-                feed_id=i.feed_id,
-                feed_url=i.feed_url,
-                feed_name=i.feed_name,
-                identity=i.identity,
-                headline=i.title,
-                summary=i.summary,
-                link=i.link,
-                authors=i.authors,
-                published_at=i.published_at,
-                first_seen_at=i.first_seen_at,
-                revision=i.revision,
-            )
-            for i in self.store.search(text, limit)
-        )
-
-
-def _actor(by: str) -> str:
-    text = " ".join((by or "").split())
-    if not text:
-        raise DomainError("by: say who decided (e.g. --by 'A. Editor')")
-    return text[:200]
+        return tuple(archive_item_view(i) for i in self.store.search(text, limit))

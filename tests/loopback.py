@@ -1,7 +1,7 @@
-"""A programmable threaded HTTP server on 127.0.0.1 (port 0), for tests and benchmarks.
+"""A programmable threaded HTTP server on 127.0.0.1 (port 0), for the tests.
 
 Each path maps to a handler function ``(request) -> Reply``; the server
-counts requests per path. Nothing here is used by the tracker at run time.
+counts requests per path.
 """
 
 from __future__ import annotations

@@ -1,0 +1,270 @@
+"""The wire archive: every item of every feed, written a batch of feeds at a
+time, read back pending for matching, searched."""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, bindparam, select, update
+from sqlalchemy.engine import Connection
+
+from tracker.domain.rules import words
+from tracker.ingest.feeds import Feed, now_utc
+from tracker.ingest.parser import FeedItem, canonical_url, search_text
+from tracker.ingest.store.base import SQLStore
+from tracker.ingest.store.feeds import update_claimed_feed
+from tracker.ingest.store.items import (
+    STORED_ITEM_COLUMNS,
+    STORED_ITEM_NAMES,
+    Document,
+    StoredItem,
+    identity_key,
+    report_id_for,
+)
+from tracker.ingest.tables import feeds, items
+from tracker.sql import driver_cursor, execute_many, placeholder, sqlite_time
+
+_REVISED_COLUMNS = (
+    "title",
+    "summary",
+    "link",
+    "link_key",
+    "authors",
+    "published_at",
+    "content_hash",
+    "revision",
+    "revised_at",
+    "search_text",
+    "pending",
+)
+
+
+class ArchiveStore(SQLStore):
+    def store_documents(
+        self, documents: Sequence[Document], *, now: datetime | None = None
+    ) -> list[tuple[int, int] | None]:
+        """Archives several feeds' documents in one transaction (all or nothing).
+
+        For each document: its validators (and ``release`` values, which free
+        the feed) are written only while its claim holds; its new and revised
+        items become pending. Returns (new, revised) per document, ``None``
+        where the claim was lost (nothing of that feed is written).
+        """
+        now = now or now_utc()
+        results: list[tuple[int, int] | None] = []
+        fresh: list[dict[str, Any]] = []
+        revisions: list[dict[str, Any]] = []
+        with self.engine.begin() as conn:
+            # Driver-level statements: two per feed, where SQLAlchemy's own
+            # statement handling cost more than the database's work.
+            mark = placeholder(conn)
+            totals: list[tuple[int, int]] = []
+            with driver_cursor(conn) as cursor:
+                for document in documents:
+                    feed = document.claim.feed
+                    values = dict(document.validators)
+                    if document.release is not None:
+                        values.update(claimed_by=None, claim_token=None, claim_expires_at=None, **document.release)
+                    if update_claimed_feed(conn, cursor, feed.id, document.claim.token, values) != 1:
+                        results.append(None)
+                        continue
+                    if not document.items:
+                        results.append((0, 0))
+                        continue
+                    by_key = {identity_key(i.identity): i for i in document.items}
+                    existing = _existing(cursor, mark, feed.id, list(by_key))
+                    added = 0
+                    revised = 0
+                    feed_key = canonical_url(feed.url)
+                    for key, item in by_key.items():
+                        found = existing.get(key)
+                        if found is None:
+                            fresh.append(self._item_values(feed, document.feed_name, key, item, now, feed_key=feed_key))
+                            added += 1
+                        elif found[1] != item.content_hash:
+                            revised += 1
+                            revisions.append(self._revision_values(found[0], found[2], item, now))
+                    if added:
+                        totals.append((added, feed.id))
+                    results.append((added, revised))
+            execute_many(conn, f"UPDATE {feeds.name} SET items_total = items_total + {mark} WHERE id = {mark}", totals)
+            if fresh:
+                _insert_items(conn, fresh)
+            if revisions:
+                conn.execute(
+                    update(items)
+                    .where(items.c.id == bindparam("item_id"))
+                    .values({name: bindparam("new_" + name) for name in _REVISED_COLUMNS}),
+                    revisions,
+                )
+        return results
+
+    @staticmethod
+    def _revision_values(item_id: int, revision: int, item: FeedItem, now: datetime) -> dict[str, Any]:
+        values = {**_content_values(item), "revision": revision + 1, "revised_at": now}
+        return {"item_id": item_id, **{"new_" + name: value for name, value in values.items()}}
+
+    @staticmethod
+    def _item_values(
+        feed: Feed, feed_name: str, key: str, item: FeedItem, now: datetime, *, feed_key: str | None = None
+    ) -> dict[str, Any]:
+        return {
+            "feed_id": feed.id,
+            "feed_url": feed.url,
+            "feed_name": feed_name[:300],
+            "identity": item.identity,
+            "identity_key": key,
+            "report_id": report_id_for(feed.url, item.identity, feed_key=feed_key),
+            "guid": item.guid,
+            **_content_values(item),
+            "revision": 1,
+            "first_seen_at": now,
+            "revised_at": None,
+        }
+
+    def pending_items(
+        self,
+        feed_id: int | None = None,
+        limit: int = 5000,
+        *,
+        feed_ids: Sequence[int] | None = None,
+        stale_before: datetime | None = None,
+    ) -> list[StoredItem]:
+        """Items archived or revised but not yet matched (of some feeds, or older than ``stale_before``)."""
+        ids = None if feed_ids is None else list(feed_ids)
+        if ids == []:
+            return []
+        # A driver-level statement: a big cycle reads back tens of thousands of
+        # items, where SQLAlchemy's row processing cost more than the query.
+        with self.engine.connect() as conn, driver_cursor(conn) as cursor:
+            mark = placeholder(conn)
+            sqlite_dialect = conn.dialect.name == "sqlite"
+            where = ["pending = TRUE"]
+            params: list[Any] = []
+            if feed_id is not None:
+                where.append(f"feed_id = {mark}")
+                params.append(feed_id)
+            if ids is not None:
+                where.append(f"feed_id IN ({', '.join(mark for _ in ids)})")
+                params.extend(ids)
+            if stale_before is not None:
+                where.append(f"COALESCE(revised_at, first_seen_at) < {mark}")
+                params.append(sqlite_time(stale_before) if sqlite_dialect else stale_before)
+            cursor.execute(
+                f"SELECT {STORED_ITEM_NAMES} FROM {items.name} WHERE {' AND '.join(where)} "
+                f"ORDER BY id LIMIT {int(limit)}",
+                params,
+            )
+            return [StoredItem.from_values(row) for row in cursor.fetchall()]
+
+    def mark_processed(self, item_ids: Iterable[int]) -> None:
+        ids = list(item_ids)
+        if not ids:
+            return
+        with self.engine.begin() as own:
+            execute_many(
+                own, f"UPDATE {items.name} SET pending = FALSE WHERE id = {placeholder(own)}", [(i,) for i in ids]
+            )
+
+    def item(self, item_id: int) -> StoredItem | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*STORED_ITEM_COLUMNS).where(items.c.id == item_id)).first()
+        return StoredItem.from_values(row) if row else None
+
+    def iter_archive(self, batch: int = 2000) -> Iterator[list[StoredItem]]:
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(*STORED_ITEM_COLUMNS).where(items.c.id > last).order_by(items.c.id).limit(batch)
+                ).all()
+            if not rows:
+                return
+            chunk = [StoredItem.from_values(r) for r in rows]
+            yield chunk
+            last = chunk[-1].id
+
+    def search(self, text: str, limit: int = 50) -> list[StoredItem]:
+        terms = words(text)
+        query = select(*STORED_ITEM_COLUMNS).order_by(items.c.first_seen_at.desc(), items.c.id.desc()).limit(limit)
+        for term in terms[:10]:
+            query = query.where(items.c.search_text.like(f"% {term}%"))
+        with self.engine.connect() as conn:
+            return [StoredItem.from_values(r) for r in conn.execute(query)]
+
+
+def _content_values(item: FeedItem) -> dict[str, Any]:
+    """The columns an item's text sets, on first sight and on each revision
+    (both leave it pending for matching)."""
+    return {
+        "title": item.title,
+        "summary": item.summary,
+        "link": item.link,
+        "link_key": _link_key(item),
+        "authors": json.dumps(list(item.authors)),
+        "published_at": item.published_at,
+        "content_hash": item.content_hash,
+        "search_text": _search_text(item),
+        "pending": True,
+    }
+
+
+def _search_text(item: FeedItem) -> str:
+    return item.search_text or search_text(item.title, item.summary)
+
+
+def _link_key(item: FeedItem) -> str:
+    if item.link_key or not item.link:
+        return item.link_key
+    return canonical_url(item.link)
+
+
+_ITEM_COLUMNS = tuple(c.name for c in items.columns if c.name != "id")
+_TIME_POSITIONS = tuple(i for i, name in enumerate(_ITEM_COLUMNS) if isinstance(items.c[name].type, DateTime))
+
+
+def _existing(cursor: Any, mark: str, feed_id: int, keys: list[str]) -> dict[str, tuple[int, str, int]]:
+    """The feed's archived items among ``keys``: identity key -> (id, content hash, revision)."""
+    existing: dict[str, tuple[int, str, int]] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        cursor.execute(
+            f"SELECT identity_key, id, content_hash, revision FROM {items.name} "
+            f"WHERE feed_id = {mark} AND identity_key IN ({', '.join(mark for _ in chunk)})",
+            [feed_id, *chunk],
+        )
+        for key, item_id, digest, revision in cursor.fetchall():
+            existing[key] = (item_id, digest, revision)
+    return existing
+
+
+def _insert_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """One driver-level executemany (SQLAlchemy's per-row parameter processing cost more than
+    SQLite's own work); an item already archived for its feed is left as it is."""
+    mark = placeholder(conn)
+    statement = (
+        f"INSERT INTO {items.name} ({', '.join(_ITEM_COLUMNS)}) VALUES ({', '.join(mark for _ in _ITEM_COLUMNS)}) "
+        "ON CONFLICT (feed_id, identity_key) DO NOTHING"
+    )
+    in_order = operator.itemgetter(*_ITEM_COLUMNS)
+    if conn.dialect.name == "sqlite":
+        # SQLite's text times; a batch shares its 'now', so each distinct time is formatted once
+        spelled: dict[datetime, str | None] = {}
+        values = []
+        for row in rows:
+            value = list(in_order(row))
+            for position in _TIME_POSITIONS:
+                moment = value[position]
+                if moment is not None:
+                    text = spelled.get(moment)
+                    if text is None:
+                        text = spelled[moment] = sqlite_time(moment)
+                    value[position] = text
+            values.append(value)
+    else:
+        values = [in_order(row) for row in rows]
+    execute_many(conn, statement, values)
