@@ -14,6 +14,7 @@ from tracker.config import Settings
 from tracker.persistence import DatabaseUnavailable, describe_url, event_store_env
 from tracker.readmodels import Catalog, Projector, bring_up_to_date
 from tracker.sql import create_schema
+from tracker.tuning import Tuning
 
 log = logging.getLogger("tracker.readmodels")
 
@@ -45,13 +46,14 @@ def open_newsroom(settings: Settings) -> Newsroom:
         raise DatabaseUnavailable(_unavailable(settings, error)) from error
 
 
-def open_runtime(settings: Settings, *, catch_up: bool = True) -> Runtime:
+def open_runtime(settings: Settings, *, catch_up: bool = True, tuning: Tuning | None = None) -> Runtime:
     """The application, every SQL table the tracker owns (created if missing)
     and read models brought up to date; every save then waits until the read
-    models show it, so callers read their own writes."""
+    models show it, so callers read their own writes. ``tuning`` (default:
+    from the settings) sizes the read models' batches and rebuilds."""
     newsroom = open_newsroom(settings)
     engine = newsroom.factory.datastore.engine  # type: ignore[attr-defined]
-    projector = Projector(newsroom)
+    projector = Projector(newsroom, tuning=tuning or Tuning.from_settings(settings))
     try:
         create_schema(engine)
         projector.prepare()

@@ -60,7 +60,8 @@ def test_an_event_the_views_cannot_apply_is_recorded_and_only_its_story_stops(ru
         ),
     )
     held = write_by_hand(
-        newsroom, Story.Retitled(originator_id=story.id, originator_version=4, timestamp=now, title="Never shown")
+        newsroom,
+        Story.Retitled(originator_id=story.id, originator_version=4, timestamp=now, title="Never shown", by=""),
     )
     add(newsroom, "healthy", "After the poison")  # waits for the views: passes the poisoned event
 
@@ -146,7 +147,7 @@ def test_a_nul_byte_postgresql_cannot_store_stops_only_its_story_and_the_web_say
         newsroom = runtime.newsroom
         newsroom.open_story(title="Nul", slug="nul")
         newsroom.open_story(title="Other", slug="other")
-        poison = write_by_hand(newsroom, next_event(newsroom, "nul", Story.Retitled, title="Bad\x00title"))
+        poison = write_by_hand(newsroom, next_event(newsroom, "nul", Story.Retitled, title="Bad\x00title", by=""))
         add(newsroom, "other", "Still projected")
         [poisoning] = runtime.projector.poisonings()
         assert poisoning.event.notification_id == poison and "NUL" in poisoning.event.reason

@@ -13,10 +13,11 @@ from eventsourcing.persistence import StoredEvent, Tracking
 
 from tracker.application import Mode
 from tracker.domain.errors import DomainError
-from tracker.readmodels import projector as projector_module
 from tracker.readmodels import replay
+from tracker.readmodels import startup as startup_module
 from tracker.readmodels import tables as tbl
 from tracker.readmodels.verify import verify
+from tracker.tuning import Tuning
 
 START = datetime(2024, 5, 25, tzinfo=UTC)
 KINDS = [
@@ -126,6 +127,31 @@ def test_a_replay_commits_in_transactions_of_many_batches(runtime, monkeypatch) 
     applied = [n for n in commits if n]
     assert sum(applied) == head
     assert all(n == 20 for n in applied[:-1]) and 0 < applied[-1] <= 20
+
+
+def test_a_replay_given_no_sizes_takes_them_from_the_projectors_tuning(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    generate_history(runtime.newsroom, commands=30)
+    runtime.projector.tuning = runtime.projector.tuning.but(replay_batch=5, replay_transaction=20)
+    commits: list[int] = []
+    batches: list[int] = []
+    apply_batches = runtime.projector.views.apply_batches
+
+    def counting(start, batches_, *, on_batch, **kwargs):  # type: ignore[no-untyped-def]
+        def seen(count: int, position: int) -> None:
+            batches.append(count)
+            on_batch(count, position)
+
+        reached = apply_batches(start, batches_, on_batch=seen, **kwargs)
+        commits.append(reached - start)
+        return reached
+
+    monkeypatch.setattr(runtime.projector.views, "apply_batches", counting)
+    head = runtime.newsroom.recorder.max_notification_id()
+    replay(runtime.projector)
+    applied = [n for n in commits if n]
+    assert sum(applied) == head
+    assert all(n == 20 for n in applied[:-1]) and 0 < applied[-1] <= 20
+    assert max(batches) == 5
 
 
 def _index_names(engine) -> set[str]:  # type: ignore[no-untyped-def]
@@ -245,13 +271,12 @@ def test_a_long_log_behind_empty_read_models_is_rebuilt_in_bulk_at_start_up(
     head = runtime.newsroom.recorder.max_notification_id()
     before = {slug: runtime.catalog.story(slug) for slug in runtime.newsroom.story_slugs()}
     monkeypatch.setitem(tbl.VIEW_VERSIONS, "reports", tbl.VIEW_VERSIONS["reports"] + 1)
-    monkeypatch.setattr(projector_module, "BULK_FROM", head)
     rebuilds = []
-    real_rebuild = projector_module.rebuild
-    monkeypatch.setattr(projector_module, "rebuild", lambda *a, **k: rebuilds.append(k) or real_rebuild(*a, **k))
+    real_rebuild = startup_module.rebuild
+    monkeypatch.setattr(startup_module, "rebuild", lambda *a, **k: rebuilds.append(k) or real_rebuild(*a, **k))
     from tracker.bootstrap import open_runtime
 
-    again = open_runtime(settings)
+    again = open_runtime(settings, tuning=Tuning().but(bulk_from=head))
     try:
         assert rebuilds == [{"until": head}]
         assert "rebuilding them in bulk" in caplog.text
@@ -266,11 +291,10 @@ def test_read_models_a_short_way_behind_are_caught_up_not_rebuilt_at_start_up(ru
     generate_history(runtime.newsroom, commands=10)
     head = runtime.newsroom.recorder.max_notification_id()
     monkeypatch.setitem(tbl.VIEW_VERSIONS, "reports", tbl.VIEW_VERSIONS["reports"] + 1)
-    monkeypatch.setattr(projector_module, "BULK_FROM", head + 1)
-    monkeypatch.setattr(projector_module, "rebuild", lambda *a, **k: pytest.fail("rebuilt a short log"))
+    monkeypatch.setattr(startup_module, "rebuild", lambda *a, **k: pytest.fail("rebuilt a short log"))
     from tracker.bootstrap import open_runtime
 
-    again = open_runtime(settings)
+    again = open_runtime(settings, tuning=Tuning().but(bulk_from=head + 1))
     try:
         assert again.projector.position() == head
     finally:
@@ -368,17 +392,34 @@ def test_fast_time_travel_with_a_timeline_limit_agrees_with_the_full_view(runtim
 
 def spy_on_splits(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
     """Records how many parts each rebuild is split into."""
-    from tracker.readmodels import projector as projector_module
+    from tracker.readmodels.rebuild import parts as parts_module
 
     seen: list[int] = []
-    real = projector_module.rebuild_in_parts
+    real = parts_module.rebuild_in_parts
 
     def spying(projector, plans, **kwargs):  # type: ignore[no-untyped-def]
         seen.append(len(plans))
         return real(projector, plans, **kwargs)
 
-    monkeypatch.setattr(projector_module, "rebuild_in_parts", spying)
+    monkeypatch.setattr(parts_module, "rebuild_in_parts", spying)
     return seen
+
+
+def test_a_log_as_long_as_the_tunings_parallel_threshold_is_rebuilt_in_parts_unasked(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tracker.readmodels.rebuild.parts import part_count
+
+    generate_history(runtime.newsroom, stories=4, commands=40)
+    head = runtime.newsroom.recorder.max_notification_id()
+    splits = spy_on_splits(monkeypatch)
+    runtime.projector.tuning = runtime.projector.tuning.but(parallel_min_events=head + 1, max_parts=2)
+    replay(runtime.projector)
+    assert splits == []  # one event short of the threshold
+    runtime.projector.tuning = runtime.projector.tuning.but(parallel_min_events=head)
+    result = replay(runtime.projector)
+    assert result.position == head
+    split = runtime.engine.dialect.name == "sqlite" and part_count(2) == 2
+    assert splits == ([2] if split else [])
+    assert verify(runtime.projector) == []
 
 
 def test_replay_asked_for_parts_splits_an_sqlite_file_and_rebuilds_postgresql_in_one_process(

@@ -11,11 +11,13 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy import select
 from test_read_models import START, generate_history, spy_on_splits
 
-from tracker.readmodels import ProjectionError, replay
-from tracker.readmodels import parts as parts_module
-from tracker.readmodels import projector as projector_module
+from tracker.readmodels import ProjectionError, Projector, replay
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.parts import plan_parts
+from tracker.readmodels.rebuild import rebuild
+from tracker.readmodels.rebuild.bulk_session import BackgroundCheckpoints
+from tracker.readmodels.rebuild.merge import PartMerge
+from tracker.readmodels.rebuild.parts import plan_parts
+from tracker.readmodels.rebuild.story_order import build_stories
 from tracker.readmodels.verify import verify
 
 
@@ -100,17 +102,17 @@ def test_a_part_meeting_an_event_it_cannot_decode_records_it_and_the_replay_goes
 def test_a_rebuild_in_parts_gives_way_to_a_process_that_projected_meanwhile(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     generate_history(runtime.newsroom, stories=4, commands=60)
     runtime.projector.reset()
-    claim = parts_module._Merge._claim
+    claim = PartMerge._claim
 
     def someone_else_first(merge):  # type: ignore[no-untyped-def]
         # another process (a poller, the web app) catches up before the copy
-        projector_module.Projector(runtime.newsroom).catch_up(until=10)
+        Projector(runtime.newsroom).catch_up(until=10)
         claim(merge)
 
-    monkeypatch.setattr(parts_module._Merge, "_claim", someone_else_first)
+    monkeypatch.setattr(PartMerge, "_claim", someone_else_first)
     splits = spy_on_splits(monkeypatch)
 
-    result = projector_module.rebuild(runtime.projector, parts=2)
+    result = rebuild(runtime.projector, parts=2)
 
     assert splits == [2]
     assert result.position == runtime.newsroom.recorder.max_notification_id()
@@ -123,7 +125,7 @@ def test_a_part_reads_its_stories_one_after_another_each_in_version_order(runtim
     head = runtime.newsroom.recorder.max_notification_id()
     plans = plan_parts(runtime.projector, head, 2)
     until = head - 10  # events recorded after the rebuild's target stay out
-    part = projector_module.Projector(runtime.newsroom, stories=(plans[1].low, plans[1].high), batch_size=7)
+    part = Projector(runtime.newsroom, stories=(plans[1].low, plans[1].high), batch_size=7)
 
     read = [event for batch in part.story_batches(until) for _, event in batch]
     ids = [notification_id for batch in part.story_batches(until) for notification_id, _ in batch]
@@ -153,13 +155,13 @@ def test_a_rebuild_in_parts_with_small_batches_and_transactions_still_builds_the
 
 def test_views_of_a_range_of_stories_are_built_from_empty_and_never_caught_up(runtime) -> None:  # type: ignore[no-untyped-def]
     generate_history(runtime.newsroom, stories=2, commands=10)
-    part = projector_module.Projector(runtime.newsroom, stories=(None, None))
+    part = Projector(runtime.newsroom, stories=(None, None))
     with pytest.raises(ValueError, match="build_stories"):
         part.catch_up()
     runtime.projector.catch_up()  # the live views are not empty
-    live_range = projector_module.Projector(runtime.newsroom, stories=(None, None))
+    live_range = Projector(runtime.newsroom, stories=(None, None))
     with pytest.raises(ProjectionError, match="must start empty"):
-        live_range.build_stories(until=runtime.projector.position())
+        build_stories(live_range, until=runtime.projector.position())
 
 
 def test_a_rebuild_copies_committed_wal_frames_into_the_database_from_a_thread_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -180,8 +182,7 @@ def test_a_rebuild_copies_committed_wal_frames_into_the_database_from_a_thread_o
             "INSERT INTO t SELECT hex(randomblob(500)) FROM n"
         )
     before = path.stat().st_size  # the rows are in the WAL only
-    checkpoints = projector_module._BackgroundCheckpoints(engine)
-    checkpoints.INTERVAL = 0.01
+    checkpoints = BackgroundCheckpoints(engine, interval=0.01)
     checkpoints.start()
     try:
         assert checkpoints.thread is not None
@@ -200,7 +201,7 @@ def test_no_checkpoint_thread_is_started_for_a_database_without_a_wal(tmp_path) 
     from sqlalchemy import create_engine
 
     engine = create_engine(f"sqlite:///{tmp_path / 'plain.sqlite3'}")  # rollback journal
-    checkpoints = projector_module._BackgroundCheckpoints(engine)
+    checkpoints = BackgroundCheckpoints(engine)
     checkpoints.start()
     checkpoints.stop()
     assert checkpoints.thread is None

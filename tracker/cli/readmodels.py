@@ -13,6 +13,7 @@ import time
 import click
 
 from tracker.cli.main import Context, cli, fail, pass_ctx
+from tracker.tuning import Tuning
 
 
 def warn_poisoned(projector: object) -> None:
@@ -57,14 +58,14 @@ class _Meter:
 @click.option(
     "--batch-size",
     type=click.IntRange(1, 100_000),
-    default=5_000,
+    default=Tuning().replay_batch,
     show_default=True,
     help="Events read and applied at a time (three batches are in memory at once).",
 )
 @click.option(
     "--commit-every",
     type=click.IntRange(1, 1_000_000),
-    default=100_000,
+    default=Tuning().replay_transaction,
     show_default=True,
     help="Events per transaction (a killed replay redoes at most this many).",
 )

@@ -62,7 +62,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
 
 
 def _converters(table: Table, columns: Sequence[str], dialect: str) -> list[Any]:
-    converters = []
+    converters: list[Any] = []
     for name in columns:
         column_type = table.c[name].type
         if isinstance(column_type, JSON):

@@ -26,6 +26,8 @@ from uuid import UUID
 from eventsourcing import persistence
 from sqlalchemy import exc as sa_exc
 
+from tracker.readmodels.errors import PositionMoved, ProjectionError
+
 try:  # psycopg is only needed for PostgreSQL
     import psycopg
 
@@ -87,6 +89,19 @@ class Unprojected:
         return f"event {self.notification_id} of story {self.story_id} could not be projected: {self.reason}"
 
 
+class EventNotProjected(ProjectionError):
+    """The read models passed an event without showing it: it is poisoned,
+    or its story stopped at an earlier poisoned event."""
+
+    def __init__(self, event: Unprojected, poisoned: Unprojected | None) -> None:
+        cause = poisoned or event
+        message = cause.describe()
+        if poisoned is not None:
+            message += f"; the story's later event {event.notification_id} is held back"
+        super().__init__(message)
+        self.event = event
+
+
 @dataclass(frozen=True)
 class Poisoning:
     """A poisoned event and how many later events of its story it holds back."""
@@ -112,8 +127,6 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 
 def is_transient(error: BaseException) -> bool:
     """Whether ``error`` (or what caused it) is operational rather than about the data."""
-    from tracker.readmodels.view import PositionMoved
-
     return any(isinstance(e, (*TRANSIENT, PositionMoved)) for e in _chain(error))
 
 
@@ -128,8 +141,6 @@ def reason_of(error: BaseException) -> str:
     """One line saying why: the innermost ProjectionError's message, else the
     innermost error's first line with its type (a driver's message, not
     SQLAlchemy's statement dump)."""
-    from tracker.readmodels.view import ProjectionError
-
     chain = list(_chain(error))
     named = [e for e in chain if isinstance(e, ProjectionError)]
     text = str(named[-1]) if named else f"{type(chain[-1]).__name__}: {chain[-1]}"

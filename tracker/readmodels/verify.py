@@ -10,7 +10,8 @@ from sqlalchemy import MetaData, Table, text
 from sqlalchemy.engine import Connection
 
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.projector import Progress, Projector, rebuild
+from tracker.readmodels.projector import Progress, Projector
+from tracker.readmodels.rebuild import rebuild
 
 SHADOW_PREFIX = "rmv_"
 MAX_REPORTED = 20
@@ -21,7 +22,7 @@ def verify(live: Projector, *, progress: Progress | None = None) -> list[str]:
     The live views are first brought up to the log's current end."""
     live.catch_up()
     shadow_tables = tbl.define(MetaData(), SHADOW_PREFIX, f"{live.tables.tracking_name}-verify")
-    shadow = Projector(live.newsroom, shadow_tables, batch_size=5000)
+    shadow = Projector(live.newsroom, shadow_tables, tuning=live.tuning)
     shadow.views.log_poison = False  # the live views' poisoned events, found again
     shadow.reset()
     try:
