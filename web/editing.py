@@ -1,4 +1,5 @@
-"""Editing a story (editors only): every change is a new event appended by the Newsroom.
+"""Editing a story's reports (editors only): every change is a new event appended by
+the Newsroom. The story's own title, status and rules are story_settings.py's.
 
 A domain refusal is shown beside the field it names, with the form kept as
 typed. Forms that change one report carry a fingerprint of the report as
@@ -13,15 +14,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from tracker.application import ConcurrentEdit, DuplicateSlug, Newsroom, StoryView
 from tracker.domain.errors import DomainError, InvalidField, NothingChanged, ReportRetracted
 from tracker.domain.report import Report
-from tracker.domain.rules import parse_rules
-from tracker.jobs import Job, JobKind, Jobs
 from tracker.moments import parse_moment
 from web import queries
 from web.access import editor_required
@@ -33,8 +32,6 @@ from web.forms import (
     ReclassifyForm,
     ReportForm,
     RetractForm,
-    RulesForm,
-    StorySettingsForm,
     split_terms,
 )
 
@@ -172,7 +169,7 @@ def correct_report(slug: str, report_id: str) -> Page:
     view = queries.story(slug)
     report = find_report(view, report_id)
     form = CorrectForm(
-        data=None if _posted() else {"headline": report.headline, "summary": report.summary, "url": report.url}
+        data=None if posted() else {"headline": report.headline, "summary": report.summary, "url": report.url}
     )
     status = 200
     if report.retracted:
@@ -243,7 +240,7 @@ def reclassify_report(slug: str, report_id: str) -> Page:
         "parties": ", ".join(report.parties),
         "speakers": ", ".join(report.speakers),
     }
-    form = ReclassifyForm(data=None if _posted() else current)
+    form = ReclassifyForm(data=None if posted() else current)
     status = 200
     if report.retracted:
         form.form_errors.append("This report has been retracted; it can no longer be reclassified.")
@@ -273,88 +270,7 @@ def reclassify_report(slug: str, report_id: str) -> Page:
     return render_template("editing/reclassify_report.html", form=form, view=view, report=report), status
 
 
-@bp.route("/stories/<slug>/settings", methods=["GET", "POST"])
-@editor_required
-def change_settings(slug: str) -> Page:
-    """Title and status; only what changed is appended."""
-    view = queries.story(slug)
-    form = StorySettingsForm(data=None if _posted() else {"title": view.title, "status": view.status})
-    status = 200
-    if form.validate_on_submit():
-        title, new_status = (form.title.data or "").strip(), form.status.data or ""
-
-        def command() -> list[str]:
-            done = []
-            if title != view.title:
-                newsroom().retitle_story(slug, title)
-                done.append("title")
-            if new_status != view.status:
-                newsroom().change_status(slug, new_status)
-                done.append("status")
-            return done
-
-        done, status = attempt(form, command)
-        if done:
-            flash_saved(f"Story {' and '.join(done)} updated.")
-            return redirect(url_for("story.show", slug=slug))
-        if done == []:
-            flash("Nothing changed.", "info")
-            return redirect(url_for("story.show", slug=slug))
-    elif form.is_submitted():
-        status = 400
-    return render_template("editing/change_settings.html", form=form, view=view), status
-
-
-@bp.route("/stories/<slug>/rules", methods=["GET", "POST"])
-@editor_required
-def change_rules(slug: str) -> Page:
-    """The tracking rules that decide which feed items belong to the story."""
-    view = queries.story(slug)
-    rules = dict(view.rules)
-    initial = {
-        "all_of": "\n".join(", ".join(group) for group in rules.get("all_of", [])),
-        "any_of": ", ".join(rules.get("any_of", [])),
-        "none_of": ", ".join(rules.get("none_of", [])),
-    }
-    form = RulesForm(data=None if _posted() else initial)
-    status = 200
-    if form.validate_on_submit():
-        wanted = {
-            **rules,
-            "all_of": [split_terms(line) for line in (form.all_of.data or "").splitlines() if split_terms(line)],
-            "any_of": split_terms(form.any_of.data),
-            "none_of": split_terms(form.none_of.data),
-        }
-        job, status = attempt(form, lambda: save_rules(slug, wanted))
-        if job:
-            flash_saved(
-                "Tracking rules saved. Re-matching the wire archive against the new rules is queued; "
-                "results appear here when done."
-            )
-            return redirect(url_for("editing.change_rules", slug=slug))
-    elif form.is_submitted():
-        status = 400
-    rematch = jobs().latest(JobKind.REMATCH, slug)
-    return render_template("editing/change_rules.html", form=form, view=view, job=rematch), status
-
-
-def jobs() -> Jobs:
-    return Jobs(queries.runtime().engine)
-
-
-def save_rules(slug: str, rules: dict[str, Any]) -> Job:
-    """Validates and stores the rules (a RulesChanged event, unless they are the
-    same) and queues the re-match of the wire archive for the worker: it can
-    take minutes on a big archive, too long for a request."""
-    canonical = parse_rules(rules).to_dict()
-    try:
-        newsroom().change_rules(slug, canonical)
-    except NothingChanged:
-        pass  # saved as they were: the archive is matched again all the same, as before
-    return jobs().queue(JobKind.REMATCH, slug, requested_by=by())
-
-
-def _posted() -> bool:
+def posted() -> bool:
     return request.method == "POST"
 
 

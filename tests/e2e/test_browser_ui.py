@@ -176,7 +176,17 @@ def test_an_editor_adds_a_report_sees_it_on_the_timeline_and_travels_back_to_bef
     assert not page.csp_violations
 
 
-def test_a_suggested_feed_item_with_a_script_title_shows_as_text_and_can_be_accepted(page, site, wire) -> None:  # type: ignore[no-untyped-def]
+def run_queued_jobs(runtime: Runtime) -> int:
+    """The worker's job step, in-process (what `tracker worker` runs every few seconds)."""
+    from tracker.ingest.service import Ingestion
+    from tracker.ingest.worker import Poller
+    from tracker.jobs import Jobs
+
+    with Ingestion(runtime, concurrency=2) as ingestion:
+        return Poller(ingestion, tick=60, jobs=Jobs(runtime.engine)).run_jobs()
+
+
+def test_a_suggested_feed_item_with_a_script_title_shows_as_text_and_can_be_accepted(page, site, wire, runtime) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, site)
     page.goto(f"{site}/feeds")
     page.fill("#url", wire)
@@ -184,6 +194,9 @@ def test_a_suggested_feed_item_with_a_script_title_shows_as_text_and_can_be_acce
     page.click(".add-feed button[type=submit]")
     page.wait_for_selector("text=Subscribed to Loopback Wire.")
     page.click("text=Poll now")
+    page.wait_for_selector("text=Polling Loopback Wire now is queued")
+    assert run_queued_jobs(runtime) == 1  # the worker carries it out
+    page.reload()
     page.wait_for_selector("text=Checked Loopback Wire")
     shot(page, "feeds")
 
