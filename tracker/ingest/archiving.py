@@ -23,6 +23,7 @@ from tracker.ingest.fetcher import FetchResult, FetchStatus
 from tracker.ingest.parser import FeedError, ParsedFeed
 from tracker.ingest.store import Claim, Document, IngestStore
 from tracker.ingest.summary import CycleSummary, FeedFailure
+from tracker.ingest.text import first_line
 
 log = logging.getLogger("tracker.ingest")
 
@@ -92,10 +93,10 @@ class Archiver:
         except Exception as error:
             log.exception("feed %s: storing failed", document.claim.feed.url)
             failed = self.fail_safely(
-                document.claim, f"internal error: {type(error).__name__}: {first_line(error)}", None
+                document.claim, f"internal error: {type(error).__name__}: {first_line(error, 500)}", None
             )
             if database_refused(error):  # the database, not this feed: say so for the whole cycle
-                failed = replace(failed, store_error=first_line(error))
+                failed = replace(failed, store_error=first_line(error, 500))
             return failed
 
     def _document(self, claim: Claim, result: FetchResult, parsed: ParsedFeed | None, now: datetime) -> Document:
@@ -135,7 +136,7 @@ class Archiver:
                 feeds_checked=1,
                 failed=1,
                 failures=(FeedFailure(claim.feed.id, claim.feed.url, reason),),
-                store_error=first_line(error),
+                store_error=first_line(error, 500),
             )
 
     def _fail(self, claim: Claim, reason: str, retry_after: float | None) -> CycleSummary:
@@ -158,11 +159,6 @@ class Archiver:
 
 def items_in(ready: Sequence[Ready]) -> int:
     return sum(len(parsed.items) for _, _, parsed in ready if isinstance(parsed, ParsedFeed))
-
-
-def first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0][:500] if text else type(error).__name__
 
 
 def database_refused(error: BaseException) -> bool:

@@ -22,14 +22,10 @@ Careful with other people's servers and with our own machine:
 
 from __future__ import annotations
 
-import email.utils
-import enum
 import hashlib
 import socket
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -39,7 +35,11 @@ import httpx
 from tracker.config import Settings
 from tracker.ingest.addresses import is_public_address
 from tracker.ingest.deadline import DeadlineStream, bounded, deadline, expired
+from tracker.ingest.fetched import SCHEMES, WEB_SCHEMES, BadURL, FetchResult, FetchStatus, check_url
+from tracker.ingest.freshness import freshness
+from tracker.ingest.freshness import retry_after as retry_after_seconds
 from tracker.ingest.localfile import LocalFileRefused, read_local
+from tracker.ingest.text import first_line
 
 try:
     from importlib.metadata import version as _version
@@ -54,72 +54,25 @@ ACCEPT = (
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
 )
 REDIRECTS = (301, 302, 303, 307, 308)
-SCHEMES = ("http", "https", "file")
-WEB_SCHEMES = ("http", "https")
+__all__ = [
+    "SCHEMES",
+    "USER_AGENT",
+    "WEB_SCHEMES",
+    "BadURL",
+    "FetchResult",
+    "FetchStatus",
+    "Fetcher",
+    "check_url",
+    "is_public_address",
+]
+
 REFUSED_PRIVATE = (
     "refused: the host resolves to a private or local address; set fetch.allow_private_addresses to allow it"
 )
 
 
-class FetchStatus(enum.StrEnum):
-    OK = "ok"  # a new body to parse
-    NOT_MODIFIED = "not_modified"  # HTTP 304
-    UNCHANGED = "unchanged"  # same body as last time (hash)
-    ERROR = "error"
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    status: FetchStatus
-    url: str
-    http_status: int | None = None
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    etag: str = ""
-    last_modified: str = ""
-    body_hash: str = ""
-    error: str = ""
-    retry_after: float | None = None  # seconds the server asked us to wait
-    fresh_for: float | None = None  # seconds the server says the document stays fresh
-    elapsed: float = 0.0
-    size: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.status is not FetchStatus.ERROR
-
-
 class AddressRefused(Exception):
     """The host resolves only to addresses the tracker must not connect to."""
-
-
-class BadURL(ValueError):
-    """A feed URL the tracker will not fetch; the message says why."""
-
-
-def check_url(url: str, *, local_files: bool = True) -> str:
-    """An absolute http, https (or, with ``local_files``, file) URL, trimmed; raises :class:`BadURL` otherwise."""
-    text = (url or "").strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError as error:
-        raise BadURL(f"{url!r} is not a valid URL ({error})") from None
-    if not local_files and parts.scheme.lower() not in WEB_SCHEMES:
-        shown = parts.scheme or "none"
-        raise BadURL(
-            f"{url!r}: only http and https feeds can be added here, not {shown!r} "
-            "(file: feeds are for the command line)"
-        )
-    if parts.scheme.lower() not in SCHEMES:
-        shown = parts.scheme or "none"
-        raise BadURL(f"{url!r}: scheme {shown!r} is not supported (use http, https or file)")
-    if parts.scheme.lower() in ("http", "https") and not parts.hostname:
-        raise BadURL(f"{url!r} has no host name")
-    if parts.scheme.lower() == "file" and not parts.path:
-        raise BadURL(f"{url!r} names no file")
-    if any(c.isspace() for c in text):
-        raise BadURL(f"{url!r} contains white space")
-    return text
 
 
 class GuardedBackend(httpcore.NetworkBackend):
@@ -246,13 +199,13 @@ class Fetcher:
         except httpx.TimeoutException:
             return self._error(url, f"timeout after {self.timeout:g} s", started)
         except httpx.ConnectError as error:
-            return self._error(url, f"cannot connect: {_first_line(error)}", started)
+            return self._error(url, f"cannot connect: {first_line(error)}", started)
         except httpx.DecodingError as error:
-            return self._error(url, f"bad compressed body: {_first_line(error)}", started)
+            return self._error(url, f"bad compressed body: {first_line(error)}", started)
         except (httpx.HTTPError, httpx.InvalidURL, httpcore.ProtocolError) as error:
-            return self._error(url, f"HTTP failure: {_first_line(error)}", started)
+            return self._error(url, f"HTTP failure: {first_line(error)}", started)
         except OSError as error:
-            return self._error(url, f"network error: {_first_line(error)}", started)
+            return self._error(url, f"network error: {first_line(error)}", started)
 
     def _error(self, url: str, message: str, started: float, **extra: Any) -> FetchResult:
         return FetchResult(FetchStatus.ERROR, url, error=message, elapsed=time.monotonic() - started, **extra)
@@ -298,8 +251,8 @@ class Fetcher:
                     visited.add(target)
                     current = target
                     continue
-                retry_after = _retry_after(headers.get("retry-after", ""))
-                fresh_for = _freshness(headers)
+                retry_after = retry_after_seconds(headers.get("retry-after", ""))
+                fresh_for = freshness(headers)
                 if status == 304:
                     return FetchResult(
                         FetchStatus.NOT_MODIFIED,
@@ -375,41 +328,3 @@ class Fetcher:
         if previous_hash and digest == previous_hash:
             return FetchResult(FetchStatus.UNCHANGED, url, **common)  # type: ignore[arg-type]
         return FetchResult(FetchStatus.OK, url, body=body, **common)  # type: ignore[arg-type]
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
-def _retry_after(value: str) -> float | None:
-    value = value.strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
-
-
-def _freshness(headers: dict[str, str]) -> float | None:
-    control = headers.get("cache-control", "").lower()
-    for part in control.split(","):
-        name, _, value = part.strip().partition("=")
-        if name in ("max-age", "s-maxage") and value.strip().strip('"').isdigit():
-            return float(value.strip().strip('"'))
-    expires = headers.get("expires", "").strip()
-    if expires:
-        try:
-            moment = email.utils.parsedate_to_datetime(expires)
-        except (TypeError, ValueError):
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return max(0.0, (moment - datetime.now(UTC)).total_seconds())
-    return None

@@ -42,23 +42,42 @@ from __future__ import annotations
 
 import calendar
 import functools
-import hashlib
-import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import feedparser.api
 import feedparser.mixin
 import feedparser.urls
-import nh3
 from defusedxml import DefusedXmlException
 
-from tracker.domain.rules import words
+from tracker.ingest.text import (
+    canonical_url,
+    clean,
+    content_hash,
+    looks_like_url,
+    plain_text,
+    repair_mojibake,
+    search_text,
+)
+
+# the text helpers are also the parser's (as callers have always imported them)
+__all__ = [
+    "FeedError",
+    "FeedItem",
+    "ParsedFeed",
+    "canonical_url",
+    "clean",
+    "content_hash",
+    "parse_feed",
+    "plain_text",
+    "repair_mojibake",
+    "search_text",
+]
 
 # feedparser re-derives the xml:base of every element it opens with a URL join of the
 # same two strings (the parent's base and the element's, usually equal): a pure function
@@ -74,22 +93,11 @@ feedparser.api.PREFERRED_XML_PARSERS = ["defusedxml.expatreader"]
 MAX_SUMMARY = 4000
 MAX_TITLE = 500
 
-_TRACKING = re.compile(
-    r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ns_mchannel|ns_source|ns_campaign|"
-    r"ns_linkname|ns_fee|ito|cmpid|ocid|at_medium|at_campaign|at_custom\d|smid|partner|ref_src|"
-    r"__twitter_impression|_hsenc|_hsmi|mkt_tok|rss|feedtype|from_rss)$",
-    re.IGNORECASE,
-)
 _LENIENT_XML = ("undefined entity", "xml or text declaration not at start of entity")
 _TRUNCATION = ("no element found", "unclosed", "unexpected end")
-_MOJIBAKE = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
-)
 _ENTITY_DECLS = tuple(
     "<!ENTITY".encode(codec) for codec in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 )
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 _CLOSING_TAG = re.compile(rb"</[\w:.-]+\s*>\s*(<!--.*?-->\s*)*$", re.DOTALL)
@@ -128,73 +136,6 @@ class ParsedFeed:
     warnings: tuple[str, ...] = ()
 
 
-def canonical_url(url: str) -> str:
-    """'https://Example.com:443/a?utm_source=x&id=2#c' -> '//example.com/a?id=2#c'."""
-    text = (url or "").strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return text
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return text
-    host = parts.hostname.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if port and port not in (80, 443):
-        host = f"{host}:{port}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
-    out = f"//{host}{parts.path or '/'}"
-    if query:
-        out += "?" + urlencode(query)
-    if parts.fragment:
-        out += "#" + parts.fragment
-    return out
-
-
-def search_text(title: str, summary: str) -> str:
-    """An item's words, space-delimited at both ends, for LIKE '% word%' searches."""
-    return " " + " ".join(words(f"{title} {summary}")) + " "
-
-
-def _looks_like_url(text: str) -> bool:
-    return text.lower().startswith(("http://", "https://"))
-
-
-def clean(value: str) -> str:
-    """``value`` without control characters (tab and newline stay)."""
-    return _CONTROL.sub("", value) if value else ""
-
-
-def plain_text(value: str, limit: int) -> str:
-    """HTML or text -> one line of plain text, mojibake repaired, cut at ``limit``."""
-    if not value:
-        return ""
-    if "<" in value or "&" in value:
-        value = html.unescape(nh3.clean(value, tags=set()))
-    value = _CONTROL.sub("", value)
-    value = repair_mojibake(" ".join(value.split()))
-    if len(value) > limit:
-        value = value[: limit - 1].rstrip() + "…"
-    return value
-
-
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8 read as Windows-1252 ("â€™" -> "’"), run by run; correct text is left alone."""
-    if not _MOJIBAKE.search(text):
-        return text
-
-    def fix(found: re.Match[str]) -> str:
-        chunk = found.group(0)
-        try:
-            return chunk.encode("cp1252").decode("utf-8")
-        except UnicodeError:
-            return chunk
-
-    return _MOJIBAKE.sub(fix, text)
-
-
 def _when(entry: Mapping[str, Any], now: datetime) -> tuple[datetime | None, str]:
     """The item's date, and the raw value of one not believed (then the date is ``now``)."""
     implausible = ""
@@ -209,10 +150,6 @@ def _when(entry: Mapping[str, Any], now: datetime) -> tuple[datetime | None, str
                 return moment, ""
             implausible = implausible or clean(str(dict.get(entry, key) or value))[:100]
     return (now, implausible) if implausible else (None, "")
-
-
-def content_hash(title: str, summary: str) -> str:
-    return hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest()[:32]
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:
@@ -356,7 +293,7 @@ def _item(entry: Mapping[str, Any], base: str, now: datetime) -> FeedItem | None
     guid = clean(_get(entry, "id") or "").strip()
     digest = content_hash(title, summary)
     if guid:
-        identity = canonical_url(guid) if _looks_like_url(guid) else guid
+        identity = canonical_url(guid) if looks_like_url(guid) else guid
     elif link:
         identity = canonical_url(link)
     else:
@@ -371,12 +308,12 @@ def _item(entry: Mapping[str, Any], base: str, now: datetime) -> FeedItem | None
         identity=identity[:1000],
         title=title,
         summary=summary,
-        link=link if _looks_like_url(link) else "",
+        link=link if looks_like_url(link) else "",
         published_at=published_at,
         authors=authors,
         guid=guid[:1000],
         content_hash=digest,
-        link_key=canonical_url(link) if _looks_like_url(link) else "",
+        link_key=canonical_url(link) if looks_like_url(link) else "",
         search_text=search_text(title, summary),
         raw_date=raw_date,
     )

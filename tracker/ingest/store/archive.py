@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.domain.rules import words
 from tracker.ingest.feeds import Feed, now_utc
-from tracker.ingest.parser import FeedItem, canonical_url, search_text
+from tracker.ingest.parser import FeedItem
 from tracker.ingest.store.base import SQLStore
 from tracker.ingest.store.feeds import update_claimed_feed
 from tracker.ingest.store.items import (
@@ -26,6 +26,7 @@ from tracker.ingest.store.items import (
     report_id_for,
 )
 from tracker.ingest.tables import feeds, items
+from tracker.ingest.text import canonical_url, search_text
 from tracker.sql import driver_cursor, execute_many, placeholder, sqlite_time
 
 _REVISED_COLUMNS = (

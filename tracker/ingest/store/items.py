@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tracker.ingest.feeds import utc
-from tracker.ingest.parser import FeedItem, canonical_url
+from tracker.ingest.parser import FeedItem
 from tracker.ingest.store.feeds import Claim
 from tracker.ingest.tables import items
+from tracker.ingest.text import canonical_url
 
 
 def identity_key(identity: str) -> str:
