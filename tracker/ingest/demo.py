@@ -124,4 +124,3 @@ def register_demo_feed(ingestion: Any, url: str) -> Any:
     if existing is None:
         existing = store.add_feed(url, name="Demo wire (follow-ups)", interval=DEMO_INTERVAL, source="demo")
     return ingestion.feed(existing.id)
-
