@@ -28,7 +28,7 @@ def tracker_cycle_pair(ctx: BenchContext, urls: list[str], folder: Path) -> tupl
     timeout = ctx.scale.timeout_seconds
     with temporary_store(ctx.server_url) as store:
         env = {**os.environ, **store.environ()}
-        for setup in (["seed"], ["feed", "import", str(opml), "--no-check"]):
+        for setup in (["init"], ["seed"], ["feed", "import", str(opml), "--no-check"]):
             _checked(run_measured([*tracker_argv(), *setup], env=env, timeout=timeout), setup)
         poll = [*tracker_argv(), "poll", "--once", "--all", "--json"]
         cold = _checked(run_measured(poll, env=env, timeout=timeout), poll)
