@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, func, select, update
 from sqlalchemy.engine import Engine
 
+from tracker.moments import utc
 from tracker.sql import metadata
 
 log = logging.getLogger("tracker.jobs")
@@ -71,24 +72,16 @@ class Job:
         return self.state in (JobState.DONE, JobState.FAILED)
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _job(row: Any) -> Job:
-    requested_at = _utc(row["requested_at"])
-    assert requested_at is not None
     return Job(
         id=row["id"],
         kind=JobKind(row["kind"]),
         target=row["target"],
         requested_by=row["requested_by"],
-        requested_at=requested_at,
+        requested_at=utc(row["requested_at"]),
         state=JobState(row["state"]),
         result=row["result"],
-        finished_at=_utc(row["finished_at"]),
+        finished_at=utc(row["finished_at"]),
     )
 
 
@@ -103,6 +96,11 @@ class Jobs:
         self.engine = engine
 
     def queue(self, kind: JobKind, target: str | int, *, requested_by: str = "") -> Job:
+        """A new queued job, or the one of this kind and target still waiting (it
+        will do the same work when it runs: a double click queues one job)."""
+        waiting = self.latest(kind, target)
+        if waiting is not None and waiting.state is JobState.QUEUED:
+            return waiting
         values = {
             "kind": JobKind(kind).value,
             "target": str(target),

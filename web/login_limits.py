@@ -24,6 +24,7 @@ from flask import Flask, Response, make_response, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 from limits import parse_many
 from limits.errors import ConfigurationError
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tracker import ratelimits
 from tracker.config import Settings
@@ -63,7 +64,7 @@ def too_many_attempts(limit: RequestLimit) -> Response:
     return response
 
 
-def limited(error: RateLimitExceeded) -> Response:
+def limited(error: RateLimitExceeded) -> WerkzeugResponse:
     return error.get_response()
 
 
@@ -96,6 +97,6 @@ def init_app(app: Flask, settings: Settings, engine: object) -> Limiter:
         on_breach=too_many_attempts,
     )
     view = app.view_functions[ENDPOINT]
-    app.view_functions[ENDPOINT] = limit(key_func=account_key)(limit(key_func=address_key)(view))
+    app.view_functions[ENDPOINT] = limit(key_func=account_key)(limit(key_func=address_key)(view))  # type: ignore[assignment]
     app.register_error_handler(RateLimitExceeded, limited)
     return limiter

@@ -67,7 +67,7 @@ def secret_key(settings: Settings) -> str:
 class SessionInterface(SecureCookieSessionInterface):
     """Signed cookie sessions, marked Secure whenever the request came over HTTPS."""
 
-    def get_cookie_secure(self, app: Flask) -> bool:  # type: ignore[override]
+    def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
 

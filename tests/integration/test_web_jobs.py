@@ -137,3 +137,14 @@ def test_two_claimers_never_run_the_same_job(runtime_with_wire) -> None:  # type
     assert not set(claimed["a"]) & set(claimed["b"])
     assert sorted(claimed["a"] + claimed["b"]) == sorted(queued)
     assert all(queue.get(job_id).state is JobState.RUNNING for job_id in queued)
+
+
+def test_asking_twice_before_the_worker_runs_queues_one_job(runtime_with_wire) -> None:  # type: ignore[no-untyped-def]
+    queue = Jobs(runtime_with_wire.engine)
+    first = queue.queue(JobKind.REMATCH, SEED, requested_by="edna")
+    assert queue.queue(JobKind.REMATCH, SEED, requested_by="vic") == first
+    other = queue.queue(JobKind.POLL_FEED, 1)
+    assert other.id != first.id
+    assert run_queued_jobs(runtime_with_wire) == 2
+    again = queue.queue(JobKind.REMATCH, SEED)  # the first is done: a new one
+    assert again.id not in (first.id, other.id) and again.state is JobState.QUEUED

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from sqlalchemy import and_, func, or_, select, text
@@ -35,13 +35,9 @@ from tracker.domain.report import Report, to_report
 from tracker.domain.state import Fact, Facts, StoryState, chronological, facts_of
 from tracker.domain.story import Story, clean_slug
 from tracker.domain.vocabulary import Kind
+from tracker.moments import utc
 from tracker.readmodels import tables as tbl
-
-try:
-    from tracker.readmodels.values import order_text, parse_order_text, utc
-except ImportError:  # until tracker/readmodels/values.py lands (the read-models restructuring)
-    from tracker.readmodels.view import order_text, parse_order_text, utc  # type: ignore[attr-defined,no-redef]
-
+from tracker.readmodels.values import order_text, parse_order_text
 
 #: Attributes of a stored event that are its envelope, not its payload.
 ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic")
@@ -147,7 +143,7 @@ class Catalog:
             version = conn.execute(select(s.c.version).where(s.c.story_id == story_id)).scalar()
         if version is None:
             raise UnknownStory(slug)
-        return version
+        return int(version)
 
     def story_exists(self, slug: str) -> bool:
         try:
@@ -298,7 +294,7 @@ class Catalog:
             row = conn.execute(select(s).where(s.c.story_id == story_id)).mappings().first()
         if row is None:
             raise UnknownStory(slug)
-        return row
+        return cast(Mapping[str, Any], row)
 
     def _facts(self, story_id: str) -> Facts:
         f = self.t.facts
@@ -327,7 +323,7 @@ class Catalog:
     def _load_reports(self, query: Any, version: int | None = None) -> list[Report]:
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
-        reports = (report_from_row(row, version) for row in rows)
+        reports = (report_from_row(cast(Mapping[str, Any], row), version) for row in rows)
         return [report for report in reports if report is not None]
 
     def _at_version(
@@ -467,7 +463,7 @@ class Catalog:
 
 
 def _db_time(moment: datetime) -> datetime:
-    return utc(moment)  # type: ignore[return-value]
+    return utc(moment)
 
 
 def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Report | None:
