@@ -33,6 +33,7 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Engine
 
 from tracker.application import Newsroom, UnknownStory
+from tracker.application.queries import StoryQueries
 from tracker.config import Settings
 from tracker.domain.errors import NothingChanged
 from tracker.domain.rules import parse_rules
@@ -88,6 +89,8 @@ class IngestParts(Protocol):
     def newsroom(self) -> Newsroom: ...
     @property
     def engine(self) -> Engine: ...
+    @property
+    def catalog(self) -> StoryQueries: ...
 
 
 class Ingestion:
@@ -105,9 +108,10 @@ class Ingestion:
         self.local_files = local_files
         self.settings = parts.settings
         self.newsroom = parts.newsroom
+        self.queries = parts.catalog
         self.store = IngestStore(parts.engine)
         self.tuning = tuning or Tuning.from_settings(self.settings)
-        self.inbox = Suggestions(self.newsroom, self.store)
+        self.inbox = Suggestions(self.newsroom, self.queries, self.store)
         self._allowed = tuple(allowed_origins)
         self._concurrency = concurrency
         self._batch = batch
@@ -263,7 +267,7 @@ class Ingestion:
     # -- rules --------------------------------------------------------------------------------
 
     def rules(self, slug: str) -> RulesView:
-        view = self.newsroom.story(slug)
+        view = self.queries.story(slug, timeline_limit=1)
         parsed = parse_rules(view.rules)
         return RulesView(
             slug=slug, rules=dict(view.rules), digest=parsed.digest, tracks_anything=parsed.tracks_anything
@@ -274,9 +278,9 @@ class Ingestion:
         parsed = parse_rules(rules)
         canonical = parsed.to_dict()
         try:
-            version = self.newsroom.change_rules(slug, canonical)
+            version = self.newsroom.change_rules(slug, canonical, by=by)
         except NothingChanged:
-            version = self.newsroom.story(slug).version
+            version = self.queries.version_of(slug)
         story = tracked(self.newsroom, slug)
         appended = suggested = 0
         if story is not None:

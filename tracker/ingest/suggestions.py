@@ -4,6 +4,7 @@ listed for an editor, accepted (appended as a report) or rejected (remembered)."
 from __future__ import annotations
 
 from tracker.application import Newsroom, UnknownStory
+from tracker.application.queries import StoryQueries
 from tracker.domain.decide import Outcome
 from tracker.domain.errors import DomainError, DuplicateReport
 from tracker.domain.rules import Rules, match
@@ -23,13 +24,14 @@ class UnknownSuggestion(LookupError):
 
 
 class Suggestions:
-    def __init__(self, newsroom: Newsroom, store: IngestStore) -> None:
+    def __init__(self, newsroom: Newsroom, queries: StoryQueries, store: IngestStore) -> None:
         self.newsroom = newsroom
+        self.queries = queries
         self.store = store
 
     def list(self, slug: str, *, include_decided: bool = False) -> tuple[SuggestionView, ...]:
         """The story's open suggestions (or all, with accepted/rejected/withdrawn)."""
-        if not self.newsroom.story_exists(slug):
+        if not self.queries.story_exists(slug):
             raise UnknownStory(slug)
         outcomes = None if include_decided else (Outcome.SUGGESTED.value,)
         rows = [d for d in self.store.decisions_for_story(slug, outcomes) if d.outcome in INBOX_OUTCOMES]
