@@ -5,7 +5,9 @@ change and "poll this feed now" are recorded here (state ``queued``) and run
 by `tracker worker` (see :func:`run_due_jobs`, scheduled by
 tracker/ingest/worker.py). A job is claimed with one guarded UPDATE
 (``state = 'queued'`` in its WHERE clause), so of two pollers on one database
-exactly one runs it. The command line does not queue: an operator at a shell
+exactly one runs it. A claim is a lease: a job still ``running`` long after
+its claim (its worker died) may be claimed again, and only the latest claimer's
+result is recorded. The command line does not queue: an operator at a shell
 waits for the work itself.
 """
 
@@ -16,7 +18,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, func, select, update
@@ -37,6 +39,7 @@ jobs = Table(
     Column("requested_at", DateTime(timezone=True), nullable=False),
     Column("state", String(16), nullable=False),
     Column("claimed_by", String(200), nullable=False, default=""),
+    Column("claimed_at", DateTime(timezone=True), nullable=True),
     Column("result", Text, nullable=False, default=""),
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Index("jobs_by_state", "state", "id"),
@@ -85,6 +88,10 @@ def _job(row: Any) -> Job:
     )
 
 
+#: How long a claimed job may run before another worker may take it over.
+LEASE = timedelta(minutes=30)
+
+
 def claimer_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -92,8 +99,9 @@ def claimer_name() -> str:
 class Jobs:
     """The jobs table: queue, claim, finish, and the latest job of a target for the pages."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, lease: timedelta = LEASE) -> None:
         self.engine = engine
+        self.lease = lease
 
     def queue(self, kind: JobKind, target: str | int, *, requested_by: str = "") -> Job:
         """A new queued job, or the one of this kind and target still waiting (it
@@ -144,27 +152,36 @@ class Jobs:
         claimers pick the same job, one changes it and the other goes on.
         """
         while True:
+            now = datetime.now(UTC)
+            claimable = (jobs.c.state == JobState.QUEUED.value) | (
+                (jobs.c.state == JobState.RUNNING.value) & (jobs.c.claimed_at < now - self.lease)
+            )
             with self.engine.connect() as conn:
-                candidate = conn.execute(
-                    select(jobs.c.id).where(jobs.c.state == JobState.QUEUED.value).order_by(jobs.c.id).limit(1)
-                ).scalar()
+                candidate = conn.execute(select(jobs.c.id).where(claimable).order_by(jobs.c.id).limit(1)).scalar()
             if candidate is None:
                 return None
             with self.engine.begin() as conn:
                 claimed = conn.execute(
                     update(jobs)
-                    .where(jobs.c.id == candidate, jobs.c.state == JobState.QUEUED.value)
-                    .values(state=JobState.RUNNING.value, claimed_by=claimer[:200])
+                    .where(jobs.c.id == candidate, claimable)
+                    .values(state=JobState.RUNNING.value, claimed_by=claimer[:200], claimed_at=now)
                 ).rowcount
             if claimed == 1:
                 return self.get(candidate)
 
-    def finish(self, job_id: int, state: JobState, result: str) -> None:
+    def finish(self, job_id: int, state: JobState, result: str, *, claimer: str) -> bool:
+        """Records the result; False (nothing written) when another claimer took the job over."""
         with self.engine.begin() as conn:
-            conn.execute(
-                update(jobs)
-                .where(jobs.c.id == job_id)
-                .values(state=JobState(state).value, result=result, finished_at=datetime.now(UTC))
+            return bool(
+                conn.execute(
+                    update(jobs)
+                    .where(
+                        jobs.c.id == job_id,
+                        jobs.c.state == JobState.RUNNING.value,
+                        jobs.c.claimed_by == claimer[:200],
+                    )
+                    .values(state=JobState(state).value, result=result, finished_at=datetime.now(UTC))
+                ).rowcount
             )
 
 
@@ -224,6 +241,9 @@ def run_due_jobs(queue: Jobs, ingestion: JobRunner, *, claimer: str | None = Non
         except Exception as error:  # recorded on the job for the page to show
             log.warning("job %d (%s %s) failed: %s", job.id, job.kind, job.target, error)
             state, result = JobState.FAILED, (str(error).strip().splitlines() or [type(error).__name__])[0]
-        queue.finish(job.id, state, result)
+        if not queue.finish(job.id, state, result, claimer=claimer):
+            log.warning(
+                "job %d (%s %s) was taken over by another worker; its result is theirs", job.id, job.kind, job.target
+            )
         ran += 1
     return ran

@@ -148,3 +148,27 @@ def test_asking_twice_before_the_worker_runs_queues_one_job(runtime_with_wire) -
     assert run_queued_jobs(runtime_with_wire) == 2
     again = queue.queue(JobKind.REMATCH, SEED)  # the first is done: a new one
     assert again.id not in (first.id, other.id) and again.state is JobState.QUEUED
+
+
+def test_a_job_whose_worker_died_is_taken_over_after_its_lease_and_only_the_new_result_counts(  # type: ignore[no-untyped-def]
+    runtime_with_wire,
+) -> None:
+    from datetime import timedelta
+
+    from tracker.jobs import jobs as jobs_table
+
+    queue = Jobs(runtime_with_wire.engine, lease=timedelta(minutes=30))
+    job = queue.queue(JobKind.REMATCH, SEED)
+    assert queue.claim("dead-worker").id == job.id
+    assert queue.claim("live-worker") is None  # still within the dead worker's lease
+    with runtime_with_wire.engine.begin() as conn:  # 31 minutes pass
+        claimed_at = conn.execute(select(jobs_table.c.claimed_at).where(jobs_table.c.id == job.id)).scalar_one()
+        conn.execute(
+            jobs_table.update().where(jobs_table.c.id == job.id).values(claimed_at=claimed_at - timedelta(minutes=31))
+        )
+    taken = queue.claim("live-worker")
+    assert taken is not None and taken.id == job.id
+    assert queue.finish(job.id, JobState.FAILED, "late", claimer="dead-worker") is False
+    assert queue.finish(job.id, JobState.DONE, "2 reports added", claimer="live-worker") is True
+    done = queue.get(job.id)
+    assert (done.state, done.result) == (JobState.DONE, "2 reports added")
