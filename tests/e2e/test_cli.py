@@ -155,3 +155,13 @@ def test_only_init_creates_an_sqlite_database_and_other_commands_name_the_missin
     assert not (tmp_path / "no").exists()
     assert tracker("init").code == 0 and missing.is_file()
     assert tracker("stories").code == 0
+
+
+def test_story_level_changes_from_the_command_line_say_who_made_them(tracker) -> None:  # type: ignore[no-untyped-def]
+    tracker("seed")
+    assert tracker("retitle", SLUG, "Meta and xAI court Character.AI, Google wins", "--by", "desk").code == 0
+    assert tracker("status", SLUG, "quiet").code == 0
+    events = tracker("history", SLUG, "--json").json()
+    retitled, status = events[-2], events[-1]
+    assert (retitled["event_type"], retitled["payload"]["by"]) == ("Retitled", "desk")
+    assert status["event_type"] == "StatusChanged" and status["payload"]["by"].startswith("cli:")

@@ -10,7 +10,7 @@ import click
 from tracker.application import Mode
 from tracker.application.queries import StoryQueries
 from tracker.cli import render
-from tracker.cli.main import Context, cli, emit_json, json_option, pass_ctx
+from tracker.cli.main import Context, cli, emit_json, json_option, operator, pass_ctx
 from tracker.moments import parse_moment
 
 
@@ -125,20 +125,22 @@ def open_story(ctx: Context, title: str, slug: str, summary: str, as_json: bool)
 @cli.command()
 @click.argument("slug")
 @click.argument("title")
+@click.option("--by", default=operator, show_default="cli:$USER", help="Who made the change.")
 @pass_ctx
-def retitle(ctx: Context, slug: str, title: str) -> None:
+def retitle(ctx: Context, slug: str, title: str, by: str) -> None:
     """Give a story a new title."""
-    version = ctx.app.retitle_story(slug, title)
+    version = ctx.app.retitle_story(slug, title, by=by)
     click.echo(f"{slug}: retitled (version {version})")
 
 
 @cli.command()
 @click.argument("slug")
 @click.argument("status")
+@click.option("--by", default=operator, show_default="cli:$USER", help="Who made the change.")
 @pass_ctx
-def status(ctx: Context, slug: str, status: str) -> None:
+def status(ctx: Context, slug: str, status: str, by: str) -> None:
     """Set a story's status: developing, quiet or concluded."""
-    version = ctx.app.change_status(slug, status)
+    version = ctx.app.change_status(slug, status, by=by)
     click.echo(f"{slug}: now {status} (version {version})")
 
 
@@ -208,7 +210,7 @@ def report_add(
 @click.option("--headline")
 @click.option("--summary")
 @click.option("--url")
-@click.option("--by", default="")
+@click.option("--by", default=operator, show_default="cli:$USER", help="Who made the change.")
 @pass_ctx
 def report_correct(
     ctx: Context,
@@ -229,7 +231,7 @@ def report_correct(
 @click.argument("slug")
 @click.argument("report_id")
 @click.option("--reason", required=True)
-@click.option("--by", default="")
+@click.option("--by", default=operator, show_default="cli:$USER", help="Who made the change.")
 @pass_ctx
 def report_retract(ctx: Context, slug: str, report_id: str, reason: str, by: str) -> None:
     """Retract a report: it leaves the story's state but stays in its history."""

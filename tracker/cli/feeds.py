@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from tracker.cli.main import Context, cli, emit_json, fail, json_option, pass_ctx
+from tracker.cli.main import Context, cli, emit_json, fail, json_option, operator, pass_ctx
 
 
 def _ingestion(ctx: Context, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -216,7 +216,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     "--auto/--no-auto", "auto", default=None, help="Append strong matches by themselves (default) or suggest all."
 )
 @click.option("--clear", is_flag=True, help="Remove every rule (the story then tracks nothing).")
-@click.option("--by", default="", help="Who changed the rules.")
+@click.option("--by", default=operator, show_default="cli:$USER", help="Who changed the rules.")
 @json_option
 @pass_ctx
 def rules(

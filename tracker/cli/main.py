@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import getpass
 import json
 import os
 import sys
@@ -69,6 +70,15 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def operator() -> str:
+    """Who a command line change is attributed to unless --by says otherwise."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        return "cli"
+
 
 #: Commands that may create the embedded database (``bench`` makes its own
 #: temporary stores); every other command needs one that exists.
