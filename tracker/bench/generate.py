@@ -119,7 +119,7 @@ def _templates(app: Newsroom) -> dict[str, _Template]:
     opened, added, corrected, retracted = (app.mapper.to_stored_event(e) for e in story.collect_events())
 
     def stamp(stored: Any) -> str:
-        return json.loads(stored.state)["timestamp"]["_data_"]
+        return str(json.loads(stored.state)["timestamp"]["_data_"])
 
     return {
         "opened": _Template(opened.state, {"ts": stamp(opened), "title": "TITLE_MARK", "slug": "slug-mark"}),

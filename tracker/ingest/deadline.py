@@ -42,7 +42,7 @@ def expired() -> bool:
 
 def bounded(timeout: float | None, error: type[Exception] = httpcore.ReadTimeout) -> float | None:
     """``timeout`` shortened to what is left of this thread's deadline; raises ``error`` once it has passed."""
-    at = getattr(_current, "at", None)
+    at: float | None = getattr(_current, "at", None)
     if at is None:
         return timeout
     left = at - time.monotonic()

@@ -103,7 +103,7 @@ class GuardedBackend(httpcore.NetworkBackend):
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as error:
             raise httpcore.ConnectError(f"cannot resolve {host}: {error.strerror}") from None
-        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
         permitted = [a for a in addresses if is_public_address(a)]
         if not permitted:
             raise AddressRefused(REFUSED_PRIVATE)

@@ -82,9 +82,7 @@ __all__ = [
 # feedparser re-derives the xml:base of every element it opens with a URL join of the
 # same two strings (the parent's base and the element's, usually equal): a pure function
 # of its arguments, so remembered (a fifth of a parse otherwise).
-feedparser.mixin.make_safe_absolute_uri = functools.lru_cache(maxsize=1024)(  # type: ignore[attr-defined]
-    feedparser.urls.make_safe_absolute_uri
-)
+feedparser.mixin.make_safe_absolute_uri = functools.lru_cache(maxsize=1024)(feedparser.urls.make_safe_absolute_uri)
 
 # feedparser's strict parser is defusedxml's expat reader: entity declarations and
 # external references raise instead of expanding (feedparser tries these modules first).
@@ -136,7 +134,7 @@ class ParsedFeed:
     warnings: tuple[str, ...] = ()
 
 
-def _when(entry: Mapping[str, Any], now: datetime) -> tuple[datetime | None, str]:
+def _when(entry: dict[str, Any], now: datetime) -> tuple[datetime | None, str]:
     """The item's date, and the raw value of one not believed (then the date is ``now``)."""
     implausible = ""
     for key in ("published", "updated", "created"):
@@ -274,11 +272,11 @@ def _judge_bozo(error: BaseException | None, body: bytes, headers: Mapping[str, 
 _get = dict.get
 
 
-def _item_fields_empty(entry: Mapping[str, Any]) -> bool:
+def _item_fields_empty(entry: dict[str, Any]) -> bool:
     return not (_get(entry, "title") or _get(entry, "summary") or _get(entry, "link") or _get(entry, "id"))
 
 
-def _item(entry: Mapping[str, Any], base: str, now: datetime) -> FeedItem | None:
+def _item(entry: dict[str, Any], base: str, now: datetime) -> FeedItem | None:
     if _item_fields_empty(entry):
         return None
     title = plain_text(_get(entry, "title", ""), MAX_TITLE)

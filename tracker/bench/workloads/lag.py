@@ -110,7 +110,7 @@ def _one_run(settings, slug: str, seconds: float) -> tuple[list[float], float]: 
                     for i in range(PER_SAVE)
                 ],
             )
-            saved.append((writer.recorder.max_notification_id(), time.perf_counter()))
+            saved.append((writer.recorder.max_notification_id() or 0, time.perf_counter()))
             count += PER_SAVE
         rate = count / (time.perf_counter() - began)
         done.set()

@@ -52,7 +52,7 @@ class FeedStore(SQLStore):
         now = now_utc()
         try:
             with self.engine.begin() as conn:
-                feed_id = conn.execute(
+                feed_id: int = conn.execute(
                     insert(feeds).values(
                         url=url,
                         name=name,
@@ -69,7 +69,7 @@ class FeedStore(SQLStore):
                         next_check_at=now,
                         items_total=0,
                     )
-                ).inserted_primary_key[0]
+                ).inserted_primary_key[0]  # type: ignore[index]  # a row was inserted: the key is there
         except IntegrityError:
             raise DuplicateFeed(url) from None
         return self.feed(feed_id)
