@@ -37,7 +37,8 @@ class RowWriter:
     def __init__(self, session: Session, tables: ViewTables, *, rebuilding: bool = False) -> None:
         self.session = session
         self.t = tables
-        self.rebuilding = rebuilding
+        #: Whether the search index is left alone (filled once at the end of a rebuild).
+        self.search_deferred = False
         self.mark = placeholder(session)
 
     def write_rows(self, work: WorkingSet) -> None:
@@ -66,7 +67,7 @@ class RowWriter:
             self.add_fact_keys(sorted(pairs))
         if work.story_changes:
             s.execute(insert(t.story_changes), work.story_changes)
-        if work.search_upserts:
+        if work.search_upserts and not self.search_deferred:
             rows = [
                 {
                     "id": r["id"],
@@ -123,6 +124,10 @@ class RowWriter:
 
 
 class SQLiteRowWriter(RowWriter):
+    def __init__(self, session: Session, tables: ViewTables, *, rebuilding: bool = False) -> None:
+        super().__init__(session, tables, rebuilding=rebuilding)
+        self.search_deferred = rebuilding  # FTS5 builds faster in one pass
+
     def add_fact_keys(self, pairs: Sequence[tuple[str, str]]) -> None:
         self.session.execute(
             sqlite.insert(self.t.fact_keys).on_conflict_do_nothing(),
@@ -130,8 +135,6 @@ class SQLiteRowWriter(RowWriter):
         )
 
     def write_search(self, rows: list[dict[str, Any]], new_ids: set[int]) -> None:
-        if self.rebuilding:
-            return  # filled in one statement at the end of the rebuild
         name = self.t.search_name
         old = [{"id": r["id"]} for r in rows if r["id"] not in new_ids]
         if old:
