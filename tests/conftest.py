@@ -11,7 +11,7 @@ import pytest
 PG_ADMIN_URL = os.environ.get("TRACKER_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _pg_connect(dbname: str | None = None):  # type: ignore[no-untyped-def]
+def _pg_connect(dbname: str | None = None):
     import psycopg
 
     url = PG_ADMIN_URL if dbname is None else PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + dbname
@@ -62,7 +62,7 @@ def postgres_url(new_postgres_url: Callable[[], str]) -> str:
 
 
 @pytest.fixture
-def sqlite_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
+def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
 
 
@@ -75,14 +75,14 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path):  # type: ignore[no-untyped-def]
+def settings(database_url: str, tmp_path):
     from tracker.config import load_settings
 
     return load_settings({"TRACKER_DATABASE_URL": database_url, "TRACKER_DATA_DIR": str(tmp_path / "data")})
 
 
 @pytest.fixture
-def runtime(settings):  # type: ignore[no-untyped-def]
+def runtime(settings):
     """The application and every tracker table on the test's database."""
     from tracker.bootstrap import open_runtime
 
@@ -92,5 +92,5 @@ def runtime(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def newsroom(runtime):  # type: ignore[no-untyped-def]
+def newsroom(runtime):
     return runtime.newsroom

@@ -34,7 +34,7 @@ def tracker_env(tmp_path: Path, database_url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def tracker(tracker_env: dict[str, str]):  # type: ignore[no-untyped-def]
+def tracker(tracker_env: dict[str, str]):
     """Runs the console script on a store created as `tracker init` would (in
     process: a subprocess start per test costs a second)."""
     from tracker.bootstrap import open_runtime

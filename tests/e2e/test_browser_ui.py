@@ -117,8 +117,8 @@ def wire() -> Iterator[str]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.csp_violations = []  # type: ignore[attr-defined]
-    page.dialogs = []  # type: ignore[attr-defined]
+    page.csp_violations = []
+    page.dialogs = []
     page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_violations.append(m.text))
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     yield page
@@ -139,7 +139,7 @@ def sign_in(page: Any, site: str) -> None:
     page.wait_for_selector("text=Signed in as edna")
 
 
-def test_an_editor_adds_a_report_sees_it_on_the_timeline_and_travels_back_to_before_it(page, site, runtime) -> None:  # type: ignore[no-untyped-def]
+def test_an_editor_adds_a_report_sees_it_on_the_timeline_and_travels_back_to_before_it(page, site, runtime) -> None:
     sign_in(page, site)
     shot(page, "index")
     page.click(f"a[href='/stories/{SEED}']")
@@ -186,7 +186,7 @@ def run_queued_jobs(runtime: Runtime) -> int:
         return Poller(ingestion, tick=60, jobs=Jobs(runtime.engine)).run_jobs()
 
 
-def test_a_suggested_feed_item_with_a_script_title_shows_as_text_and_can_be_accepted(page, site, wire, runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_suggested_feed_item_with_a_script_title_shows_as_text_and_can_be_accepted(page, site, wire, runtime) -> None:
     sign_in(page, site)
     page.goto(f"{site}/feeds")
     page.fill("#url", wire)
@@ -213,7 +213,7 @@ def test_a_suggested_feed_item_with_a_script_title_shows_as_text_and_can_be_acce
     assert not page.csp_violations
 
 
-def test_the_other_pages_render_and_the_story_page_fits_a_phone(page, site) -> None:  # type: ignore[no-untyped-def]
+def test_the_other_pages_render_and_the_story_page_fits_a_phone(page, site) -> None:
     page.goto(f"{site}/stories/{SEED}/history")
     assert "ReportAdded" in page.inner_text("table.events")
     shot(page, "history")

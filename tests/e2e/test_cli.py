@@ -5,7 +5,7 @@ from __future__ import annotations
 SLUG = "meta-xai-court-character-ai"
 
 
-def test_init_and_seed_are_idempotent_and_the_story_shows_its_stances(tracker) -> None:  # type: ignore[no-untyped-def]
+def test_init_and_seed_are_idempotent_and_the_story_shows_its_stances(tracker) -> None:
     assert tracker("init").code == 0
     assert tracker("init").code == 0
     first = tracker("seed", "--json").json()
@@ -20,7 +20,7 @@ def test_init_and_seed_are_idempotent_and_the_story_shows_its_stances(tracker) -
     assert "Where the parties stand:" in text.out and "Meta has held early partnership talks" in text.out
 
 
-def test_adding_correcting_and_retracting_reports_by_cli(tracker) -> None:  # type: ignore[no-untyped-def]
+def test_adding_correcting_and_retracting_reports_by_cli(tracker) -> None:
     tracker("seed")
     added = tracker(
         "report",
@@ -56,7 +56,7 @@ def test_adding_correcting_and_retracting_reports_by_cli(tracker) -> None:  # ty
     assert kinds[-3:] == ["ReportCorrected", "ReportReclassified", "ReportRetracted"]
 
 
-def test_as_of_in_both_modes_by_cli(tracker) -> None:  # type: ignore[no-untyped-def]
+def test_as_of_in_both_modes_by_cli(tracker) -> None:
     tracker("seed")
     tracker(
         "report",
@@ -81,7 +81,7 @@ def test_as_of_in_both_modes_by_cli(tracker) -> None:  # type: ignore[no-untyped
     assert tracker("story", SLUG, "--version", "2", "--json").json()["version"] == 2
 
 
-def test_bad_input_gets_one_line_and_a_non_zero_exit_and_changes_nothing(tracker) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_gets_one_line_and_a_non_zero_exit_and_changes_nothing(tracker) -> None:
     tracker("seed")
     count = len(tracker("history", SLUG, "--json").json())
     cases = [
@@ -120,7 +120,7 @@ def test_bad_input_gets_one_line_and_a_non_zero_exit_and_changes_nothing(tracker
     assert len(tracker("history", SLUG, "--json").json()) == count
 
 
-def test_export_then_import_round_trips_byte_identically(tracker, tracker_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_export_then_import_round_trips_byte_identically(tracker, tracker_env, tmp_path) -> None:
     tracker("seed")
     exported = tracker("export")
     assert exported.code == 0
@@ -134,7 +134,7 @@ def test_export_then_import_round_trips_byte_identically(tracker, tracker_env, t
     assert tracker("export").out == exported.out
 
 
-def test_a_dead_database_gets_a_clear_message(tracker, tracker_env) -> None:  # type: ignore[no-untyped-def]
+def test_a_dead_database_gets_a_clear_message(tracker, tracker_env) -> None:
     tracker_env["TRACKER_DATABASE_URL"] = "postgresql://postgres@127.0.0.1:1/none"
     result = tracker("stories")
     assert result.code == 1
@@ -143,7 +143,7 @@ def test_a_dead_database_gets_a_clear_message(tracker, tracker_env) -> None:  # 
 
 def test_only_init_creates_an_sqlite_database_and_other_commands_name_the_missing_file(
     tracker, tracker_env, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     missing = tmp_path / "no" / "such" / "dir" / "tracker.sqlite3"
     tracker_env["TRACKER_DATABASE_URL"] = f"sqlite:///{missing}"
     for command in (["stories"], ["export"], ["story", SLUG], ["replay", "--verify"], ["feed", "list"], ["seed"]):
@@ -157,7 +157,7 @@ def test_only_init_creates_an_sqlite_database_and_other_commands_name_the_missin
     assert tracker("stories").code == 0
 
 
-def test_story_level_changes_from_the_command_line_say_who_made_them(tracker) -> None:  # type: ignore[no-untyped-def]
+def test_story_level_changes_from_the_command_line_say_who_made_them(tracker) -> None:
     tracker("seed")
     assert tracker("retitle", SLUG, "Meta and xAI court Character.AI, Google wins", "--by", "desk").code == 0
     assert tracker("status", SLUG, "quiet").code == 0

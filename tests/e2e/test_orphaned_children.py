@@ -44,7 +44,7 @@ def group_members(pgid: int) -> list[tuple[int, str]]:
     return found
 
 
-def wait_for(check, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(check, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if check():

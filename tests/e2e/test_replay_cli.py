@@ -41,7 +41,7 @@ def fill(tracker_env: dict[str, str], stories: int = 3, reports: int = 600) -> i
         runtime.close()
 
 
-def test_replay_prints_its_rate_and_verify_agrees(tracker, tracker_env) -> None:  # type: ignore[no-untyped-def]
+def test_replay_prints_its_rate_and_verify_agrees(tracker, tracker_env) -> None:
     fill(tracker_env, stories=2, reports=50)
     result = tracker("replay")
     assert result.code == 0, result.err
@@ -51,7 +51,7 @@ def test_replay_prints_its_rate_and_verify_agrees(tracker, tracker_env) -> None:
     assert verified.code == 0 and "match a clean rebuild" in verified.out
 
 
-def test_a_replay_killed_half_way_completes_on_the_next_run(tracker, tracker_env) -> None:  # type: ignore[no-untyped-def]
+def test_a_replay_killed_half_way_completes_on_the_next_run(tracker, tracker_env) -> None:
     head = fill(tracker_env)
     script = shutil.which("tracker", path=str(Path(sys.executable).parent))
     process = subprocess.Popen(
@@ -85,7 +85,7 @@ def test_a_replay_killed_half_way_completes_on_the_next_run(tracker, tracker_env
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_a_replay_in_parts_killed_half_way_starts_again_and_completes(tracker, tracker_env) -> None:  # type: ignore[no-untyped-def]
+def test_a_replay_in_parts_killed_half_way_starts_again_and_completes(tracker, tracker_env) -> None:
     head = fill(tracker_env, stories=4)
     database = Path(tracker_env["TRACKER_DATABASE_URL"].removeprefix("sqlite:///"))
     script = shutil.which("tracker", path=str(Path(sys.executable).parent))

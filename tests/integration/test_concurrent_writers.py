@@ -127,7 +127,7 @@ def post_reports(base: str, number: int) -> list[tuple[str, int]]:
     return statuses
 
 
-def headlines(runtime) -> Counter[str]:  # type: ignore[no-untyped-def]
+def headlines(runtime) -> Counter[str]:
     return Counter(e.payload["headline"] for e in runtime.newsroom.history(SLUG) if e.event_type == "ReportAdded")
 
 

@@ -15,7 +15,7 @@ from tracker.transfer import ImportRejected, export_events, import_events
 PUBLISHED = datetime(2024, 5, 25, tzinfo=UTC)
 
 
-def fill(newsroom) -> None:  # type: ignore[no-untyped-def]
+def fill(newsroom) -> None:
     load_seed(newsroom, seed_files()[0])
     slug = "meta-xai-court-character-ai"
     rid = newsroom.add_report(
@@ -25,18 +25,18 @@ def fill(newsroom) -> None:  # type: ignore[no-untyped-def]
     newsroom.retract_report(slug, "ft-2024-05-25-profile", reason="duplicate background")
 
 
-def exported(newsroom) -> bytes:  # type: ignore[no-untyped-def]
+def exported(newsroom) -> bytes:
     out = io.StringIO()
     export_events(newsroom, out)
     return out.getvalue().encode("utf-8")
 
 
-def other_store(tmp_path, database_url: str):  # type: ignore[no-untyped-def]
+def other_store(tmp_path, database_url: str):
     return open_newsroom(load_settings({"TRACKER_DATABASE_URL": database_url, "TRACKER_DATA_DIR": str(tmp_path)}))
 
 
 @pytest.mark.parametrize("target", ["sqlite", "postgres"])
-def test_export_import_export_is_byte_identical(newsroom, tmp_path, target, request) -> None:  # type: ignore[no-untyped-def]
+def test_export_import_export_is_byte_identical(newsroom, tmp_path, target, request) -> None:
     fill(newsroom)
     first = exported(newsroom)
     path = tmp_path / "events.ndjson"
@@ -51,7 +51,7 @@ def test_export_import_export_is_byte_identical(newsroom, tmp_path, target, requ
     assert copy.story("meta-xai-court-character-ai") == newsroom.story("meta-xai-court-character-ai")
 
 
-def test_import_into_a_non_empty_store_is_refused(newsroom, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_import_into_a_non_empty_store_is_refused(newsroom, tmp_path) -> None:
     fill(newsroom)
     path = tmp_path / "events.ndjson"
     path.write_bytes(exported(newsroom))
@@ -72,7 +72,7 @@ def test_import_into_a_non_empty_store_is_refused(newsroom, tmp_path) -> None:  
         ),
     ],
 )
-def test_a_broken_file_is_refused_by_line_and_nothing_is_written(newsroom, tmp_path, mangle, message) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_file_is_refused_by_line_and_nothing_is_written(newsroom, tmp_path, mangle, message) -> None:
     fill(newsroom)
     lines = exported(newsroom).decode().splitlines()
     path = tmp_path / "broken.ndjson"

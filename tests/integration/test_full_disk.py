@@ -59,7 +59,7 @@ class Disk:
 
 
 @pytest.fixture
-def desk(sqlite_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+def desk(sqlite_url: str, tmp_path: Path):
     from web import create_app
 
     runtime = open_web_runtime(sqlite_url, tmp_path / "data")
@@ -73,11 +73,11 @@ def desk(sqlite_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     runtime.close()
 
 
-def stored(runtime) -> int:  # type: ignore[no-untyped-def]
+def stored(runtime) -> int:
     return sum(1 for e in runtime.newsroom.history(SLUG) if e.event_type == "ReportAdded")
 
 
-def test_a_report_stored_before_the_disk_fills_is_answered_as_saved_and_shown_once_there_is_room(desk) -> None:  # type: ignore[no-untyped-def]
+def test_a_report_stored_before_the_disk_fills_is_answered_as_saved_and_shown_once_there_is_room(desk) -> None:
     runtime, client, disk = desk
     disk.fill_after_next_event = True
     answer = post_form(client, f"/stories/{SLUG}/reports/new", REPORT)
@@ -95,7 +95,7 @@ def test_a_report_stored_before_the_disk_fills_is_answered_as_saved_and_shown_on
     assert verify(runtime.projector) == []
 
 
-def test_a_report_the_full_disk_cannot_store_is_a_503_saying_nothing_was_saved(desk) -> None:  # type: ignore[no-untyped-def]
+def test_a_report_the_full_disk_cannot_store_is_a_503_saying_nothing_was_saved(desk) -> None:
     runtime, client, disk = desk
     disk.full = True
     answer = post_form(client, f"/stories/{SLUG}/reports/new", REPORT)

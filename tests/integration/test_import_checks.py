@@ -19,12 +19,12 @@ from tracker.transfer import ImportRejected, export_events, import_events
 Line = dict[str, Any]
 
 
-def target(tmp_path, database_url: str):  # type: ignore[no-untyped-def]
+def target(tmp_path, database_url: str):
     return open_newsroom(load_settings({"TRACKER_DATABASE_URL": database_url, "TRACKER_DATA_DIR": str(tmp_path)}))
 
 
 @pytest.fixture
-def lines(tmp_path) -> list[Line]:  # type: ignore[no-untyped-def]
+def lines(tmp_path) -> list[Line]:
     """The seed story exported from a store of its own."""
     source = target(tmp_path, f"sqlite:///{tmp_path / 'source.sqlite3'}")
     load_seed(source, seed_files()[0])
@@ -33,7 +33,7 @@ def lines(tmp_path) -> list[Line]:  # type: ignore[no-untyped-def]
     return [json.loads(raw) for raw in out.getvalue().splitlines()]
 
 
-def refuse(tmp_path, database_url: str, lines: list[Line], match: str):  # type: ignore[no-untyped-def]
+def refuse(tmp_path, database_url: str, lines: list[Line], match: str):
     path = tmp_path / "events.ndjson"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     store = target(tmp_path, database_url)
@@ -48,7 +48,7 @@ def first_added(lines: list[Line]) -> int:
     return next(i for i, line in enumerate(lines) if line["topic"] == "tracker.story:ReportAdded")
 
 
-def test_a_topic_outside_the_tracker_is_refused_without_importing_its_module(lines, tmp_path, database_url) -> None:  # type: ignore[no-untyped-def]
+def test_a_topic_outside_the_tracker_is_refused_without_importing_its_module(lines, tmp_path, database_url) -> None:
     sys.modules.pop("this", None)
     lines[1] = {**lines[1], "topic": "this:s"}
     refuse(tmp_path, database_url, lines, r"line 2: unknown topic 'this:s'")
@@ -121,28 +121,28 @@ def _correct_unknown_report(lines: list[Line]) -> None:
         "correction of no report",
     ],
 )
-def test_a_line_the_store_could_not_apply_is_refused_and_nothing_is_written(  # type: ignore[no-untyped-def]
+def test_a_line_the_store_could_not_apply_is_refused_and_nothing_is_written(
     lines, tmp_path, database_url, mangle, message
 ) -> None:
     mangle(lines)
     refuse(tmp_path, database_url, lines, message)
 
 
-def test_a_file_that_is_not_utf8_is_refused_by_line(tmp_path, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_is_not_utf8_is_refused_by_line(tmp_path, sqlite_url) -> None:
     path = tmp_path / "events.ndjson"
     path.write_bytes(b'{"a": 1}\n\xff\xfe\n')
     with pytest.raises(ImportRejected, match="not"):
         import_events(target(tmp_path, sqlite_url), path)
 
 
-def test_an_empty_file_is_refused(tmp_path, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_file_is_refused(tmp_path, sqlite_url) -> None:
     path = tmp_path / "events.ndjson"
     path.write_text("")
     with pytest.raises(ImportRejected, match="holds no events"):
         import_events(target(tmp_path, sqlite_url), path)
 
 
-def test_a_file_that_passes_every_check_is_imported_whole(lines, tmp_path, database_url) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_passes_every_check_is_imported_whole(lines, tmp_path, database_url) -> None:
     path = tmp_path / "events.ndjson"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     store = target(tmp_path, database_url)
@@ -150,7 +150,7 @@ def test_a_file_that_passes_every_check_is_imported_whole(lines, tmp_path, datab
     assert [s.slug for s in store.stories()] == ["meta-xai-court-character-ai"]
 
 
-def test_title_status_and_rules_changes_exported_before_they_named_who_are_imported(tmp_path, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+def test_title_status_and_rules_changes_exported_before_they_named_who_are_imported(tmp_path, sqlite_url) -> None:
     """An export from before Retitled, StatusChanged and RulesChanged had ``by``
     (class_version 1) passes the checks, its lines stored as they are."""
     source = target(tmp_path, f"sqlite:///{tmp_path / 'source.sqlite3'}")

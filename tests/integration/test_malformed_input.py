@@ -60,7 +60,7 @@ TOLERATED_QUERIES = [  # ignored or clamped: the page is shown
 
 
 @pytest.fixture
-def seeded(database_url: str, tmp_path) -> Iterator[Runtime]:  # type: ignore[no-untyped-def]
+def seeded(database_url: str, tmp_path) -> Iterator[Runtime]:
     runtime = open_web_runtime(database_url, tmp_path / "data")
     for path in seed_files():
         load_seed(runtime.newsroom, path)
@@ -79,17 +79,17 @@ def statuses(client: FlaskClient, paths: list[str]) -> dict[str, int]:
     return {path[:80]: client.get(path).status_code for path in paths}
 
 
-def test_a_path_that_cannot_name_a_story_or_record_is_404(web) -> None:  # type: ignore[no-untyped-def]
+def test_a_path_that_cannot_name_a_story_or_record_is_404(web) -> None:
     assert statuses(web, BAD_PATHS) == {path[:80]: 404 for path in BAD_PATHS}
 
 
-def test_a_malformed_or_overflowing_number_or_moment_is_400_naming_the_argument(web) -> None:  # type: ignore[no-untyped-def]
+def test_a_malformed_or_overflowing_number_or_moment_is_400_naming_the_argument(web) -> None:
     assert statuses(web, BAD_QUERIES) == {path[:80]: 400 for path in BAD_QUERIES}
     body = web.get(f"/api/stories/{SEED}?limit={SUPERSCRIPT_TWO}").get_json()
     assert body["status"] == 400 and body["error"].startswith("limit: '²' is not a number")
 
 
-def test_a_page_number_that_is_not_a_plain_number_shows_a_page_anyway(web) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_number_that_is_not_a_plain_number_shows_a_page_anyway(web) -> None:
     assert statuses(web, TOLERATED_QUERIES) == {path[:80]: 200 for path in TOLERATED_QUERIES}
 
 
@@ -134,7 +134,7 @@ def test_a_page_number_that_is_not_a_plain_number_shows_a_page_anyway(web) -> No
         "NUL in a party",
     ],
 )
-def test_a_form_value_the_domain_refuses_is_a_400_naming_the_field_and_nothing_is_stored(  # type: ignore[no-untyped-def]
+def test_a_form_value_the_domain_refuses_is_a_400_naming_the_field_and_nothing_is_stored(
     seeded, web, url, data, field
 ) -> None:
     Accounts(seeded.engine).add_user("edna", PASSWORD, "editor")

@@ -24,11 +24,11 @@ PUBLISHED = datetime(2024, 5, 25, tzinfo=UTC)
 SEED_SLUG = "meta-xai-court-character-ai"
 
 
-def open_simple(newsroom, slug="deal"):  # type: ignore[no-untyped-def]
+def open_simple(newsroom, slug="deal"):
     return newsroom.open_story(title="Meta courts Character.AI", slug=slug)
 
 
-def test_the_seed_story_has_the_stances_and_open_questions_of_the_ft_report(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_the_seed_story_has_the_stances_and_open_questions_of_the_ft_report(newsroom) -> None:
     (path,) = seed_files()
     result = load_seed(newsroom, path)
     assert result.opened and result.reports_added >= 7
@@ -42,7 +42,7 @@ def test_the_seed_story_has_the_stances_and_open_questions_of_the_ft_report(news
     assert all(r.outlet == "Financial Times" and r.published_at == PUBLISHED for r in view.reports)
 
 
-def test_seeding_twice_appends_nothing(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_seeding_twice_appends_nothing(newsroom) -> None:
     (path,) = seed_files()
     load_seed(newsroom, path)
     before = newsroom.recorder.max_notification_id()
@@ -51,21 +51,21 @@ def test_seeding_twice_appends_nothing(newsroom) -> None:  # type: ignore[no-unt
     assert newsroom.recorder.max_notification_id() == before
 
 
-def test_a_duplicate_slug_is_refused_and_the_first_story_is_unchanged(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicate_slug_is_refused_and_the_first_story_is_unchanged(newsroom) -> None:
     open_simple(newsroom)
     with pytest.raises(DuplicateSlug):
         newsroom.open_story(title="Another title", slug="deal")
     assert newsroom.story("deal").title == "Meta courts Character.AI"
 
 
-def test_an_unknown_slug_is_named(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_slug_is_named(newsroom) -> None:
     with pytest.raises(UnknownStory, match="nope"):
         newsroom.story("nope")
     with pytest.raises(UnknownStory):
         newsroom.add_report("nope", headline="x", published_at=PUBLISHED, kinds=["other"])
 
 
-def test_a_batch_with_one_bad_report_writes_nothing(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_with_one_bad_report_writes_nothing(newsroom) -> None:
     open_simple(newsroom)
     before = newsroom.recorder.max_notification_id()
     good = {"headline": "ok", "published_at": PUBLISHED, "kinds": ["other"]}
@@ -74,7 +74,7 @@ def test_a_batch_with_one_bad_report_writes_nothing(newsroom) -> None:  # type: 
     assert newsroom.recorder.max_notification_id() == before
 
 
-def test_as_of_recorded_and_as_of_reported_differ_for_a_report_recorded_late(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_as_of_recorded_and_as_of_reported_differ_for_a_report_recorded_late(newsroom) -> None:
     open_simple(newsroom)
     newsroom.add_report("deal", headline="Talks held", published_at=PUBLISHED, kinds=["talks_held"], parties=["Meta"])
     between = datetime.now(UTC)
@@ -93,7 +93,7 @@ def test_as_of_recorded_and_as_of_reported_differ_for_a_report_recorded_late(new
         newsroom.story_as_of("deal", PUBLISHED, Mode.RECORDED)
 
 
-def test_a_story_at_a_version_shows_what_it_was_then(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_a_story_at_a_version_shows_what_it_was_then(newsroom) -> None:
     open_simple(newsroom)
     rid = newsroom.add_report("deal", headline="Talks held", published_at=PUBLISHED, kinds=["talks_held"])
     newsroom.correct_report("deal", rid, headline="Initial talks held", reason="precision")
@@ -103,7 +103,7 @@ def test_a_story_at_a_version_shows_what_it_was_then(newsroom) -> None:  # type:
         newsroom.story_at_version("deal", 4)
 
 
-def test_long_stories_load_from_snapshots_with_the_same_state(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_long_stories_load_from_snapshots_with_the_same_state(newsroom) -> None:
     open_simple(newsroom)
     for n in range(120):
         newsroom.add_report(
@@ -123,7 +123,7 @@ def test_long_stories_load_from_snapshots_with_the_same_state(newsroom) -> None:
     assert from_snapshot.reports == tuple(sorted(replayed.report_list(), key=lambda r: (r.published_at, r.sequence)))
 
 
-def test_a_conflicting_save_is_retried_when_the_command_still_applies(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_conflicting_save_is_retried_when_the_command_still_applies(settings) -> None:
     first, second = open_newsroom(settings), open_newsroom(settings)
     open_simple(first)
     rid = first.add_report("deal", headline="Talks", published_at=PUBLISHED, kinds=["talks_held"])
@@ -141,7 +141,7 @@ def test_a_conflicting_save_is_retried_when_the_command_still_applies(settings) 
         second.correct_report("deal", rid, headline="new", reason="late edit")
 
 
-def test_a_story_kept_between_commands_catches_up_with_saves_made_elsewhere(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_story_kept_between_commands_catches_up_with_saves_made_elsewhere(settings) -> None:
     first, second = open_newsroom(settings), open_newsroom(settings)
     open_simple(first)
     first.add_report("deal", headline="One", published_at=PUBLISHED, kinds=["talks_held"])  # kept by first
@@ -154,7 +154,7 @@ def test_a_story_kept_between_commands_catches_up_with_saves_made_elsewhere(sett
     assert [r.headline for r in fresh.reports] == ["One", "Two", "Three"]
 
 
-def test_a_refused_command_leaves_no_half_applied_story_in_memory(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_command_leaves_no_half_applied_story_in_memory(newsroom) -> None:
     open_simple(newsroom)
     good = {"headline": "ok", "published_at": PUBLISHED, "kinds": ["other"]}
     newsroom.add_report("deal", **good)  # the story is now kept in memory
@@ -164,7 +164,7 @@ def test_a_refused_command_leaves_no_half_applied_story_in_memory(newsroom) -> N
     assert [r.headline for r in newsroom.story("deal").reports] == ["ok", "after"]
 
 
-def test_a_save_that_lost_a_race_is_redone_on_the_stored_story_not_the_changed_copy(newsroom, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_save_that_lost_a_race_is_redone_on_the_stored_story_not_the_changed_copy(newsroom, monkeypatch) -> None:
     open_simple(newsroom)
     newsroom.add_report("deal", headline="Kept", published_at=PUBLISHED, kinds=["other"])
     from eventsourcing.persistence import IntegrityError
@@ -172,7 +172,7 @@ def test_a_save_that_lost_a_race_is_redone_on_the_stored_story_not_the_changed_c
     real_save = newsroom.save
     calls = []
 
-    def loses_once(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def loses_once(*args, **kwargs):
         calls.append(1)
         if len(calls) == 1:
             raise IntegrityError("conflict")
@@ -186,11 +186,11 @@ def test_a_save_that_lost_a_race_is_redone_on_the_stored_story_not_the_changed_c
     assert newsroom.story("deal").version == 3
 
 
-def test_the_retry_loop_gives_a_clear_error_when_it_never_wins(newsroom, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_retry_loop_gives_a_clear_error_when_it_never_wins(newsroom, monkeypatch) -> None:
     open_simple(newsroom)
     from eventsourcing.persistence import IntegrityError
 
-    def always_conflicts(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def always_conflicts(*_args, **_kwargs):
         raise IntegrityError("conflict")
 
     monkeypatch.setattr(newsroom, "save", always_conflicts)
@@ -198,7 +198,7 @@ def test_the_retry_loop_gives_a_clear_error_when_it_never_wins(newsroom, monkeyp
         newsroom.retitle_story("deal", "New title")
 
 
-def test_history_lists_every_event_with_its_type_and_payload(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_history_lists_every_event_with_its_type_and_payload(newsroom) -> None:
     open_simple(newsroom)
     rid = newsroom.add_report("deal", headline="Talks", published_at=PUBLISHED, kinds=["talks_held"])
     newsroom.retract_report("deal", rid, reason="withdrawn")
@@ -208,7 +208,7 @@ def test_history_lists_every_event_with_its_type_and_payload(newsroom) -> None: 
     assert [e.version for e in history] == [1, 2, 3]
 
 
-def test_events_stored_at_class_version_1_load_through_the_upcasters(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_events_stored_at_class_version_1_load_through_the_upcasters(runtime) -> None:
     """ReportAdded and ReportReclassified gained `speakers` in version 2;
     events written by version 1 (no field, no class_version) still load, in
     the aggregate and in the read models."""
@@ -259,7 +259,7 @@ def test_events_stored_at_class_version_1_load_through_the_upcasters(runtime) ->
         copy.close()
 
 
-def test_a_save_of_many_events_gets_their_notification_ids_in_order(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_a_save_of_many_events_gets_their_notification_ids_in_order(newsroom) -> None:
     open_simple(newsroom, "first")
     open_simple(newsroom, "second")
     reports = [
@@ -282,7 +282,7 @@ def test_a_save_of_many_events_gets_their_notification_ids_in_order(newsroom) ->
     assert newsroom.story("second").report_count == 40
 
 
-def test_saves_handed_to_a_follower_skip_the_wait_on_that_thread_only(newsroom) -> None:  # type: ignore[no-untyped-def]
+def test_saves_handed_to_a_follower_skip_the_wait_on_that_thread_only(newsroom) -> None:
     waited: list[int] = []
     handed: list[int] = []
     newsroom.after_save = waited.append
@@ -299,7 +299,7 @@ def test_saves_handed_to_a_follower_skip_the_wait_on_that_thread_only(newsroom) 
     assert waited == [1, 3, 4]
 
 
-def test_a_cli_context_closes_the_application_it_opened_when_the_command_ends(sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_cli_context_closes_the_application_it_opened_when_the_command_ends(sqlite_url, tmp_path) -> None:
     from click.testing import CliRunner
 
     from tracker.cli.main import Context, cli, pass_ctx
@@ -309,7 +309,7 @@ def test_a_cli_context_closes_the_application_it_opened_when_the_command_ends(sq
 
     @cli.command("test-open-runtime")
     @pass_ctx
-    def _open(ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    def _open(ctx: Context) -> None:
         opened.append(ctx)
         ctx.app.open_story(title="Closed after use", slug="closed")
 
@@ -324,7 +324,7 @@ def test_a_cli_context_closes_the_application_it_opened_when_the_command_ends(sq
     opened[0].close()  # a second close does nothing
 
 
-def test_the_current_story_comes_from_the_command_cache_caught_up_and_stays_there(settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_current_story_comes_from_the_command_cache_caught_up_and_stays_there(settings) -> None:
     first = open_newsroom(settings)
     second = open_newsroom(settings)
     try:
@@ -343,7 +343,7 @@ def test_the_current_story_comes_from_the_command_cache_caught_up_and_stays_ther
         second.close()
 
 
-def test_title_status_and_rules_changes_are_attributed_and_the_read_models_still_show_them(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_title_status_and_rules_changes_are_attributed_and_the_read_models_still_show_them(runtime) -> None:
     newsroom = runtime.newsroom
     open_simple(newsroom)
     newsroom.retitle_story("deal", "Meta and xAI court Character.AI", by="Ed Itor")
@@ -366,7 +366,7 @@ def test_title_status_and_rules_changes_are_attributed_and_the_read_models_still
     assert runtime.catalog.story("deal") == view
 
 
-def test_title_status_and_rules_changes_stored_at_class_version_1_load_through_the_upcasters(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_title_status_and_rules_changes_stored_at_class_version_1_load_through_the_upcasters(runtime) -> None:
     """Retitled, StatusChanged and RulesChanged gained ``by`` in version 2;
     a log written before still loads, in the aggregate and the read models."""
     import json

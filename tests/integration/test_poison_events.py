@@ -30,22 +30,22 @@ PUBLISHED = datetime(2024, 6, 3, tzinfo=UTC)
 PASSWORD = "correct horse battery"
 
 
-def add(newsroom, slug: str, headline: str) -> str:  # type: ignore[no-untyped-def]
+def add(newsroom, slug: str, headline: str) -> str:
     return newsroom.add_report(slug, headline=headline, published_at=PUBLISHED, kinds=["talks_held"], parties=["Meta"])
 
 
-def write_by_hand(newsroom, event) -> int:  # type: ignore[no-untyped-def]
+def write_by_hand(newsroom, event) -> int:
     """Stores a domain event without the domain's checks; its notification id."""
     newsroom.recorder.insert_events([newsroom.mapper.to_stored_event(event)])
     return newsroom.recorder.max_notification_id()
 
 
-def next_event(newsroom, slug: str, cls, **fields):  # type: ignore[no-untyped-def]
+def next_event(newsroom, slug: str, cls, **fields):
     story = newsroom.current_story(slug)
     return cls(originator_id=story.id, originator_version=story.version + 1, timestamp=datetime.now(UTC), **fields)
 
 
-def test_an_event_the_views_cannot_apply_is_recorded_and_only_its_story_stops(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_an_event_the_views_cannot_apply_is_recorded_and_only_its_story_stops(runtime) -> None:
     newsroom, projector, catalog = runtime.newsroom, runtime.projector, runtime.catalog
     newsroom.open_story(title="Poisoned", slug="poisoned")
     newsroom.open_story(title="Healthy", slug="healthy")
@@ -79,7 +79,7 @@ def test_an_event_the_views_cannot_apply_is_recorded_and_only_its_story_stops(ru
     assert catalog.story("healthy").report_count == 2
 
 
-def test_a_poisoned_event_inside_a_long_replay_transaction_is_found_and_the_rebuild_matches(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_poisoned_event_inside_a_long_replay_transaction_is_found_and_the_rebuild_matches(runtime) -> None:
     from tracker.readmodels import replay
     from tracker.readmodels.verify import verify
 

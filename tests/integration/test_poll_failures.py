@@ -32,7 +32,7 @@ def full_at(runtime: Runtime) -> int:
         pages = conn.execute(text("PRAGMA page_count")).scalar_one()
 
     @event.listens_for(runtime.engine, "connect")
-    def _cap(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _cap(dbapi_connection, _record) -> None:
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
 
     runtime.engine.dispose()

@@ -34,7 +34,7 @@ KINDS = [
 PARTIES = ["Meta", "xAI", "Character.AI", "Character AI", "Google", "Elon Musk"]
 
 
-def generate_history(newsroom, *, stories: int = 3, commands: int = 120, seed: int = 11) -> list[datetime]:  # type: ignore[no-untyped-def]
+def generate_history(newsroom, *, stories: int = 3, commands: int = 120, seed: int = 11) -> list[datetime]:
     """Random but reproducible: reports published out of order, corrections,
     retractions, reclassifications, retitles and status changes. Returns the
     moments between commands, for as-of checks."""
@@ -77,7 +77,7 @@ def generate_history(newsroom, *, stories: int = 3, commands: int = 120, seed: i
     return moments
 
 
-def test_the_catalog_gives_the_same_story_as_the_aggregate_now_and_at_every_point(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_the_catalog_gives_the_same_story_as_the_aggregate_now_and_at_every_point(runtime) -> None:
     newsroom, catalog = runtime.newsroom, runtime.catalog
     moments = generate_history(newsroom)
     for slug in newsroom.story_slugs():
@@ -98,7 +98,7 @@ def test_the_catalog_gives_the_same_story_as_the_aggregate_now_and_at_every_poin
 
 
 @pytest.mark.parametrize("events_per_transaction", [20, 100_000], ids=["commit every 20 events", "one transaction"])
-def test_replay_rebuilds_exactly_what_incremental_projection_built(runtime, events_per_transaction) -> None:  # type: ignore[no-untyped-def]
+def test_replay_rebuilds_exactly_what_incremental_projection_built(runtime, events_per_transaction) -> None:
     generate_history(runtime.newsroom, commands=80)
     assert verify(runtime.projector) == []
     before = {slug: runtime.catalog.story(slug) for slug in runtime.newsroom.story_slugs()}
@@ -111,12 +111,12 @@ def test_replay_rebuilds_exactly_what_incremental_projection_built(runtime, even
     assert verify(runtime.projector) == []
 
 
-def test_a_replay_commits_in_transactions_of_many_batches(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_replay_commits_in_transactions_of_many_batches(runtime, monkeypatch) -> None:
     generate_history(runtime.newsroom, commands=30)
     commits: list[int] = []
     apply_batches = runtime.projector.views.apply_batches
 
-    def counting(start, batches, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(start, batches, **kwargs):
         reached = apply_batches(start, batches, **kwargs)
         commits.append(reached - start)
         return reached
@@ -129,14 +129,14 @@ def test_a_replay_commits_in_transactions_of_many_batches(runtime, monkeypatch) 
     assert all(n == 20 for n in applied[:-1]) and 0 < applied[-1] <= 20
 
 
-def test_a_replay_given_no_sizes_takes_them_from_the_projectors_tuning(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_replay_given_no_sizes_takes_them_from_the_projectors_tuning(runtime, monkeypatch) -> None:
     generate_history(runtime.newsroom, commands=30)
     runtime.projector.tuning = runtime.projector.tuning.but(replay_batch=5, replay_transaction=20)
     commits: list[int] = []
     batches: list[int] = []
     apply_batches = runtime.projector.views.apply_batches
 
-    def counting(start, batches_, *, on_batch, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(start, batches_, *, on_batch, **kwargs):
         def seen(count: int, position: int) -> None:
             batches.append(count)
             on_batch(count, position)
@@ -154,21 +154,21 @@ def test_a_replay_given_no_sizes_takes_them_from_the_projectors_tuning(runtime, 
     assert max(batches) == 5
 
 
-def _index_names(engine) -> set[str]:  # type: ignore[no-untyped-def]
+def _index_names(engine) -> set[str]:
     from sqlalchemy import inspect
 
     inspector = inspect(engine)
     return {index["name"] for table in tbl.LIVE.all for index in inspector.get_indexes(table.name)}
 
 
-def test_replay_defers_the_indexes_it_never_reads_and_builds_them_at_the_end(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_replay_defers_the_indexes_it_never_reads_and_builds_them_at_the_end(runtime, monkeypatch) -> None:
     generate_history(runtime.newsroom, commands=30)
     deferred = {index.name for index in tbl.LIVE.deferred_indexes}
     assert len(deferred) == 4 and deferred <= _index_names(runtime.engine)
     seen_during: list[set[str]] = []
     apply_batches = runtime.projector.views.apply_batches
 
-    def spying(start, batches, **kwargs):  # type: ignore[no-untyped-def]
+    def spying(start, batches, **kwargs):
         seen_during.append(_index_names(runtime.engine))
         return apply_batches(start, batches, **kwargs)
 
@@ -179,7 +179,7 @@ def test_replay_defers_the_indexes_it_never_reads_and_builds_them_at_the_end(run
     assert verify(runtime.projector) == []
 
 
-def test_indexes_left_out_by_a_stopped_replay_are_rebuilt_when_the_tracker_next_opens(runtime, settings) -> None:  # type: ignore[no-untyped-def]
+def test_indexes_left_out_by_a_stopped_replay_are_rebuilt_when_the_tracker_next_opens(runtime, settings) -> None:
     generate_history(runtime.newsroom, commands=10)
     tbl.drop_deferred_indexes(runtime.engine, tbl.LIVE)
     assert not ({index.name for index in tbl.LIVE.deferred_indexes} & _index_names(runtime.engine))
@@ -192,7 +192,7 @@ def test_indexes_left_out_by_a_stopped_replay_are_rebuilt_when_the_tracker_next_
         again.close()
 
 
-def test_a_decoding_error_found_while_reading_ahead_is_recorded_and_the_replay_goes_on(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_decoding_error_found_while_reading_ahead_is_recorded_and_the_replay_goes_on(runtime) -> None:
     generate_history(runtime.newsroom, commands=20)
     runtime.newsroom.recorder.insert_events(
         [StoredEvent(originator_id=uuid4(), originator_version=1, topic="tracker.story:Opened", state=b"{not json")]
@@ -207,7 +207,7 @@ def test_a_decoding_error_found_while_reading_ahead_is_recorded_and_the_replay_g
     assert verify(runtime.projector) == []
 
 
-def test_verify_reports_a_live_row_that_differs_from_a_rebuild(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_verify_reports_a_live_row_that_differs_from_a_rebuild(runtime) -> None:
     generate_history(runtime.newsroom, commands=10)
     with runtime.engine.begin() as conn:
         conn.execute(tbl.LIVE.stories.update().values(title="Tampered"))
@@ -216,7 +216,7 @@ def test_verify_reports_a_live_row_that_differs_from_a_rebuild(runtime) -> None:
     assert "Tampered" in differences[0]
 
 
-def test_redelivering_an_event_changes_nothing(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_redelivering_an_event_changes_nothing(runtime) -> None:
     newsroom, projector = runtime.newsroom, runtime.projector
     newsroom.open_story(title="Once only", slug="once")
     newsroom.add_report("once", headline="Talks", published_at=START, kinds=["talks_held"], parties=["Meta"])
@@ -234,7 +234,7 @@ def test_redelivering_an_event_changes_nothing(runtime) -> None:  # type: ignore
     assert projector.catch_up().applied == 0
 
 
-def test_an_event_the_read_models_cannot_decode_is_recorded_and_projection_goes_on(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_an_event_the_read_models_cannot_decode_is_recorded_and_projection_goes_on(runtime) -> None:
     newsroom, projector = runtime.newsroom, runtime.projector
     newsroom.open_story(title="Future", slug="future")
     newsroom.recorder.insert_events(
@@ -249,7 +249,7 @@ def test_an_event_the_read_models_cannot_decode_is_recorded_and_projection_goes_
     assert runtime.catalog.story("future").report_count == 1
 
 
-def test_a_changed_view_version_rebuilds_the_read_models_at_start_up(runtime, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_changed_view_version_rebuilds_the_read_models_at_start_up(runtime, settings, monkeypatch) -> None:
     generate_history(runtime.newsroom, commands=15)
     before = runtime.catalog.stories()
     with runtime.engine.begin() as conn:
@@ -266,7 +266,7 @@ def test_a_changed_view_version_rebuilds_the_read_models_at_start_up(runtime, se
 
 def test_a_long_log_behind_empty_read_models_is_rebuilt_in_bulk_at_start_up(
     runtime, settings, monkeypatch, caplog
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     generate_history(runtime.newsroom, commands=40)
     head = runtime.newsroom.recorder.max_notification_id()
     before = {slug: runtime.catalog.story(slug) for slug in runtime.newsroom.story_slugs()}
@@ -287,7 +287,7 @@ def test_a_long_log_behind_empty_read_models_is_rebuilt_in_bulk_at_start_up(
         again.close()
 
 
-def test_read_models_a_short_way_behind_are_caught_up_not_rebuilt_at_start_up(runtime, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_read_models_a_short_way_behind_are_caught_up_not_rebuilt_at_start_up(runtime, settings, monkeypatch) -> None:
     generate_history(runtime.newsroom, commands=10)
     head = runtime.newsroom.recorder.max_notification_id()
     monkeypatch.setitem(tbl.VIEW_VERSIONS, "reports", tbl.VIEW_VERSIONS["reports"] + 1)
@@ -301,7 +301,7 @@ def test_read_models_a_short_way_behind_are_caught_up_not_rebuilt_at_start_up(ru
         again.close()
 
 
-def test_search_finds_reports_by_words_and_prefixes_and_follows_corrections(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_search_finds_reports_by_words_and_prefixes_and_follows_corrections(runtime) -> None:
     newsroom, catalog = runtime.newsroom, runtime.catalog
     newsroom.open_story(title="Chatbots", slug="chatbots")
     rid = newsroom.add_report(
@@ -324,7 +324,7 @@ def test_search_finds_reports_by_words_and_prefixes_and_follows_corrections(runt
     assert catalog.search('"unbalanced') == ()
 
 
-def test_the_projector_loop_follows_events_written_by_another_process(database_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_projector_loop_follows_events_written_by_another_process(database_url, tmp_path) -> None:
     """SQLite: by polling; PostgreSQL: woken by LISTEN/NOTIFY."""
     import threading
 
@@ -356,18 +356,18 @@ def test_the_projector_loop_follows_events_written_by_another_process(database_u
     assert not loop.is_alive()
 
 
-def test_fast_time_travel_with_a_timeline_limit_agrees_with_the_full_view(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_fast_time_travel_with_a_timeline_limit_agrees_with_the_full_view(runtime) -> None:
     newsroom, catalog = runtime.newsroom, runtime.catalog
     moments = generate_history(newsroom, commands=150, seed=5)
 
-    def agrees(full, fast, limit):  # type: ignore[no-untyped-def]
+    def agrees(full, fast, limit):
         assert fast.state == full.state
         assert fast.report_count == full.report_count
         assert fast.reports == full.reports[-limit:] if limit else fast.reports == ()
         assert fast.timeline_complete == (len(full.reports) <= limit)
         assert (fast.version, fast.title, fast.status) == (full.version, full.title, full.status)
 
-    def points(view):  # type: ignore[no-untyped-def]
+    def points(view):
         return sorted((r.published_at, r.kinds[0]) for r in view.reports if r.active)
 
     for slug in newsroom.story_slugs():
@@ -390,14 +390,14 @@ def test_fast_time_travel_with_a_timeline_limit_agrees_with_the_full_view(runtim
             assert sorted(catalog.developments(slug, published_by=moment)) == points(full)
 
 
-def spy_on_splits(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+def spy_on_splits(monkeypatch) -> list[int]:
     """Records how many parts each rebuild is split into."""
     from tracker.readmodels.rebuild import parts as parts_module
 
     seen: list[int] = []
     real = parts_module.rebuild_in_parts
 
-    def spying(projector, plans, **kwargs):  # type: ignore[no-untyped-def]
+    def spying(projector, plans, **kwargs):
         seen.append(len(plans))
         return real(projector, plans, **kwargs)
 
@@ -405,7 +405,7 @@ def spy_on_splits(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
     return seen
 
 
-def test_a_log_as_long_as_the_tunings_parallel_threshold_is_rebuilt_in_parts_unasked(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_log_as_long_as_the_tunings_parallel_threshold_is_rebuilt_in_parts_unasked(runtime, monkeypatch) -> None:
     from tracker.readmodels.rebuild.parts import part_count
 
     generate_history(runtime.newsroom, stories=4, commands=40)
@@ -424,7 +424,7 @@ def test_a_log_as_long_as_the_tunings_parallel_threshold_is_rebuilt_in_parts_una
 
 def test_replay_asked_for_parts_splits_an_sqlite_file_and_rebuilds_postgresql_in_one_process(
     runtime, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     generate_history(runtime.newsroom, stories=4, commands=40)
     splits = spy_on_splits(monkeypatch)
     result = replay(runtime.projector, parts=2)

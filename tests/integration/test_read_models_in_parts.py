@@ -27,12 +27,12 @@ def database_url(sqlite_url: str) -> str:
     return sqlite_url
 
 
-def _part_files(runtime) -> list[Path]:  # type: ignore[no-untyped-def]
+def _part_files(runtime) -> list[Path]:
     database = Path(runtime.engine.url.database)
     return sorted(database.parent.glob(f"{database.name}.part-*"))
 
 
-def test_a_replay_in_two_processes_builds_exactly_what_one_process_builds(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_replay_in_two_processes_builds_exactly_what_one_process_builds(runtime, monkeypatch) -> None:
     generate_history(runtime.newsroom, stories=6, commands=160)
     head = runtime.newsroom.recorder.max_notification_id()
     before = {slug: runtime.catalog.story(slug) for slug in runtime.newsroom.story_slugs()}
@@ -53,7 +53,7 @@ def test_a_replay_in_two_processes_builds_exactly_what_one_process_builds(runtim
     assert _part_files(runtime) == []
 
 
-def test_report_rows_are_numbered_by_their_events_notification_ids(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_report_rows_are_numbered_by_their_events_notification_ids(runtime) -> None:
     slug = runtime.newsroom.open_story(title="Numbered", slug="numbered")
     for headline in ("First", "Second"):
         runtime.newsroom.add_report(
@@ -66,7 +66,7 @@ def test_report_rows_are_numbered_by_their_events_notification_ids(runtime) -> N
     assert ids == [2, 3]
 
 
-def test_the_stories_are_split_into_contiguous_ranges_of_about_equal_events(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_the_stories_are_split_into_contiguous_ranges_of_about_equal_events(runtime) -> None:
     generate_history(runtime.newsroom, stories=8, commands=200)
     head = runtime.newsroom.recorder.max_notification_id()
     plans = plan_parts(runtime.projector, head, 2)
@@ -81,7 +81,7 @@ def test_the_stories_are_split_into_contiguous_ranges_of_about_equal_events(runt
 @pytest.mark.parametrize(
     "originator", [UUID(int=0), UUID(int=2**128 - 1)], ids=["in this process", "in a spawned process"]
 )
-def test_a_part_meeting_an_event_it_cannot_decode_records_it_and_the_replay_goes_on(runtime, originator) -> None:  # type: ignore[no-untyped-def]
+def test_a_part_meeting_an_event_it_cannot_decode_records_it_and_the_replay_goes_on(runtime, originator) -> None:
     generate_history(runtime.newsroom, stories=4, commands=40)
     runtime.newsroom.recorder.insert_events(
         [StoredEvent(originator_id=originator, originator_version=1, topic="tracker.story:Opened", state=b"{not json")]
@@ -99,12 +99,12 @@ def test_a_part_meeting_an_event_it_cannot_decode_records_it_and_the_replay_goes
     assert _part_files(runtime) == []
 
 
-def test_a_rebuild_in_parts_gives_way_to_a_process_that_projected_meanwhile(runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_rebuild_in_parts_gives_way_to_a_process_that_projected_meanwhile(runtime, monkeypatch) -> None:
     generate_history(runtime.newsroom, stories=4, commands=60)
     runtime.projector.reset()
     claim = PartMerge._claim
 
-    def someone_else_first(merge):  # type: ignore[no-untyped-def]
+    def someone_else_first(merge):
         # another process (a poller, the web app) catches up before the copy
         Projector(runtime.newsroom).catch_up(until=10)
         claim(merge)
@@ -120,7 +120,7 @@ def test_a_rebuild_in_parts_gives_way_to_a_process_that_projected_meanwhile(runt
     assert _part_files(runtime) == []
 
 
-def test_a_part_reads_its_stories_one_after_another_each_in_version_order(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_part_reads_its_stories_one_after_another_each_in_version_order(runtime) -> None:
     generate_history(runtime.newsroom, stories=5, commands=120)
     head = runtime.newsroom.recorder.max_notification_id()
     plans = plan_parts(runtime.projector, head, 2)
@@ -141,7 +141,7 @@ def test_a_part_reads_its_stories_one_after_another_each_in_version_order(runtim
     assert sorted(ids) == sorted(n.id for n in everything if n.originator_id in set(stories))
 
 
-def test_a_rebuild_in_parts_with_small_batches_and_transactions_still_builds_the_same_views(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_rebuild_in_parts_with_small_batches_and_transactions_still_builds_the_same_views(runtime) -> None:
     # stories span batches and transactions: a story's state and its
     # reports are read back from the part's own tables
     generate_history(runtime.newsroom, stories=4, commands=200, seed=5)
@@ -153,7 +153,7 @@ def test_a_rebuild_in_parts_with_small_batches_and_transactions_still_builds_the
     assert verify(runtime.projector) == []
 
 
-def test_views_of_a_range_of_stories_are_built_from_empty_and_never_caught_up(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_views_of_a_range_of_stories_are_built_from_empty_and_never_caught_up(runtime) -> None:
     generate_history(runtime.newsroom, stories=2, commands=10)
     part = Projector(runtime.newsroom, stories=(None, None))
     with pytest.raises(ValueError, match="build_stories"):
@@ -164,14 +164,14 @@ def test_views_of_a_range_of_stories_are_built_from_empty_and_never_caught_up(ru
         build_stories(live_range, until=runtime.projector.position())
 
 
-def test_a_rebuild_copies_committed_wal_frames_into_the_database_from_a_thread_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_rebuild_copies_committed_wal_frames_into_the_database_from_a_thread_of_its_own(tmp_path) -> None:
     from sqlalchemy import create_engine, event
 
     path = tmp_path / "wal.sqlite3"
     engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
-    def wal(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def wal(dbapi_connection, _record):
         dbapi_connection.execute("PRAGMA journal_mode = WAL")
         dbapi_connection.execute("PRAGMA wal_autocheckpoint = 0")
 
@@ -197,7 +197,7 @@ def test_a_rebuild_copies_committed_wal_frames_into_the_database_from_a_thread_o
     engine.dispose()
 
 
-def test_no_checkpoint_thread_is_started_for_a_database_without_a_wal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_no_checkpoint_thread_is_started_for_a_database_without_a_wal(tmp_path) -> None:
     from sqlalchemy import create_engine
 
     engine = create_engine(f"sqlite:///{tmp_path / 'plain.sqlite3'}")  # rollback journal

@@ -11,7 +11,7 @@ from tracker.application import UnknownStory
 from tracker.application.queries import StoryQueries
 
 
-def open_story_with_reports(newsroom, count: int) -> str:  # type: ignore[no-untyped-def]
+def open_story_with_reports(newsroom, count: int) -> str:
     slug = newsroom.open_story(title="Harbour strike talks", summary="Dockers and the port authority.")
     for n in range(count):
         newsroom.add_report(
@@ -26,7 +26,7 @@ def open_story_with_reports(newsroom, count: int) -> str:  # type: ignore[no-unt
     return slug
 
 
-def test_the_catalog_history_is_the_stored_event_log_page_by_page_as_the_oracle_gives_it(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_the_catalog_history_is_the_stored_event_log_page_by_page_as_the_oracle_gives_it(runtime) -> None:
     queries: StoryQueries = runtime.catalog
     slug = open_story_with_reports(runtime.newsroom, 5)
     everything = queries.history(slug)
@@ -38,12 +38,12 @@ def test_the_catalog_history_is_the_stored_event_log_page_by_page_as_the_oracle_
     assert queries.history(slug, after_version=7) == ()  # past the end of a known story: an empty page
 
 
-def test_the_catalog_history_of_an_unknown_story_names_it(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_the_catalog_history_of_an_unknown_story_names_it(runtime) -> None:
     with pytest.raises(UnknownStory, match="no-such-story"):
         runtime.catalog.history("no-such-story")
 
 
-def test_every_read_of_the_query_api_answers_like_the_oracle_for_a_story(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_every_read_of_the_query_api_answers_like_the_oracle_for_a_story(runtime) -> None:
     queries: StoryQueries = runtime.catalog
     newsroom = runtime.newsroom
     slug = open_story_with_reports(newsroom, 3)

@@ -25,7 +25,7 @@ from tracker.accounts import Accounts, DuplicateUser, users
 from tracker.domain.errors import InvalidField
 
 
-def tracker_cli(database_url: str, data_dir: Path, *args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+def tracker_cli(database_url: str, data_dir: Path, *args: str, stdin: str | None = None):
     from tracker.cli import commands, web  # noqa: F401 - registers the subcommands
     from tracker.cli.main import cli
 
@@ -42,7 +42,7 @@ def test_passwords_are_stored_hashed_and_checked(database_url: str, tmp_path: Pa
         with runtime.engine.connect() as conn:
             stored = conn.execute(select(users.c.password_hash)).scalar_one()
         assert PASSWORD not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
-        assert accounts.authenticate("edna", PASSWORD).role.value == "editor"  # type: ignore[union-attr]
+        assert accounts.authenticate("edna", PASSWORD).role.value == "editor"
         assert accounts.authenticate("edna", "wrong password") is None
         assert accounts.authenticate("nobody", PASSWORD) is None
         with pytest.raises(DuplicateUser, match="edna"):
@@ -85,7 +85,7 @@ def test_tracker_user_add_prompts_for_the_password_twice(sqlite_url: str, tmp_pa
     assert done.exit_code == 0 and "Added viewer vic" in done.output
 
 
-def test_signing_in_shows_the_user_and_signing_out_forgets_them(app, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_signing_in_shows_the_user_and_signing_out_forgets_them(app, web_runtime) -> None:
     Accounts(web_runtime.engine).add_user("edna", PASSWORD, "editor")
     client = app.test_client()
     response = login(client, "edna")
@@ -99,7 +99,7 @@ def test_signing_in_shows_the_user_and_signing_out_forgets_them(app, web_runtime
     assert "Sign in" in client.get("/").get_data(as_text=True)
 
 
-def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(app, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(app, web_runtime) -> None:
     Accounts(web_runtime.engine).add_user("edna", PASSWORD, "editor")
     client = app.test_client()
     for name, password in (("edna", "not the password"), ("nobody", PASSWORD)):
@@ -108,7 +108,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(app, we
     assert "Sign in" in client.get("/").get_data(as_text=True)
 
 
-def test_after_signing_in_the_user_returns_to_the_page_they_wanted_but_never_off_site(app, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_after_signing_in_the_user_returns_to_the_page_they_wanted_but_never_off_site(app, web_runtime) -> None:
     Accounts(web_runtime.engine).add_user("edna", PASSWORD, "editor")
     client = app.test_client()
     wanted = f"/stories/{SEED}/reports/new"
@@ -123,7 +123,7 @@ def test_after_signing_in_the_user_returns_to_the_page_they_wanted_but_never_off
     assert response.headers["Location"] == "/"
 
 
-def test_logout_without_a_csrf_token_is_refused(editor) -> None:  # type: ignore[no-untyped-def]
+def test_logout_without_a_csrf_token_is_refused(editor) -> None:
     assert editor.post("/logout").status_code == 400
     assert "Sign out" in editor.get("/").get_data(as_text=True)
 
@@ -199,7 +199,7 @@ OFF_SITE_NEXT = [
 ]
 
 
-def test_a_sign_in_never_leaves_the_site_nor_fails_whatever_next_says(app, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_sign_in_never_leaves_the_site_nor_fails_whatever_next_says(app, web_runtime) -> None:
     Accounts(web_runtime.engine).add_user("edna", PASSWORD, "editor")
     client = app.test_client()
     for target in OFF_SITE_NEXT:

@@ -10,7 +10,7 @@ from web_testing import SEED, app, client, web_runtime  # noqa: F401 - fixtures
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def test_the_stories_list_names_each_story_with_its_links(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_stories_list_names_each_story_with_its_links(client) -> None:
     body = client.get("/api/stories").get_json()
     (story,) = body["stories"]
     assert (story["slug"], story["report_count"], story["status"]) == (SEED, 9, "developing")
@@ -18,7 +18,7 @@ def test_the_stories_list_names_each_story_with_its_links(client) -> None:  # ty
     assert story["links"]["atom"].endswith(f"/stories/{SEED}/feed.atom")
 
 
-def test_a_story_comes_with_its_state_and_timeline(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_story_comes_with_its_state_and_timeline(client) -> None:
     body = client.get(f"/api/stories/{SEED}").get_json()
     assert body["slug"] == SEED and body["timeline_complete"] is True and len(body["reports"]) == 9
     parties = {s["party"] for s in body["state"]["stances"]}
@@ -26,13 +26,13 @@ def test_a_story_comes_with_its_state_and_timeline(client) -> None:  # type: ign
     assert body["state"]["last_development"]["headline"] == "Musk does not answer a request for comment"
 
 
-def test_the_timeline_can_be_limited_to_the_newest_reports(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_timeline_can_be_limited_to_the_newest_reports(client) -> None:
     body = client.get(f"/api/stories/{SEED}?limit=2").get_json()
     assert len(body["reports"]) == 2 and body["timeline_complete"] is False
     assert body["report_count"] == 9
 
 
-def test_a_story_as_of_a_version_or_moment_in_either_mode(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_story_as_of_a_version_or_moment_in_either_mode(client, web_runtime) -> None:
     assert client.get(f"/api/stories/{SEED}?version=2").get_json()["version"] == 2
     web_runtime.newsroom.add_report(
         SEED, headline="Late find", published_at=datetime(2024, 5, 1, tzinfo=UTC), kinds=["other"]
@@ -43,7 +43,7 @@ def test_a_story_as_of_a_version_or_moment_in_either_mode(client, web_runtime) -
     assert recorded["mode"] == "recorded" and len(recorded["reports"]) == 10
 
 
-def test_bad_parameters_and_unknown_stories_are_json_errors_naming_the_problem(client) -> None:  # type: ignore[no-untyped-def]
+def test_bad_parameters_and_unknown_stories_are_json_errors_naming_the_problem(client) -> None:
     cases = {
         f"/api/stories/{SEED}?as_of=soon": (400, "as_of"),
         f"/api/stories/{SEED}?mode=sideways&as_of=2024-06-01": (400, "mode"),
@@ -61,7 +61,7 @@ def test_bad_parameters_and_unknown_stories_are_json_errors_naming_the_problem(c
         assert response.is_json and word in response.get_json()["error"], url
 
 
-def test_events_come_oldest_first_in_pages_with_a_link_to_the_next(client) -> None:  # type: ignore[no-untyped-def]
+def test_events_come_oldest_first_in_pages_with_a_link_to_the_next(client) -> None:
     first = client.get(f"/api/stories/{SEED}/events?limit=4").get_json()
     assert [e["version"] for e in first["events"]] == [1, 2, 3, 4]
     assert first["events"][0]["event_type"] == "Opened"
@@ -71,7 +71,7 @@ def test_events_come_oldest_first_in_pages_with_a_link_to_the_next(client) -> No
     assert [e["version"] for e in last["events"]] == [9, 10] and "next" not in last
 
 
-def test_the_atom_feed_is_valid_xml_with_one_entry_per_report_and_escaped_text(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_the_atom_feed_is_valid_xml_with_one_entry_per_report_and_escaped_text(client, web_runtime) -> None:
     web_runtime.newsroom.add_report(
         SEED,
         headline="<script>alert(1)</script> & more",
@@ -88,7 +88,7 @@ def test_the_atom_feed_is_valid_xml_with_one_entry_per_report_and_escaped_text(c
     assert client.get("/stories/no-such-story/feed.atom").status_code == 404
 
 
-def test_the_story_api_answers_304_to_a_matching_etag_until_the_story_changes(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_the_story_api_answers_304_to_a_matching_etag_until_the_story_changes(client, web_runtime) -> None:
     from datetime import datetime
 
     first = client.get(f"/api/stories/{SEED}")

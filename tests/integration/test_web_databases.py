@@ -8,7 +8,7 @@ from tracker.accounts import Accounts
 from tracker.seed import load_seed, seed_files
 
 
-def test_an_editor_adds_a_report_that_time_travel_to_before_it_does_not_show(runtime) -> None:  # type: ignore[no-untyped-def]
+def test_an_editor_adds_a_report_that_time_travel_to_before_it_does_not_show(runtime) -> None:
     from web import create_app
 
     for path in seed_files():

@@ -19,7 +19,7 @@ GOOD = {
 }
 
 
-def test_an_editor_adds_a_report_and_it_appears_on_the_timeline(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_an_editor_adds_a_report_and_it_appears_on_the_timeline(editor, web_runtime) -> None:
     before = event_count(web_runtime)
     response = post_form(editor, f"/stories/{SEED}/reports/new", GOOD)
     assert response.status_code == 302 and "#report-r-" in response.headers["Location"]
@@ -32,7 +32,7 @@ def test_an_editor_adds_a_report_and_it_appears_on_the_timeline(editor, web_runt
     assert "Report added to the timeline." in page and GOOD["headline"] in page
 
 
-def test_a_bad_field_is_named_beside_it_and_the_form_keeps_what_was_typed(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_field_is_named_beside_it_and_the_form_keeps_what_was_typed(editor, web_runtime) -> None:
     before = event_count(web_runtime)
     cases = {
         "published_at": ("last week", "is not an ISO 8601 date or time"),
@@ -53,7 +53,7 @@ def test_a_bad_field_is_named_beside_it_and_the_form_keeps_what_was_typed(editor
     assert event_count(web_runtime) == before
 
 
-def test_a_post_without_a_valid_csrf_token_is_refused_with_400_and_changes_nothing(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_post_without_a_valid_csrf_token_is_refused_with_400_and_changes_nothing(editor, web_runtime) -> None:
     before = event_count(web_runtime)
     missing = editor.post(f"/stories/{SEED}/reports/new", data=GOOD)
     forged = editor.post(f"/stories/{SEED}/reports/new", data={**GOOD, "csrf_token": "forged"})
@@ -63,7 +63,7 @@ def test_a_post_without_a_valid_csrf_token_is_refused_with_400_and_changes_nothi
     assert event_count(web_runtime) == before
 
 
-def test_anonymous_writers_are_sent_to_log_in_and_viewers_are_forbidden(client, viewer, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_writers_are_sent_to_log_in_and_viewers_are_forbidden(client, viewer, web_runtime) -> None:
     before = event_count(web_runtime)
     urls = [
         "/stories/new",
@@ -85,7 +85,7 @@ def test_anonymous_writers_are_sent_to_log_in_and_viewers_are_forbidden(client, 
     assert event_count(web_runtime) == before
 
 
-def test_a_correction_keeps_the_old_text_struck_through_with_the_reason(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_correction_keeps_the_old_text_struck_through_with_the_reason(editor, web_runtime) -> None:
     form = editor.get(f"/stories/{SEED}/reports/{REPORT}/correct").get_data(as_text=True)
     assert 'value="Meta has held early partnership talks with Character.AI"' in form  # prefilled
     response = post_form(
@@ -103,7 +103,7 @@ def test_a_correction_keeps_the_old_text_struck_through_with_the_reason(editor, 
     assert "<del>Meta has held early partnership talks with Character.AI</del>" in page and "tense" in page
 
 
-def test_a_correction_that_changes_nothing_says_so(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_correction_that_changes_nothing_says_so(editor, web_runtime) -> None:
     view = web_runtime.newsroom.story(SEED)
     report = next(r for r in view.reports if r.report_id == REPORT)
     response = post_form(
@@ -114,7 +114,7 @@ def test_a_correction_that_changes_nothing_says_so(editor, web_runtime) -> None:
     assert response.status_code == 400 and "nothing was saved" in response.get_data(as_text=True)
 
 
-def test_retracting_needs_a_reason_and_then_strikes_the_report_through(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_retracting_needs_a_reason_and_then_strikes_the_report_through(editor, web_runtime) -> None:
     url = f"/stories/{SEED}/reports/{REPORT}/retract"
     empty = post_form(editor, url, {"reason": ""})
     assert empty.status_code == 400 and "Say why it is retracted." in empty.get_data(as_text=True)
@@ -125,7 +125,7 @@ def test_retracting_needs_a_reason_and_then_strikes_the_report_through(editor, w
     assert again.status_code == 409 and "already been retracted" in again.get_data(as_text=True)
 
 
-def test_reclassifying_changes_the_kinds_shown(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_reclassifying_changes_the_kinds_shown(editor, web_runtime) -> None:
     url = f"/stories/{SEED}/reports/{REPORT}/reclassify"
     assert post_form(editor, url, {"kinds": ["confirmed"], "parties": "Meta"}).status_code == 302
     report = next(r for r in web_runtime.newsroom.story(SEED).reports if r.report_id == REPORT)
@@ -134,7 +134,7 @@ def test_reclassifying_changes_the_kinds_shown(editor, web_runtime) -> None:  # 
     assert bad.status_code == 400 and "is not a valid choice" in bad.get_data(as_text=True)
 
 
-def test_an_edit_to_a_report_someone_changed_meanwhile_is_not_applied_and_says_why(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_to_a_report_someone_changed_meanwhile_is_not_applied_and_says_why(editor, web_runtime) -> None:
     url = f"/stories/{SEED}/reports/{REPORT}/correct"
     page = editor.get(url).get_data(as_text=True)
     csrf = token(editor, url)
@@ -158,7 +158,7 @@ def test_an_edit_to_a_report_someone_changed_meanwhile_is_not_applied_and_says_w
     assert event_count(web_runtime) == before
 
 
-def test_editing_a_report_retracted_meanwhile_is_a_clear_conflict_not_a_500(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_editing_a_report_retracted_meanwhile_is_a_clear_conflict_not_a_500(editor, web_runtime) -> None:
     url = f"/stories/{SEED}/reports/{REPORT}/reclassify"
     csrf = token(editor, url)
     web_runtime.newsroom.retract_report(SEED, REPORT, reason="gone")
@@ -166,12 +166,12 @@ def test_editing_a_report_retracted_meanwhile_is_a_clear_conflict_not_a_500(edit
     assert response.status_code == 409 and "retracted" in response.get_data(as_text=True)
 
 
-def test_an_unknown_report_is_a_404(editor) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_report_is_a_404(editor) -> None:
     response = editor.get(f"/stories/{SEED}/reports/r-nope/correct")
     assert response.status_code == 404 and "r-nope" in response.get_data(as_text=True)
 
 
-def test_an_editor_opens_a_story_and_a_taken_slug_is_named_beside_the_slug(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_an_editor_opens_a_story_and_a_taken_slug_is_named_beside_the_slug(editor, web_runtime) -> None:
     response = post_form(editor, "/stories/new", {"title": "Chip makers merge", "slug": "", "summary": ""})
     assert response.status_code == 302 and response.headers["Location"].endswith(
         "/stories/chip-makers-merge/reports/new"
@@ -184,7 +184,7 @@ def test_an_editor_opens_a_story_and_a_taken_slug_is_named_beside_the_slug(edito
     assert bad.status_code == 400 and 'id="slug-error"' in bad.get_data(as_text=True)
 
 
-def test_title_and_status_are_changed_as_separate_events(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_title_and_status_are_changed_as_separate_events(editor, web_runtime) -> None:
     before = event_count(web_runtime)
     response = post_form(
         editor, f"/stories/{SEED}/settings", {"title": "Meta, xAI and Character.AI", "status": "quiet"}
@@ -197,7 +197,7 @@ def test_title_and_status_are_changed_as_separate_events(editor, web_runtime) ->
     assert bad.status_code == 400 and "valid choice" in bad.get_data(as_text=True).split('id="status-error"')[1][:60]
 
 
-def test_tracking_rules_are_edited_as_lines_and_terms(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_tracking_rules_are_edited_as_lines_and_terms(editor, web_runtime) -> None:
     form = editor.get(f"/stories/{SEED}/rules").get_data(as_text=True)
     assert "Character.AI, Character AI" in form
     response = post_form(
@@ -211,7 +211,7 @@ def test_tracking_rules_are_edited_as_lines_and_terms(editor, web_runtime) -> No
     assert rules["any_of"] == ["deal", "talks"] and not rules.get("none_of")
 
 
-def test_an_unusable_rule_term_is_named_beside_its_field_and_nothing_is_saved(editor, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_an_unusable_rule_term_is_named_beside_its_field_and_nothing_is_saved(editor, web_runtime) -> None:
     before = event_count(web_runtime)
     response = post_form(
         editor, f"/stories/{SEED}/rules", {"all_of": "Character.AI", "any_of": "deal, ab*", "none_of": ""}

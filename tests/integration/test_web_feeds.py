@@ -39,7 +39,7 @@ def site(loopback_runtime: Runtime) -> Flask:
     return create_app(runtime=loopback_runtime)
 
 
-def subscribe_and_poll(client, url: str) -> None:  # type: ignore[no-untyped-def]
+def subscribe_and_poll(client, url: str) -> None:
     """Subscribes, asks for a poll now and lets the worker's job step carry it out."""
     assert (
         post_form(client, "/feeds", {"url": url, "name": "Loopback Wire", "interval_minutes": "5"}).status_code == 302
@@ -50,7 +50,7 @@ def subscribe_and_poll(client, url: str) -> None:  # type: ignore[no-untyped-def
     assert run_queued_jobs(client.application.extensions["tracker.runtime"]) == 1
 
 
-def test_an_editor_subscribes_polls_and_sees_the_feeds_health(site) -> None:  # type: ignore[no-untyped-def]
+def test_an_editor_subscribes_polls_and_sees_the_feeds_health(site) -> None:
     client = site.test_client()
     login(client, "edna")
     with serve_feed() as url:
@@ -61,7 +61,7 @@ def test_an_editor_subscribes_polls_and_sees_the_feeds_health(site) -> None:  # 
     assert "Checked Loopback Wire: 2 new items, 0 reports added to stories, 1 suggested." in page
 
 
-def test_adding_a_bad_or_duplicate_feed_is_named_beside_the_address(site) -> None:  # type: ignore[no-untyped-def]
+def test_adding_a_bad_or_duplicate_feed_is_named_beside_the_address(site) -> None:
     client = site.test_client()
     login(client, "edna")
     bad = post_form(client, "/feeds", {"url": "ftp://example.com/feed", "name": "", "interval_minutes": ""})
@@ -76,7 +76,7 @@ def test_adding_a_bad_or_duplicate_feed_is_named_beside_the_address(site) -> Non
         assert again.status_code == 409 and "already subscribed" in again.get_data(as_text=True)
 
 
-def test_a_failing_feed_shows_its_error_and_failure_count(site) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_feed_shows_its_error_and_failure_count(site) -> None:
     client = site.test_client()
     login(client, "edna")
     with serve_feed() as url:
@@ -90,7 +90,7 @@ def test_a_failing_feed_shows_its_error_and_failure_count(site) -> None:  # type
     assert 'class="error-text"' in page
 
 
-def test_removing_a_feed_keeps_its_reports(site) -> None:  # type: ignore[no-untyped-def]
+def test_removing_a_feed_keeps_its_reports(site) -> None:
     client = site.test_client()
     login(client, "edna")
     with serve_feed() as url:
@@ -104,7 +104,7 @@ def test_removing_a_feed_keeps_its_reports(site) -> None:  # type: ignore[no-unt
     assert client.post(f"/feeds/{feed_id}/remove", data={}).status_code == 400  # no CSRF token
 
 
-def test_a_weak_match_waits_in_the_inbox_with_its_title_as_text_and_accepting_adds_it(site, loopback_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_weak_match_waits_in_the_inbox_with_its_title_as_text_and_accepting_adds_it(site, loopback_runtime) -> None:
     client = site.test_client()
     login(client, "edna")
     with serve_feed() as url:
@@ -126,7 +126,7 @@ def test_a_weak_match_waits_in_the_inbox_with_its_title_as_text_and_accepting_ad
     assert event_count(loopback_runtime) == before + 1
 
 
-def test_a_rejected_suggestion_leaves_the_inbox_and_the_timeline_alone(site, loopback_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_rejected_suggestion_leaves_the_inbox_and_the_timeline_alone(site, loopback_runtime) -> None:
     client = site.test_client()
     login(client, "edna")
     with serve_feed() as url:
@@ -140,7 +140,7 @@ def test_a_rejected_suggestion_leaves_the_inbox_and_the_timeline_alone(site, loo
     assert event_count(loopback_runtime) == before
 
 
-def test_viewers_see_feeds_and_suggestions_but_cannot_change_them(site, loopback_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_viewers_see_feeds_and_suggestions_but_cannot_change_them(site, loopback_runtime) -> None:
     Accounts(loopback_runtime.engine).add_user("vic", PASSWORD, "viewer")
     client = site.test_client()
     login(client, "vic")
@@ -154,7 +154,7 @@ def test_viewers_see_feeds_and_suggestions_but_cannot_change_them(site, loopback
 LINK_PAYLOAD = "&amp;lt;a href=&quot;http://evil.example/&quot;&amp;gt;click here&amp;lt;/a&amp;gt; to claim"
 
 
-def test_the_web_refuses_file_urls_without_reading_them_even_under_the_file_root(site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_web_refuses_file_urls_without_reading_them_even_under_the_file_root(site, tmp_path) -> None:
     client = site.test_client()
     login(client, "edna")
     wire = tmp_path / "wire.xml"
@@ -178,7 +178,7 @@ def test_the_web_refuses_file_urls_without_reading_them_even_under_the_file_root
 
 
 @pytest.mark.parametrize("minutes", ["99999999999999999999", "9999999999", "43201"])
-def test_an_enormous_interval_is_refused_beside_its_field(site, minutes) -> None:  # type: ignore[no-untyped-def]
+def test_an_enormous_interval_is_refused_beside_its_field(site, minutes) -> None:
     client = site.test_client()
     login(client, "edna")
     with serve_feed() as url:
@@ -188,7 +188,7 @@ def test_an_enormous_interval_is_refused_beside_its_field(site, minutes) -> None
     assert url not in client.get("/feeds").get_data(as_text=True)
 
 
-def test_markup_hidden_in_double_escaped_entities_is_shown_as_text(site) -> None:  # type: ignore[no-untyped-def]
+def test_markup_hidden_in_double_escaped_entities_is_shown_as_text(site) -> None:
     client = site.test_client()
     login(client, "edna")
     body = WIRE.replace("The chatbot company said users can now talk to characters.", LINK_PAYLOAD)

@@ -50,10 +50,10 @@ def decision_rows(runtime: Runtime) -> list[tuple[str, int, str]]:
         rows = conn.execute(
             select(decisions.c.story_slug, decisions.c.item_id, decisions.c.outcome).order_by(decisions.c.item_id)
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]
 
 
-def test_saving_rules_on_the_web_stores_them_and_queues_the_rematch_without_doing_it(site, runtime_with_wire) -> None:  # type: ignore[no-untyped-def]
+def test_saving_rules_on_the_web_stores_them_and_queues_the_rematch_without_doing_it(site, runtime_with_wire) -> None:
     client = site.test_client()
     login(client, "edna")
     before_decisions = decision_rows(runtime_with_wire)
@@ -73,7 +73,7 @@ def test_saving_rules_on_the_web_stores_them_and_queues_the_rematch_without_doin
 
 def test_the_worker_job_step_carries_out_the_queued_rematch_and_the_rules_page_shows_its_result(
     site, runtime_with_wire
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = site.test_client()
     login(client, "edna")
     post_form(client, RULES_PAGE, {"all_of": CHARACTER, "any_of": "voice, deal", "none_of": ""})
@@ -93,7 +93,7 @@ def test_the_worker_job_step_carries_out_the_queued_rematch_and_the_rules_page_s
 
 def test_poll_now_on_the_web_queues_the_check_and_the_feeds_page_shows_its_result_when_done(
     site, runtime_with_wire
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = site.test_client()
     login(client, "edna")
     feed_id = client.get("/feeds").get_data(as_text=True).split('id="feed-')[1].split('"')[0]
@@ -110,7 +110,7 @@ def test_poll_now_on_the_web_queues_the_check_and_the_feeds_page_shows_its_resul
     assert "1 failure in a row" in page
 
 
-def test_a_job_whose_work_raises_is_recorded_as_failed_with_the_reason(runtime_with_wire) -> None:  # type: ignore[no-untyped-def]
+def test_a_job_whose_work_raises_is_recorded_as_failed_with_the_reason(runtime_with_wire) -> None:
     queue = Jobs(runtime_with_wire.engine)
     job = queue.queue(JobKind.REMATCH, "no-such-story", requested_by="edna")
     assert run_queued_jobs(runtime_with_wire) == 1
@@ -118,7 +118,7 @@ def test_a_job_whose_work_raises_is_recorded_as_failed_with_the_reason(runtime_w
     assert done.state is JobState.FAILED and "no-such-story" in done.result and done.finished_at is not None
 
 
-def test_two_claimers_never_run_the_same_job(runtime_with_wire) -> None:  # type: ignore[no-untyped-def]
+def test_two_claimers_never_run_the_same_job(runtime_with_wire) -> None:
     queue = Jobs(runtime_with_wire.engine)
     queued = {queue.queue(JobKind.POLL_FEED, n).id for n in range(40)}
     claimed: dict[str, list[int]] = {"a": [], "b": []}
@@ -139,7 +139,7 @@ def test_two_claimers_never_run_the_same_job(runtime_with_wire) -> None:  # type
     assert all(queue.get(job_id).state is JobState.RUNNING for job_id in queued)
 
 
-def test_asking_twice_before_the_worker_runs_queues_one_job(runtime_with_wire) -> None:  # type: ignore[no-untyped-def]
+def test_asking_twice_before_the_worker_runs_queues_one_job(runtime_with_wire) -> None:
     queue = Jobs(runtime_with_wire.engine)
     first = queue.queue(JobKind.REMATCH, SEED, requested_by="edna")
     assert queue.queue(JobKind.REMATCH, SEED, requested_by="vic") == first
@@ -150,7 +150,7 @@ def test_asking_twice_before_the_worker_runs_queues_one_job(runtime_with_wire) -
     assert again.id not in (first.id, other.id) and again.state is JobState.QUEUED
 
 
-def test_a_job_whose_worker_died_is_taken_over_after_its_lease_and_only_the_new_result_counts(  # type: ignore[no-untyped-def]
+def test_a_job_whose_worker_died_is_taken_over_after_its_lease_and_only_the_new_result_counts(
     runtime_with_wire,
 ) -> None:
     from datetime import timedelta

@@ -37,13 +37,13 @@ def workers(database_url: str, tmp_path: Path) -> Iterator[tuple[Runtime, Flask,
         first.close()
 
 
-def attempt(client: FlaskClient, name: str, password: str, address: str = "127.0.0.1", forwarded_for: str = ""):  # type: ignore[no-untyped-def]
+def attempt(client: FlaskClient, name: str, password: str, address: str = "127.0.0.1", forwarded_for: str = ""):
     headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
     data = {"name": name, "password": password, "csrf_token": token(client, "/login")}
     return client.post("/login", data=data, environ_overrides={"REMOTE_ADDR": address}, headers=headers)
 
 
-def test_an_account_is_limited_after_five_failures_spread_over_two_workers_and_addresses(workers) -> None:  # type: ignore[no-untyped-def]
+def test_an_account_is_limited_after_five_failures_spread_over_two_workers_and_addresses(workers) -> None:
     _runtime, first, second = workers
     clients = [first.test_client(), second.test_client()]
     for number in range(5):
@@ -58,7 +58,7 @@ def test_an_account_is_limited_after_five_failures_spread_over_two_workers_and_a
     assert other.status_code == 302  # another account from that address is not limited
 
 
-def test_an_address_is_limited_after_five_failures_on_any_accounts(workers) -> None:  # type: ignore[no-untyped-def]
+def test_an_address_is_limited_after_five_failures_on_any_accounts(workers) -> None:
     _runtime, first, second = workers
     client = first.test_client()
     for number in range(5):
@@ -67,7 +67,7 @@ def test_an_address_is_limited_after_five_failures_on_any_accounts(workers) -> N
     assert attempt(second.test_client(), "edna", PASSWORD, address="192.0.2.8").status_code == 302
 
 
-def test_signing_in_works_again_once_the_window_has_passed(workers) -> None:  # type: ignore[no-untyped-def]
+def test_signing_in_works_again_once_the_window_has_passed(workers) -> None:
     runtime, first, _second = workers
     client = first.test_client()
     for _ in range(5):
@@ -82,7 +82,7 @@ def test_signing_in_works_again_once_the_window_has_passed(workers) -> None:  # 
     assert len(counts) == 4 and {hits for _key, hits in counts} == {1}  # account and address, minute and hour
 
 
-def test_successful_sign_ins_never_count_against_the_limit(workers) -> None:  # type: ignore[no-untyped-def]
+def test_successful_sign_ins_never_count_against_the_limit(workers) -> None:
     _runtime, first, _second = workers
     client = first.test_client()
     for _ in range(8):
@@ -166,7 +166,7 @@ def test_concurrent_workers_count_every_hit(database_url: str, tmp_path: Path) -
 @pytest.mark.parametrize(
     "name, password", [("ed\x00na", PASSWORD), ("edna", "pass\x00word"), ("\x00", "\x00"), ("ed\x01na\n", WRONG)]
 )
-def test_control_characters_in_a_sign_in_are_refused_without_an_error(workers, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def test_control_characters_in_a_sign_in_are_refused_without_an_error(workers, name: str, password: str) -> None:
     _runtime, first, _second = workers
     response = attempt(first.test_client(), name, password)
     page = response.get_data(as_text=True)

@@ -11,17 +11,17 @@ from tracker.bootstrap import Runtime
 PUBLISHED = datetime(2024, 6, 3, 9, 30, tzinfo=UTC)
 
 
-def add(runtime: Runtime, headline: str, **fields) -> str:  # type: ignore[no-untyped-def]
+def add(runtime: Runtime, headline: str, **fields) -> str:
     defaults = {"published_at": PUBLISHED, "kinds": ["confirmed"], "parties": ["Meta"], "outlet": "Reuters"}
     return runtime.newsroom.add_report(SEED, headline=headline, **{**defaults, **fields})
 
 
-def timeline(client, url: str) -> str:  # type: ignore[no-untyped-def]
+def timeline(client, url: str) -> str:
     page = client.get(url).get_data(as_text=True)
     return page[page.index('id="timeline-title"') :]
 
 
-def test_the_index_lists_each_story_with_status_count_last_development_and_a_sparkline(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_index_lists_each_story_with_status_count_last_development_and_a_sparkline(client) -> None:
     page = client.get("/").get_data(as_text=True)
     assert "Meta and xAI court Character.AI" in page
     assert 'class="pill status-developing"' in page
@@ -30,7 +30,7 @@ def test_the_index_lists_each_story_with_status_count_last_development_and_a_spa
     assert '<svg class="sparkline"' in page
 
 
-def test_the_index_puts_the_most_recently_changed_story_first(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_the_index_puts_the_most_recently_changed_story_first(client, web_runtime) -> None:
     web_runtime.newsroom.open_story(title="Regulators look at chip deal", slug="chips")
     page = client.get("/").get_data(as_text=True)
     assert page.index("Regulators look at chip deal") < page.index("Meta and xAI court Character.AI")
@@ -39,7 +39,7 @@ def test_the_index_puts_the_most_recently_changed_story_first(client, web_runtim
     assert page.index("Meta and xAI court Character.AI") < page.index("Regulators look at chip deal")
 
 
-def test_the_story_page_shows_stances_open_questions_and_the_last_development(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_story_page_shows_stances_open_questions_and_the_last_development(client) -> None:
     response = client.get(f"/stories/{SEED}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -52,7 +52,7 @@ def test_the_story_page_shows_stances_open_questions_and_the_last_development(cl
     assert "Reports per day by kind" in page and "<rect" in page
 
 
-def test_a_report_shows_its_outlet_link_and_both_times(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_report_shows_its_outlet_link_and_both_times(client, web_runtime) -> None:
     report_id = add(
         web_runtime, "Meta confirms talks", url="https://example.com/meta-confirms", attribution="a Meta spokesperson"
     )
@@ -63,7 +63,7 @@ def test_a_report_shows_its_outlet_link_and_both_times(client, web_runtime) -> N
     assert "Published <time" in card and "3 Jun 2024, 09:30 UTC" in card and "recorded <time" in card
 
 
-def test_corrections_and_retractions_are_shown_in_place_struck_through_with_the_reason(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_corrections_and_retractions_are_shown_in_place_struck_through_with_the_reason(client, web_runtime) -> None:
     corrected = add(web_runtime, "Meta confirms tlaks")
     retracted = add(web_runtime, "xAI denies everything", parties=["xAI"], kinds=["denied"])
     web_runtime.newsroom.correct_report(SEED, corrected, headline="Meta confirms talks", reason="typo in headline")
@@ -74,7 +74,7 @@ def test_corrections_and_retractions_are_shown_in_place_struck_through_with_the_
     assert "<s>xAI denies everything</s>" in page and "the source withdrew it" in page
 
 
-def test_an_unknown_story_gets_the_sites_404_page(client) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_story_gets_the_sites_404_page(client) -> None:
     for url in (
         "/stories/no-such-story",
         "/stories/no-such-story/history",
@@ -86,14 +86,14 @@ def test_an_unknown_story_gets_the_sites_404_page(client) -> None:  # type: igno
         assert 'class="error-page"' in response.get_data(as_text=True)
 
 
-def test_a_story_can_be_viewed_at_an_earlier_version(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_story_can_be_viewed_at_an_earlier_version(client) -> None:
     page = client.get(f"/stories/{SEED}?version=3").get_data(as_text=True)
     assert "version 3</strong>" in page
     assert "Meta has held early partnership talks with Character.AI" in page
     assert "Musk does not answer a request for comment" not in page
 
 
-def test_as_recorded_hides_what_the_desk_learned_later_and_as_reported_shows_it(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_as_recorded_hides_what_the_desk_learned_later_and_as_reported_shows_it(client, web_runtime) -> None:
     before = datetime.now(UTC)
     add(web_runtime, "Meta confirms talks", published_at=datetime(2024, 5, 20, tzinfo=UTC))
     as_of = before.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -104,7 +104,7 @@ def test_as_recorded_hides_what_the_desk_learned_later_and_as_reported_shows_it(
     assert "Character.AI has had similar discussions" not in reported  # published 25 May
 
 
-def test_a_malformed_moment_or_version_is_a_message_beside_the_control_not_a_500(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_malformed_moment_or_version_is_a_message_beside_the_control_not_a_500(client) -> None:
     cases = {
         "as_of=yesterday-ish": "is not an ISO 8601 date or time",
         "as_of=2024-06-01&mode=sideways": "is not a mode",
@@ -119,14 +119,14 @@ def test_a_malformed_moment_or_version_is_a_message_beside_the_control_not_a_500
         assert '<p class="error" id=' in page and message in page, query
 
 
-def test_a_version_or_moment_the_story_does_not_have_is_named(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_version_or_moment_the_story_does_not_have_is_named(client) -> None:
     response = client.get(f"/stories/{SEED}?version=999")
     assert response.status_code == 404 and "versions 1 to" in response.get_data(as_text=True)
     response = client.get(f"/stories/{SEED}?as_of=2001-01-01")
     assert response.status_code == 404 and "had not been opened by" in response.get_data(as_text=True)
 
 
-def test_the_timeline_is_paginated_and_can_run_oldest_first(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_the_timeline_is_paginated_and_can_run_oldest_first(client, web_runtime) -> None:
     web_runtime.newsroom.add_reports(
         SEED, [{"headline": f"Update {n:02d}", "published_at": PUBLISHED, "kinds": ["other"]} for n in range(60)]
     )
@@ -146,7 +146,7 @@ def test_the_timeline_is_paginated_and_can_run_oldest_first(client, web_runtime)
     assert oldest.index("Character.AI: a three-year-old chatbot maker") < oldest.index("Update 00")
 
 
-def test_what_changed_since_your_last_visit_lists_new_reports_stances_and_answers(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_what_changed_since_your_last_visit_lists_new_reports_stances_and_answers(client, web_runtime) -> None:
     client.get(f"/stories/{SEED}")  # the visit
     add(web_runtime, "Meta confirms it held talks")
     story = client.get(f"/stories/{SEED}").get_data(as_text=True)
@@ -158,7 +158,7 @@ def test_what_changed_since_your_last_visit_lists_new_reports_stances_and_answer
     assert "answered</span> Meta declined to comment: will they comment?" in page
 
 
-def test_what_changed_since_a_moment_can_be_chosen_and_a_bad_moment_is_named(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_what_changed_since_a_moment_can_be_chosen_and_a_bad_moment_is_named(client, web_runtime) -> None:
     page = client.get(f"/stories/{SEED}/changes?since=2001-01-01").get_data(as_text=True)
     assert "Musk does not answer a request for comment" in page  # everything is new since before the story
     response = client.get(f"/stories/{SEED}/changes?since=last-tuesday")
@@ -167,7 +167,7 @@ def test_what_changed_since_a_moment_can_be_chosen_and_a_bad_moment_is_named(cli
     assert "Nothing has changed" in client.get(f"/stories/{SEED}/changes?since={now}").get_data(as_text=True)
 
 
-def test_the_event_history_is_paginated_newest_first(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_the_event_history_is_paginated_newest_first(client, web_runtime) -> None:
     web_runtime.newsroom.add_reports(
         SEED, [{"headline": f"Update {n:02d}", "published_at": PUBLISHED, "kinds": ["other"]} for n in range(3)]
     )
@@ -180,7 +180,7 @@ def test_the_event_history_is_paginated_newest_first(client, web_runtime) -> Non
     assert '<code class="event-type">Opened</code>' in last and "ReportAdded" in last
 
 
-def test_search_finds_reports_across_stories_and_says_when_nothing_matches(client) -> None:  # type: ignore[no-untyped-def]
+def test_search_finds_reports_across_stories_and_says_when_nothing_matches(client) -> None:
     page = client.get("/search?q=xai+talks").get_data(as_text=True)
     assert "Character.AI has had similar discussions with Musk&#39;s xAI" in page
     assert "Meta has held early partnership talks" not in page
@@ -188,7 +188,7 @@ def test_search_finds_reports_across_stories_and_says_when_nothing_matches(clien
     assert client.get("/search?q=" + "x" * 300).status_code == 400
 
 
-def test_feed_supplied_text_is_escaped_and_summary_html_is_sanitised(client, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_feed_supplied_text_is_escaped_and_summary_html_is_sanitised(client, web_runtime) -> None:
     add(
         web_runtime,
         "<script>alert('headline')</script> Deal talk",
@@ -202,7 +202,7 @@ def test_feed_supplied_text_is_escaped_and_summary_html_is_sanitised(client, web
     assert "&lt;i&gt;Evil&lt;/i&gt; Times" in page
 
 
-def test_every_page_carries_a_content_security_policy(client) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_carries_a_content_security_policy(client) -> None:
     for url in ("/", f"/stories/{SEED}", "/stories/nope", "/api/stories"):
         policy = client.get(url).headers["Content-Security-Policy"]
         assert "default-src 'self'" in policy and "script-src 'self'" in policy and "frame-ancestors 'none'" in policy

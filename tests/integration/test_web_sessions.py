@@ -23,7 +23,7 @@ from tracker.config import normalise_database_url
 EDITOR_PAGE = f"/stories/{SEED}/reports/new"
 
 
-def tracker_cli(runtime: Runtime, *args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+def tracker_cli(runtime: Runtime, *args: str, stdin: str | None = None):
     from tracker.cli import commands, web  # noqa: F401 - registers the subcommands
     from tracker.cli.main import cli
 
@@ -75,7 +75,7 @@ REVOCATIONS: dict[str, Callable[[Flask, Runtime, FlaskClient], None]] = {
 
 
 @pytest.mark.parametrize("revocation", REVOCATIONS)
-def test_a_cookie_copied_before_a_revocation_is_refused_afterwards(app, web_runtime, revocation: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_cookie_copied_before_a_revocation_is_refused_afterwards(app, web_runtime, revocation: str) -> None:
     Accounts(web_runtime.engine).add_user("edna", PASSWORD, "editor")
     client = signed_in_client(app)
     thief = copy_of_cookie(app, client)
@@ -87,7 +87,7 @@ def test_a_cookie_copied_before_a_revocation_is_refused_afterwards(app, web_runt
     assert client.get(EDITOR_PAGE).status_code == 302  # the original session ended too
 
 
-def test_signing_out_ends_only_that_session_and_signing_in_again_works(app, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_signing_out_ends_only_that_session_and_signing_in_again_works(app, web_runtime) -> None:
     Accounts(web_runtime.engine).add_user("edna", PASSWORD, "editor")
     laptop, phone = signed_in_client(app), signed_in_client(app)
     sign_out(app, web_runtime, laptop)
@@ -97,13 +97,13 @@ def test_signing_out_ends_only_that_session_and_signing_in_again_works(app, web_
     assert laptop.get(EDITOR_PAGE).status_code == 200
 
 
-def test_the_sign_out_everywhere_button_sits_next_to_sign_out(app, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_the_sign_out_everywhere_button_sits_next_to_sign_out(app, web_runtime) -> None:
     Accounts(web_runtime.engine).add_user("edna", PASSWORD, "editor")
     page = signed_in_client(app).get("/").get_data(as_text=True)
     assert 'action="/logout"' in page and 'action="/logout/everywhere"' in page and "Sign out everywhere" in page
 
 
-def test_a_session_older_than_its_lifetime_is_refused_even_with_a_freshly_signed_cookie(app, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_older_than_its_lifetime_is_refused_even_with_a_freshly_signed_cookie(app, web_runtime) -> None:
     Accounts(web_runtime.engine).add_user("edna", PASSWORD, "editor")
     assert app.permanent_session_lifetime.total_seconds() == 12 * 3600
     client = signed_in_client(app)
@@ -115,7 +115,7 @@ def test_a_session_older_than_its_lifetime_is_refused_even_with_a_freshly_signed
     assert client.get(EDITOR_PAGE).status_code == 302
 
 
-def test_a_cookie_naming_only_a_user_is_not_a_session(app, web_runtime) -> None:  # type: ignore[no-untyped-def]
+def test_a_cookie_naming_only_a_user_is_not_a_session(app, web_runtime) -> None:
     Accounts(web_runtime.engine).add_user("edna", PASSWORD, "editor")
     client = app.test_client()
     with client.session_transaction() as session:

@@ -18,7 +18,7 @@ DAY = datetime(2024, 5, 25, tzinfo=UTC)
 STORY_ID = uuid.uuid4()
 
 
-def report(report_id: str, kinds: tuple[Kind, ...], parties: tuple[str, ...], day: int = 0, **extra) -> Report:  # type: ignore[no-untyped-def]
+def report(report_id: str, kinds: tuple[Kind, ...], parties: tuple[str, ...], day: int = 0, **extra) -> Report:
     return Report(
         report_id=report_id,
         headline=f"headline {report_id}",
@@ -42,7 +42,7 @@ def view(*reports: Report, version: int = 1, title: str = "Deal", status: str = 
     if "report_count" in {f.name for f in dataclasses.fields(StoryView)}:
         extra["report_count"] = sum(1 for r in reports if r.active)
     return StoryView(
-        **extra,  # type: ignore[arg-type]
+        **extra,
         id=STORY_ID,
         slug="deal",
         title=title,
@@ -69,7 +69,7 @@ def test_identical_views_have_no_changes() -> None:
 def test_a_report_added_since_is_new_and_moves_the_partys_stance() -> None:
     changes = story_changes(view(TALKS, version=2), view(TALKS, DECLINED, version=3))
     assert [r.report_id for r in changes.new_reports] == ["declined"]
-    assert [(c.party, c.before.report_id, c.after.report_id) for c in changes.stance_changes] == [  # type: ignore[union-attr]
+    assert [(c.party, c.before.report_id, c.after.report_id) for c in changes.stance_changes] == [
         ("Meta", "talks", "declined")
     ]
     assert [q.key for q in changes.new_questions] == ["silence:meta"]

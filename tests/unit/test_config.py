@@ -9,7 +9,7 @@ from tracker.domain.errors import InvalidField
 from tracker.moments import parse_moment
 
 
-def test_the_default_is_an_sqlite_file_in_the_data_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_default_is_an_sqlite_file_in_the_data_folder(tmp_path) -> None:
     settings = load_settings({"TRACKER_DATA_DIR": str(tmp_path)})
     assert settings.database_url == f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
     assert settings.is_sqlite
@@ -24,7 +24,7 @@ def test_environment_variables_override_keys_and_postgres_urls_use_psycopg() -> 
     assert settings.database_url == "postgresql+psycopg://postgres@127.0.0.1/test"
 
 
-def test_a_chosen_file_is_layered_over_the_defaults(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_chosen_file_is_layered_over_the_defaults(tmp_path) -> None:
     path = tmp_path / "other.toml"
     path.write_text("[web]\nport = 7000\n[poll]\ninterval_seconds = 30\n")
     settings = load_settings({"TRACKER_CONFIG": str(path)})
@@ -69,7 +69,7 @@ def test_a_chosen_file_is_layered_over_the_defaults(tmp_path) -> None:  # type: 
         ("", {"TRACKER_DATABASE_URL": "sqlite:///"}, "database.url: sqlite:/// needs a file path"),
     ],
 )
-def test_an_invalid_value_stops_with_the_key_named(tmp_path, content, env, named) -> None:  # type: ignore[no-untyped-def]
+def test_an_invalid_value_stops_with_the_key_named(tmp_path, content, env, named) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(content)
     with pytest.raises(ConfigError, match=named.replace(".", r"\.").replace("(", r"\(").replace(")", r"\)")) as raised:

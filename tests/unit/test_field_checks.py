@@ -20,7 +20,7 @@ def a_story() -> Story:
     return Story.open(title="Meta and xAI court Character.AI")
 
 
-def add(story: Story, **fields) -> None:  # type: ignore[no-untyped-def]
+def add(story: Story, **fields) -> None:
     values = {"report_id": "r1", "headline": "Talks", "published_at": PUBLISHED, "kinds": ["talks_held"]}
     story.add_report(**{**values, **fields})
 
@@ -60,7 +60,7 @@ def test_tabs_and_newlines_are_folded_not_refused() -> None:
     ],
     ids=["title", "summary", "rule term", "rules of the wrong type", "retitle", "change rules"],
 )
-def test_story_level_commands_refuse_control_characters_and_unusable_rules(command, field: str) -> None:  # type: ignore[no-untyped-def]
+def test_story_level_commands_refuse_control_characters_and_unusable_rules(command, field: str) -> None:
     with pytest.raises(InvalidField, match=f"^{field}:"):
         command()
 

@@ -112,7 +112,7 @@ def test_a_title_status_or_rules_change_stored_by_version_1_reads_as_made_by_nob
         StoredEvent(originator_id=Story.create_id("talks"), originator_version=9, topic=topic, state=state.encode())
     )
     assert getattr(event, field) == value
-    assert event.by == ""  # type: ignore[attr-defined]
+    assert event.by == ""
 
 
 def test_title_status_and_rules_changes_say_who_made_them() -> None:
@@ -121,7 +121,7 @@ def test_title_status_and_rules_changes_say_who_made_them() -> None:
     story.change_status("quiet")
     story.change_rules({"any_of": ["Meta"]}, by="Vic")
     _opened, retitled, status, rules = story.collect_events()
-    assert [(type(e).__name__, e.by) for e in (retitled, status, rules)] == [  # type: ignore[attr-defined]
+    assert [(type(e).__name__, e.by) for e in (retitled, status, rules)] == [
         ("Retitled", "Ed Itor"),
         ("StatusChanged", ""),
         ("RulesChanged", "Vic"),
@@ -161,7 +161,7 @@ def test_a_snapshot_taken_before_version_2_with_its_recording_key_still_loads_wi
     app.save(story)
     old_state = {k: v for k, v in Snapshot.take(story).state.items() if k != "class_version"}
     old_state["_recording"] = (story.version, story.modified_on)  # what version 1 snapshots held
-    app.snapshots.put(  # type: ignore[union-attr]
+    app.snapshots.put(
         [
             Snapshot(
                 originator_id=story.id,
@@ -172,7 +172,7 @@ def test_a_snapshot_taken_before_version_2_with_its_recording_key_still_loads_wi
             )
         ]
     )
-    stored = app.snapshots.recorder.select_events(story.id, desc=True, limit=1)  # type: ignore[union-attr]
+    stored = app.snapshots.recorder.select_events(story.id, desc=True, limit=1)
     assert b'"_recording"' in stored[0].state and b'"class_version"' not in stored[0].state
     loaded = app.repository.get(story.id)
     assert "_recording" not in vars(loaded)

@@ -17,7 +17,7 @@ def a_story() -> Story:
     return Story.open(title="Meta and xAI court Character.AI", summary="Two suitors.")
 
 
-def add(story: Story, report_id: str = "r1", **fields) -> None:  # type: ignore[no-untyped-def]
+def add(story: Story, report_id: str = "r1", **fields) -> None:
     values = {
         "headline": "Meta held talks with Character.AI",
         "published_at": PUBLISHED,
@@ -60,7 +60,7 @@ def test_a_report_keeps_every_field_and_both_times() -> None:
         ({"published_at": datetime(2024, 5, 25)}, "published_at"),
     ],
 )
-def test_a_bad_report_field_is_refused_with_its_name_and_nothing_is_recorded(fields, field) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_report_field_is_refused_with_its_name_and_nothing_is_recorded(fields, field) -> None:
     story = a_story()
     with pytest.raises(InvalidField) as caught:
         add(story, **fields)
