@@ -10,13 +10,12 @@ reclassifications keep their previous values.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
 from tracker.application import (
@@ -31,13 +30,15 @@ from tracker.application import (
     to_jsonable,
 )
 from tracker.application.views import SearchHit as SearchHit  # re-exported: tracker.readmodels.SearchHit
-from tracker.domain.report import Report, to_report
-from tracker.domain.state import Fact, Facts, StoryState, chronological, facts_of
+from tracker.domain.report import Report
+from tracker.domain.state import Fact, Facts, chronological
 from tracker.domain.story import Story, clean_slug
 from tracker.domain.vocabulary import Kind
 from tracker.moments import utc
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.values import order_text, parse_order_text
+from tracker.readmodels.report_rows import db_time, load_reports, reports_by_id
+from tracker.readmodels.search import search_reports
+from tracker.readmodels.time_travel import PastViews
 
 #: Attributes of a stored event that are its envelope, not its payload.
 ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic")
@@ -50,6 +51,7 @@ class Catalog:
         self.engine = engine
         self.newsroom = newsroom
         self.t = tables
+        self.past = PastViews(engine, tables)
 
     # -- lists ------------------------------------------------------------------
 
@@ -121,7 +123,7 @@ class Catalog:
         else:
             condition = and_(condition, r.c.retracted_version.is_(None))
         if published_by is not None:
-            condition = and_(condition, r.c.published_at <= _db_time(published_by))
+            condition = and_(condition, r.c.published_at <= db_time(published_by))
         query = select(r.c.published_at, r.c.kinds, r.c.reclassifications).where(condition)
         points = []
         with self.engine.connect() as conn:
@@ -161,7 +163,7 @@ class Catalog:
         by_id = {r.report_id: r for r in reports}
         missing = {f.report_id for f in facts.latest.values()} - set(by_id)
         if missing:
-            by_id.update({r.report_id: r for r in self._reports_by_id(story["story_id"], missing)})
+            by_id.update({r.report_id: r for r in reports_by_id(self.engine, self.t, story["story_id"], missing)})
         return StoryView(
             id=UUID(story["story_id"]),
             slug=story["slug"],
@@ -183,8 +185,8 @@ class Catalog:
         if not 1 <= version <= story["version"]:
             raise UnknownVersion(slug, version, story["version"])
         if timeline_limit is not None:
-            return self._travel(story, version=version, limit=timeline_limit)
-        return self._at_version(story, version)
+            return self.past.travel(story, version=version, limit=timeline_limit)
+        return self.past.at_version(story, version)
 
     def story_as_of(
         self, slug: str, moment: datetime, mode: Mode = Mode.RECORDED, *, timeline_limit: int | None = None
@@ -202,15 +204,15 @@ class Catalog:
             if version is None:
                 raise StoryNotYetOpened(slug, moment)
             if timeline_limit is not None:
-                return self._travel(story, version=version, limit=timeline_limit, as_of=moment, mode=mode)
-            return self._at_version(story, version, as_of=moment, mode=mode)
+                return self.past.travel(story, version=version, limit=timeline_limit, as_of=moment, mode=mode)
+            return self.past.at_version(story, version, as_of=moment, mode=mode)
         if timeline_limit is not None:
-            return self._travel(story, published_by=moment, limit=timeline_limit, as_of=moment, mode=mode)
+            return self.past.travel(story, published_by=moment, limit=timeline_limit, as_of=moment, mode=mode)
         r = self.t.reports
-        reports = self._load_reports(
-            select(r).where(and_(r.c.story_id == story["story_id"], r.c.published_at <= _db_time(moment)))
+        reports = load_reports(
+            self.engine, select(r).where(and_(r.c.story_id == story["story_id"], r.c.published_at <= db_time(moment)))
         )
-        return self._view(story, story["version"], reports, as_of=moment, mode=mode)
+        return self.past.view(story, story["version"], reports, as_of=moment, mode=mode)
 
     def version_at(self, slug: str, moment: datetime, *, story: Mapping[str, Any] | None = None) -> int | None:
         story = story or self._story_row(slug)
@@ -218,7 +220,7 @@ class Catalog:
         with self.engine.connect() as conn:
             return conn.execute(
                 select(func.max(v.c.version)).where(
-                    and_(v.c.story_id == story["story_id"], v.c.recorded_at <= _db_time(moment))
+                    and_(v.c.story_id == story["story_id"], v.c.recorded_at <= db_time(moment))
                 )
             ).scalar()
 
@@ -240,50 +242,7 @@ class Catalog:
     # -- search -------------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 50) -> tuple[SearchHit, ...]:
-        words = re.findall(r"\w+", query.lower())
-        if not words:
-            return ()
-        r, s = self.t.reports, self.t.stories
-        name = self.t.search_name
-        if self.engine.dialect.name == "sqlite":
-            match = " ".join(f'"{w}"*' if i == len(words) - 1 else f'"{w}"' for i, w in enumerate(words))
-            ids_sql = text(f"SELECT rowid AS id FROM {name} WHERE {name} MATCH :q ORDER BY rank LIMIT :n")
-            params: dict[str, Any] = {"q": match, "n": limit}
-        else:
-            terms = " & ".join(words[:-1] + [words[-1] + ":*"])
-            ids_sql = text(
-                f"SELECT id FROM {name} WHERE document @@ to_tsquery('simple', :q) "
-                f"ORDER BY ts_rank(document, to_tsquery('simple', :q)) DESC, id DESC LIMIT :n"
-            )
-            params = {"q": terms, "n": limit}
-        with self.engine.connect() as conn:
-            ids = [row.id for row in conn.execute(ids_sql, params)]
-            if not ids:
-                return ()
-            rows = (
-                conn.execute(
-                    select(r, s.c.slug, s.c.title.label("story_title"))
-                    .join(s, s.c.story_id == r.c.story_id)
-                    .where(r.c.id.in_(ids))
-                )
-                .mappings()
-                .all()
-            )
-        order = {id_: index for index, id_ in enumerate(ids)}
-        rows = sorted(rows, key=lambda row: order[row["id"]])
-        return tuple(
-            SearchHit(
-                slug=row["slug"],
-                story_title=row["story_title"],
-                report_id=row["report_id"],
-                headline=row["headline"],
-                summary=row["summary"],
-                outlet=row["outlet"],
-                published_at=utc(row["published_at"]),
-                retracted=row["retracted_version"] is not None,
-            )
-            for row in rows
-        )
+        return search_reports(self.engine, self.t, query, limit=limit)
 
     # -- helpers --------------------------------------------------------------------
 
@@ -310,207 +269,7 @@ class Catalog:
         r = self.t.reports
         query = select(r).where(r.c.story_id == story["story_id"])
         if limit is None:
-            return self._load_reports(query), True
+            return load_reports(self.engine, query), True
         query = query.order_by(r.c.published_at.desc(), r.c.seq.desc()).limit(limit)
-        reports = self._load_reports(query)
+        reports = load_reports(self.engine, query)
         return reports, len(reports) >= story["report_total"]
-
-    def _reports_by_id(self, story_id: str, report_ids: Iterable[str], version: int | None = None) -> list[Report]:
-        r = self.t.reports
-        query = select(r).where(and_(r.c.story_id == story_id, r.c.report_id.in_(list(report_ids))))
-        return self._load_reports(query, version)
-
-    def _load_reports(self, query: Any, version: int | None = None) -> list[Report]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-        reports = (report_from_row(cast(Mapping[str, Any], row), version) for row in rows)
-        return [report for report in reports if report is not None]
-
-    def _at_version(
-        self, story: Mapping[str, Any], version: int, *, as_of: datetime | None = None, mode: Mode | None = None
-    ) -> StoryView:
-        r = self.t.reports
-        reports = self._load_reports(
-            select(r).where(and_(r.c.story_id == story["story_id"], r.c.version_added <= version)), version
-        )
-        return self._view(story, version, reports, as_of=as_of, mode=mode)
-
-    def _travel(
-        self,
-        story: Mapping[str, Any],
-        *,
-        limit: int,
-        version: int | None = None,
-        published_by: datetime | None = None,
-        as_of: datetime | None = None,
-        mode: Mode | None = None,
-    ) -> StoryView:
-        """A past state from SQL maxima plus the latest ``limit`` reports."""
-        r, fr = self.t.reports, self.t.fact_rows
-        story_id = story["story_id"]
-        if version is not None:
-            visible = and_(r.c.story_id == story_id, r.c.version_added <= version)
-            # "+ 0" keeps SQLite off the version index, so it walks the
-            # publication index newest-first and stops after `limit` rows.
-            shown = and_(r.c.story_id == story_id, (r.c.version_added + 0) <= version)
-            active = and_(visible, or_(r.c.retracted_version.is_(None), r.c.retracted_version > version))
-            candidates = and_(
-                fr.c.version_from <= version,
-                or_(fr.c.version_to.is_(None), fr.c.version_to > version),
-                or_(fr.c.retracted_version.is_(None), fr.c.retracted_version > version),
-            )
-        else:
-            assert published_by is not None
-            visible = and_(r.c.story_id == story_id, r.c.published_at <= _db_time(published_by))
-            shown = visible
-            active = and_(visible, r.c.retracted_version.is_(None))
-            candidates = and_(
-                fr.c.version_to.is_(None),
-                fr.c.retracted_version.is_(None),
-                fr.c.ord <= order_text(published_by, 9_999_999_999),
-            )
-        facts = self._latest_candidates(story_id, candidates)
-        newest_first = select(r).where(shown).order_by(r.c.published_at.desc(), r.c.seq.desc()).limit(limit)
-        page = self._load_reports(newest_first, version)
-        by_id = {report.report_id: report for report in page}
-        missing = {f.report_id for f in facts.latest.values()} - set(by_id)
-        if missing:
-            by_id.update({x.report_id: x for x in self._reports_by_id(story_id, missing, version)})
-        with self.engine.connect() as conn:
-            count = conn.execute(select(func.count()).select_from(r).where(active)).scalar_one()
-            total = conn.execute(select(func.count()).select_from(r).where(visible)).scalar_one()
-        return self._view(
-            story,
-            version if version is not None else story["version"],
-            page,
-            as_of=as_of,
-            mode=mode,
-            state=facts.resolve(by_id),
-            report_count=count,
-            timeline_complete=len(page) >= total,
-        )
-
-    def _latest_candidates(self, story_id: str, condition: Any) -> Facts:
-        """The latest candidate row per fact key: for each of the story's fact
-        keys, one backward walk of its clustered range until a row qualifies."""
-        fr, fk = self.t.fact_rows, self.t.fact_keys
-        latest = (
-            select(fr.c.ord + "\x1f" + fr.c.kind + "\x1f" + fr.c.report_id)
-            .where(and_(fr.c.story_id == fk.c.story_id, fr.c.fact_key == fk.c.fact_key, condition))
-            .order_by(fr.c.ord.desc())
-            .limit(1)
-            .correlate(fk)
-            .scalar_subquery()
-        )
-        query = select(fk.c.fact_key, latest).where(fk.c.story_id == story_id)
-        facts = Facts()
-        with self.engine.connect() as conn:
-            for key, packed in conn.execute(query):
-                if packed is None:
-                    continue
-                ord_, kind, report_id = packed.split("\x1f")
-                facts.latest[key] = Fact(parse_order_text(ord_), report_id, kind)
-        return facts
-
-    def _view(
-        self,
-        story: Mapping[str, Any],
-        version: int,
-        reports: list[Report],
-        *,
-        as_of: datetime | None = None,
-        mode: Mode | None = None,
-        state: StoryState | None = None,
-        report_count: int | None = None,
-        timeline_complete: bool = True,
-    ) -> StoryView:
-        c, v = self.t.story_changes, self.t.versions
-        with self.engine.connect() as conn:
-            level = (
-                conn.execute(
-                    select(c)
-                    .where(and_(c.c.story_id == story["story_id"], c.c.version <= version))
-                    .order_by(c.c.version.desc())
-                    .limit(1)
-                )
-                .mappings()
-                .one()
-            )
-            updated_at = conn.execute(
-                select(v.c.recorded_at).where(and_(v.c.story_id == story["story_id"], v.c.version == version))
-            ).scalar_one()
-        if state is None:
-            state = facts_of(reports).resolve({r.report_id: r for r in reports})
-        if report_count is None:
-            report_count = sum(1 for r in reports if r.active)
-        return StoryView(
-            id=UUID(story["story_id"]),
-            slug=story["slug"],
-            title=level["title"],
-            summary=level["summary"],
-            status=level["status"],
-            rules=dict(level["rules"]),
-            version=version,
-            opened_at=utc(story["opened_at"]),
-            updated_at=utc(updated_at),
-            reports=tuple(chronological(reports)),
-            state=state,
-            report_count=report_count,
-            as_of=as_of,
-            mode=mode,
-            timeline_complete=timeline_complete,
-        )
-
-
-def _db_time(moment: datetime) -> datetime:
-    return utc(moment)
-
-
-def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Report | None:
-    """A timeline row as a Report, as it stood at ``version`` (None: now)."""
-    if version is not None and row["version_added"] > version:
-        return None
-    values = {name: row[name] for name in ("headline", "summary", "url")}
-    corrections = list(row["corrections"])
-    if version is not None:
-        for correction in reversed(corrections):
-            if correction["version"] > version:
-                for name, (old, _new) in correction["changes"].items():
-                    values[name] = old
-        corrections = [c for c in corrections if c["version"] <= version]
-    classification = {
-        "kinds": row["kinds"],
-        "parties": row["parties"],
-        "classified_by": row["classified_by"],
-        "evidence": row["evidence"],
-        "speakers": row["speakers"],
-    }
-    if version is not None:
-        for change in reversed(row["reclassifications"]):
-            if change["version"] > version:
-                classification = dict(change["previous"])
-    retracted = row["retracted_version"] is not None and (version is None or row["retracted_version"] <= version)
-    return to_report(
-        {
-            "report_id": row["report_id"],
-            "headline": values["headline"],
-            "summary": values["summary"],
-            "outlet": row["outlet"],
-            "url": values["url"],
-            "attribution": row["attribution"],
-            "parties": classification["parties"],
-            "kinds": classification["kinds"],
-            "origin": {"kind": row["origin_kind"], "ref": row["origin_ref"], "feed": row["origin_feed"]},
-            "published_at": utc(row["published_at"]),
-            "recorded_at": utc(row["recorded_at"]),
-            "version": row["version_added"],
-            "sequence": row["seq"],
-            "corrections": corrections,
-            "retraction": {"reason": row["retraction_reason"], "recorded_at": utc(row["retracted_at"])}
-            if retracted
-            else None,
-            "classified_by": classification["classified_by"],
-            "evidence": classification["evidence"],
-            "speakers": classification["speakers"],
-        }
-    )

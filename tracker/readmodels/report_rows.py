@@ -1,0 +1,88 @@
+"""Timeline rows as Reports, as they stood at any version.
+
+A row keeps its corrections' and reclassifications' previous values, so a
+past version is the row with the later changes undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Engine
+
+from tracker.domain.report import Report, to_report
+from tracker.moments import utc
+from tracker.readmodels import tables as tbl
+
+
+def load_reports(engine: Engine, query: Any, version: int | None = None) -> list[Report]:
+    """The reports a query over the reports table selects, as of ``version`` (None: now)."""
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    reports = (report_from_row(cast(Mapping[str, Any], row), version) for row in rows)
+    return [report for report in reports if report is not None]
+
+
+def reports_by_id(
+    engine: Engine, tables: tbl.ViewTables, story_id: str, report_ids: Iterable[str], version: int | None = None
+) -> list[Report]:
+    r = tables.reports
+    query = select(r).where(and_(r.c.story_id == story_id, r.c.report_id.in_(list(report_ids))))
+    return load_reports(engine, query, version)
+
+
+def db_time(moment: datetime) -> datetime:
+    return utc(moment)
+
+
+def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Report | None:
+    """A timeline row as a Report, as it stood at ``version`` (None: now)."""
+    if version is not None and row["version_added"] > version:
+        return None
+    values = {name: row[name] for name in ("headline", "summary", "url")}
+    corrections = list(row["corrections"])
+    if version is not None:
+        for correction in reversed(corrections):
+            if correction["version"] > version:
+                for name, (old, _new) in correction["changes"].items():
+                    values[name] = old
+        corrections = [c for c in corrections if c["version"] <= version]
+    classification = {
+        "kinds": row["kinds"],
+        "parties": row["parties"],
+        "classified_by": row["classified_by"],
+        "evidence": row["evidence"],
+        "speakers": row["speakers"],
+    }
+    if version is not None:
+        for change in reversed(row["reclassifications"]):
+            if change["version"] > version:
+                classification = dict(change["previous"])
+    retracted = row["retracted_version"] is not None and (version is None or row["retracted_version"] <= version)
+    return to_report(
+        {
+            "report_id": row["report_id"],
+            "headline": values["headline"],
+            "summary": values["summary"],
+            "outlet": row["outlet"],
+            "url": values["url"],
+            "attribution": row["attribution"],
+            "parties": classification["parties"],
+            "kinds": classification["kinds"],
+            "origin": {"kind": row["origin_kind"], "ref": row["origin_ref"], "feed": row["origin_feed"]},
+            "published_at": utc(row["published_at"]),
+            "recorded_at": utc(row["recorded_at"]),
+            "version": row["version_added"],
+            "sequence": row["seq"],
+            "corrections": corrections,
+            "retraction": {"reason": row["retraction_reason"], "recorded_at": utc(row["retracted_at"])}
+            if retracted
+            else None,
+            "classified_by": classification["classified_by"],
+            "evidence": classification["evidence"],
+            "speakers": classification["speakers"],
+        }
+    )
