@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import overload
+from datetime import datetime
+
+from tracker.moments import utc
+
+__all__ = ["order_text", "parse_order_text", "utc"]
 
 
 def order_text(published_at: datetime, seq: int) -> str:
@@ -15,15 +18,3 @@ def order_text(published_at: datetime, seq: int) -> str:
 def parse_order_text(text: str) -> tuple[datetime, int]:
     published, seq = text.split("|")
     return datetime.fromisoformat(published + "+00:00"), int(seq)
-
-
-@overload
-def utc(moment: datetime) -> datetime: ...
-@overload
-def utc(moment: None) -> None: ...
-def utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
