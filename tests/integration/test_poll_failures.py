@@ -12,8 +12,9 @@ from sqlalchemy import event, text
 
 from tracker.bootstrap import Runtime, open_runtime
 from tracker.config import load_settings
-from tracker.ingest.feeds import MAX_INTERVAL_SECONDS, now_utc
+from tracker.ingest.feeds import MAX_INTERVAL_SECONDS
 from tracker.ingest.service import Ingestion
+from tracker.moments import now_utc
 from tracker.seed import load_seed, seed_files
 
 

@@ -20,13 +20,13 @@ from tracker.domain.decide import Outcome, Plan, decide
 from tracker.domain.errors import DomainError, DuplicateReport, NothingChanged, ReportRetracted, UnknownReport
 from tracker.domain.rules import Match
 from tracker.domain.story import Story
-from tracker.ingest.feeds import now_utc
 from tracker.ingest.prejudge import Verdict
 from tracker.ingest.reports import FEED_ACTOR, decision_row, identity_key, report_fields
 from tracker.ingest.store import IngestStore, StoredItem
 from tracker.ingest.summary import Counts
 from tracker.ingest.text import canonical_url
 from tracker.ingest.tracking import Tracked
+from tracker.moments import now_utc
 from tracker.tuning import Tuning
 
 log = logging.getLogger("tracker.ingest")

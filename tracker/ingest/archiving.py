@@ -18,12 +18,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tracker.config import Settings
-from tracker.ingest.feeds import now_utc
 from tracker.ingest.fetcher import FetchResult, FetchStatus
 from tracker.ingest.parser import FeedError, ParsedFeed
 from tracker.ingest.store import Claim, Document, IngestStore
 from tracker.ingest.summary import CycleSummary, FeedFailure
 from tracker.ingest.text import first_line
+from tracker.moments import now_utc
 
 log = logging.getLogger("tracker.ingest")
 

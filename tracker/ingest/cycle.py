@@ -30,7 +30,6 @@ from tracker.config import Settings
 from tracker.domain.rules import Match, Strength
 from tracker.ingest.appending import Appender
 from tracker.ingest.archiving import Archiver, Ready, items_in
-from tracker.ingest.feeds import now_utc
 from tracker.ingest.fetcher import Fetcher, FetchResult, FetchStatus
 from tracker.ingest.parser import FeedError, ParsedFeed
 from tracker.ingest.parsing import ParsePool, Verdicts, parse_here, parsed
@@ -38,6 +37,7 @@ from tracker.ingest.prejudge import Judge, Verdict, text_key
 from tracker.ingest.store import Claim, IngestStore, StoredItem
 from tracker.ingest.summary import Counts, CycleSummary
 from tracker.ingest.tracking import Tracked
+from tracker.moments import now_utc
 from tracker.tuning import Tuning
 
 log = logging.getLogger("tracker.ingest")

@@ -12,14 +12,13 @@ it keeps being retried at the capped interval and its health says why.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from tracker.config import Settings
+from tracker.config import MAX_INTERVAL_SECONDS, Settings
+from tracker.moments import utc
 
-#: The longest check interval a feed may have: longer ones are refused at the
-#: edge, and any stored from before are read as this (no date overflow).
-MAX_INTERVAL_SECONDS = 30 * 24 * 3600
+__all__ = ["MAX_INTERVAL_SECONDS", "Feed", "check_interval"]
 
 
 def check_interval(interval: object, settings: Settings, name: str = "interval") -> int:
@@ -39,17 +38,6 @@ def check_interval(interval: object, settings: Settings, name: str = "interval")
 def _later(now: datetime, seconds: float) -> datetime:
     """``now`` plus ``seconds``, never more than the longest interval (no overflow on odd stored values)."""
     return now + timedelta(seconds=min(max(0.0, seconds), float(MAX_INTERVAL_SECONDS)))
-
-
-def utc(moment: datetime | None) -> datetime | None:
-    """Datetimes from SQLite come back naive; the tracker stores UTC."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -83,7 +71,7 @@ class Feed:
             title=data["title"],
             source=data["source"],
             interval_seconds=data["interval_seconds"],
-            added_at=utc(data["added_at"]),  # type: ignore[arg-type]
+            added_at=utc(data["added_at"]),
             etag=data["etag"],
             last_modified=data["last_modified"],
             body_hash=data["body_hash"],
@@ -93,7 +81,7 @@ class Feed:
             last_error_at=utc(data["last_error_at"]),
             last_warning=data["last_warning"],
             consecutive_failures=data["consecutive_failures"],
-            next_check_at=utc(data["next_check_at"]),  # type: ignore[arg-type]
+            next_check_at=utc(data["next_check_at"]),
             items_total=data["items_total"],
         )
 

@@ -11,10 +11,10 @@ from tracker.domain.errors import DomainError
 from tracker.domain.report import Origin, clean_url
 from tracker.domain.rules import Match
 from tracker.domain.vocabulary import OriginKind
-from tracker.ingest.feeds import now_utc
 from tracker.ingest.prejudge import Verdict
 from tracker.ingest.store import StoredItem, suggestion_id_for
 from tracker.ingest.tracking import Tracked
+from tracker.moments import now_utc
 
 FEED_ACTOR = "feed"
 

@@ -8,11 +8,11 @@ from tracker.application.queries import StoryQueries
 from tracker.domain.decide import Outcome
 from tracker.domain.errors import DomainError, DuplicateReport
 from tracker.domain.rules import Rules, match
-from tracker.ingest.feeds import now_utc
 from tracker.ingest.reports import report_fields
 from tracker.ingest.store import Decision, IngestStore, StoredItem
 from tracker.ingest.tracking import Tracked, tracked
 from tracker.ingest.views import SuggestionView
+from tracker.moments import now_utc
 
 #: What the inbox shows with ``include_decided`` (not appended or duplicate rows).
 INBOX_OUTCOMES = (Outcome.SUGGESTED, Outcome.ACCEPTED, Outcome.REJECTED, Outcome.WITHDRAWN)

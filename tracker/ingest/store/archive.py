@@ -13,7 +13,7 @@ from sqlalchemy import DateTime, bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from tracker.domain.rules import words
-from tracker.ingest.feeds import Feed, now_utc
+from tracker.ingest.feeds import Feed
 from tracker.ingest.parser import FeedItem
 from tracker.ingest.store.base import SQLStore
 from tracker.ingest.store.feeds import update_claimed_feed
@@ -27,6 +27,7 @@ from tracker.ingest.store.items import (
 )
 from tracker.ingest.tables import feeds, items
 from tracker.ingest.text import canonical_url, search_text
+from tracker.moments import now_utc
 from tracker.sql import driver_cursor, execute_many, placeholder, sqlite_time
 
 _REVISED_COLUMNS = (

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from tracker.ingest.feeds import now_utc, utc
 from tracker.ingest.store.base import SQLStore
 from tracker.ingest.tables import decisions, story_rules
+from tracker.moments import now_utc, utc
 
 
 def suggestion_id_for(slug: str, item_id: int) -> str:
@@ -48,7 +48,7 @@ class Decision:
             explanation=d["explanation"],
             report_id=d["report_id"],
             content_hash=d["content_hash"],
-            decided_at=utc(d["decided_at"]),  # type: ignore[arg-type]
+            decided_at=utc(d["decided_at"]),
             decided_by=d["decided_by"],
         )
 

@@ -20,9 +20,10 @@ from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from tracker.ingest.feeds import Feed, now_utc
+from tracker.ingest.feeds import Feed
 from tracker.ingest.store.base import SQLStore
 from tracker.ingest.tables import feeds
+from tracker.moments import now_utc
 from tracker.sql import placeholder, sqlite_time
 
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tracker.ingest.feeds import utc
 from tracker.ingest.parser import FeedItem
 from tracker.ingest.store.feeds import Claim
 from tracker.ingest.tables import items
 from tracker.ingest.text import canonical_url
+from tracker.moments import utc
 
 
 def identity_key(identity: str) -> str:
