@@ -8,6 +8,7 @@ from enum import StrEnum
 class Kind(StrEnum):
     TALKS_HELD = "talks_held"
     NO_AGREEMENT = "no_agreement"
+    TALKS_ENDED = "talks_ended"
     AGREEMENT_REACHED = "agreement_reached"
     DECLINED_TO_COMMENT = "declined_to_comment"
     NO_RESPONSE = "no_response"
@@ -26,6 +27,7 @@ class Kind(StrEnum):
 KIND_LABELS: dict[Kind, str] = {
     Kind.TALKS_HELD: "talks held",
     Kind.NO_AGREEMENT: "no agreement yet",
+    Kind.TALKS_ENDED: "talks ended",
     Kind.AGREEMENT_REACHED: "agreement reached",
     Kind.DECLINED_TO_COMMENT: "declined to comment",
     Kind.NO_RESPONSE: "did not respond",

@@ -1,0 +1,1 @@
+"""Reading a report: relations, statements, names and relevance (see :mod:`.model`)."""
