@@ -1,0 +1,102 @@
+"""Sentences and clauses of a field, as character spans into its text.
+
+Spans rather than copies: names and phrases are found once per field and
+assigned to clauses by offset. A sentence ends at ``.``, ``!`` or ``?``
+before a capital (not after "Mr." or "U.S."; "Character.AI" has no space)
+or at a line break. Inside a sentence, ``;``, "but", "while" and
+"although" always start a clause; "and" starts one only when a predicate
+follows it and another precedes it (the caller knows the phrases).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "gen",
+        "sen",
+        "rep",
+        "gov",
+        "no",
+        "vs",
+        "u.s",
+        "u.k",
+        "e.u",
+        "u.n",
+    }
+    | {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "corp", "co", "ltd"}
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9])|\n+")
+_LAST_WORD = re.compile(r"([\w.]+)$")
+_HARD_BREAK = re.compile(r";\s*|,?\s+(?:but|while|whereas|although|though)\s+|\s+[-–—]\s+", re.IGNORECASE)
+_SOFT_BREAK = re.compile(r",?\s+and\s+", re.IGNORECASE)
+#: A relative clause ("Meta, which held talks with xAI, declined") is not the subject.
+RELATIVE = re.compile(r",\s*(?:which|who|whose|where|a|an|the)\b[^,]*,", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentence spans of ``text``, stripped of surrounding blanks."""
+    spans: list[Span] = []
+    begin = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.group(0)[0] == ".":
+            word = _LAST_WORD.search(text, 0, m.start())
+            if word and word.group(1).lower() in _ABBREVIATIONS:
+                continue
+        _add(text, begin, m.end(), spans)
+        begin = m.end()
+    _add(text, begin, len(text), spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, spans: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end))
+
+
+def clauses(text: str, sentence: Span, predicates: Sequence[tuple[int, int]]) -> list[Span]:
+    """Clause spans of one sentence; ``predicates`` are the (start, end) of its
+    verbal phrases, which decide where "and" joins two clauses."""
+    cuts: list[tuple[int, int]] = [
+        (m.start(), m.end()) for m in _HARD_BREAK.finditer(text, sentence.start, sentence.end)
+    ]
+    for m in _SOFT_BREAK.finditer(text, sentence.start, sentence.end):
+        before = any(sentence.start <= s and e <= m.start() for s, e in predicates)
+        after = [s for s, _e in predicates if s >= m.end()]
+        if before and after and _no_cut_between(cuts, m.end(), min(after)):
+            cuts.append((m.start(), m.end()))
+    cuts.sort()
+    spans: list[Span] = []
+    begin = sentence.start
+    for start, end in cuts:
+        if start > begin:
+            spans.append(Span(begin, start))
+        begin = max(begin, end)
+    if begin < sentence.end:
+        spans.append(Span(begin, sentence.end))
+    return spans
+
+
+def _no_cut_between(cuts: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return all(not (start <= s < end) for s, _e in cuts)

@@ -1,0 +1,263 @@
+"""Relations and statements of one field, clause by clause.
+
+As in PETRARCH, the actors of a phrase are the names around its verb in
+the same clause: the subject group before it (nearest, "Meta and xAI"; a
+possessive "Google's deal" first; relative clauses skipped), the object
+group after it ("with Character.AI"), an agent after "by"/"from" for
+passives. Cues before a phrase turn it: negated agreement is no
+agreement, a possible one is talks, "no longer in talks" is talks ended.
+A refusal to comment, no response or denial takes the phrases after it as
+its matter, not as news ("declined to comment on the inquiry").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tracker.domain.reading import phrases as ph
+from tracker.domain.reading.clauses import RELATIVE, Span, clauses, sentences
+from tracker.domain.reading.model import Relation, Statement
+from tracker.domain.reading.names import Mention
+from tracker.domain.vocabulary import Kind
+
+_JOIN = re.compile(r"^\s*(?:,\s*and|,|and|&|or|-|–|as well as)\s*$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"^[’']s?\s+(?:\S+\s+){0,2}$")
+_POSSESSOR = re.compile(r"^[’']s?\s*$")
+_AGENT = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:by|from)\s+$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(?:it|they|both|the (?:company|companies|firm|firms|start-?up|group|two)|he|she)\b", re.I)
+_FACES = re.compile(r"\b(?:faces?|facing|faced|under|hit with|subject of|target of|draws?|drew|attract\w*)\b", re.I)
+_MATTER = re.compile(r"\b(?:on|about|regarding|concerning|over)\s+([^,;:.!?]+)", re.IGNORECASE)
+_MATTER_END = re.compile(r"\s+(?:and|but|when|after|because|while|as|which)\b.*$", re.IGNORECASE)
+_REQUEST = re.compile(
+    r"^\s*(?:to\s+)?(?:a|the|an|our|its|[\w.’']+)?\s*(?:\S+\s+)?requests?\s+(?:for|seeking)\s+comment", re.I
+)
+_ROLE = re.compile(
+    r"\b(?:chief (?:executive|\w+ officer)(?: officer)?|ceo|cto|cfo|coo|president|chair(?:man|woman)?|"
+    r"head of [a-z]+(?: [a-z]+)?|vice president(?: of [a-z]+)?|managing director|general counsel|co-?founder|"
+    r"chief scientist|board member|director of [a-z]+)\b",
+    re.IGNORECASE,
+)
+_SPEAKING = frozenset(ph.KIND_PATTERNS) & frozenset(
+    {Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED, Kind.CONFIRMED}
+)
+_SCOPING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED})
+_MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
+_WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
+
+
+@dataclass
+class Found:
+    """What one field gave: relations, statements, kinds without actors, evidence lines."""
+
+    relations: list[Relation] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    badges: list[tuple[Kind, str]] = field(default_factory=list)
+
+
+def turn(hit: ph.Hit, text: str, floor: int) -> Kind | None:
+    """The kind a phrase stands for once the words before it are read (None: nothing)."""
+    cues = ph.before_words(text, hit.start, floor)
+    kind = hit.kind
+    if kind is Kind.AGREEMENT_REACHED:
+        if ph.negated(cues) or ph.no_longer(cues):
+            return Kind.NO_AGREEMENT
+        return Kind.TALKS_HELD if ph.modal(cues, text, hit.end) else kind
+    if kind is Kind.TALKS_HELD:
+        if ph.no_longer(cues):
+            return Kind.TALKS_ENDED
+        return None if ph.negated(cues) else kind
+    if kind is Kind.PERSONNEL:
+        return None if ph.negated(cues) or ph.past(cues) or ph.modal(cues, text, hit.end) else kind
+    if kind in (Kind.CONFIRMED, Kind.DENIED, Kind.LEGAL_ACTION, Kind.REGULATORY_SCRUTINY):
+        return None if ph.negated(cues) else kind
+    return kind
+
+
+def _groups(text: str, mentions: Sequence[Mention]) -> list[list[Mention]]:
+    """Mentions joined by "and"/","/"&" into groups; a possessor ("Musk's xAI") gives way to what it owns."""
+    groups: list[list[Mention]] = []
+    for mention in mentions:
+        if groups:
+            last = groups[-1][-1]
+            between = text[last.end : mention.start]
+            if _POSSESSOR.match(between):
+                groups[-1][-1] = mention
+                continue
+            if _JOIN.match(between):
+                groups[-1].append(mention)
+                continue
+        groups.append([mention])
+    return groups
+
+
+def _in(mentions: Sequence[Mention], start: int, end: int, masks: Sequence[tuple[int, int]] = ()) -> list[Mention]:
+    return [m for m in mentions if start <= m.start and m.end <= end and not any(s <= m.start < e for s, e in masks)]
+
+
+class FieldReader:
+    """Reads one field's text; ``last`` carries the latest subject for "it"/"both companies"."""
+
+    def __init__(self, where: str, text: str, mentions: list[Mention], hits: list[ph.Hit], last: list[Mention]) -> None:
+        self.where, self.text, self.mentions, self.hits, self.last = where, text, mentions, hits, last
+        self.found = Found()
+
+    def read(self) -> Found:
+        for sentence in sentences(self.text):
+            self._sentence(sentence)
+        return self.found
+
+    def _sentence(self, sentence: Span) -> None:
+        hits = [h for h in self.hits if sentence.start <= h.start and h.end <= sentence.end]
+        if not hits:
+            return
+        predicates = [(h.start, h.end) for h in hits if h.verbal]
+        relations: list[Relation] = []
+        pending: list[tuple[Statement, bool]] = []
+        inherited: list[Mention] = []
+        for clause in clauses(self.text, sentence, predicates):
+            inherited = self._clause(
+                clause, [h for h in hits if clause.start <= h.start < clause.end], inherited, relations, pending
+            )
+        for statement, has_matter in pending:
+            if not has_matter and relations:
+                r = relations[0]
+                statement = Statement(
+                    statement.speaker, statement.kind, f"{r.kind.value} {r.a}–{r.b}", statement.phrase, statement.where
+                )
+            self.found.statements.append(statement)
+        self.found.relations.extend(relations)
+
+    def _clause(
+        self,
+        clause: Span,
+        hits: list[ph.Hit],
+        inherited: list[Mention],
+        relations: list[Relation],
+        pending: list[tuple[Statement, bool]],
+    ) -> list[Mention]:
+        text = self.text
+        masks = [(m.start(), m.end()) for m in RELATIVE.finditer(text, clause.start, clause.end)]
+        turned = [(h, turn(h, text, clause.start)) for h in hits]
+        negative = any(k is Kind.NO_AGREEMENT for _h, k in turned)
+        ended = any(k is Kind.TALKS_ENDED for _h, k in turned)
+        floor = clause.start
+        subject: list[Mention] = inherited
+        clause_subject: list[Mention] | None = None
+        for index, (hit, kind) in enumerate(turned):
+            before = _in(self.mentions, floor, hit.start, masks)
+            groups = _groups(text, before)
+            own = self._possessive(before, hit.start) or (groups[-1] if groups else [])
+            if not own and _PRONOUN.search(text, floor, hit.start) and self.last:
+                own = self.last
+            if own:
+                subject = own
+            if clause_subject is None and subject:
+                clause_subject = subject
+            if kind is None and hit.kind is Kind.CONFIRMED:
+                break  # "has not confirmed a deal": what follows is unconfirmed, not news
+            if kind is None or (negative and kind is Kind.AGREEMENT_REACHED) or (ended and kind is Kind.TALKS_HELD):
+                floor = hit.end
+                continue
+            limit = hits[index + 1].start if index + 1 < len(hits) else clause.end
+            after = _in(self.mentions, hit.end, limit)
+            if kind in _SPEAKING:
+                self._statement(hit, kind, subject, clause, pending)
+                if kind in _SCOPING:
+                    break
+            else:
+                self._relation(hit, kind, subject, after, relations)
+            floor = hit.end
+        if clause_subject:
+            self.last[:] = clause_subject
+        return subject
+
+    def _possessive(self, before: Sequence[Mention], start: int) -> list[Mention]:
+        """ "Google's licensing deal": the owner of the phrase is its subject."""
+        if before and _POSSESSIVE.match(self.text[before[-1].end : start]):
+            return [before[-1]]
+        return []
+
+    def _statement(
+        self, hit: ph.Hit, kind: Kind, subject: list[Mention], clause: Span, pending: list[tuple[Statement, bool]]
+    ) -> None:
+        if not subject:
+            self.found.badges.append((kind, hit.text))
+            return
+        matter = self._matter(hit, kind, clause)
+        for speaker in subject:
+            keeps = bool(matter) and kind is not Kind.CONFIRMED  # a confirmation is of the news beside it
+            pending.append((Statement(speaker.name, kind, matter, hit.text, self.where), keeps))
+
+    def _matter(self, hit: ph.Hit, kind: Kind, clause: Span) -> str:
+        rest = self.text[hit.end : clause.end]
+        if kind is Kind.DENIED or kind is Kind.CONFIRMED:
+            matter = re.sub(r"^\s*(?:that\s+|reports?\s+(?:that|of)\s+)?", "", rest)
+            if kind is Kind.CONFIRMED and not matter.strip():
+                return ""
+        else:
+            request = _REQUEST.match(rest)
+            if request:
+                rest = rest[request.end() :]
+            m = _MATTER.search(rest)
+            matter = m.group(1) if m else ""
+        matter = _MATTER_END.sub("", matter.strip().rstrip(".,;:!?\"'”’"))
+        return " ".join(matter.split()[:6])
+
+    def _relation(
+        self, hit: ph.Hit, kind: Kind, subject: list[Mention], after: list[Mention], relations: list[Relation]
+    ) -> None:
+        text = self.text
+        objects: list[Mention] = []
+        agents: list[Mention] = []
+        groups = _groups(text, after)
+        for group in groups:
+            if _AGENT.match(text[hit.end : group[0].start]):
+                agents = group
+            elif not objects:
+                objects = group
+        a_side, b_side = list(subject), objects
+        if agents:
+            a_side, b_side = agents, (list(subject) or objects)
+        elif not a_side and len(objects) >= 2 and _BETWEEN.search(text, 0, objects[0].start):
+            a_side, b_side = objects[:1], objects[1:]
+        elif not b_side and len(a_side) >= 2 and kind in _MUTUAL:
+            a_side, b_side = a_side[:1], a_side[1:]  # "Meta and Character.AI have not reached an agreement"
+        joined = _WITH.match(text, hit.end)
+        phrase = hit.text + (joined.group(0) if joined else "")
+        if kind is Kind.REGULATORY_SCRUTINY:
+            a_side, b_side = self._regulator_first(hit, a_side, b_side, after)
+        elif kind is Kind.PERSONNEL:
+            a_side, b_side = self._person_first(a_side, b_side)
+        pairs = [(a, b) for a in a_side for b in b_side if a.name != b.name]
+        if not pairs:
+            self.found.badges.append((kind, phrase.strip()))
+            return
+        role = ""
+        if kind is Kind.PERSONNEL:
+            m = _ROLE.search(text, max(0, hit.start - 60), min(len(text), hit.end + 80))
+            role = m.group(0).lower() if m else ""
+        for a, b in pairs:
+            relation = Relation(a.name, b.name, kind, " ".join(phrase.split()), self.where, role)
+            if all((r.a, r.b, r.kind) != (a.name, b.name, kind) for r in relations):
+                relations.append(relation)
+
+    def _regulator_first(
+        self, hit: ph.Hit, a_side: list[Mention], b_side: list[Mention], after: list[Mention]
+    ) -> tuple[list[Mention], list[Mention]]:
+        """A regulator examines a company; "Meta faces a probe" has an unnamed one."""
+        regulators = [m for m in a_side if m.regulator]
+        if regulators:
+            return regulators, [m for m in b_side if not m.regulator]
+        named = [m for m in after if m.regulator]
+        if a_side and _FACES.search(self.text, max(0, hit.start - 30), hit.start):
+            return named or [Mention(hit.start, hit.start, "regulators", regulator=True, proper=False)], a_side
+        return [], []
+
+    @staticmethod
+    def _person_first(a_side: list[Mention], b_side: list[Mention]) -> tuple[list[Mention], list[Mention]]:
+        if any(m.person for m in b_side) and not any(m.person for m in a_side):
+            return [m for m in b_side if m.person], a_side
+        return a_side, b_side

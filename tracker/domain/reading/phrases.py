@@ -1,0 +1,288 @@
+"""Verb and phrase dictionaries per kind, with negation and modality cues.
+
+PETRARCH codes an event from a verb dictionary; here each kind has regular
+expressions, split into *verbal* phrases (a predicate: "signed", "declined
+to comment") and *nominal* ones ("talks", "licensing deal"). The split
+tells a coordinated clause ("... declined to comment and xAI did not
+respond") from a coordinated noun phrase ("talks between Meta and xAI").
+Everything is compiled at import: the reader runs for every matched item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracker.domain.vocabulary import Kind
+
+#: kind -> (verbal patterns, nominal patterns); longest alternatives first.
+KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    Kind.TALKS_ENDED: (
+        (
+            r"(?:is|are|was|were)? ?no longer (?:in talks|negotiating|in discussions|talking)",
+            r"(?:ended|ends|end|broke off|breaks off|called off|calls off|abandoned|abandons|terminated|scrapped|suspended)"
+            r" (?:the |their |its |all )?(?:talks|negotiations|discussions|deal talks)",
+            r"pulled out of (?:the )?(?:talks|negotiations)",
+            r"walked away(?: from)?",
+            r"walks away(?: from)?",
+            r"called off",
+            r"calls off",
+            r"(?:collapsed|broke down|have broken down|fell apart|have fallen apart|foundered)",
+        ),
+        (
+            r"(?:talks|negotiations|discussions) (?:have |had )?(?:collapsed|broke down|broken down|ended|fell apart|"
+            r"fallen apart|foundered|were called off|have been called off|were abandoned)",
+            r"collapse of (?:the )?(?:talks|negotiations)",
+            r"end of (?:the )?talks",
+        ),
+    ),
+    Kind.NO_AGREEMENT: (
+        (
+            r"(?:has|have|had) not (?:yet )?(?:reached|struck|signed|agreed)(?: an? (?:agreement|deal))?",
+            r"(?:has|have|had)n[’']t (?:yet )?(?:reached|struck|signed|agreed)(?: an? (?:agreement|deal))?",
+            r"(?:is|are) yet to (?:agree|reach|sign|strike)",
+            r"yet to (?:agree|reach an? (?:agreement|deal)|sign|strike)",
+            r"failed to (?:agree|reach an? (?:agreement|deal))",
+            r"did not (?:agree|reach an? (?:agreement|deal))",
+            r"not agreed",
+            r"not reached",
+        ),
+        (
+            r"no (?:final |formal )?(?:agreement|deal)(?: has been (?:reached|struck|signed))?(?: yet)?",
+            r"without (?:a|an) (?:deal|agreement)",
+            r"talks (?:have )?stalled",
+            r"no decision",
+        ),
+    ),
+    Kind.AGREEMENT_REACHED: (
+        (
+            r"(?:strikes|struck|strike|signs|signed|sign|seals|sealed|seal|inks|inked|clinches|clinched)"
+            r" (?:a |an |the )?(?:\w+ )?(?:licensing |licence |license )?(?:deal|agreement|partnership|pact)",
+            r"reached (?:a |an )?(?:\w+ )?(?:agreement|deal)",
+            r"agreed to (?:buy|acquire|license|licence|pay|a deal|terms)",
+            r"agrees to (?:buy|acquire|license|licence|pay|a deal|terms)",
+            r"(?:acquires|acquired|acquire|buys|bought|buy|licenses|licensed|license|licences|licensed)",
+            r"(?:agreed|agrees|agree|signed|signs)",
+            r"completed the (?:deal|acquisition|purchase)",
+            r"closed the (?:deal|acquisition)",
+        ),
+        (
+            r"(?:licensing|licence|license) (?:deal|agreement|arrangement|pact)",
+            r"(?:deal|agreement|partnership|pact|acquisition|takeover) (?:with|for|of)",
+            r"deal to (?:license|licence|buy|acquire)",
+        ),
+    ),
+    Kind.TALKS_HELD: (
+        (
+            r"(?:held|holds|holding|had|have|has) (?:\w+ )?(?:\w+ )?(?:talks|discussions|conversations)",
+            r"in (?:early |advanced |preliminary |exclusive )?(?:talks|discussions|negotiations)",
+            r"negotiat\w+",
+            r"(?:discussed|discussing|discusses|explored|exploring|explores|courting|courted|courts|approached)",
+            r"(?:is|are|was|were) (?:considering|weighing|mulling|eyeing)",
+            r"under discussion",
+        ),
+        (
+            r"(?:partnership |merger |takeover |acquisition |licensing |early |initial )?(?:talks|discussions|conversations)",
+        ),
+    ),
+    Kind.DECLINED_TO_COMMENT: (
+        (
+            r"(?:declined|declines|decline) (?:to )?(?:comment|say|discuss|elaborate|confirm or deny|respond)",
+            r"declined a request for comment",
+            r"(?:refused|refuses|declines) to (?:comment|say|discuss)",
+            r"(?:would|will) not (?:comment|say)",
+            r"(?:wouldn|won)[’']t (?:comment|say)",
+        ),
+        (r"no comment", r"refusal to comment"),
+    ),
+    Kind.NO_RESPONSE: (
+        (
+            r"(?:did|does|has|have) not (?:immediately )?(?:respond|reply|return|answer|responded|replied|returned)",
+            r"(?:didn|doesn|hasn|haven)[’']t (?:immediately )?(?:respond|reply|return|answer|responded|replied)",
+            r"not immediately respond\w*",
+            r"could not be reached",
+            r"couldn[’']t be reached",
+            r"(?:was|were) unavailable for comment",
+        ),
+        (r"no response",),
+    ),
+    Kind.DENIED: (
+        (
+            r"(?:denied|denies|deny|denying|refuted|refutes)",
+            r"(?:dismissed|rejected|rejects|dismisses) (?:the )?reports?",
+        ),
+        (r"(?:is|was) not true",),
+    ),
+    Kind.CONFIRMED: (
+        (r"(?:confirmed|confirms|confirm)", r"said in a statement", r"(?:announced|announces|announce)"),
+        (),
+    ),
+    Kind.REGULATORY_SCRUTINY: (
+        (
+            r"(?:opened|opens|open|launched|launches|launch) (?:an? |the )?(?:\w+ )?(?:inquiry|investigation|probe|review)",
+            r"(?:is |are |was |were )?(?:examining|examines|examined|investigating|investigates|investigated|probing|"
+            r"probes|probed|scrutinising|scrutinizing|scrutinised|scrutinized|reviewing|reviews|looking into|looked into)",
+        ),
+        (
+            r"(?:antitrust |competition |regulatory |federal )?(?:probe|inquiry|investigation|scrutiny)",
+            r"antitrust (?:review|concerns?)",
+        ),
+    ),
+    Kind.LEGAL_ACTION: (
+        (
+            r"(?:sued|sues|sue|suing)",
+            r"filed (?:a )?(?:suit|lawsuit|complaint)",
+            r"took legal action",
+            r"(?:is|was) taking legal action",
+        ),
+        (r"(?:lawsuits?|legal action|court filing|litigation|class action)",),
+    ),
+    Kind.PERSONNEL: (
+        (
+            r"(?:hired|hires|hire|hiring|rejoins|rejoined|rejoin|rejoining|joins|joined|join|joining|appointed|appoints|appoint|"
+            r"poached|poaches|poach|taps|tapped|promoted|promotes|returns to|returned to|returning to)",
+            r"(?:steps|stepped|stepping) down",
+            r"(?:resigns|resigned|resign|resigning)",
+            r"(?:named|names) (?:as )?(?:its |the )?(?:new )?(?=chief|head|president|ceo|cto|chair)",
+        ),
+        (r"acqui-?hire", r"departure"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A phrase found in a field: its kind, offsets and whether it is a predicate."""
+
+    kind: Kind
+    start: int
+    end: int
+    text: str
+    verbal: bool
+
+
+def _compile(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")(?![\w-])", re.IGNORECASE)
+
+
+_COMPILED: tuple[tuple[Kind, re.Pattern[str], bool], ...] = tuple(
+    (kind, regex, verbal)
+    for kind, (verbal_patterns, nominal_patterns) in KIND_PATTERNS.items()
+    for regex, verbal in ((_compile(verbal_patterns), True), (_compile(nominal_patterns), False))
+    if regex is not None
+)
+#: Quick gate: a text with none of these stems holds no phrase at all.
+_GATE = re.compile(
+    r"talk|discuss|negoti|explor|court|approach|deal|agree|sign|licen|acqui|buy|bought|strik|struck|seal|ink|"
+    r"clinch|comment|respond|repl|return|answer|reach|deni|deny|refut|dismiss|reject|true|confirm|statement|announc|"
+    r"examin|investig|prob|scrutin|review|inquir|looking|looked|antitrust|sue|suing|suit|legal|litig|hir|join|appoint|"
+    r"poach|tap|promot|step|resign|named|names|departure|conversation|consider|weigh|mull|eye|stall|collaps|broke|"
+    r"called|calls|walk|abandon|terminat|scrap|suspend|pulled|longer|fail|yet|without|decision|pact|partnership|"
+    r"takeover|merger|open|launch|class|filing|action|rejoin|arrangement|unavailable",
+    re.IGNORECASE,
+)
+
+
+def find_hits(text: str) -> list[Hit]:
+    """Every phrase in ``text``, overlaps resolved longest first (so "no longer in
+    talks" beats "talks", "licensing deal" beats "deal with")."""
+    if not text or not _GATE.search(text):
+        return []
+    found: list[Hit] = []
+    for kind, regex, verbal in _COMPILED:
+        for m in regex.finditer(text):
+            found.append(Hit(kind, m.start(), m.end(), m.group(0), verbal))
+    found.sort(key=lambda h: (h.start - h.end, h.start))
+    kept: list[Hit] = []
+    for hit in found:
+        if all(hit.end <= k.start or hit.start >= k.end for k in kept):
+            kept.append(hit)
+    kept.sort(key=lambda h: h.start)
+    return kept
+
+
+# -- cues before a phrase -----------------------------------------------------------
+
+NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither", "nt"})
+MODALS = frozenset(
+    {
+        "could",
+        "may",
+        "might",
+        "would",
+        "should",
+        "considering",
+        "considers",
+        "consider",
+        "weighing",
+        "weighs",
+        "mulling",
+        "plans",
+        "plan",
+        "planning",
+        "planned",
+        "aims",
+        "aim",
+        "seeks",
+        "seeking",
+        "sought",
+        "hopes",
+        "hoping",
+        "wants",
+        "want",
+        "proposed",
+        "potential",
+        "possible",
+        "possibly",
+        "rumoured",
+        "rumored",
+        "expected",
+        "likely",
+        "intends",
+        "exploring",
+        "explored",
+        "explore",
+        "discussing",
+        "discussed",
+        "talks",
+        "negotiating",
+        "bid",
+        "offer",
+        "eyeing",
+        "pursuing",
+        "trying",
+        "attempt",
+        "prospective",
+    }
+)
+_AFTER_MODAL = re.compile(
+    r"^[\s,]*(?:is|are|was|were|remains?)? ?(?:still )?(?:under discussion|being (?:discussed|negotiated))", re.I
+)
+_CUE_WORD = re.compile(r"[a-z]+")
+_PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
+
+
+def before_words(text: str, start: int, floor: int, count: int = 4) -> list[str]:
+    """The ``count`` lower-case words before ``start`` (not before ``floor``); "didn't" gives "didn", "t"."""
+    window = text[max(floor, start - 40) : start].lower().replace("n't", " nt").replace("n’t", " nt")
+    return _CUE_WORD.findall(window)[-count:]
+
+
+def negated(cues: list[str]) -> bool:
+    return any(w in NEGATIONS for w in cues[-3:]) or cues[-2:] == ["yet", "to"]
+
+
+def no_longer(cues: list[str]) -> bool:
+    return cues[-2:] == ["no", "longer"]
+
+
+def modal(cues: list[str], text: str, end: int) -> bool:
+    """A possibility, plan or proposal rather than a fact ("could sign", "plans to acquire")."""
+    return any(w in MODALS for w in cues) or bool(_AFTER_MODAL.match(text[end : end + 40]))
+
+
+def past(cues: list[str]) -> bool:
+    """A career history rather than a move ("who joined", "had worked")."""
+    return any(w in _PAST for w in cues[-3:])

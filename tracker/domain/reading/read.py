@@ -1,0 +1,127 @@
+"""The reading of a news report: :func:`read` (pure, deterministic, no I/O).
+
+Two passes over the fields (title, summary, content): first the names of
+each field, so a namesake is known before anyone is made an actor; then
+phrases, clause by clause, into relations and statements (see
+:mod:`.extract`). The result says which phrase decided every item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.domain.reading import names as nm
+from tracker.domain.reading import relevance as rv
+from tracker.domain.reading.clauses import sentences
+from tracker.domain.reading.extract import FieldReader
+from tracker.domain.reading.model import Reading, Relation, Statement, StoryContext
+from tracker.domain.reading.phrases import find_hits
+from tracker.domain.rules import Text, words
+from tracker.domain.vocabulary import Kind
+
+READER = "reader/1"
+_EMPTY = StoryContext()
+
+
+@dataclass
+class _Field:
+    where: str
+    text: str
+    known: list[nm.Mention]
+    regulators: list[nm.Mention]
+    discovered: list[nm.Mention]
+
+
+def _key(name: str) -> str:
+    return "".join(words(name))
+
+
+def read(title: str, summary: str = "", content: str = "", context: StoryContext = _EMPTY) -> Reading:
+    """Relations, statements, names, namesake and relevance of one report for a story."""
+    aliases = nm.aliases_of(context.parties)
+    fields: list[_Field] = []
+    namesakes: dict[str, str] = {}
+    for where, text in (("title", title), ("summary", summary), ("content", content)):
+        if not text or not text.strip():
+            continue
+        starts = frozenset(s.start for s in sentences(text))
+        known = nm.known_mentions(text, aliases)
+        discovered = nm.discovered_mentions(text, starts, distinct_only=where == "title" and nm.title_cased(text))
+        for start, (longer, sector) in rv.longer_namesakes(known, discovered).items():
+            mention = next(k for k in known if k.start == start)
+            namesakes.setdefault(
+                mention.name, f"'{text[mention.start : mention.end]}' here is {longer.name} ({sector}), not the party"
+            )
+        fields.append(_Field(where, text, known, nm.regulator_mentions(text), discovered))
+    strict = {k.name for f in fields for k in f.known if k.name not in namesakes}
+    for f in fields:
+        for name, word in rv.ordinary_word_namesakes(f.text, aliases, f.known).items():
+            if name not in strict:
+                namesakes.setdefault(name, f"'{word}' here is an ordinary word, not the party {name}")
+    if strict and rv.lacks_topic(Text(" ".join(f.text for f in fields)), context, strict):
+        for f in fields:
+            for k in f.known:
+                sector = rv.sector_near(f.text, k)
+                if sector and k.name not in namesakes:
+                    namesakes[k.name] = f"'{f.text[k.start : k.end]}' here seems to be a {sector}, not the party"
+    return _assemble(fields, namesakes, context)
+
+
+def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryContext) -> Reading:
+    relations: list[Relation] = []
+    statements: list[Statement] = []
+    badges: list[tuple[Kind, str, str]] = []
+    last: list[nm.Mention] = []
+    known_seen: dict[str, str] = {}
+    name_seen: dict[str, tuple[str, str, bool]] = {}
+    known_keys = {_key(a) for n, al in context.parties.items() for a in (n, *al)}
+    dismissed = {_key(d) for d in context.dismissed}
+    for f in fields:
+        known = [k for k in f.known if k.name not in namesakes]
+        mentions = nm.merge(known, f.regulators, f.discovered)
+        for m in mentions:
+            if m.known:
+                known_seen.setdefault(m.name, f.where)
+            elif m.proper and _key(m.name) not in known_keys and _key(m.name) not in dismissed:
+                seen = name_seen.get(_key(m.name))
+                if seen is None or (seen[2] and not m.initial):
+                    name_seen[_key(m.name)] = (seen[0] if seen else m.name, seen[1] if seen else f.where, m.initial)
+        found = FieldReader(f.where, f.text, mentions, find_hits(f.text), last).read()
+        relations.extend(r for r in found.relations if all((r.a, r.b, r.kind) != (x.a, x.b, x.kind) for x in relations))
+        statements.extend(
+            s for s in found.statements if all((s.speaker, s.kind) != (x.speaker, x.kind) for x in statements)
+        )
+        badges.extend((kind, phrase, f.where) for kind, phrase in found.badges)
+    actors = [n for r in relations for n in (r.a, r.b)] + [s.speaker for s in statements]
+    parties = tuple(dict.fromkeys(n for n in actors if n in known_seen))
+    mentioned = tuple(n for n in known_seen if n not in parties)
+    acting = set(actors)
+    names = [(name, where) for name, where, initial in name_seen.values() if not initial or name in acting]
+    kinds = list(dict.fromkeys([r.kind for r in relations] + [s.kind for s in statements] + [b[0] for b in badges]))
+    evidence = [f'relation {r.kind.value} {r.a}–{r.b}: "{r.phrase}" ({r.where})' for r in relations]
+    evidence += [f'statement {s.kind.value} by {s.speaker}: "{s.phrase}" ({s.where})' for s in statements]
+    shown = set(kinds[: len({r.kind for r in relations} | {s.kind for s in statements})])
+    for kind, phrase, where in badges:
+        if kind not in shown:
+            shown.add(kind)
+            evidence.append(f'kind {kind.value}: "{phrase}" ({where})')
+    if not kinds:
+        kinds = [Kind.OTHER]
+        evidence.append("kind other: no kind phrase found")
+    evidence += [f"party {n} ({known_seen[n]})" for n in parties]
+    evidence += [f"mentioned {n} ({known_seen[n]})" for n in mentioned]
+    evidence += [f"name {name} ({where})" for name, where in names]
+    namesake = "; ".join(namesakes[n] for n in sorted(namesakes))
+    evidence += [f"namesake {n}: {reason}" for n, reason in sorted(namesakes.items())]
+    return Reading(
+        kinds=tuple(kinds),
+        parties=parties,
+        mentioned=mentioned,
+        relations=tuple(relations),
+        statements=tuple(statements),
+        names=tuple(name for name, _where in names),
+        relevance=rv.relevance(context, relations, statements, set(known_seen), namesake),
+        namesake=namesake,
+        evidence=tuple(evidence),
+        classified_by=READER,
+    )

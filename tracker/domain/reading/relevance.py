@@ -1,0 +1,88 @@
+"""Core or context, and namesakes: is this report the story's own news, and
+does a known party's name here mean the party at all?
+
+A report is core when one of the story's principal parties acts in it (a
+relation or a statement); a profile, another pair's lawsuit or an
+unrelated appointment is context. A name is a namesake when it is part of
+a longer name in another sector ("Meta Financial Group"), is only an
+ordinary word ("meta-analysis"), or sits beside sector words (bank, town,
+football club) in an item that has none of the story's topic words and
+no other party.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from tracker.domain.reading.model import Relation, Relevance, Statement, StoryContext
+from tracker.domain.reading.names import SECTOR_WORDS, Aliases, Mention
+from tracker.domain.rules import Term, Text
+
+_SECTOR = re.compile(r"\b(?:" + "|".join(sorted(SECTOR_WORDS, key=len, reverse=True)) + r")s?\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _topic_terms(topic_words: tuple[str, ...]) -> tuple[Term, ...]:
+    return tuple(t for t in (Term.of(w) for w in topic_words) if t.key)
+
+
+def longer_namesakes(known: Sequence[Mention], discovered: Sequence[Mention]) -> dict[int, tuple[Mention, str]]:
+    """Known mentions (by start) inside a longer discovered name with a sector word:
+    start -> (the longer name, its sector word)."""
+    out: dict[int, tuple[Mention, str]] = {}
+    for k in known:
+        for d in discovered:
+            if d.start <= k.start and k.end <= d.end and (d.end - d.start) > (k.end - k.start):
+                extra = (d.name[: k.start - d.start] + " " + d.name[k.end - d.start :]).lower().split()
+                sector = next((w for w in extra if w in SECTOR_WORDS), "")
+                if sector:
+                    out[k.start] = (d, sector)
+    return out
+
+
+def ordinary_word_namesakes(text: str, aliases: Aliases, strict: Iterable[Mention]) -> dict[str, str]:
+    """Parties whose alias occurs here only in lower case, as a word ("meta-analysis"):
+    canonical -> the word as written."""
+    if aliases.loose is None:
+        return {}
+    strict_starts = {m.start for m in strict}
+    out: dict[str, str] = {}
+    for m in aliases.loose.finditer(text):
+        if m.start() in strict_starts:
+            continue
+        word = re.match(r"[\w\-]+", text[m.start() :])
+        name = aliases.canonical.get("".join(ch for ch in m.group(0).lower() if ch.isalnum()), "")
+        if name and word:
+            out.setdefault(name, word.group(0))
+    return out
+
+
+def lacks_topic(all_text: Text, context: StoryContext, found: set[str]) -> bool:
+    """No topic word and at most one known party: nothing ties the item to the story."""
+    if len(found) > 1:
+        return False
+    return not any(all_text.find(t) for t in _topic_terms(tuple(context.topic_words)))
+
+
+def sector_near(text: str, mention: Mention) -> str:
+    """A sector word in the sentence around ``mention`` (60 characters either side)."""
+    m = _SECTOR.search(text, max(0, mention.start - 60), min(len(text), mention.end + 60))
+    return m.group(0).lower() if m else ""
+
+
+def relevance(
+    context: StoryContext,
+    relations: Sequence[Relation],
+    statements: Sequence[Statement],
+    known: set[str],
+    namesake: str,
+) -> Relevance:
+    """Core when a principal party acts (a personnel move counts only as its person
+    or organisation); context otherwise, and always without any known party."""
+    if namesake or not known:
+        return Relevance.CONTEXT
+    principal = context.principal or frozenset(context.parties)
+    actors = {r.a for r in relations} | {r.b for r in relations} | {s.speaker for s in statements}
+    return Relevance.CORE if actors & principal else Relevance.CONTEXT
