@@ -158,7 +158,7 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
 
 
 def main() -> None:
-    from tracker.cli import bench, commands, feeds, readmodels, web  # noqa: F401 - registers the subcommands
+    from tracker.cli import bench, commands, evaluate, feeds, readmodels, web  # noqa: F401 - registers the subcommands
 
     # The process ends with its command: spare it the interpreter's last
     # garbage collection over everything the command built (a cold poll

@@ -1,0 +1,59 @@
+"""Printing a scored run: the summary figures, then every miss."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.evaluation.metrics import Score, Scores, by_area, figures
+from tracker.evaluation.runner import RunResult
+
+AREAS = ("attachment", "kinds", "relations", "statements", "relevance", "threads", "open_questions")
+
+
+def _prf(score: Score) -> str:
+    return f"P {score.precision:.3f}  R {score.recall:.3f}  F1 {score.f1:.3f}  (tp {score.tp}, fp {score.fp}, fn {score.fn})"
+
+
+def summary_lines(scores: Scores, result: RunResult) -> list[str]:
+    data: dict[str, Any] = figures(scores, result)
+    a = data["attachment"]
+    dataset = result.dataset
+    distractors = sum(1 for i in dataset.items if i.labels.story == "none")
+    lines = [
+        f"Evaluation set {dataset.path}: {len(dataset.items)} items ({len(dataset.items) - distractors} of "
+        f"{len(dataset.stories)} stories, {distractors} distractors), {len(dataset.checkpoints)} checkpoints, "
+        f"{len(dataset.feeds)} feeds; ran in {result.seconds:.1f} s",
+        f"reading source: {', '.join(data['reading_source']) or 'none'}; state source: "
+        + ", ".join(sorted({s.source for _c, s in result.checkpoints}) or ["none"]),
+        f"attachment:        {a['attached']}/{a['relevant']} relevant attached (recall {a['recall']:.3f}), "
+        f"{a['suggested']} more suggested (recall with suggestions {a['recall_with_suggestions']:.3f}); "
+        f"{a['distractors_attached']} distractors auto-attached (precision {a['precision']:.3f})",
+        f"kinds (micro):     {_prf(scores.kinds)}   over {scores.read_items} read items",
+        f"relations:         {_prf(scores.relations)}",
+        f"statements:        {_prf(scores.statements)}",
+        f"speaker attribution accuracy: {data['statements']['attribution_accuracy']:.3f} "
+        f"(expected statements whose kind was found, with the right speaker: "
+        f"{scores.attribution.tp}/{scores.attribution.tp + scores.attribution.fn})",
+        f"relevance accuracy: {data['relevance_accuracy']:.3f} ({scores.relevance.tp}/{scores.read_items})",
+        f"thread status at checkpoints: accuracy {scores.threads.accuracy:.3f}; {_prf(scores.threads)}",
+        f"open questions at checkpoints: accuracy {scores.open_questions.accuracy:.3f}; {_prf(scores.open_questions)}",
+    ]
+    lines += [f"warning: {w}" for w in result.warnings]
+    return lines
+
+
+def miss_lines(scores: Scores) -> list[str]:
+    grouped = by_area(scores.misses)
+    lines = [f"Misses ({len(scores.misses)}):" if scores.misses else "No misses."]
+    for area in AREAS:
+        misses = grouped.get(area, [])
+        if not misses:
+            continue
+        lines.append(f"  {area} ({len(misses)}):")
+        for miss in misses:
+            lines.append(f"    {miss.where}: expected {miss.expected}; got {miss.got}")
+    return lines
+
+
+def render(scores: Scores, result: RunResult) -> str:
+    return "\n".join([*summary_lines(scores, result), "", *miss_lines(scores)])
