@@ -8,8 +8,12 @@ from pathlib import Path
 
 from tracker.application import Newsroom
 from tracker.config import PROJECT_ROOT
+from typing import Any
+
+from tracker.domain.errors import InvalidField
+from tracker.domain.reading.model import Reading, Relation, Relevance, Statement
 from tracker.domain.report import Origin
-from tracker.domain.vocabulary import OriginKind
+from tracker.domain.vocabulary import Kind, OriginKind
 from tracker.moments import parse_moment
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
@@ -61,6 +65,7 @@ def load_seed(app: Newsroom, path: Path) -> SeedResult:
                 "kinds": report.get("kinds", []),
                 "published_at": parse_moment(str(report.get("published", "")), f"reports[{index}].published"),
                 "classified_by": "seed",
+                "reading": _reading(report, f"{path.name}: reports[{index}]"),
             }
         )
     if exists:
@@ -75,3 +80,37 @@ def load_seed(app: Newsroom, path: Path) -> SeedResult:
         reports=missing,
     )
     return SeedResult(slug=slug, opened=True, reports_added=len(missing))
+
+
+def _reading(report: dict[str, Any], where: str) -> Reading | None:
+    """The seed's own reading of a report: ``relations`` ([a, b, kind]),
+    ``statements`` ([speaker, kind, about]) and ``relevance`` as written
+    (None when it gives none: the kinds and parties are read as before)."""
+    if not any(key in report for key in ("relations", "statements", "relevance")):
+        return None
+    try:
+        relations = tuple(Relation(a, b, Kind(kind)) for a, b, kind in report.get("relations", []))
+        statements = tuple(
+            Statement(s[0], Kind(s[1]), s[2] if len(s) > 2 else "") for s in report.get("statements", [])
+        )
+        relevance = Relevance(report.get("relevance", "core"))
+    except (ValueError, TypeError, IndexError) as error:
+        raise SeedError(f"{where}: relations, statements or relevance unreadable ({error})") from None
+    kinds = tuple(Kind(k) for k in report.get("kinds", [])) or (Kind.OTHER,)
+    actors = [n for r in relations for n in (r.a, r.b)] + [s.speaker for s in statements]
+    parties = tuple(report.get("parties", []))
+    unknown = sorted({a for a in actors if a not in parties})
+    if unknown:
+        raise SeedError(f"{where}: {', '.join(unknown)} acts in a relation or statement but is not among its parties")
+    try:
+        return Reading(
+            kinds=kinds,
+            parties=tuple(p for p in parties if p in actors),
+            mentioned=tuple(p for p in parties if p not in actors),
+            relations=relations,
+            statements=statements,
+            relevance=relevance,
+            classified_by="seed",
+        )
+    except InvalidField as error:
+        raise SeedError(f"{where}: {error}") from None

@@ -28,17 +28,21 @@ def open_simple(newsroom, slug="deal"):
     return newsroom.open_story(title="Meta courts Character.AI", slug=slug)
 
 
-def test_the_seed_story_has_the_stances_and_open_questions_of_the_ft_report(newsroom) -> None:
+def test_the_seed_story_has_the_threads_and_open_questions_of_the_ft_report(newsroom) -> None:
     (path,) = seed_files()
     result = load_seed(newsroom, path)
     assert result.opened and result.reports_added >= 7
     view = newsroom.story(SEED_SLUG)
-    stances = {s.party: {k.value for k in s.kinds} for s in view.state.stances}
-    assert stances["Meta"] == {"declined_to_comment"}
-    assert stances["Character.AI"] == {"declined_to_comment"}
-    assert stances["xAI"] == {"no_response"}
-    questions = {q.key for q in view.state.open_questions}
-    assert {"agreement", "silence:meta", "silence:characterai", "silence:xai"} <= questions
+    threads = {t.parties: t.status.value for t in view.state.threads}
+    assert threads[("Meta", "Character.AI")] == "no_agreement"
+    assert threads[("xAI", "Character.AI")] == "no_agreement"
+    assert not any("Microsoft" in pair for pair in threads)  # the backdrop is context
+    questions = {(q.speaker, q.kind.value) for q in view.state.open_questions}
+    assert questions == {
+        ("Meta", "declined_to_comment"),
+        ("Character.AI", "declined_to_comment"),
+        ("xAI", "no_response"),
+    }
     assert all(r.outlet == "Financial Times" and r.published_at == PUBLISHED for r in view.reports)
 
 
@@ -86,7 +90,8 @@ def test_as_of_recorded_and_as_of_reported_differ_for_a_report_recorded_late(new
     assert [r.headline for r in recorded.reports] == ["Talks held"]
     reported = newsroom.story_as_of("deal", PUBLISHED - timedelta(days=1), Mode.REPORTED)
     assert [r.report_id for r in reported.reports] == [late]
-    assert reported.state.stances[0].headline == "Early denial"
+    assert reported.state.last_development is not None
+    assert reported.state.last_development.headline == "Early denial"
     now = newsroom.story_as_of("deal", datetime.now(UTC), Mode.RECORDED)
     assert [r.headline for r in now.reports] == ["Early denial", "Talks held"]
     with pytest.raises(StoryNotYetOpened):
@@ -223,14 +228,14 @@ def test_events_stored_at_class_version_1_load_through_the_upcasters(runtime) ->
     )
     newsroom.reclassify_report("deal", rid, kinds=["declined_to_comment", "talks_held"], by="desk")
     written = newsroom.recorder.select_notifications(1, 10)
-    assert [json.loads(n.state).get("class_version") for n in written[1:]] == [2, 2]
+    assert [json.loads(n.state).get("class_version") for n in written[1:]] == [3, 3]
     old = [
         StoredEvent(
             originator_id=n.originator_id,
             originator_version=n.originator_version,
             topic=n.topic,
             state=json.dumps(
-                {k: v for k, v in json.loads(n.state).items() if k not in ("speakers", "class_version")},
+                {k: v for k, v in json.loads(n.state).items() if k not in ("speakers", "class_version", "reading")},
                 separators=(",", ":"),
                 ensure_ascii=False,
             ).encode(),
@@ -253,7 +258,7 @@ def test_events_stored_at_class_version_1_load_through_the_upcasters(runtime) ->
         view = copy.newsroom.story("deal")
         assert view.reports[0].speakers == ()
         assert view.reports[0].kinds[1].value == "talks_held"
-        assert {q.party for q in view.state.open_questions} == {"Meta", "xAI"}
+        assert {q.speaker for q in view.state.open_questions} == {"Meta", "xAI"}
         assert copy.catalog.story("deal") == view
     finally:
         copy.close()

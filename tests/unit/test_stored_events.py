@@ -28,14 +28,14 @@ STORED = [
         '"attribution":"a","parties":["Meta","xAI"],"kinds":["talks_held","declined_to_comment"],'
         '"origin":{"kind":"feed","ref":"g1","feed":"https://f.example/x"},'
         '"published_at":{"_type_":"datetime_iso","_data_":"2024-05-25T00:00:00+00:00"},'
-        '"classified_by":"c","evidence":["e"],"speakers":["xAI"],"class_version":2}',
+        '"classified_by":"c","evidence":["e"],"speakers":["xAI"],"reading":null,"class_version":3}',
     ),
     (
         "tracker.story:ReportAdded",
         "{" + STAMP + ',"report_id":"r2","headline":"H2","summary":"","outlet":"","url":"","attribution":"",'
         '"parties":[],"kinds":["other"],"origin":{"kind":"manual","ref":"","feed":""},'
         '"published_at":{"_type_":"datetime_iso","_data_":"2024-05-26T00:00:00+00:00"},'
-        '"classified_by":"","evidence":[],"speakers":[],"class_version":2}',
+        '"classified_by":"","evidence":[],"speakers":[],"reading":null,"class_version":3}',
     ),
     (
         "tracker.story:ReportCorrected",
@@ -45,12 +45,29 @@ STORED = [
     (
         "tracker.story:ReportReclassified",
         "{" + STAMP + ',"report_id":"r1","kinds":["no_agreement"],"parties":["Meta","xAI"],"by":"desk",'
-        '"evidence":["x"],"speakers":["xAI"],"class_version":2}',
+        '"evidence":["x"],"speakers":["xAI"],"reading":null,"class_version":3}',
     ),
     # Version 2 of these three names who made the change.
     ("tracker.story:Retitled", "{" + STAMP + ',"title":"Talks go on","by":"Ed","class_version":2}'),
     ("tracker.story:StatusChanged", "{" + STAMP + ',"status":"quiet","by":"Ed","class_version":2}'),
     ("tracker.story:RulesChanged", "{" + STAMP + ',"rules":{"any_of":["xAI"]},"by":"Ed","class_version":2}'),
+]
+
+#: What version 2 stored for a report and a reclassification (no reading).
+STORED_V2 = [
+    (
+        "tracker.story:ReportAdded",
+        "{" + STAMP + ',"report_id":"r1","headline":"H","summary":"sum","outlet":"FT","url":"https://x.example/1",'
+        '"attribution":"a","parties":["Meta","xAI"],"kinds":["talks_held","declined_to_comment"],'
+        '"origin":{"kind":"feed","ref":"g1","feed":"https://f.example/x"},'
+        '"published_at":{"_type_":"datetime_iso","_data_":"2024-05-25T00:00:00+00:00"},'
+        '"classified_by":"c","evidence":["e"],"speakers":["xAI"],"class_version":2}',
+    ),
+    (
+        "tracker.story:ReportReclassified",
+        "{" + STAMP + ',"report_id":"r1","kinds":["no_agreement"],"parties":["Meta","xAI"],"by":"desk",'
+        '"evidence":["x"],"speakers":["xAI"],"class_version":2}',
+    ),
 ]
 
 #: What version 1 of the tracker stored for those three (no ``by``, no class_version).
@@ -185,3 +202,20 @@ def test_a_snapshot_taken_before_version_2_with_its_recording_key_still_loads_wi
     )
     loaded.add_report(report_id="r3", headline="H3", published_at=datetime(2024, 5, 27, tzinfo=UTC), kinds=["other"])
     assert "_recording" not in Snapshot.take(loaded).state
+
+
+@pytest.mark.parametrize(("topic", "state"), STORED_V2)
+def test_a_report_stored_before_readings_reads_with_no_reading_and_a_legacy_one_derived(topic: str, state: str) -> None:
+    mapper = Newsroom().mapper
+    story = Story.open(title="Talks", slug="talks")
+    event = mapper.to_domain_event(
+        StoredEvent(originator_id=story.id, originator_version=2, topic=topic, state=state.encode())
+    )
+    assert event.reading is None
+    assert event.speakers == ["xAI"]
+    if topic.endswith("ReportAdded"):
+        event.apply(story)
+        (report,) = story.report_list()
+        # two parties: the relational kind relates them; the statement is the named speaker's
+        assert [(r.a, r.b, r.kind.value) for r in report.reading.relations] == [("Meta", "xAI", "talks_held")]
+        assert [(s.speaker, s.kind.value) for s in report.reading.statements] == [("xAI", "declined_to_comment")]

@@ -11,17 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.application.views import StoryView
-from tracker.domain.report import Correction, Report, party_key
-from tracker.domain.state import OpenQuestion, Stance
+from tracker.domain.fact_keys import pair_key
+from tracker.domain.report import Correction, Report
+from tracker.domain.threads import OpenQuestion, Thread, Transition
 
 
 @dataclass(frozen=True)
-class StanceChange:
-    """A party's stance that is new or different; ``before`` is None for a party new to the story."""
+class ThreadChange:
+    """A thread that is new or moved; ``before`` is None for a new thread,
+    ``steps`` every stage it reached since (so a deal struck and called off
+    in between is not skipped)."""
 
-    party: str
-    before: Stance | None
-    after: Stance
+    label: str
+    before: Thread | None
+    after: Thread
+    steps: tuple[Transition, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class StoryChanges:
     since_version: int
     until_version: int
     new_reports: tuple[Report, ...] = ()
-    stance_changes: tuple[StanceChange, ...] = ()
+    thread_changes: tuple[ThreadChange, ...] = ()
     answered_questions: tuple[OpenQuestion, ...] = ()
     new_questions: tuple[OpenQuestion, ...] = ()
     corrections: tuple[CorrectionMade, ...] = ()
@@ -57,7 +61,7 @@ class StoryChanges:
     def empty(self) -> bool:
         return not (
             self.new_reports
-            or self.stance_changes
+            or self.thread_changes
             or self.answered_questions
             or self.new_questions
             or self.corrections
@@ -75,7 +79,7 @@ def story_changes(before: StoryView | None, after: StoryView) -> StoryChanges:
             since_version=0,
             until_version=after.version,
             new_reports=tuple(after.reports),
-            stance_changes=tuple(StanceChange(s.party, None, s) for s in after.state.stances),
+            thread_changes=tuple(ThreadChange(t.label, None, t, t.transitions) for t in after.state.threads),
             new_questions=tuple(after.state.open_questions),
         )
     if before.id != after.id:
@@ -102,11 +106,11 @@ def story_changes(before: StoryView | None, after: StoryView) -> StoryChanges:
                     tuple(earlier.parties),
                 )
             )
-    old_stances = {party_key(s.party): s for s in before.state.stances}
-    stance_changes = tuple(
-        StanceChange(s.party, old_stances.get(party_key(s.party)), s)
-        for s in after.state.stances
-        if _stance_differs(old_stances.get(party_key(s.party)), s)
+    old_threads = {pair_key(*t.parties): t for t in before.state.threads}
+    thread_changes = tuple(
+        _thread_change(old_threads.get(pair_key(*t.parties)), t)
+        for t in after.state.threads
+        if _thread_differs(old_threads.get(pair_key(*t.parties)), t)
     )
     old_questions = {q.key: q for q in before.state.open_questions}
     new_questions = {q.key: q for q in after.state.open_questions}
@@ -114,7 +118,7 @@ def story_changes(before: StoryView | None, after: StoryView) -> StoryChanges:
         since_version=before.version,
         until_version=after.version,
         new_reports=new_reports,
-        stance_changes=stance_changes,
+        thread_changes=thread_changes,
         answered_questions=tuple(q for k, q in old_questions.items() if k not in new_questions),
         new_questions=tuple(q for k, q in new_questions.items() if k not in old_questions),
         corrections=tuple(corrections),
@@ -133,7 +137,13 @@ def _retracted_since(report: Report, earlier: Report | None, before: StoryView) 
     return report.retracted_at is not None and report.retracted_at > before.updated_at
 
 
-def _stance_differs(before: Stance | None, after: Stance) -> bool:
+def _thread_differs(before: Thread | None, after: Thread) -> bool:
     if before is None:
         return True
-    return (before.kinds, before.report_id) != (after.kinds, after.report_id)
+    return (before.status, before.report_id) != (after.status, after.report_id)
+
+
+def _thread_change(before: Thread | None, after: Thread) -> ThreadChange:
+    known = set() if before is None else {(t.kind, t.report_id) for t in before.transitions}
+    steps = tuple(t for t in after.transitions if (t.kind, t.report_id) not in known)
+    return ThreadChange(after.label, before, after, steps)

@@ -200,6 +200,12 @@ class Newsroom(TrackerApplication):
     def change_rules(self, slug: str, rules: Mapping[str, Any], *, by: str = "") -> int:
         return self._update(slug, lambda story: story.change_rules(rules, by=by))
 
+    def accept_party(self, slug: str, name: str, *, aliases: Iterable[str] = (), by: str) -> int:
+        return self._update(slug, lambda story: story.accept_party(name, aliases=aliases, by=by))
+
+    def dismiss_party(self, slug: str, name: str, *, by: str) -> int:
+        return self._update(slug, lambda story: story.dismiss_party(name, by=by))
+
     def _update(self, slug: str, command: Callable[[Story], None]) -> int:
         for _attempt in range(SAVE_ATTEMPTS):
             story = self._story_for_command(slug)
@@ -387,7 +393,7 @@ class Newsroom(TrackerApplication):
             opened_at=story.created_on,
             updated_at=story.modified_on,
             reports=tuple(chronological(reports)),
-            state=derive_state(reports),
+            state=derive_state(reports, story.rules),
             report_count=sum(1 for r in reports if r.active),
             as_of=as_of,
             mode=mode,

@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tracker.domain.errors import InvalidField
+from tracker.domain.reading.legacy import legacy_reading
+from tracker.domain.reading.model import Reading
 from tracker.domain.vocabulary import Kind, OriginKind
 
 MAX_HEADLINE = 500
@@ -91,6 +93,9 @@ class Report:
     #: Who a statement kind (declined, no response, confirmed, denied,
     #: agreement) is about; empty: every party named.
     speakers: tuple[str, ...] = ()
+    #: What the classifier (or an editor) read in it: relations, statements,
+    #: names, relevance (a legacy reading for reports recorded before).
+    reading: Reading = field(default_factory=Reading)
 
     @property
     def active(self) -> bool:
@@ -251,4 +256,19 @@ def to_report(data: Mapping[str, Any]) -> Report:
         classified_by=data.get("classified_by", ""),
         classification_evidence=tuple(data.get("evidence", ())),
         speakers=tuple(data.get("speakers", ())),
+        reading=reading_of(data),
+    )
+
+
+def reading_of(data: Mapping[str, Any]) -> Reading:
+    """The stored reading of a report dict, or its legacy reading."""
+    stored = data.get("reading")
+    if stored:
+        return Reading.from_dict(stored)
+    return legacy_reading(
+        data["kinds"],
+        data["parties"],
+        data.get("speakers", ()),
+        classified_by=data.get("classified_by", ""),
+        evidence=data.get("evidence", ()),
     )

@@ -51,7 +51,7 @@ from typing import Any
 from tracker.domain.errors import InvalidField
 from tracker.domain.report import _FORBIDDEN
 
-RULE_KEYS = ("all_of", "any_of", "none_of", "min_any", "auto_append", "parties")
+RULE_KEYS = ("all_of", "any_of", "none_of", "min_any", "auto_append", "parties", "not_parties")
 MAX_TERMS = 300
 MAX_TERM_LENGTH = 120
 _WORD = re.compile(r"[^\W_]+")
@@ -163,6 +163,8 @@ class Rules:
     min_any: int = 1
     auto_append: bool = True
     parties: tuple[tuple[str, tuple[Term, ...]], ...] = ()
+    #: Names an editor said are not parties: never suggested again.
+    not_parties: tuple[str, ...] = ()
     digest: str = field(default="", compare=False)
 
     @property
@@ -184,6 +186,8 @@ class Rules:
             data["auto_append"] = False
         if self.parties:
             data["parties"] = {name: [t.text for t in aliases] for name, aliases in self.parties}
+        if self.not_parties:
+            data["not_parties"] = list(self.not_parties)
         return data
 
 
@@ -251,6 +255,12 @@ def parse_rules(raw: Mapping[str, Any] | None) -> Rules:
         if not isinstance(name, str) or not name.strip():
             raise RulesError("parties: a party name is empty")
         parties.append((str(name).strip(), _terms([name, *_as_list(aliases, name)], f"parties.{name}")))
+    not_raw = raw.get("not_parties", [])
+    if isinstance(not_raw, str) or not isinstance(not_raw, (list, tuple)):
+        raise RulesError("not_parties must be a list of names")
+    for index, name in enumerate(not_raw):
+        if not isinstance(name, str) or not name.strip() or _FORBIDDEN.search(name):
+            raise RulesError(f"not_parties[{index}] must be a name, got {name!r}")
     total = sum(len(g) for g in groups) + len(any_of) + len(none_of)
     if total > MAX_TERMS:
         raise RulesError(f"{total} terms; the limit is {MAX_TERMS}")
@@ -261,6 +271,7 @@ def parse_rules(raw: Mapping[str, Any] | None) -> Rules:
         min_any=min_any,
         auto_append=auto,
         parties=tuple(parties),
+        not_parties=tuple(str(n).strip() for n in not_raw),
     )
     data = rules.to_dict()
     if data and not rules.tracks_anything:

@@ -1,18 +1,24 @@
-"""What a story's reports add up to: stances, open questions, last development.
+"""What a story's reports add up to, as a set of *latest-of* facts.
 
 Reports are ordered by when the outlets published them (ties: the order the
-tracker recorded them). Every rule is a *latest-of* rule, so the state is a
-set of maxima (:class:`Facts`) that can be folded in any order: a report
-found late, or a read model fed event by event, reaches the same state as a
-replay. Retracted reports drop out; removing one means folding again.
+tracker recorded them). Each report is a candidate for a few facts, keyed by
+what they are about, and a fact is the latest candidate (:class:`Facts`), so
+the facts can be folded in any order: a report found late, or a read model
+fed event by event, reaches the same state as a replay, and time travel asks
+for the latest candidate before a moment. Retracted reports drop out;
+removing one means folding again. The keys:
 
-- a party's stance: the kinds of the latest report naming it;
-- "declined to comment" / "did not respond" stays open while the party's
-  latest silence is not older than its latest confirmation, denial or
-  announced agreement;
-- "no agreement yet" stays open while the latest such report is newer than
-  the latest agreement reached;
-- the last development: the latest report.
+- ``rel:<a>|<b>:<kind>``: the latest report of a relation kind between a
+  pair of parties (the thread's stages, :mod:`.threads`);
+- ``say:<speaker>|<matter>``: the speaker's latest silence (declined to
+  comment, did not respond) on a matter; ``ans:<speaker>|<matter>`` its
+  latest confirmation or denial there (``ans:<speaker>|`` on no matter in
+  particular): an open question is a silence no answer has followed;
+- ``act:<name>``, ``ment:<name>``, ``name:<name>``: the latest report where
+  a party acts, is only mentioned, or a name not yet a party appears;
+- ``last``: the latest core report (context never is the last development).
+
+Context reports and namesakes move no thread and raise no question.
 """
 
 from __future__ import annotations
@@ -20,53 +26,38 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from tracker.domain.report import Report, party_key
+from tracker.domain.fact_keys import matter_key, name_key, pair_key
+from tracker.domain.reading.model import Reading, Relevance
+from tracker.domain.report import Report
+from tracker.domain.threads import Cast, StoryState, resolve_state
 from tracker.domain.vocabulary import Kind
 
-ANSWERS_SILENCE = frozenset({Kind.CONFIRMED, Kind.DENIED, Kind.AGREEMENT_REACHED})
-SILENCE = (Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE)
-_NO_AGREEMENT = Kind.NO_AGREEMENT.value
-_AGREEMENT = Kind.AGREEMENT_REACHED.value
+__all__ = [
+    "Cast",
+    "Fact",
+    "Facts",
+    "OrderKey",
+    "StoryState",
+    "chronological",
+    "derive_state",
+    "fact_candidates",
+    "facts_of",
+    "matter_key",
+    "order_of",
+    "pair_key",
+]
+
+SILENCE = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE})
 
 #: (published_at, sequence): the order the story's reports happened in.
 OrderKey = tuple[datetime, int]
 
 
 @dataclass(frozen=True)
-class Stance:
-    """A party's latest reported position, and the report that says so."""
-
-    party: str
-    kinds: tuple[Kind, ...]
-    report_id: str
-    headline: str
-    outlet: str
-    published_at: datetime
-
-
-@dataclass(frozen=True)
-class OpenQuestion:
-    """Something the story has not yet answered."""
-
-    key: str
-    kind: Kind
-    party: str
-    question: str
-    report_id: str
-    since: datetime
-
-
-@dataclass(frozen=True)
-class StoryState:
-    stances: tuple[Stance, ...]
-    open_questions: tuple[OpenQuestion, ...]
-    last_development: Report | None
-
-
-@dataclass(frozen=True)
 class Fact:
-    """The latest report (by :data:`OrderKey`) for one rule, e.g. ``stance:meta``."""
+    """The latest report (by :data:`OrderKey`) for one key, e.g. ``act:meta``."""
 
     order: OrderKey
     report_id: str
@@ -75,133 +66,62 @@ class Fact:
 
 @dataclass
 class Facts:
-    """The maxima the state is made of, keyed ``stance:<party>``,
-    ``silence:<party>``, ``answer:<party>``, ``no_agreement``, ``agreement``, ``last``."""
+    """The latest report per fact key, and how many reports name each
+    ``name:`` and ``act:`` key (for party suggestions)."""
 
     latest: dict[str, Fact] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
 
     def add(
         self,
         order: OrderKey,
         report_id: str,
-        kinds: Iterable[str],
-        parties: Iterable[str],
-        candidates: list[tuple[str, str]] | None = None,
-        speakers: Iterable[str] = (),
+        candidates: Iterable[tuple[str, str]],
     ) -> set[str]:
-        """Folds one active report in; returns the fact keys that changed.
-        ``candidates`` may pass :func:`fact_candidates` already computed."""
+        """Folds one active report's candidates in; returns the keys that changed."""
         changed: set[str] = set()
-        if candidates is None:
-            candidates = fact_candidates(kinds, parties, speakers)
         for key, kind in candidates:
+            if key.startswith(("name:", "act:")):
+                self.counts[key] = self.counts.get(key, 0) + 1
             current = self.latest.get(key)
             if current is None or order > current.order:
                 self.latest[key] = Fact(order, report_id, kind)
                 changed.add(key)
         return changed
 
-    def is_open(self, key: str) -> bool:
-        """Whether a silence:<party> or no_agreement fact is an open question."""
-        fact = self.latest.get(key)
-        if fact is None:
-            return False
-        if key == "no_agreement":
-            answer = self.latest.get("agreement")
-            return answer is None or fact.order > answer.order
-        answer = self.latest.get("answer:" + key.split(":", 1)[1])
-        return answer is None or fact.order >= answer.order
-
-    def resolve(self, reports: Mapping[str, Report]) -> StoryState:
+    def resolve(self, reports: Mapping[str, Report], cast: Cast | None = None) -> StoryState:
         """The state, with the reports the facts point at (by report id)."""
-        stances = []
-        questions = []
-        for key, fact in self.latest.items():
-            kind, _, pkey = key.partition(":")
-            report = reports[fact.report_id]
-            if kind == "stance":
-                stances.append(
-                    Stance(
-                        party=_display(report, pkey),
-                        kinds=_stance_kinds(report, pkey),
-                        report_id=report.report_id,
-                        headline=report.headline,
-                        outlet=report.outlet,
-                        published_at=report.published_at,
-                    )
+        return resolve_state(self.latest, self.counts, reports, cast or Cast())
+
+
+def fact_candidates(reading: Reading) -> list[tuple[str, str]]:
+    """The facts one report may be the latest of, as (fact key, kind)."""
+    candidates: list[tuple[str, str]] = []
+    core = reading.relevance is Relevance.CORE and not reading.namesake
+    if core:
+        candidates.append(("last", ""))
+        for relation in reading.relations:
+            if name_key(relation.a) and name_key(relation.b) and name_key(relation.a) != name_key(relation.b):
+                candidates.append(
+                    (f"rel:{pair_key(relation.a, relation.b)}:{relation.kind.value}", relation.kind.value)
                 )
-            elif kind in ("silence", "no_agreement") and self.is_open(key):
-                questions.append(_question(key, fact, report, pkey))
-        last = self.latest.get("last")
-        return StoryState(
-            stances=tuple(sorted(stances, key=lambda s: s.party.lower())),
-            open_questions=tuple(sorted(questions, key=lambda q: (q.since, q.key))),
-            last_development=reports[last.report_id] if last else None,
-        )
-
-
-def fact_candidates(
-    kinds: Iterable[str], parties: Iterable[str], speakers: Iterable[str] = ()
-) -> list[tuple[str, str]]:
-    """The facts one report may be the latest of, as (fact key, kind). A
-    silence or an answer concerns the report's speakers, or every party
-    named when it names no speakers."""
-    kinds = {str(k) for k in kinds}  # Kind is a StrEnum: its members are these strings
-    candidates: list[tuple[str, str]] = [("last", "")]
-    silence = next((k.value for k in SILENCE if k in kinds), None)
-    answers = not kinds.isdisjoint(ANSWERS_SILENCE)
-    speaking = {party_key(name) for name in speakers}
-    for name in parties:
-        pkey = party_key(name)
-        candidates.append(("stance:" + pkey, ""))
-        if speaking and pkey not in speaking:
-            continue
-        if silence is not None:
-            candidates.append(("silence:" + pkey, silence))
-        if answers:
-            candidates.append(("answer:" + pkey, ""))
-    if _NO_AGREEMENT in kinds:
-        candidates.append(("no_agreement", _NO_AGREEMENT))
-    if _AGREEMENT in kinds:
-        candidates.append(("agreement", ""))
-    return candidates
-
-
-STATEMENTS = frozenset(SILENCE) | ANSWERS_SILENCE
-
-
-def _stance_kinds(report: Report, pkey: str) -> tuple[Kind, ...]:
-    """A party the report only mentions takes its kinds without the
-    statements (declined, confirmed...) that belong to its speakers."""
-    if not report.speakers or pkey in {party_key(s) for s in report.speakers}:
-        return report.kinds
-    return tuple(k for k in report.kinds if k not in STATEMENTS) or (Kind.OTHER,)
-
-
-def _display(report: Report, pkey: str) -> str:
-    return next((p for p in report.parties if party_key(p) == pkey), pkey)
-
-
-def _question(key: str, fact: Fact, report: Report, pkey: str) -> OpenQuestion:
-    if key == "no_agreement":
-        return OpenQuestion(
-            key="agreement",
-            kind=Kind.NO_AGREEMENT,
-            party="",
-            question="No agreement yet: will the parties reach one?",
-            report_id=report.report_id,
-            since=report.published_at,
-        )
-    party = _display(report, pkey)
-    kind = Kind(fact.kind)
-    return OpenQuestion(
-        key=key,
-        kind=kind,
-        party=party,
-        question=f"{party} {kind.label}: will they comment?",
-        report_id=report.report_id,
-        since=report.published_at,
-    )
+        for statement in reading.statements:
+            speaker = name_key(statement.speaker)
+            if not speaker:
+                continue
+            prefix = "say" if statement.kind in SILENCE else "ans"
+            candidates.append((f"{prefix}:{speaker}|{matter_key(statement.about)}", statement.kind.value))
+    actors = [n for r in reading.relations for n in (r.a, r.b)] + [s.speaker for s in reading.statements]
+    seen: set[str] = set()
+    for prefix, names in (("act", [*reading.parties, *actors]), ("ment", reading.mentioned), ("name", reading.names)):
+        for key in dict.fromkeys(name_key(n) for n in names):
+            if key and key not in seen:  # a name counts once per report, as its strongest role
+                seen.add(key)
+                candidates.append((f"{prefix}:{key}", ""))
+    unique: dict[str, str] = {}
+    for key, kind in candidates:
+        unique.setdefault(key, kind)  # one candidate per key: the first statement of a speaker on a matter
+    return list(unique.items())
 
 
 def order_of(report: Report) -> OrderKey:
@@ -216,10 +136,12 @@ def facts_of(reports: Iterable[Report]) -> Facts:
     facts = Facts()
     for report in reports:
         if report.active:
-            facts.add(order_of(report), report.report_id, report.kinds, report.parties, speakers=report.speakers)
+            facts.add(order_of(report), report.report_id, fact_candidates(report.reading))
     return facts
 
 
-def derive_state(reports: Iterable[Report]) -> StoryState:
+def derive_state(reports: Iterable[Report], rules: Mapping[str, Any] | None = None) -> StoryState:
+    """The state of a story from its reports (``rules``: its tracking rules,
+    which name its own parties and the dismissed names)."""
     reports = list(reports)
-    return facts_of(reports).resolve({r.report_id: r for r in reports})
+    return facts_of(reports).resolve({r.report_id: r for r in reports}, Cast.of(rules))

@@ -25,6 +25,8 @@ from tracker.domain.errors import (
     ReportRetracted,
     UnknownReport,
 )
+from tracker.domain.reading.checks import clean_reading
+from tracker.domain.reading.model import Reading
 from tracker.domain.report import (
     MAX_HEADLINE,
     Origin,
@@ -85,7 +87,7 @@ class Story(Aggregate):
 
     class ReportAdded(Event):
         TOPIC = "tracker.story:ReportAdded"
-        class_version = 2
+        class_version = 3
         report_id: str
         headline: str
         summary: str
@@ -99,11 +101,18 @@ class Story(Aggregate):
         classified_by: str
         evidence: list[str]
         speakers: list[str]
+        #: v3: relations, statements, names and relevance (Reading.to_dict);
+        #: None for reports recorded before, read as a legacy reading.
+        reading: dict[str, Any] | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             # v2 names who a statement kind is about; before, it was every party.
             state["speakers"] = []
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["reading"] = None
 
         def apply(self, aggregate: Story) -> None:
             aggregate.reports[self.report_id] = {
@@ -125,6 +134,7 @@ class Story(Aggregate):
                 "classified_by": self.classified_by,
                 "evidence": list(self.evidence),
                 "speakers": list(self.speakers),
+                "reading": self.reading,
             }
 
     class ReportCorrected(Event):
@@ -165,17 +175,23 @@ class Story(Aggregate):
 
     class ReportReclassified(Event):
         TOPIC = "tracker.story:ReportReclassified"
-        class_version = 2
+        class_version = 3
         report_id: str
         kinds: list[str]
         parties: list[str]
         by: str
         evidence: list[str]
         speakers: list[str] | None
+        #: v3: the new reading (None: derived from kinds, parties and speakers).
+        reading: dict[str, Any] | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["speakers"] = None  # v1 left the speakers as they were
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["reading"] = None
 
         def apply(self, aggregate: Story) -> None:
             report = aggregate.reports[self.report_id]
@@ -185,6 +201,7 @@ class Story(Aggregate):
                 report["speakers"] = list(self.speakers)
             report["classified_by"] = self.by
             report["evidence"] = list(self.evidence)
+            report["reading"] = self.reading
 
     class Retitled(Event):
         TOPIC = "tracker.story:Retitled"
@@ -224,6 +241,30 @@ class Story(Aggregate):
 
         def apply(self, aggregate: Story) -> None:
             aggregate.rules = self.rules
+
+    class PartyAccepted(Event):
+        """An editor made a suggested name one of the story's parties (its
+        rules' ``parties``, so matching and reading know it from now on)."""
+
+        TOPIC = "tracker.story:PartyAccepted"
+        class_version = 1
+        name: str
+        aliases: list[str]
+        by: str
+
+        def apply(self, aggregate: Story) -> None:
+            aggregate.rules = with_party(aggregate.rules, self.name, self.aliases)
+
+    class PartyDismissed(Event):
+        """An editor said a suggested name is not a party: never suggested again."""
+
+        TOPIC = "tracker.story:PartyDismissed"
+        class_version = 1
+        name: str
+        by: str
+
+        def apply(self, aggregate: Story) -> None:
+            aggregate.rules = without_party(aggregate.rules, self.name)
 
     @staticmethod
     def create_id(slug: str, **_: Any) -> uuid.UUID:
@@ -266,14 +307,23 @@ class Story(Aggregate):
         classified_by: str = "",
         evidence: Iterable[str] = (),
         speakers: Iterable[str] = (),
+        reading: Reading | None = None,
     ) -> None:
         """``speakers``: the parties a statement kind (declined to comment, did
-        not respond, confirmed, denied, agreement reached) is about; empty
-        means every party named."""
+        not respond, confirmed, denied) is about; empty means every party
+        named. ``reading``: what the reader found (relations, statements,
+        names, relevance); its actors and mentioned parties are the report's
+        parties when none are given, its speakers its speakers."""
         report_id = clean_text(report_id, "report_id", required=True, limit=200)
         if report_id in self.reports:
             raise DuplicateReport(report_id)
         origin = origin or Origin(OriginKind.MANUAL)
+        stored_reading = None
+        if reading is not None:
+            stored_reading = clean_reading(reading)
+            parties = list(parties) or reading_parties(reading)
+            speakers = list(speakers) or list(reading.speakers)
+            kinds = list(kinds) or [k.value for k in reading.kinds]
         clean_party_list = clean_parties(parties)
         self.trigger_event(
             self.ReportAdded,
@@ -294,6 +344,7 @@ class Story(Aggregate):
             classified_by=clean_text(classified_by, "classified_by", required=False, limit=200),
             evidence=[clean_text(e, "evidence", required=False, limit=500) for e in evidence],
             speakers=list(clean_speakers(speakers, clean_party_list)),
+            reading=stored_reading,
         )
 
     def correct_report(
@@ -347,18 +398,27 @@ class Story(Aggregate):
         by: str,
         evidence: Iterable[str] = (),
         speakers: Iterable[str] | None = None,
+        reading: Reading | None = None,
     ) -> None:
+        """``reading``: the new relations, statements and relevance (None:
+        derived from the kinds, parties and speakers given)."""
         current = self._live_report(report_id)
+        if reading is not None and parties is None:
+            parties = [*current["parties"], *(p for p in reading_parties(reading) if p not in current["parties"])]
         new_kinds = [k.value for k in clean_kinds(kinds)]
         new_parties = list(current["parties"] if parties is None else clean_parties(parties))
         old_speakers = [s for s in current.get("speakers", []) if party_key(s) in {party_key(p) for p in new_parties}]
+        if speakers is None and reading is not None:
+            speakers = list(reading.speakers)
         new_speakers = list(old_speakers if speakers is None else clean_speakers(speakers, new_parties))
-        if (new_kinds, new_parties, new_speakers) == (
+        new_reading = None if reading is None else clean_reading(reading)
+        unchanged = (new_kinds, new_parties, new_speakers) == (
             current["kinds"],
             current["parties"],
             current.get("speakers", []),
-        ):
-            raise NothingChanged(f"report {report_id!r} already has these kinds, parties and speakers")
+        )
+        if unchanged and (new_reading is None or _same_reading(new_reading, current.get("reading"))):
+            raise NothingChanged(f"report {report_id!r} already reads like this")
         self.trigger_event(
             self.ReportReclassified,
             report_id=report_id,
@@ -367,6 +427,7 @@ class Story(Aggregate):
             by=clean_text(by, "by", required=True, limit=200),
             evidence=[clean_text(e, "evidence", required=False, limit=500) for e in evidence],
             speakers=new_speakers,
+            reading=new_reading,
         )
 
     def retitle(self, title: str, *, by: str = "") -> None:
@@ -391,6 +452,24 @@ class Story(Aggregate):
             raise NothingChanged("the story already has these tracking rules")
         self.trigger_event(self.RulesChanged, rules=dict(rules), by=clean_text(by, "by", required=False, limit=200))
 
+    def accept_party(self, name: str, *, aliases: Iterable[str] = (), by: str) -> None:
+        name = clean_text(name, "name", required=True, limit=200)
+        clean_aliases = [a for a in clean_parties(aliases, "aliases") if party_key(a) != party_key(name)]
+        known = {party_key(n) for n in self.rules.get("parties", {})}
+        if party_key(name) in known:
+            raise NothingChanged(f"{name} is already a party of the story")
+        parse_rules(with_party(self.rules, name, clean_aliases))
+        self.trigger_event(
+            self.PartyAccepted, name=name, aliases=clean_aliases, by=clean_text(by, "by", required=True, limit=200)
+        )
+
+    def dismiss_party(self, name: str, *, by: str) -> None:
+        name = clean_text(name, "name", required=True, limit=200)
+        if party_key(name) in {party_key(n) for n in self.rules.get("not_parties", [])}:
+            raise NothingChanged(f"{name} is already dismissed")
+        parse_rules(without_party(self.rules, name))
+        self.trigger_event(self.PartyDismissed, name=name, by=clean_text(by, "by", required=True, limit=200))
+
     # -- guards and reads ---------------------------------------------------------
 
     def _live_report(self, report_id: str) -> dict[str, Any]:
@@ -408,3 +487,48 @@ class Story(Aggregate):
     def report_list(self) -> list[Report]:
         """Every report, retracted ones included, in the order recorded."""
         return [to_report(r) for r in self.reports.values()]
+
+
+def reading_parties(reading: Reading) -> list[str]:
+    """Every name a reading holds as a party: its known parties, the actors
+    of its relations and statements (discovered names included) and the
+    parties it only mentions."""
+    names = [
+        *reading.parties,
+        *(n for r in reading.relations for n in (r.a, r.b)),
+        *(s.speaker for s in reading.statements),
+        *reading.mentioned,
+    ]
+    return list(dict.fromkeys(names))
+
+
+def with_party(rules: Mapping[str, Any], name: str, aliases: Iterable[str]) -> dict[str, Any]:
+    """``rules`` with ``name`` among its parties (and no longer dismissed)."""
+    parties = dict(rules.get("parties", {}))
+    parties[name] = list(aliases)
+    out = {**rules, "parties": parties}
+    rest = [n for n in rules.get("not_parties", []) if party_key(n) != party_key(name)]
+    if rest:
+        out["not_parties"] = rest
+    else:
+        out.pop("not_parties", None)
+    return out
+
+
+def without_party(rules: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """``rules`` with ``name`` dismissed (and no longer a party)."""
+    parties = {n: a for n, a in rules.get("parties", {}).items() if party_key(n) != party_key(name)}
+    out = {**rules, "not_parties": [*rules.get("not_parties", []), name]}
+    if parties:
+        out["parties"] = parties
+    else:
+        out.pop("parties", None)
+    return out
+
+
+def _same_reading(new: Mapping[str, Any], old: Mapping[str, Any] | None) -> bool:
+    """Whether two stored readings say the same (evidence and classifier aside)."""
+    if old is None:
+        return False
+    keys = ("kinds", "parties", "mentioned", "relations", "statements", "names", "relevance", "namesake")
+    return all(new.get(k) == old.get(k) for k in keys)

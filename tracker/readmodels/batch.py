@@ -16,6 +16,7 @@ from eventsourcing.domain import DomainEventProtocol
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from tracker.domain.report import reading_of
 from tracker.domain.state import Fact, Facts, fact_candidates
 from tracker.domain.story import Story
 from tracker.readmodels.errors import ProjectionError
@@ -166,7 +167,7 @@ class WorkingSet:
     def add_fact_rows(self, report: dict[str, Any], version: int) -> list[tuple[str, str]]:
         ord_ = order_text(report["published_at"], report["seq"])
         rows = self.new_fact_rows.setdefault(report["id"], [])
-        candidates = fact_candidates(report["kinds"], report["parties"], report["speakers"])
+        candidates = fact_candidates(reading_of(report))
         for key, kind in candidates:
             rows.append(
                 {

@@ -31,12 +31,12 @@ from tracker.application import (
 )
 from tracker.application.views import SearchHit as SearchHit  # re-exported: tracker.readmodels.SearchHit
 from tracker.domain.report import Report
-from tracker.domain.state import Fact, Facts, chronological
+from tracker.domain.state import Cast, Fact, Facts, chronological
 from tracker.domain.story import Story, clean_slug
 from tracker.domain.vocabulary import Kind
 from tracker.moments import utc
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.report_rows import db_time, load_reports, reports_by_id
+from tracker.readmodels.report_rows import db_time, load_reports, name_counts, reports_by_id
 from tracker.readmodels.search import search_reports
 from tracker.readmodels.time_travel import PastViews
 
@@ -160,6 +160,10 @@ class Catalog:
         story = self._story_row(slug)
         reports, complete = self._current_reports(story, timeline_limit)
         facts = self._facts(story["story_id"])
+        fr = self.t.fact_rows
+        facts.counts = name_counts(
+            self.engine, self.t, story["story_id"], and_(fr.c.version_to.is_(None), fr.c.retracted_version.is_(None))
+        )
         by_id = {r.report_id: r for r in reports}
         missing = {f.report_id for f in facts.latest.values()} - set(by_id)
         if missing:
@@ -175,7 +179,7 @@ class Catalog:
             opened_at=utc(story["opened_at"]),
             updated_at=utc(story["updated_at"]),
             reports=tuple(chronological(reports)),
-            state=facts.resolve(by_id),
+            state=facts.resolve(by_id, Cast.of(story["rules"])),
             report_count=story["report_count"],
             timeline_complete=complete,
         )

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import singledispatchmethod
 from typing import TYPE_CHECKING, Any
 
-from tracker.domain.story import Story
+from tracker.domain.story import Story, with_party, without_party
 from tracker.readmodels.errors import ProjectionError
 from tracker.readmodels.poison import Undecodable, clean_text
 from tracker.readmodels.values import utc
@@ -115,11 +115,12 @@ class StoryProjection:
             "classified_by": event.classified_by,
             "evidence": list(event.evidence),
             "speakers": list(event.speakers),
+            "reading": event.reading,
         }
         self.work.new_reports[(story["story_id"], event.report_id)] = row
         candidates = self.work.add_fact_rows(row, event.originator_version)
         self.work.index(row)
-        state.dirty_facts |= state.facts.add((published_at, row["seq"]), row["report_id"], (), (), candidates)
+        state.dirty_facts |= state.facts.add((published_at, row["seq"]), row["report_id"], candidates)
 
     @handle.register(Story.ReportCorrected)
     def _report_corrected(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:
@@ -164,6 +165,7 @@ class StoryProjection:
                     "classified_by": report["classified_by"],
                     "evidence": report["evidence"],
                     "speakers": report["speakers"],
+                    "reading": report["reading"],
                 },
             },
         ]
@@ -173,13 +175,14 @@ class StoryProjection:
         report["evidence"] = list(event.evidence)
         if event.speakers is not None:
             report["speakers"] = list(event.speakers)
+        report["reading"] = event.reading
         self.work.close_fact_rows(report, event.originator_version)
         candidates = self.work.add_fact_rows(report, event.originator_version)
         self.work.index(report)
         state.recompute |= state.facts_held_by(event.report_id)
         if report["retracted_version"] is None:
             order = (utc(report["published_at"]), report["seq"])
-            state.dirty_facts |= state.facts.add(order, report["report_id"], (), (), candidates)
+            state.dirty_facts |= state.facts.add(order, report["report_id"], candidates)
 
     @handle.register(Story.Retitled)
     def _retitled(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:
@@ -197,4 +200,16 @@ class StoryProjection:
     def _rules_changed(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:
         state = self._advance(event, story_id, recorded_at)
         state.row["rules"] = event.rules
+        self.work.story_changed(state.row)
+
+    @handle.register(Story.PartyAccepted)
+    def _party_accepted(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:
+        state = self._advance(event, story_id, recorded_at)
+        state.row["rules"] = with_party(state.row["rules"], event.name, event.aliases)
+        self.work.story_changed(state.row)
+
+    @handle.register(Story.PartyDismissed)
+    def _party_dismissed(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:
+        state = self._advance(event, story_id, recorded_at)
+        state.row["rules"] = without_party(state.row["rules"], event.name)
         self.work.story_changed(state.row)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
 from tracker.domain.report import Report, to_report
@@ -56,6 +56,7 @@ def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Repor
         "classified_by": row["classified_by"],
         "evidence": row["evidence"],
         "speakers": row["speakers"],
+        "reading": row["reading"],
     }
     if version is not None:
         for change in reversed(row["reclassifications"]):
@@ -84,5 +85,21 @@ def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Repor
             "classified_by": classification["classified_by"],
             "evidence": classification["evidence"],
             "speakers": classification["speakers"],
+            "reading": classification.get("reading"),
         }
     )
+
+
+def name_counts(engine: Engine, tables: tbl.ViewTables, story_id: str, condition: Any) -> dict[str, int]:
+    """How many of a story's reports (those ``condition`` keeps) name each
+    ``name:`` and ``act:`` key: the counts behind party suggestions."""
+    fr = tables.fact_rows
+    query = (
+        select(fr.c.fact_key, func.count())
+        .where(
+            and_(fr.c.story_id == story_id, or_(fr.c.fact_key.like("name:%"), fr.c.fact_key.like("act:%")), condition)
+        )
+        .group_by(fr.c.fact_key)
+    )
+    with engine.connect() as conn:
+        return {key: int(count) for key, count in conn.execute(query)}

@@ -33,11 +33,11 @@ from tracker.readmodels.search_index import create_search, drop_search
 VIEW_VERSIONS: dict[str, int] = {
     "stories": 1,
     "story_changes": 1,
-    "reports": 4,
-    "facts": 1,
+    "reports": 5,
+    "facts": 2,
     "versions": 2,
     "search": 2,
-    "fact_rows": 7,
+    "fact_rows": 8,
 }
 
 _DEFERRED = (
@@ -153,6 +153,7 @@ def define(metadata: MetaData, prefix: str, tracking_name: str, *, by_story: boo
         Column("classified_by", Text, nullable=False),
         Column("evidence", JSON, nullable=False),
         Column("speakers", JSON, nullable=False),
+        Column("reading", JSON),  # Reading.to_dict(); NULL for reports recorded before readings
         Index(f"{prefix}reports_story_report", "story_id", "report_id", unique=True),
         *([Index(f"{prefix}reports_id", "id", unique=True)] if by_story else []),
         Index(f"{prefix}reports_published", "story_id", "published_at", "seq", "version_added"),

@@ -18,10 +18,10 @@ from sqlalchemy.engine import Engine
 
 from tracker.application import Mode, StoryView
 from tracker.domain.report import Report
-from tracker.domain.state import Fact, Facts, StoryState, chronological, facts_of
+from tracker.domain.state import Cast, Fact, Facts, chronological, facts_of
 from tracker.moments import utc
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.report_rows import db_time, load_reports, reports_by_id
+from tracker.readmodels.report_rows import db_time, load_reports, name_counts, reports_by_id
 from tracker.readmodels.values import order_text, parse_order_text
 
 
@@ -76,6 +76,7 @@ class PastViews:
                 fr.c.ord <= order_text(published_by, 9_999_999_999),
             )
         facts = self.latest_candidates(story_id, candidates)
+        facts.counts = name_counts(self.engine, self.t, story_id, candidates)
         newest_first = select(r).where(shown).order_by(r.c.published_at.desc(), r.c.seq.desc()).limit(limit)
         page = load_reports(self.engine, newest_first, version)
         by_id = {report.report_id: report for report in page}
@@ -91,7 +92,7 @@ class PastViews:
             page,
             as_of=as_of,
             mode=mode,
-            state=facts.resolve(by_id),
+            facts=(facts, by_id),
             report_count=count,
             timeline_complete=len(page) >= total,
         )
@@ -126,7 +127,7 @@ class PastViews:
         *,
         as_of: datetime | None = None,
         mode: Mode | None = None,
-        state: StoryState | None = None,
+        facts: tuple[Facts, Mapping[str, Report]] | None = None,
         report_count: int | None = None,
         timeline_complete: bool = True,
     ) -> StoryView:
@@ -145,8 +146,8 @@ class PastViews:
             updated_at = conn.execute(
                 select(v.c.recorded_at).where(and_(v.c.story_id == story["story_id"], v.c.version == version))
             ).scalar_one()
-        if state is None:
-            state = facts_of(reports).resolve({r.report_id: r for r in reports})
+        folded, by_id = facts or (facts_of(reports), {r.report_id: r for r in reports})
+        state = folded.resolve(by_id, Cast.of(level["rules"]))
         if report_count is None:
             report_count = sum(1 for r in reports if r.active)
         return StoryView(
