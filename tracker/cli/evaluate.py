@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.main import cli
+from tracker.cli.main import cli, fail
 from tracker.config import PROJECT_ROOT
 
 DEFAULT_SET = PROJECT_ROOT / "tests" / "fixtures" / "eval"
@@ -33,10 +33,14 @@ def evaluate(path: Path | None, json_file: Path | None, quiet: bool) -> None:
     from tracker.evaluation.dataset import load_dataset
     from tracker.evaluation.metrics import figures, score
     from tracker.evaluation.report import render
-    from tracker.evaluation.runner import run_evaluation
+    from tracker.evaluation.runner import EvaluationFailed, run_evaluation
 
     dataset = load_dataset(path or DEFAULT_SET)
-    result = run_evaluation(dataset, log=None if quiet else lambda line: click.echo(line, err=True))
+    try:
+        result = run_evaluation(dataset, log=None if quiet else lambda line: click.echo(line, err=True))
+    except EvaluationFailed as error:
+        fail(f"the evaluation did not run: {error}")
+        return
     scores = score(result)
     click.echo(render(scores, result))
     if json_file is not None:

@@ -111,20 +111,31 @@ class Names:
 
     def __init__(self, stories: Iterable[StoryDefinition]) -> None:
         self.aliases: dict[str, str] = {}
+        self.display: dict[str, str] = {}  # key -> the name shown in misses
         for story in stories:
             rules = story.rules
             groups = [[name, *_as_list(aliases)] for name, aliases in dict(rules.get("parties", {})).items()]
             groups += [_as_list(group) for group in rules.get("all_of", [])]
             for group in groups:
+                self.display.setdefault(party_key(group[0]), group[0])
                 for alias in group:
                     self.aliases.setdefault(party_key(alias), party_key(group[0]))
 
     def key(self, name: str) -> str:
         key = party_key(name)
-        return self.aliases.get(key, key)
+        key = self.aliases.get(key, key)
+        self.display.setdefault(key, name)
+        return key
 
     def pair(self, a: str, b: str, kind: str) -> tuple[frozenset[str], str]:
         return frozenset((self.key(a), self.key(b))), kind
+
+    def show_pair(self, value: tuple[frozenset[str], str]) -> str:
+        pair, kind = value
+        return f"{' / '.join(sorted(self.display.get(k, k) for k in pair))}: {kind}"
+
+    def show_statement(self, value: tuple[str, str]) -> str:
+        return f"{self.display.get(value[0], value[0])}: {value[1]}"
 
 
 def _as_list(value: Any) -> list[str]:
@@ -182,10 +193,10 @@ def _reading(item: Item, seen: Seen, names: Names, scores: Scores) -> None:
     _compare(scores, "kinds", item.id, set(labels.kinds), set(seen.kinds), scores.kinds, str)
     expected = {names.pair(*r) for r in labels.relations}
     got = {names.pair(*r) for r in seen.relations}
-    _compare(scores, "relations", item.id, expected, got, scores.relations, _show_pair)
+    _compare(scores, "relations", item.id, expected, got, scores.relations, names.show_pair)
     said = {(names.key(s), k) for s, k in labels.statements}
     found = {(names.key(s), k) for s, k in seen.statements}
-    _compare(scores, "statements", item.id, said, found, scores.statements, _show_statement)
+    _compare(scores, "statements", item.id, said, found, scores.statements, names.show_statement)
     found_kinds = {k for _s, k in found}
     for statement in said:
         if statement[1] in found_kinds:
@@ -210,32 +221,49 @@ def _state(
 ) -> None:
     expected = {names.pair(*t) for t in threads}
     got = {names.pair(*t) for t in state.threads}
-    _compare(scores, "threads", where, expected, got, scores.threads, _show_pair)
+    _compare(scores, "threads", where, expected, got, scores.threads, names.show_pair, whole=False)
     open_expected = {(names.key(s), k) for s, k in questions}
     open_got = {(names.key(s), k) for s, k in state.open_questions}
-    _compare(scores, "open_questions", where, open_expected, open_got, scores.open_questions, _show_statement)
+    _compare(
+        scores,
+        "open_questions",
+        where,
+        open_expected,
+        open_got,
+        scores.open_questions,
+        names.show_statement,
+        whole=False,
+    )
 
 
-def _compare(scores: Scores, area: str, where: str, expected: set[Any], got: set[Any], into: Score, show: Any) -> None:
+def _compare(
+    scores: Scores,
+    area: str,
+    where: str,
+    expected: set[Any],
+    got: set[Any],
+    into: Score,
+    show: Any,
+    *,
+    whole: bool = True,
+) -> None:
+    """Scores one comparison; a difference is a miss showing both sets
+    (``whole``) or only what is missing and what is extra (checkpoints)."""
     into.add(expected, got)
-    if expected != got:
-        scores.misses.append(
-            Miss(
-                area,
-                where,
-                ", ".join(sorted(show(e) for e in expected - got)) or "-",
-                ", ".join(sorted(show(g) for g in got - expected)) or "-",
-            )
+    if expected == got:
+        return
+    if whole:
+        wanted, found = expected, got
+    else:
+        wanted, found = expected - got, got - expected
+    scores.misses.append(
+        Miss(
+            area,
+            where,
+            ", ".join(sorted(show(e) for e in wanted)) or "none",
+            ", ".join(sorted(show(g) for g in found)) or "none",
         )
-
-
-def _show_pair(value: tuple[frozenset[str], str]) -> str:
-    pair, kind = value
-    return f"{' / '.join(sorted(pair))}: {kind}"
-
-
-def _show_statement(value: tuple[str, str]) -> str:
-    return f"{value[0]}: {value[1]}"
+    )
 
 
 def figures(scores: Scores, result: RunResult) -> dict[str, Any]:

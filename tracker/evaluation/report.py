@@ -49,7 +49,8 @@ def miss_lines(scores: Scores) -> list[str]:
         misses = grouped.get(area, [])
         if not misses:
             continue
-        lines.append(f"  {area} ({len(misses)}):")
+        note = " (missing or wrong; extra or wrong)" if area in ("threads", "open_questions") else ""
+        lines.append(f"  {area} ({len(misses)}){note}:")
         for miss in misses:
             lines.append(f"    {miss.where}: expected {miss.expected}; got {miss.got}")
     return lines
