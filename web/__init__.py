@@ -46,13 +46,26 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     security.init_app(app)
     security.trust_proxies(app, settings.web_trusted_proxies)
 
-    from web import api, auth, editing, errors, feeds, filters, history, stories, story, story_settings, suggestions
+    from web import (
+        api,
+        auth,
+        editing,
+        errors,
+        feeds,
+        filters,
+        history,
+        parties,
+        stories,
+        story,
+        story_settings,
+        suggestions,
+    )
 
     filters.init_app(app)
     from web import urls
 
     urls.init_app(app)
-    for module in (errors, auth, stories, story, history, editing, story_settings, suggestions, feeds, api):
+    for module in (errors, auth, stories, story, history, editing, story_settings, parties, suggestions, feeds, api):
         app.register_blueprint(module.bp)
     from web import login_limits
 

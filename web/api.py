@@ -1,6 +1,7 @@
 """Subscribing to a story: the JSON API and an Atom feed of its developments.
 
-JSON bodies are the application's frozen dataclasses through ``to_jsonable``;
+JSON bodies are the application's frozen dataclasses through ``to_jsonable``
+(a story's state and reports shaped by story_json.py);
 errors are JSON too (see errors.py).
 """
 
@@ -15,6 +16,7 @@ from tracker.application import StoryNotYetOpened, to_jsonable
 from tracker.application.views import StorySummary
 from web import queries, urls
 from web.story import travel_view
+from web.story_json import story_json
 from web.timetravel import TravelError, read_travel
 
 bp = Blueprint("api", __name__)
@@ -56,7 +58,7 @@ def story(slug: str) -> Response:
             abort(400, description=str(error))
         except StoryNotYetOpened as error:
             abort(404, description=str(error))
-        body = current_app.json.dumps(to_jsonable(view)).encode("utf-8")
+        body = current_app.json.dumps(story_json(view)).encode("utf-8")
         return body, hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
     (body, etag), _version = queries.rendered(slug, ("api.story", request.full_path), build)

@@ -22,7 +22,7 @@ from tracker.application import ConcurrentEdit, DuplicateSlug, Newsroom, StoryVi
 from tracker.domain.errors import DomainError, InvalidField, NothingChanged, ReportRetracted
 from tracker.domain.report import Report
 from tracker.moments import parse_moment
-from web import queries
+from web import queries, reading_form
 from web.access import editor_required
 from web.errors import flash_saved
 from web.filters import sentence
@@ -82,6 +82,7 @@ def fingerprint(report: Report) -> str:
         [k.value for k in report.kinds],
         list(report.parties),
         report.retracted,
+        {k: v for k, v in report.reading.to_dict().items() if k not in ("evidence", "classified_by")},
     ]
     return hashlib.sha256(json.dumps(seen).encode()).hexdigest()[:20]
 
@@ -235,30 +236,25 @@ def retract_report(slug: str, report_id: str) -> Page:
 def reclassify_report(slug: str, report_id: str) -> Page:
     view = queries.story(slug)
     report = find_report(view, report_id)
-    current = {
-        "kinds": [k.value for k in report.kinds],
-        "parties": ", ".join(report.parties),
-        "speakers": ", ".join(report.speakers),
-    }
+    current = reading_form.initial(report)
     form = ReclassifyForm(data=None if posted() else current)
     status = 200
     if report.retracted:
         form.form_errors.append("This report has been retracted; it can no longer be reclassified.")
         status = CONFLICT
     elif form.validate_on_submit():
+        read = reading_form.reading_of_form(form, report, by())
         if changed_meanwhile(form, report):
             status = CONFLICT
             form = _refreshed(ReclassifyForm, form, report, **current)
+        elif read is None:
+            status = 400
         else:
+            reading, parties = read
             version, status = attempt(
                 form,
                 lambda: newsroom().reclassify_report(
-                    slug,
-                    report_id,
-                    kinds=form.kinds.data or [],
-                    parties=split_terms(form.parties.data),
-                    speakers=split_terms(form.speakers.data),
-                    by=by(),
+                    slug, report_id, kinds=form.kinds.data or [], parties=parties, by=by(), reading=reading
                 ),
             )
             if version:

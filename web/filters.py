@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, g, request, url_for
 
+from tracker.domain.threads import describe_matter
 from tracker.domain.vocabulary import KIND_LABELS, Kind
 from web.access import can_admin, can_edit
 
@@ -59,7 +60,9 @@ def url_with(**changes: Any) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(day=day, stamp=stamp, iso=iso, kind_label=kind_label, pretty_json=pretty_json)
+    app.jinja_env.filters.update(
+        day=day, stamp=stamp, iso=iso, kind_label=kind_label, pretty_json=pretty_json, matter=describe_matter
+    )
     app.jinja_env.globals.update(url_with=url_with, kinds=list(Kind))
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

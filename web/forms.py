@@ -20,10 +20,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from tracker.domain.reading.model import RELATION_KINDS, STATEMENT_KINDS, Relevance
 from tracker.domain.vocabulary import KIND_LABELS, Status
 
 KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
 STATUS_CHOICES = [SelectChoice(s.value, s.value.capitalize()) for s in Status]
+RELEVANCE_CHOICES = [
+    SelectChoice(Relevance.CORE.value, "Core: a development of the story"),
+    SelectChoice(Relevance.CONTEXT.value, "Context: background"),
+]
 
 
 class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
@@ -95,12 +100,35 @@ class RetractForm(FlaskForm):  # type: ignore[misc]
 
 
 class ReclassifyForm(FlaskForm):  # type: ignore[misc]
+    """The kinds and the reading of a report (web/reading_form.py parses the two text areas)."""
+
     fingerprint = HiddenField()
     kinds = MultiCheckboxField(
         "Kinds", choices=KIND_CHOICES, validators=[DataRequired(message="Pick at least one kind.")]
     )
-    parties = StringField("Parties", description="Comma-separated.")
-    speakers = StringField("Speakers", description="Which parties the statement kinds are about (empty: all).")
+    relevance = SelectField(
+        "Relevance",
+        choices=RELEVANCE_CHOICES,
+        default=Relevance.CORE.value,
+        description="Context: background on the timeline, marked, that moves no thread.",
+    )
+    parties = StringField("Parties", description="Comma-separated; the relations' and statements' names are added.")
+    relations = TextAreaField(
+        "Relations",
+        description="One a line: A | B | kind, e.g. Google | Character.AI | agreement reached "
+        f"(kinds: {', '.join(sorted(k.label for k in RELATION_KINDS))}).",
+    )
+    statements = TextAreaField(
+        "Statements",
+        description="One a line: speaker | kind | about, e.g. Meta | declined to comment | the talks "
+        f"(kinds: {', '.join(sorted(k.label for k in STATEMENT_KINDS))}; about may be left out).",
+    )
+
+
+class PartyForm(FlaskForm):  # type: ignore[misc]
+    """Add a suggested name as a party, or dismiss it."""
+
+    name = HiddenField(validators=[DataRequired(message="No name was given."), Length(max=200)])
 
 
 class StorySettingsForm(FlaskForm):  # type: ignore[misc]

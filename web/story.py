@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, render_template, request, session
-from markupsafe import Markup
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from tracker.application import Mode, StoryNotYetOpened, StoryView, UnknownVersion
 from tracker.application.changes import story_changes
@@ -26,6 +27,9 @@ bp = Blueprint("story", __name__)
 PAGE_SIZE = 50
 VISITS_KEPT = 40
 DEFAULT_LOOKBACK = timedelta(days=7)
+#: Where a cached page's forms take the reader's CSRF token (user text is
+#: escaped, so only a template can write this element).
+CSRF_SLOT = "<csrf-slot></csrf-slot>"
 
 
 def page_of(items: tuple[Any, ...], page: int, size: int = PAGE_SIZE) -> tuple[list[Any], int, int]:
@@ -76,9 +80,18 @@ def show(slug: str) -> tuple[str, int]:
     key = ("story.show", request.full_path, can_edit())
     (title, top, body, status, travel_now), version = queries.rendered(slug, key, lambda: _render_story(slug))
     earlier = remember_visit(slug, version) if travel_now and status == 200 else None
+    body = with_csrf(body)
     return render_template(
         "story/show.html", title=title, slug=slug, version=version, top=top, body=body, earlier=earlier
     ), status
+
+
+def with_csrf(markup: Markup) -> Markup:
+    """The cached ``markup`` with this reader's CSRF token in its forms."""
+    if CSRF_SLOT not in markup:
+        return markup
+    field = Markup('<input name="csrf_token" type="hidden" value="{}">').format(escape(generate_csrf()))
+    return Markup(str(markup).replace(CSRF_SLOT, str(field)))
 
 
 def _render_story(slug: str) -> tuple[str, Markup, Markup, int, bool]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
+import pytest
+from licensing_story import SLUG, build
 from web_testing import SEED, app, client, web_runtime  # noqa: F401 - fixtures
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -21,8 +23,9 @@ def test_the_stories_list_names_each_story_with_its_links(client) -> None:
 def test_a_story_comes_with_its_state_and_timeline(client) -> None:
     body = client.get(f"/api/stories/{SEED}").get_json()
     assert body["slug"] == SEED and body["timeline_complete"] is True and len(body["reports"]) == 9
-    parties = {s["party"] for s in body["state"]["stances"]}
-    assert {"Meta", "xAI", "Character.AI"} <= parties
+    parties = {p["name"] for p in body["state"]["parties"]}
+    assert {"Meta", "xAI", "Character.AI"} <= parties and "stances" not in body["state"]
+    assert set(body["state"]) >= {"threads", "open_questions", "parties", "party_suggestions", "key_developments"}
     assert body["state"]["last_development"]["headline"] == "Musk does not answer a request for comment"
 
 
@@ -101,3 +104,85 @@ def test_the_story_api_answers_304_to_a_matching_etag_until_the_story_changes(cl
     changed = client.get(f"/api/stories/{SEED}", headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
     assert changed.get_json()["state"]["last_development"]["headline"] == "Deal signed"
+
+
+@pytest.fixture
+def licensing(web_runtime) -> str:
+    return build(web_runtime.newsroom)
+
+
+def test_the_apis_state_threads_hold_the_pair_status_since_report_and_transitions(client, licensing) -> None:
+    threads = client.get(f"/api/stories/{SLUG}").get_json()["state"]["threads"]
+    google = next(t for t in threads if t["parties"] == ["Google", "Character.AI"])
+    assert (google["status"], google["report_id"]) == ("agreement_reached", "deal")
+    assert google["since"].startswith("2024-05-28T09:00")
+    meta = next(t for t in threads if t["parties"] == ["Meta", "Character.AI"])
+    steps = [(s["kind"], s["report_id"]) for s in meta["transitions"]]
+    assert meta["status"] == "no_agreement" and steps == [("talks_held", "talks"), ("no_agreement", "no-deal")]
+    assert meta["transitions"][0]["published_at"].startswith("2024-05-20")
+
+
+def test_the_apis_state_holds_open_questions_parties_suggestions_and_key_developments(client, licensing) -> None:
+    state = client.get(f"/api/stories/{SLUG}").get_json()["state"]
+    assert state["open_questions"] == [
+        {
+            "speaker": "Meta",
+            "kind": "declined_to_comment",
+            "about": "the talks",
+            "since": "2024-05-25T09:00:00+00:00",
+            "report_id": "declined",
+            "question": "Meta declined to comment on the talks",
+        }
+    ]
+    roles = {p["name"]: p["role"] for p in state["parties"]}
+    assert roles["Meta"] == "principal" and roles["OpenAI"] == "mentioned"
+    horowitz = next(s for s in state["party_suggestions"] if s["name"] == "Andreessen Horowitz")
+    assert horowitz == {"name": "Andreessen Horowitz", "reports": 2, "related": [], "report_id": "investors"}
+    assert [d["report_id"] for d in state["key_developments"]] == ["deal", "no-deal", "talks"]
+    assert state["last_development"]["report_id"] == "investors"
+
+
+def test_each_report_in_the_api_carries_its_relations_statements_and_relevance(client, licensing) -> None:
+    reports = {r["report_id"]: r for r in client.get(f"/api/stories/{SLUG}").get_json()["reports"]}
+    assert reports["deal"]["relations"] == [
+        {
+            "a": "Google",
+            "b": "Character.AI",
+            "kind": "agreement_reached",
+            "phrase": "strikes licensing deal",
+            "where": "",
+        }
+    ]
+    assert reports["declined"]["statements"] == [
+        {"speaker": "Meta", "kind": "declined_to_comment", "about": "the talks", "phrase": "", "where": ""}
+    ]
+    assert reports["profile"]["relevance"] == "context" and reports["deal"]["relevance"] == "core"
+    assert "reading" not in reports["deal"] and reports["deal"]["headline"].startswith("Google strikes")
+
+
+def test_the_apis_past_views_hold_the_state_as_it_stood_then_in_both_modes(client, licensing, web_runtime) -> None:
+    reported = client.get(f"/api/stories/{SLUG}?as_of=2024-05-27&mode=reported").get_json()
+    assert [t["parties"] for t in reported["state"]["threads"]] == [["Meta", "Character.AI"]]
+    assert reported["state"]["threads"][0]["status"] == "no_agreement"
+    assert all("relations" in r for r in reported["reports"])
+    moment = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    from licensing_story import add
+
+    from tracker.domain.reading.model import Reading, Relation
+    from tracker.domain.vocabulary import Kind
+
+    add(
+        web_runtime.newsroom,
+        "ended",
+        31,
+        "Google deal called off",
+        Reading(kinds=(Kind.TALKS_ENDED,), relations=(Relation("Google", "Character.AI", Kind.TALKS_ENDED),)),
+    )
+    recorded = client.get(f"/api/stories/{SLUG}?as_of={moment}&mode=recorded").get_json()
+    google = next(t for t in recorded["state"]["threads"] if t["parties"] == ["Google", "Character.AI"])
+    assert google["status"] == "agreement_reached"
+    now = client.get(f"/api/stories/{SLUG}").get_json()
+    google = next(t for t in now["state"]["threads"] if t["parties"] == ["Google", "Character.AI"])
+    assert google["status"] == "talks_ended"
+    version = client.get(f"/api/stories/{SLUG}?version=3").get_json()
+    assert version["state"]["threads"][0]["parties"] == ["Meta", "Character.AI"]

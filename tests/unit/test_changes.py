@@ -10,6 +10,7 @@ import pytest
 
 from tracker.application.changes import story_changes
 from tracker.application.views import StoryView
+from tracker.domain.reading.model import Reading, Relation, Statement
 from tracker.domain.report import Correction, Origin, Report
 from tracker.domain.state import derive_state
 from tracker.domain.vocabulary import Kind, OriginKind
@@ -18,7 +19,17 @@ DAY = datetime(2024, 5, 25, tzinfo=UTC)
 STORY_ID = uuid.uuid4()
 
 
-def report(report_id: str, kinds: tuple[Kind, ...], parties: tuple[str, ...], day: int = 0, **extra) -> Report:
+def report(
+    report_id: str,
+    kinds: tuple[Kind, ...],
+    parties: tuple[str, ...],
+    day: int = 0,
+    *,
+    relations: tuple[Relation, ...] = (),
+    statements: tuple[Statement, ...] = (),
+    **extra,
+) -> Report:
+    reading = Reading(kinds=kinds, parties=parties, relations=relations, statements=statements)
     return Report(
         report_id=report_id,
         headline=f"headline {report_id}",
@@ -33,6 +44,7 @@ def report(report_id: str, kinds: tuple[Kind, ...], parties: tuple[str, ...], da
         recorded_at=DAY + timedelta(days=day),
         version=day + 2,
         sequence=day + 1,
+        reading=reading,
         **extra,
     )
 
@@ -57,8 +69,36 @@ def view(*reports: Report, version: int = 1, title: str = "Deal", status: str = 
     )
 
 
-TALKS = report("talks", (Kind.TALKS_HELD, Kind.NO_AGREEMENT), ("Meta", "Character.AI"))
-DECLINED = report("declined", (Kind.DECLINED_TO_COMMENT,), ("Meta",), day=1)
+TALKS = report(
+    "talks",
+    (Kind.TALKS_HELD, Kind.NO_AGREEMENT),
+    ("Meta", "Character.AI"),
+    relations=(
+        Relation("Meta", "Character.AI", Kind.TALKS_HELD),
+        Relation("Meta", "Character.AI", Kind.NO_AGREEMENT),
+    ),
+)
+DECLINED = report(
+    "declined",
+    (Kind.DECLINED_TO_COMMENT,),
+    ("Meta",),
+    day=1,
+    statements=(Statement("Meta", Kind.DECLINED_TO_COMMENT, "the talks"),),
+)
+DEAL = report(
+    "deal",
+    (Kind.AGREEMENT_REACHED,),
+    ("Meta", "Character.AI"),
+    day=3,
+    relations=(Relation("Meta", "Character.AI", Kind.AGREEMENT_REACHED),),
+)
+ENDED = report(
+    "ended",
+    (Kind.TALKS_ENDED,),
+    ("Meta", "Character.AI"),
+    day=4,
+    relations=(Relation("Meta", "Character.AI", Kind.TALKS_ENDED),),
+)
 
 
 def test_identical_views_have_no_changes() -> None:
@@ -66,20 +106,32 @@ def test_identical_views_have_no_changes() -> None:
     assert story_changes(before, before).empty
 
 
-def test_a_report_added_since_is_new_and_moves_the_partys_stance() -> None:
+def test_a_report_added_since_is_new_and_raises_a_question_without_moving_a_thread() -> None:
     changes = story_changes(view(TALKS, version=2), view(TALKS, DECLINED, version=3))
     assert [r.report_id for r in changes.new_reports] == ["declined"]
-    assert [(c.party, c.before.report_id, c.after.report_id) for c in changes.stance_changes] == [
-        ("Meta", "talks", "declined")
-    ]
-    assert [q.key for q in changes.new_questions] == ["silence:meta"]
+    assert changes.thread_changes == ()
+    assert [q.key for q in changes.new_questions] == ["say:meta|thetalks"]
     assert (changes.since_version, changes.until_version) == (2, 3)
 
 
+def test_a_thread_that_moved_keeps_its_status_before_and_every_step_in_between() -> None:
+    changes = story_changes(view(TALKS, version=2), view(TALKS, DEAL, ENDED, version=4))
+    (change,) = changes.thread_changes
+    assert change.label == "Meta – Character.AI"
+    assert (change.before.status, change.after.status) == (Kind.NO_AGREEMENT, Kind.TALKS_ENDED)
+    assert [(s.kind, s.report_id) for s in change.steps] == [
+        (Kind.AGREEMENT_REACHED, "deal"),
+        (Kind.TALKS_ENDED, "ended"),
+    ]
+
+
 def test_a_confirmation_answers_the_open_question_of_a_party_that_declined() -> None:
-    confirmed = report("confirmed", (Kind.CONFIRMED,), ("Meta",), day=2)
+    confirmed = report(
+        "confirmed", (Kind.CONFIRMED,), ("Meta",), day=2, statements=(Statement("Meta", Kind.CONFIRMED, "the talks"),)
+    )
     changes = story_changes(view(TALKS, DECLINED, version=3), view(TALKS, DECLINED, confirmed, version=4))
-    assert [q.key for q in changes.answered_questions] == ["silence:meta"]
+    assert [q.key for q in changes.answered_questions] == ["say:meta|thetalks"]
+    assert [q.question for q in changes.answered_questions] == ["Meta declined to comment on the talks"]
 
 
 def test_corrections_and_retractions_since_are_listed_with_their_reason() -> None:
@@ -89,7 +141,7 @@ def test_corrections_and_retractions_since_are_listed_with_their_reason() -> Non
     changes = story_changes(view(TALKS, DECLINED, version=3), view(corrected, retracted, version=5))
     assert [(c.report.report_id, c.correction.reason) for c in changes.corrections] == [("talks", "typo")]
     assert [r.retraction_reason for r in changes.retractions] == ["wrong party"]
-    assert [q.key for q in changes.answered_questions] == ["silence:meta"]  # the retraction removed it
+    assert [q.key for q in changes.answered_questions] == ["say:meta|thetalks"]  # the retraction removed it
 
 
 def test_a_reclassification_keeps_the_kinds_it_replaced() -> None:
@@ -109,7 +161,9 @@ def test_title_and_status_changes_keep_the_earlier_value() -> None:
 def test_a_story_that_did_not_exist_yet_is_new_in_full() -> None:
     changes = story_changes(None, view(TALKS, DECLINED, version=3))
     assert [r.report_id for r in changes.new_reports] == ["talks", "declined"]
-    assert {c.party for c in changes.stance_changes} == {"Meta", "Character.AI"}
+    (thread,) = changes.thread_changes
+    assert thread.before is None and thread.after.status is Kind.NO_AGREEMENT
+    assert [s.kind for s in thread.steps] == [Kind.TALKS_HELD, Kind.NO_AGREEMENT]
     assert changes.since_version == 0
 
 
