@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tracker.domain.reading.names import Mention
+
 _ABBREVIATIONS = frozenset(
     {
         "mr",
@@ -41,6 +43,8 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9])|\n+
 _LAST_WORD = re.compile(r"([\w.]+)$")
 _HARD_BREAK = re.compile(r";\s*|,?\s+(?:but|while|whereas|although|though)\s+|\s+[-–—]\s+", re.IGNORECASE)
 _SOFT_BREAK = re.compile(r",?\s+and\s+", re.IGNORECASE)
+_JOIN = re.compile(r"^\s*(?:,\s*and|,|and|&|or|-|–|as well as|and with|or with)\s*(?:the\s+)?$", re.IGNORECASE)
+_POSSESSOR = re.compile(r"^[’']s?\s*$")
 #: A relative clause ("Meta, which held talks with xAI, declined") is not the subject.
 RELATIVE = re.compile(r",\s*(?:which|who|whose|where|a|an|the)\b[^,]*,", re.IGNORECASE)
 
@@ -100,3 +104,27 @@ def clauses(text: str, sentence: Span, predicates: Sequence[tuple[int, int]]) ->
 
 def _no_cut_between(cuts: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return all(not (start <= s < end) for s, _e in cuts)
+
+
+def groups_of(text: str, mentions: Sequence[Mention]) -> list[list[Mention]]:
+    """Mentions joined by "and"/","/"&" into groups; a possessor ("Musk's xAI") gives way to what it owns."""
+    groups: list[list[Mention]] = []
+    for mention in mentions:
+        if groups:
+            last = groups[-1][-1]
+            between = text[last.end : mention.start]
+            if _POSSESSOR.match(between):
+                if not (last.known and not mention.known):  # "xAI's Grok team" stays xAI
+                    groups[-1][-1] = mention
+                continue
+            if _JOIN.match(between):
+                groups[-1].append(mention)
+                continue
+        groups.append([mention])
+    return groups
+
+
+def mentions_in(
+    mentions: Sequence[Mention], start: int, end: int, masks: Sequence[tuple[int, int]] = ()
+) -> list[Mention]:
+    return [m for m in mentions if start <= m.start and m.end <= end and not any(s <= m.start < e for s, e in masks)]

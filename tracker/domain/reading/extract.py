@@ -17,14 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tracker.domain.reading import phrases as ph
-from tracker.domain.reading.clauses import RELATIVE, Span, clauses, sentences
+from tracker.domain.reading.clauses import RELATIVE, Span, clauses, groups_of, mentions_in, sentences
 from tracker.domain.reading.model import Relation, Statement
 from tracker.domain.reading.names import Mention
 from tracker.domain.vocabulary import Kind
 
-_JOIN = re.compile(r"^\s*(?:,\s*and|,|and|&|or|-|–|as well as)\s*$", re.IGNORECASE)
+_AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^[’']s?\s+(?:\S+\s+){0,2}$")
-_POSSESSOR = re.compile(r"^[’']s?\s*$")
 _AGENT = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:by|from)\s+$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:it|they|both|the (?:company|companies|firm|firms|start-?up|group|two)|he|she)\b", re.I)
@@ -40,11 +39,11 @@ _ROLE = re.compile(
     r"chief scientist|board member|director of [a-z]+)\b",
     re.IGNORECASE,
 )
-_SPEAKING = frozenset(ph.KIND_PATTERNS) & frozenset(
-    {Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED, Kind.CONFIRMED}
-)
+_SPEAKING = ph.SPEAKING
 _SCOPING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED})
 _MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
+_COMPANY = re.compile(r"the (?:company|firm|start-?up|group)$", re.IGNORECASE)
+_ANAPHOR = re.compile(r"\b(?:the (?:start-?up|company|firm|chatbot maker|app maker|group)|it|them)\b", re.I)
 _WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
 
 
@@ -57,52 +56,24 @@ class Found:
     badges: list[tuple[Kind, str]] = field(default_factory=list)
 
 
-def turn(hit: ph.Hit, text: str, floor: int) -> Kind | None:
-    """The kind a phrase stands for once the words before it are read (None: nothing)."""
-    cues = ph.before_words(text, hit.start, floor)
-    kind = hit.kind
-    if kind is Kind.AGREEMENT_REACHED:
-        if ph.negated(cues) or ph.no_longer(cues):
-            return Kind.NO_AGREEMENT
-        return Kind.TALKS_HELD if ph.modal(cues, text, hit.end) else kind
-    if kind is Kind.TALKS_HELD:
-        if ph.no_longer(cues):
-            return Kind.TALKS_ENDED
-        return None if ph.negated(cues) else kind
-    if kind is Kind.PERSONNEL:
-        return None if ph.negated(cues) or ph.past(cues) or ph.modal(cues, text, hit.end) else kind
-    if kind in (Kind.CONFIRMED, Kind.DENIED, Kind.LEGAL_ACTION, Kind.REGULATORY_SCRUTINY):
-        return None if ph.negated(cues) else kind
-    return kind
-
-
-def _groups(text: str, mentions: Sequence[Mention]) -> list[list[Mention]]:
-    """Mentions joined by "and"/","/"&" into groups; a possessor ("Musk's xAI") gives way to what it owns."""
-    groups: list[list[Mention]] = []
-    for mention in mentions:
-        if groups:
-            last = groups[-1][-1]
-            between = text[last.end : mention.start]
-            if _POSSESSOR.match(between):
-                groups[-1][-1] = mention
-                continue
-            if _JOIN.match(between):
-                groups[-1].append(mention)
-                continue
-        groups.append([mention])
-    return groups
-
-
-def _in(mentions: Sequence[Mention], start: int, end: int, masks: Sequence[tuple[int, int]] = ()) -> list[Mention]:
-    return [m for m in mentions if start <= m.start and m.end <= end and not any(s <= m.start < e for s, e in masks)]
-
-
 class FieldReader:
     """Reads one field's text; ``last`` carries the latest subject for "it"/"both companies"."""
 
-    def __init__(self, where: str, text: str, mentions: list[Mention], hits: list[ph.Hit], last: list[Mention]) -> None:
+    def __init__(
+        self,
+        where: str,
+        text: str,
+        mentions: list[Mention],
+        hits: list[ph.Hit],
+        last: list[Mention],
+        principal: Sequence[str] = (),
+        regulators: Sequence[Mention] = (),
+    ) -> None:
         self.where, self.text, self.mentions, self.hits, self.last = where, text, mentions, hits, last
+        self.principal = principal  # the story's own parties named in the item, first seen first
+        self.regulators = regulators  # the authorities the item names (for "the regulator")
         self.found = Found()
+        self.sentence = Span(0, 0)
 
     def read(self) -> Found:
         for sentence in sentences(self.text):
@@ -110,6 +81,7 @@ class FieldReader:
         return self.found
 
     def _sentence(self, sentence: Span) -> None:
+        self.sentence = sentence
         hits = [h for h in self.hits if sentence.start <= h.start and h.end <= sentence.end]
         if not hits:
             return
@@ -140,43 +112,60 @@ class FieldReader:
     ) -> list[Mention]:
         text = self.text
         masks = [(m.start(), m.end()) for m in RELATIVE.finditer(text, clause.start, clause.end)]
-        turned = [(h, turn(h, text, clause.start)) for h in hits]
+        turned = [(h, ph.turn(h, text, clause.start)) for h in hits]
         negative = any(k is Kind.NO_AGREEMENT for _h, k in turned)
-        ended = any(k is Kind.TALKS_ENDED for _h, k in turned)
+        ended = negative or any(k is Kind.TALKS_ENDED for _h, k in turned)
+        scoped = examined = confirming = False
         floor = clause.start
         subject: list[Mention] = inherited
         clause_subject: list[Mention] | None = None
         for index, (hit, kind) in enumerate(turned):
-            before = _in(self.mentions, floor, hit.start, masks)
-            groups = _groups(text, before)
-            own = self._possessive(before, hit.start) or (groups[-1] if groups else [])
-            if not own and _PRONOUN.search(text, floor, hit.start) and self.last:
+            before = mentions_in(self.mentions, floor, hit.start, masks)
+            groups = groups_of(text, before)
+            own = self._possessive(before, hit) or (groups[-1] if groups else [])
+            if own and groups and own is groups[-1] and _PRONOUN.search(text, own[-1].end, hit.start):
+                own = groups[0]  # "Lawyers for X and Y told Judge Z they had begun talks": they are X and Y
+            pronoun = None if own else _PRONOUN.search(text, floor, hit.start)
+            if pronoun and _COMPANY.match(pronoun.group(0)):
+                own = self._company(pronoun.start())
+            elif pronoun and self.last:
                 own = self.last
             if own:
                 subject = own
             if clause_subject is None and subject:
                 clause_subject = subject
             if kind is None and hit.kind is Kind.CONFIRMED:
-                break  # "has not confirmed a deal": what follows is unconfirmed, not news
-            if kind is None or (negative and kind is Kind.AGREEMENT_REACHED) or (ended and kind is Kind.TALKS_HELD):
+                scoped = True  # "has not confirmed a deal": what follows is unconfirmed, not news
+            skip = kind is None or (negative and kind is Kind.AGREEMENT_REACHED) or (ended and kind is Kind.TALKS_HELD)
+            if kind not in _SPEAKING and (scoped or (examined and kind is Kind.AGREEMENT_REACHED)):
+                skip = True  # the matter of a refusal or denial, or the deal a regulator examines
+            if kind in _SPEAKING and scoped and not own:
+                skip = True
+            if skip or kind is None:
                 floor = hit.end
                 continue
             limit = hits[index + 1].start if index + 1 < len(hits) else clause.end
-            after = _in(self.mentions, hit.end, limit)
+            after = mentions_in(self.mentions, hit.end, limit)
             if kind in _SPEAKING:
                 self._statement(hit, kind, subject, clause, pending)
-                if kind in _SCOPING:
-                    break
+                scoped = scoped or kind in _SCOPING
+                confirming = kind is Kind.CONFIRMED
+            elif confirming and not after and not own:
+                pass  # "confirmed it would cooperate with the investigation": the matter, no news of its own
             else:
+                examined = examined or (kind is Kind.REGULATORY_SCRUTINY and hit.verbal)
                 self._relation(hit, kind, subject, after, relations)
             floor = hit.end
         if clause_subject:
             self.last[:] = clause_subject
         return subject
 
-    def _possessive(self, before: Sequence[Mention], start: int) -> list[Mention]:
+    def _possessive(self, before: Sequence[Mention], hit: ph.Hit) -> list[Mention]:
         """ "Google's licensing deal": the owner of the phrase is its subject."""
-        if before and _POSSESSIVE.match(self.text[before[-1].end : start]):
+        if not before:
+            return []
+        between = self.text[before[-1].end : hit.start]
+        if _POSSESSIVE.match(between) or (not between and hit.text[:1] in "'’"):
             return [before[-1]]
         return []
 
@@ -212,25 +201,40 @@ class FieldReader:
         text = self.text
         objects: list[Mention] = []
         agents: list[Mention] = []
-        groups = _groups(text, after)
+        against: list[Mention] = []
+        if kind is not Kind.REGULATORY_SCRUTINY:
+            subject = [m for m in subject if m.proper]
+            after = [m for m in after if m.proper]
+        groups = groups_of(text, after)
         for group in groups:
             if _AGENT.match(text[hit.end : group[0].start]):
                 agents = group
+            elif _AGAINST.search(text, hit.end, group[0].start):
+                against = against or group
             elif not objects:
                 objects = group
         a_side, b_side = list(subject), objects
-        if agents:
+        if against:  # "the lawsuit the Guild brought against Parlance Labs"
+            plaintiff = objects if objects and objects[0].start < against[0].start else []
+            a_side, b_side = agents or plaintiff or list(subject), against
+        elif agents:
             a_side, b_side = agents, (list(subject) or objects)
         elif not a_side and len(objects) >= 2 and _BETWEEN.search(text, 0, objects[0].start):
             a_side, b_side = objects[:1], objects[1:]
-        elif not b_side and len(a_side) >= 2 and kind in _MUTUAL:
-            a_side, b_side = a_side[:1], a_side[1:]  # "Meta and Character.AI have not reached an agreement"
+        elif a_side and not b_side and (kind in _MUTUAL or kind is Kind.LEGAL_ACTION):
+            pointed = _ANAPHOR.search(text, hit.end, self.sentence.end)  # "talking to the start-up"
+            if len(a_side) >= 2 and kind in _MUTUAL and not pointed:
+                a_side, b_side = a_side[:1], a_side[1:]  # "Meta and Character.AI have not reached an agreement"
+            else:
+                b_side = self._counterpart(hit, a_side)
         joined = _WITH.match(text, hit.end)
         phrase = hit.text + (joined.group(0) if joined else "")
         if kind is Kind.REGULATORY_SCRUTINY:
             a_side, b_side = self._regulator_first(hit, a_side, b_side, after)
         elif kind is Kind.PERSONNEL:
             a_side, b_side = self._person_first(a_side, b_side)
+            if not any(m.person for m in a_side):
+                return  # "hires a start-up's founders": no one named, no move to record
         pairs = [(a, b) for a in a_side for b in b_side if a.name != b.name]
         if not pairs:
             self.found.badges.append((kind, phrase.strip()))
@@ -244,10 +248,39 @@ class FieldReader:
             if all((r.a, r.b, r.kind) != (a.name, b.name, kind) for r in relations):
                 relations.append(relation)
 
+    def _company(self, before: int) -> list[Mention]:
+        """ "the company announced": the organisation named last, else the story's own party."""
+        orgs = [m for m in self.mentions if m.start < before and not m.person and m.proper and not m.regulator]
+        if orgs:
+            return [orgs[-1]]
+        return [Mention(before, before, self.principal[0], known=True)] if self.principal else []
+
+    def _counterpart(self, hit: ph.Hit, a_side: list[Mention]) -> list[Mention]:
+        """The story's own party as the other side of talks that name one ("The talks with
+        Meta have not produced an agreement, and Character.AI ..."): in the sentence, or in
+        the item when the clause points back to it ("the start-up")."""
+        taken = {m.name for m in a_side}
+        sentence = self.sentence
+        for m in self.mentions:
+            if (
+                sentence.start <= m.start < sentence.end
+                and m.known
+                and m.name in self.principal
+                and m.name not in taken
+            ):
+                return [m]
+        if _ANAPHOR.search(self.text, hit.end, sentence.end) or _ANAPHOR.search(self.text, sentence.start, hit.start):
+            for name in self.principal:
+                if name not in taken:
+                    return [Mention(hit.start, hit.start, name, known=True)]
+        return []
+
     def _regulator_first(
         self, hit: ph.Hit, a_side: list[Mention], b_side: list[Mention], after: list[Mention]
     ) -> tuple[list[Mention], list[Mention]]:
         """A regulator examines a company; "Meta faces a probe" has an unnamed one."""
+        a_side = [self._named_regulator(m) for m in a_side]
+        after = [self._named_regulator(m) for m in after]
         regulators = [m for m in a_side if m.regulator]
         if regulators:
             return regulators, [m for m in b_side if not m.regulator]
@@ -255,6 +288,16 @@ class FieldReader:
         if a_side and _FACES.search(self.text, max(0, hit.start - 30), hit.start):
             return named or [Mention(hit.start, hit.start, "regulators", regulator=True, proper=False)], a_side
         return [], []
+
+    def _named_regulator(self, mention: Mention) -> Mention:
+        """ "The regulator" is the authority the item names (the last one before, else the first after)."""
+        if not mention.regulator or mention.proper:
+            return mention
+        named = [m for m in self.mentions if m.regulator and m.proper]
+        before = [m for m in named if m.start < mention.start]
+        if before or named:
+            return before[-1] if before else named[0]
+        return self.regulators[0] if self.regulators else mention
 
     @staticmethod
     def _person_first(a_side: list[Mention], b_side: list[Mention]) -> tuple[list[Mention], list[Mention]]:

@@ -19,8 +19,15 @@ from tracker.domain.rules import words
 
 ORG_SUFFIXES = frozenset(
     {"inc", "corp", "corporation", "ltd", "llc", "plc", "ag", "gmbh", "sa", "nv", "group", "holdings", "labs"}
-    | {"technologies", "company", "co", "partners", "ventures", "capital", "systems", "networks", "ai"}
+    | {"technologies", "company", "co", "partners", "ventures", "capital", "systems", "networks", "ai", "guild"}
+    | {"house", "cloud", "semiconductor", "semiconductors", "data", "compute", "computing", "media", "studios"}
+    | {"books", "press", "publishing", "publishers", "foundation", "institute", "association", "society", "fund"}
+    | {"software", "robotics", "energy", "pharma", "therapeutics", "health", "markets", "office", "authority"}
+    | {"commission", "agency", "department", "ministry", "bureau", "university", "college", "records", "games"}
+    | {"platforms", "brain", "deepmind", "research", "international", "global", "industries", "motors", "bank"}
 )
+#: Words that make an organisation a regulator ("Office for Fair Markets", "Competition Bureau").
+REGULATOR_WORDS = frozenset({"office", "authority", "commission", "agency", "department", "ministry", "bureau"})
 #: Words that say a same-named organisation is in another line of business (or is a place).
 SECTOR_WORDS = frozenset(
     {"bank", "banking", "financial", "finance", "insurance", "brewery", "brewing", "football", "club", "fc", "town"}
@@ -53,9 +60,22 @@ _MULTI_STOP = frozenset(
     | {"hong kong", "the verge", "business insider", "washington post", "los angeles", "palo alto"}
 )
 _ALONE = frozenset({"ai", "llm", "gpu", "ipo", "tv", "api", "i"})
-_OF_HEADS = frozenset({"bank", "department", "university", "ministry", "office", "institute", "board", "commission"})
+_OF_HEADS = frozenset(
+    {
+        "bank",
+        "department",
+        "university",
+        "ministry",
+        "office",
+        "institute",
+        "board",
+        "commission",
+        "authority",
+        "bureau",
+    }
+)
 _WORD = r"(?:[A-Z][A-Za-z0-9&]*(?:\.[A-Z][A-Za-z]*)?(?:-[A-Z][A-Za-z0-9]*)*|[a-z]{1,2}[A-Z][A-Za-z0-9]*)"
-_SPAN = re.compile(rf"(?<![\w.]){_WORD}(?:(?:[ \t]+|[ \t]+&[ \t]+|[ \t]+of[ \t]+){_WORD})*(?![\w])")
+_SPAN = re.compile(rf"(?<![\w.]){_WORD}(?:(?:[ \t]+|[ \t]+&[ \t]+|[ \t]+(?:of|for)[ \t]+){_WORD})*(?![\w])")
 _DISTINCT = re.compile(r"[a-z][A-Z]|[A-Za-z]\.[A-Z]|^[A-Z]{2,}$")
 _PERSON = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?: [A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){1,2}$")
 REGULATORS = re.compile(
@@ -65,11 +85,21 @@ REGULATORS = re.compile(
     r"|(?:antitrust |competition |federal |european |us |uk |eu )?(?:regulators?|watchdogs?|enforcers|authorities))\b",
     re.IGNORECASE,
 )
+_REGULATOR_NAMES = {
+    "justice department": "Department of Justice",
+    "us justice department": "Department of Justice",
+    "u.s. justice department": "Department of Justice",
+    "us department of justice": "Department of Justice",
+    "federal trade commission": "FTC",
+    "us federal trade commission": "FTC",
+    "competition and markets authority": "CMA",
+    "uk competition and markets authority": "CMA",
+}
 _GENERIC = re.compile(r"regulator|watchdog|enforcer|authorities", re.IGNORECASE)
 _COMPOUND = re.compile(r"[ \t]+(?:tie-up|deal|partnership|merger|pact|alliance|talks|agreement)\b", re.IGNORECASE)
 _ACTS = re.compile(
     r"[ \t]+(?:said|says|has|have|had|is|was|will|would|and|also|ceo|chief|president|founder|co-founder"
-    r"|spokesperson|[a-z]+(?:ed|es))\b|[’']s\b",
+    r"|spokesperson|[a-z]+(?:ed|s))\b|[’']s\b",
     re.IGNORECASE,
 )
 _MULTI_STOP_RE = re.compile(
@@ -142,6 +172,15 @@ def aliases_of(parties: Mapping[str, tuple[str, ...]]) -> Aliases:
     return _compile_aliases(tuple((n, tuple(a)) for n, a in parties.items()))
 
 
+def _regulator_like(name: str) -> bool:
+    lowered = [w.lower() for w in name.split()]
+    return (
+        len(lowered) > 1
+        and lowered[0] in REGULATOR_WORDS | {"competition", "federal", "national"}
+        and (any(w in REGULATOR_WORDS for w in lowered))
+    )
+
+
 def _org_like(text: str) -> bool:
     lowered = [w.lower().strip(".") for w in text.split()]
     return bool(lowered) and (lowered[-1] in ORG_SUFFIXES or any(w in SECTOR_WORDS for w in lowered))
@@ -159,7 +198,11 @@ def known_mentions(text: str, aliases: Aliases) -> list[Mention]:
     found = []
     for m in aliases.regex.finditer(text):
         name = aliases.canonical.get("".join(words(m.group(0))), m.group(0))
-        found.append(Mention(m.start(), m.end(), name, known=True, person=name in aliases.persons))
+        found.append(
+            Mention(
+                m.start(), m.end(), name, known=True, person=name in aliases.persons, regulator=_regulator_like(name)
+            )
+        )
     return found
 
 
@@ -168,9 +211,9 @@ def regulator_mentions(text: str) -> list[Mention]:
     for m in REGULATORS.finditer(text):
         name = m.group(0)
         proper = not _GENERIC.search(name)
-        found.append(
-            Mention(m.start(), m.end(), _tidy(name) if proper else name.lower(), regulator=True, proper=proper)
-        )
+        name = _tidy(name) if proper else name.lower()
+        name = _REGULATOR_NAMES.get(name.lower(), name)
+        found.append(Mention(m.start(), m.end(), name, regulator=True, proper=proper))
     return found
 
 
@@ -203,7 +246,8 @@ def discovered_mentions(text: str, sentence_starts: frozenset[int], distinct_onl
                 and not _ACTS.match(text, end)  # "Google hired", "Alphabet CEO Sundar Pichai"
             )
             person = bool(_PERSON.match(piece)) and not distinct
-            found.append(Mention(start, end, _tidy(piece), person=person, initial=initial))
+            regulator = _regulator_like(piece)
+            found.append(Mention(start, end, _tidy(piece), person=person, initial=initial, regulator=regulator))
     return found
 
 
@@ -222,7 +266,7 @@ def _pieces(text: str, start: int, end: int, blanks: list[tuple[int, int]]) -> l
         ws, we = start + w.start(), start + w.end()
         token = w.group(0).lower()
         if token in _STOP or token == "&" or any(s <= ws < e for s, e in blanks):
-            if token == "of" and begin is not None and text[begin:last_end].split()[-1].lower() in _OF_HEADS:
+            if token in ("of", "for") and begin is not None and text[begin:last_end].split()[-1].lower() in _OF_HEADS:
                 continue
             if begin is not None:
                 pieces.append((begin, last_end))

@@ -19,8 +19,9 @@ from tracker.domain.vocabulary import Kind
 KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.TALKS_ENDED: (
         (
-            r"(?:is|are|was|were)? ?no longer (?:in talks|negotiating|in discussions|talking)",
-            r"(?:ended|ends|end|broke off|breaks off|called off|calls off|abandoned|abandons|terminated|scrapped|suspended)"
+            r"(?:is|are|was|were)? ?no longer (?:in (?:\w+ )?(?:talks|discussions|negotiations)|negotiating|talking)",
+            r"(?:ended|ends|end|broke off|breaks off|called off|calls off|abandoned|abandons|terminated|scrapped|suspended|"
+            r"stopped|stops|halted|halts)"
             r" (?:the |their |its |all )?(?:talks|negotiations|discussions|deal talks)",
             r"pulled out of (?:the )?(?:talks|negotiations)",
             r"walked away(?: from)?",
@@ -33,6 +34,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:talks|negotiations|discussions) (?:have |had )?(?:collapsed|broke down|broken down|ended|fell apart|"
             r"fallen apart|foundered|were called off|have been called off|were abandoned)",
             r"collapse of (?:the )?(?:talks|negotiations)",
+            r"(?:have|has|had) (?:now )?(?:ended|collapsed|broken down|fallen apart)",
             r"end of (?:the )?talks",
         ),
     ),
@@ -44,6 +46,8 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"yet to (?:agree|reach an? (?:agreement|deal)|sign|strike)",
             r"failed to (?:agree|reach an? (?:agreement|deal))",
             r"did not (?:agree|reach an? (?:agreement|deal))",
+            r"(?:has|have|had|did) not (?:yet )?(?:produced|yielded|led to|resulted in) (?:a|an|any) (?:deal|agreement)",
+            r"could not (?:agree|settle on terms|reach an? (?:agreement|deal))",
             r"not agreed",
             r"not reached",
         ),
@@ -57,8 +61,10 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.AGREEMENT_REACHED: (
         (
             r"(?:strikes|struck|strike|signs|signed|sign|seals|sealed|seal|inks|inked|clinches|clinched)"
-            r" (?:a |an |the )?(?:\w+ )?(?:licensing |licence |license )?(?:deal|agreement|partnership|pact)",
-            r"reached (?:a |an )?(?:\w+ )?(?:agreement|deal)",
+            r" (?:a |an |the )?(?:[\w-]+ )?(?:licensing |licence |license )?(?:deal|agreement|partnership|pact)",
+            r"(?:reached|reach|reaches) (?:a |an )?(?:\S+ )?(?:agreement|deal|settlement)",
+            r"(?:settled|settles|settle|approved|approves) (?:the |a |an )?(?:\S+ )?(?:settlement|deal|agreement)",
+            r"(?:agreed|agrees) to (?:pay|settle)",
             r"agreed to (?:buy|acquire|license|licence|pay|a deal|terms)",
             r"agrees to (?:buy|acquire|license|licence|pay|a deal|terms)",
             r"(?:acquires|acquired|acquire|buys|bought|buy|licenses|licensed|license|licences|licensed)",
@@ -70,6 +76,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:licensing|licence|license) (?:deal|agreement|arrangement|pact)",
             r"(?:deal|agreement|partnership|pact|acquisition|takeover) (?:with|for|of)",
             r"deal to (?:license|licence|buy|acquire)",
+            r"settlement (?:between|with)",
         ),
     ),
     Kind.TALKS_HELD: (
@@ -79,6 +86,8 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"negotiat\w+",
             r"(?:discussed|discussing|discusses|explored|exploring|explores|courting|courted|courts|approached)",
             r"(?:is|are|was|were) (?:considering|weighing|mulling|eyeing)",
+            r"(?:talking|talked|spoken|spoke|speaking) (?:to|with)",
+            r"(?:courts|court|eye|eyes|eyeing)(?=\s+(?-i:[A-Z])|\s+[a-z]{1,2}(?-i:[A-Z]))",
             r"under discussion",
         ),
         (
@@ -90,7 +99,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:declined|declines|decline) (?:to )?(?:comment|say|discuss|elaborate|confirm or deny|respond)",
             r"declined a request for comment",
             r"(?:refused|refuses|declines) to (?:comment|say|discuss)",
-            r"(?:would|will) not (?:comment|say)",
+            r"(?:would|will) not (?:comment|say|discuss)",
             r"(?:wouldn|won)[’']t (?:comment|say)",
         ),
         (r"no comment", r"refusal to comment"),
@@ -120,7 +129,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.REGULATORY_SCRUTINY: (
         (
             r"(?:opened|opens|open|launched|launches|launch) (?:an? |the )?(?:\w+ )?(?:inquiry|investigation|probe|review)",
-            r"(?:is |are |was |were )?(?:examining|examines|examined|investigating|investigates|investigated|probing|"
+            r"(?:is |are |was |were )?(?:examining|examines|examined|investigating|investigates|investigated|probing|looking at|looked at|"
             r"probes|probed|scrutinising|scrutinizing|scrutinised|scrutinized|reviewing|reviews|looking into|looked into)",
         ),
         (
@@ -135,15 +144,23 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"took legal action",
             r"(?:is|was) taking legal action",
         ),
-        (r"(?:lawsuits?|legal action|court filing|litigation|class action)",),
+        (
+            r"(?:copyright )?(?:lawsuits?|legal action|court filing|litigation|class action)",
+            r"copyright (?:case|claims?|suit)",
+            r"(?:case|claims?|suit) against",
+            r"[’']s (?:copyright )?(?:case|lawsuit|suit|claims?)",
+        ),
     ),
     Kind.PERSONNEL: (
         (
             r"(?:hired|hires|hire|hiring|rejoins|rejoined|rejoin|rejoining|joins|joined|join|joining|appointed|appoints|appoint|"
             r"poached|poaches|poach|taps|tapped|promoted|promotes|returns to|returned to|returning to)",
             r"(?:steps|stepped|stepping) down",
+            r"(?:will |to )(?:help )?lead",
+            r"(?:named|names)(?=\s+(?-i:[A-Z]))",
+            r"(?:becomes|became|will become|is named|was named|named|names|name|appointed|appoints)"
+            r" (?:as )?(?:its |the |an? )?(?:new |interim |acting )?(?:chief|head|president|ceo|cto|chair)\w*",
             r"(?:resigns|resigned|resign|resigning)",
-            r"(?:named|names) (?:as )?(?:its |the )?(?:new )?(?=chief|head|president|ceo|cto|chair)",
         ),
         (r"acqui-?hire", r"departure"),
     ),
@@ -180,7 +197,8 @@ _GATE = re.compile(
     r"examin|investig|prob|scrutin|review|inquir|looking|looked|antitrust|sue|suing|suit|legal|litig|hir|join|appoint|"
     r"poach|tap|promot|step|resign|named|names|departure|conversation|consider|weigh|mull|eye|stall|collaps|broke|"
     r"called|calls|walk|abandon|terminat|scrap|suspend|pulled|longer|fail|yet|without|decision|pact|partnership|"
-    r"takeover|merger|open|launch|class|filing|action|rejoin|arrangement|unavailable",
+    r"takeover|merger|open|launch|class|filing|action|rejoin|arrangement|unavailable|lead|becom|became|look|stop|halt|"
+    r"settle|produc|spoke|speak|case|claim",
     re.IGNORECASE,
 )
 
@@ -207,7 +225,7 @@ def find_hits(text: str) -> list[Hit]:
 
 NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither", "nt"})
 MODALS = frozenset(
-    {
+    [
         "could",
         "may",
         "might",
@@ -241,6 +259,7 @@ MODALS = frozenset(
         "expected",
         "likely",
         "intends",
+        "whether",
         "exploring",
         "explored",
         "explore",
@@ -255,12 +274,17 @@ MODALS = frozenset(
         "trying",
         "attempt",
         "prospective",
-    }
+    ]
 )
 _AFTER_MODAL = re.compile(
     r"^[\s,]*(?:is|are|was|were|remains?)? ?(?:still )?(?:under discussion|being (?:discussed|negotiated))", re.I
 )
 _CUE_WORD = re.compile(r"[a-z]+")
+#: A deal named as background ("after the Google deal", "under the licensing deal") is not the news.
+_BACKGROUND = frozenset(
+    {"under", "after", "since", "because", "part", "following", "amid", "before", "asked", "than", "about", "settle"}
+    | {"with", "into", "cooperate", "cooperating", "received", "looms"}
+)
 _PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
 
 
@@ -283,6 +307,37 @@ def modal(cues: list[str], text: str, end: int) -> bool:
     return any(w in MODALS for w in cues) or bool(_AFTER_MODAL.match(text[end : end + 40]))
 
 
+def background(cues: list[str]) -> bool:
+    return any(w in _BACKGROUND for w in cues[-3:])
+
+
 def past(cues: list[str]) -> bool:
     """A career history rather than a move ("who joined", "had worked")."""
     return any(w in _PAST for w in cues[-3:])
+
+
+SPEAKING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED, Kind.CONFIRMED})
+
+
+def turn(hit: Hit, text: str, floor: int) -> Kind | None:
+    """The kind a phrase stands for once the words before it are read (None: nothing)."""
+    cues = before_words(text, hit.start, floor)
+    kind = hit.kind
+    if "asked" in cues and kind not in SPEAKING:
+        return None  # "Asked about the inquiry, Meta declined to comment": a question, not news
+    relational = kind not in SPEAKING and kind not in (Kind.NO_AGREEMENT, Kind.TALKS_ENDED)
+    if relational and (kind is Kind.AGREEMENT_REACHED or not hit.verbal) and background(cues):
+        return None  # "after the Google deal", "cooperate with the investigation": background
+    if kind is Kind.AGREEMENT_REACHED:
+        if negated(cues) or no_longer(cues):
+            return Kind.NO_AGREEMENT if hit.verbal else None
+        return Kind.TALKS_HELD if modal(cues, text, hit.end) else kind
+    if kind is Kind.TALKS_HELD:
+        if no_longer(cues):
+            return Kind.TALKS_ENDED
+        return None if negated(cues) else kind
+    if kind is Kind.PERSONNEL:
+        return None if negated(cues) or past(cues) or modal(cues, text, hit.end) else kind
+    if kind in (Kind.CONFIRMED, Kind.DENIED, Kind.LEGAL_ACTION, Kind.REGULATORY_SCRUTINY):
+        return None if negated(cues) else kind
+    return kind

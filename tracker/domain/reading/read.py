@@ -8,7 +8,8 @@ phrases, clause by clause, into relations and statements (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from tracker.domain.reading import names as nm
 from tracker.domain.reading import relevance as rv
@@ -21,6 +22,7 @@ from tracker.domain.vocabulary import Kind
 
 READER = "reader/1"
 _EMPTY = StoryContext()
+_EXPLAINER = re.compile(r"^\s*(?:explainer|explained|guide|faq|q&a|analysis|opinion)\s*[:|–-]", re.IGNORECASE)
 
 
 @dataclass
@@ -34,6 +36,23 @@ class _Field:
 
 def _key(name: str) -> str:
     return "".join(words(name))
+
+
+def _same_names(discovered: list[nm.Mention]) -> dict[str, str]:
+    """One spelling per organisation or person in an item: "Meta Platforms" is the
+    "Meta" of the headline, "Shazeer" the "Noam Shazeer" named before."""
+    singles = {d.name for d in discovered if " " not in d.name and not d.initial}
+    people = [d.name for d in discovered if d.person]
+    same: dict[str, str] = {}
+    for d in discovered:
+        head = d.name.split()[0]
+        if " " in d.name and not d.person and head in singles:
+            same[d.name] = head
+        elif " " not in d.name:
+            full = next((p for p in people if p.split()[-1] == d.name), "")
+            if full:
+                same[d.name] = full
+    return same
 
 
 def read(title: str, summary: str = "", content: str = "", context: StoryContext = _EMPTY) -> Reading:
@@ -76,9 +95,18 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     name_seen: dict[str, tuple[str, str, bool]] = {}
     known_keys = {_key(a) for n, al in context.parties.items() for a in (n, *al)}
     dismissed = {_key(d) for d in context.dismissed}
+    principal = context.principal or frozenset(context.parties)
+    named = list(
+        dict.fromkeys(k.name for f in fields for k in f.known if k.name in principal and k.name not in namesakes)
+    )
+    same = _same_names([d for f in fields for d in f.discovered])
+    regulators = [m for f in fields for m in (*f.regulators, *f.known, *f.discovered) if m.regulator and m.proper]
+    explainer = bool(fields) and fields[0].where == "title" and _EXPLAINER.match(fields[0].text) is not None
     for f in fields:
         known = [k for k in f.known if k.name not in namesakes]
-        mentions = nm.merge(known, f.regulators, f.discovered)
+        discovered = [replace(d, name=same.get(d.name, d.name)) for d in f.discovered]
+        mentions = nm.merge(known, f.regulators, discovered)
+        speaking = [m for m in mentions if not m.initial]
         for m in mentions:
             if m.known:
                 known_seen.setdefault(m.name, f.where)
@@ -86,12 +114,17 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
                 seen = name_seen.get(_key(m.name))
                 if seen is None or (seen[2] and not m.initial):
                     name_seen[_key(m.name)] = (seen[0] if seen else m.name, seen[1] if seen else f.where, m.initial)
-        found = FieldReader(f.where, f.text, mentions, find_hits(f.text), last).read()
+        found = FieldReader(f.where, f.text, speaking, find_hits(f.text), last, named, regulators[-1:]).read()
         relations.extend(r for r in found.relations if all((r.a, r.b, r.kind) != (x.a, x.b, x.kind) for x in relations))
         statements.extend(
             s for s in found.statements if all((s.speaker, s.kind) != (x.speaker, x.kind) for x in statements)
         )
-        badges.extend((kind, phrase, f.where) for kind, phrase in found.badges)
+        if not explainer:  # an explainer's phrases describe how things work, not what happened
+            badges.extend((kind, phrase, f.where) for kind, phrase in found.badges)
+    ended = {(r.a, r.b) for r in relations if r.kind is Kind.TALKS_ENDED}
+    relations = [
+        r for r in relations if r.kind is not Kind.TALKS_HELD or ((r.a, r.b) not in ended and (r.b, r.a) not in ended)
+    ]
     actors = [n for r in relations for n in (r.a, r.b)] + [s.speaker for s in statements]
     parties = tuple(dict.fromkeys(n for n in actors if n in known_seen))
     mentioned = tuple(n for n in known_seen if n not in parties)

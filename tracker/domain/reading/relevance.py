@@ -19,7 +19,9 @@ from functools import lru_cache
 from tracker.domain.reading.model import Relation, Relevance, Statement, StoryContext
 from tracker.domain.reading.names import SECTOR_WORDS, Aliases, Mention
 from tracker.domain.rules import Term, Text
+from tracker.domain.vocabulary import Kind
 
+_TOP = re.compile(r"chief executive|\bceo\b|president|founder|chair", re.IGNORECASE)
 _SECTOR = re.compile(r"\b(?:" + "|".join(sorted(SECTOR_WORDS, key=len, reverse=True)) + r")s?\b", re.IGNORECASE)
 
 
@@ -79,10 +81,19 @@ def relevance(
     known: set[str],
     namesake: str,
 ) -> Relevance:
-    """Core when a principal party acts (a personnel move counts only as its person
-    or organisation); context otherwise, and always without any known party."""
+    """Core when one of the story's parties acts: a principal party, or another known
+    party in a report that names a principal one. A personnel move counts when its
+    person is a known party or it fills the top post of a principal party (a new
+    head of policy at the company is context). Context otherwise, and always
+    without any known party or with a namesake."""
     if namesake or not known:
         return Relevance.CONTEXT
     principal = context.principal or frozenset(context.parties)
-    actors = {r.a for r in relations} | {r.b for r in relations} | {s.speaker for s in statements}
-    return Relevance.CORE if actors & principal else Relevance.CONTEXT
+    story = principal | (frozenset(context.parties) if known & principal else frozenset())
+    for r in relations:
+        if r.kind is Kind.PERSONNEL:
+            if r.a in context.parties or (r.b in principal and _TOP.search(r.role)):
+                return Relevance.CORE
+        elif r.a in story or r.b in story:
+            return Relevance.CORE
+    return Relevance.CORE if any(s.speaker in story for s in statements) else Relevance.CONTEXT
