@@ -15,7 +15,8 @@ from tracker.cli import evaluate  # noqa: F401 - registers `tracker eval`
 from tracker.cli.main import cli
 from tracker.config import PROJECT_ROOT
 from tracker.evaluation.dataset import load_dataset
-from tracker.evaluation.metrics import Scores, figures, score
+from tracker.evaluation.metrics import Scores, score
+from tracker.evaluation.report import figures
 from tracker.evaluation.runner import RunResult, run_evaluation
 
 SHIPPED = PROJECT_ROOT / "tests" / "fixtures" / "eval"

@@ -15,7 +15,8 @@ import pytest
 from tracker.config import PROJECT_ROOT
 from tracker.evaluation.dataset import Checkpoint, DatasetError, load_dataset
 from tracker.evaluation.feeds import render_feed
-from tracker.evaluation.metrics import Names, Score, figures, score
+from tracker.evaluation.metrics import Names, Score, score
+from tracker.evaluation.report import figures
 from tracker.evaluation.runner import RunResult, Seen, StateSeen, StoryResult, reading_seen, state_seen
 from tracker.ingest.parser import parse_feed
 

@@ -31,8 +31,8 @@ def evaluate(path: Path | None, json_file: Path | None, quiet: bool) -> None:
     checkpoint. Prints attachment, kinds, relations, speakers, relevance,
     thread and open-question figures, then every miss. Exit 0 when it ran."""
     from tracker.evaluation.dataset import load_dataset
-    from tracker.evaluation.metrics import figures, score
-    from tracker.evaluation.report import render
+    from tracker.evaluation.metrics import score
+    from tracker.evaluation.report import figures, render
     from tracker.evaluation.runner import EvaluationFailed, run_evaluation
 
     dataset = load_dataset(path or DEFAULT_SET)

@@ -142,17 +142,22 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
-def score(result: RunResult) -> Scores:
+def score(result: RunResult, *, only: str | None = None) -> Scores:
+    """Every figure over the whole set, or over one story (``only``: its slug)."""
     dataset = result.dataset
     names = Names(dataset.stories)
     scores = Scores()
     for story in dataset.stories:
+        if only is not None and story.slug != only:
+            continue
         _attachment(dataset, story.slug, result, scores)
         seen = result.stories[story.slug]
         for item in dataset.story_items(story.slug):
             if item.id in seen.attached:
                 _reading(item, seen.attached[item.id], names, scores)
     for checkpoint, state in result.checkpoints:
+        if only is not None and checkpoint.story != only:
+            continue
         _state(
             f"{checkpoint.story} after {checkpoint.after}",
             checkpoint.threads,
@@ -264,41 +269,6 @@ def _compare(
             ", ".join(sorted(show(g) for g in found)) or "none",
         )
     )
-
-
-def figures(scores: Scores, result: RunResult) -> dict[str, Any]:
-    """Every figure, as JSON-ready values (what ``--json`` writes)."""
-    a = scores.attachment
-    return {
-        "items": len(result.dataset.items),
-        "stories": len(result.dataset.stories),
-        "checkpoints": len(result.dataset.checkpoints),
-        "seconds": round(result.seconds, 2),
-        "reading_source": sorted(scores.sources),
-        "attachment": {
-            "relevant": a.relevant,
-            "attached": a.attached,
-            "suggested": a.suggested,
-            "distractors_attached": a.foreign,
-            "recall": round(a.recall, 4),
-            "recall_with_suggestions": round(a.reached, 4),
-            "precision": round(a.precision, 4),
-        },
-        "read_items": scores.read_items,
-        "kinds": scores.kinds.figures(),
-        "relations": scores.relations.figures(),
-        "statements": {**scores.statements.figures(), "attribution_accuracy": _ratio(scores.attribution)},
-        "relevance_accuracy": _ratio(scores.relevance),
-        "threads": {**scores.threads.figures(), "accuracy": round(scores.threads.accuracy, 4)},
-        "open_questions": {**scores.open_questions.figures(), "accuracy": round(scores.open_questions.accuracy, 4)},
-        "warnings": list(result.warnings),
-        "misses": [miss.__dict__ for miss in scores.misses],
-    }
-
-
-def _ratio(score: Score) -> float:
-    total = score.tp + score.fn
-    return round(score.tp / total, 4) if total else 1.0
 
 
 def by_area(misses: Iterable[Miss]) -> Mapping[str, list[Miss]]:

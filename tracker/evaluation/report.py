@@ -4,8 +4,60 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.evaluation.metrics import Score, Scores, by_area, figures
+from tracker.evaluation.metrics import Score, Scores, by_area, score
 from tracker.evaluation.runner import RunResult
+
+
+def figures(scores: Scores, result: RunResult) -> dict[str, Any]:
+    """Every figure, as JSON-ready values (what ``--json`` writes)."""
+    a = scores.attachment
+    return {
+        "items": len(result.dataset.items),
+        "stories": len(result.dataset.stories),
+        "checkpoints": len(result.dataset.checkpoints),
+        "seconds": round(result.seconds, 2),
+        "reading_source": sorted(scores.sources),
+        "attachment": {
+            "relevant": a.relevant,
+            "attached": a.attached,
+            "suggested": a.suggested,
+            "distractors_attached": a.foreign,
+            "recall": round(a.recall, 4),
+            "recall_with_suggestions": round(a.reached, 4),
+            "precision": round(a.precision, 4),
+        },
+        "read_items": scores.read_items,
+        "kinds": scores.kinds.figures(),
+        "relations": scores.relations.figures(),
+        "statements": {**scores.statements.figures(), "attribution_accuracy": _ratio(scores.attribution)},
+        "relevance_accuracy": _ratio(scores.relevance),
+        "threads": {**scores.threads.figures(), "accuracy": round(scores.threads.accuracy, 4)},
+        "open_questions": {**scores.open_questions.figures(), "accuracy": round(scores.open_questions.accuracy, 4)},
+        "by_story": {s.slug: _story_figures(result, s.slug) for s in result.dataset.stories},
+        "warnings": list(result.warnings),
+        "misses": [miss.__dict__ for miss in scores.misses],
+    }
+
+
+def _story_figures(result: RunResult, slug: str) -> dict[str, Any]:
+    s = score(result, only=slug)
+    return {
+        "attached": s.attachment.attached,
+        "suggested": s.attachment.suggested,
+        "relevant": s.attachment.relevant,
+        "foreign_attached": s.attachment.foreign,
+        "kinds_f1": round(s.kinds.f1, 4),
+        "relations_f1": round(s.relations.f1, 4),
+        "statements_f1": round(s.statements.f1, 4),
+        "threads_accuracy": round(s.threads.accuracy, 4),
+        "open_questions_accuracy": round(s.open_questions.accuracy, 4),
+    }
+
+
+def _ratio(score: Score) -> float:
+    total = score.tp + score.fn
+    return round(score.tp / total, 4) if total else 1.0
+
 
 AREAS = ("attachment", "kinds", "relations", "statements", "relevance", "threads", "open_questions")
 
@@ -42,6 +94,21 @@ def summary_lines(scores: Scores, result: RunResult) -> list[str]:
     return lines
 
 
+def story_lines(result: RunResult) -> list[str]:
+    """One line per story: attachment, kinds and relations F1, checkpoint accuracies."""
+    lines = ["per story:"]
+    for story in result.dataset.stories:
+        s = score(result, only=story.slug)
+        a = s.attachment
+        lines.append(
+            f"  {story.slug}: attached {a.attached}/{a.relevant} (+{a.suggested} suggested), "
+            f"{a.foreign} foreign attached; kinds F1 {s.kinds.f1:.3f}, relations F1 {s.relations.f1:.3f}, "
+            f"statements F1 {s.statements.f1:.3f}; threads {s.threads.accuracy:.3f}, "
+            f"open questions {s.open_questions.accuracy:.3f}"
+        )
+    return lines
+
+
 def miss_lines(scores: Scores) -> list[str]:
     grouped = by_area(scores.misses)
     lines = [f"Misses ({len(scores.misses)}):" if scores.misses else "No misses."]
@@ -57,4 +124,4 @@ def miss_lines(scores: Scores) -> list[str]:
 
 
 def render(scores: Scores, result: RunResult) -> str:
-    return "\n".join([*summary_lines(scores, result), "", *miss_lines(scores)])
+    return "\n".join([*summary_lines(scores, result), *story_lines(result), "", *miss_lines(scores)])
