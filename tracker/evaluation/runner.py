@@ -111,8 +111,13 @@ def _run(dataset: Dataset, runtime: Runtime, say: Callable[[str], None]) -> RunR
             for checkpoint in by_stage.get(stage, []):
                 states.append((checkpoint, state_seen(runtime.catalog.story(checkpoint.story).state)))
         stories = {s.slug: _story_result(dataset, runtime, ingestion, s.slug) for s in dataset.stories}
+    warnings = _warnings(runtime) + [
+        f"story {slug}: {len(r.foreign_reports)} reports match no item of the set ({', '.join(r.foreign_reports[:5])})"
+        for slug, r in stories.items()
+        if r.foreign_reports
+    ]
     return RunResult(
-        dataset=dataset, stories=stories, checkpoints=states, cycles=cycles, seconds=0.0, warnings=_warnings(runtime)
+        dataset=dataset, stories=stories, checkpoints=states, cycles=cycles, seconds=0.0, warnings=warnings
     )
 
 
