@@ -46,7 +46,10 @@ _SOFT_BREAK = re.compile(r",?\s+and\s+", re.IGNORECASE)
 _JOIN = re.compile(r"^\s*(?:,\s*and|,|and|&|or|-|–|as well as|and with|or with)\s*(?:the\s+)?$", re.IGNORECASE)
 _POSSESSOR = re.compile(r"^[’']s?\s*$")
 #: A relative clause ("Meta, which held talks with xAI, declined") is not the subject.
-RELATIVE = re.compile(r",\s*(?:which|who|whose|where|a|an|the)\b[^,]*,", re.IGNORECASE)
+RELATIVE = re.compile(
+    r",\s*(?:which|who|whose|where|a|an|the|among|including|such as|like)\b[^,]*,|\b(?:its|their|his|her)\s+(?=[A-Z])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def sentences(text: str) -> list[Span]:
     begin = 0
     for m in _SENTENCE_END.finditer(text):
         if m.group(0)[0] == ".":
-            word = _LAST_WORD.search(text, 0, m.start())
+            word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start())
             if word and word.group(1).lower() in _ABBREVIATIONS:
                 continue
         _add(text, begin, m.end(), spans)
@@ -86,7 +89,8 @@ def clauses(text: str, sentence: Span, predicates: Sequence[tuple[int, int]]) ->
         (m.start(), m.end()) for m in _HARD_BREAK.finditer(text, sentence.start, sentence.end)
     ]
     for m in _SOFT_BREAK.finditer(text, sentence.start, sentence.end):
-        before = any(sentence.start <= s and e <= m.start() for s, e in predicates)
+        since = max([e for _s, e in cuts if e <= m.start()], default=sentence.start)
+        before = any(since <= s and e <= m.start() for s, e in predicates)
         after = [s for s, _e in predicates if s >= m.end()]
         if before and after and _no_cut_between(cuts, m.end(), min(after)):
             cuts.append((m.start(), m.end()))

@@ -25,7 +25,7 @@ from tracker.domain.vocabulary import Kind
 _AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^[’']s?\s+(?:\S+\s+){0,2}$")
 _AGENT = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:by|from)\s+$", re.IGNORECASE)
-_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:it|they|both|the (?:company|companies|firm|firms|start-?up|group|two)|he|she)\b", re.I)
 _FACES = re.compile(r"\b(?:faces?|facing|faced|under|hit with|subject of|target of|draws?|drew|attract\w*)\b", re.I)
 _MATTER = re.compile(r"\b(?:on|about|regarding|concerning|over)\s+([^,;:.!?]+)", re.IGNORECASE)
@@ -137,7 +137,7 @@ class FieldReader:
             if kind is None and hit.kind is Kind.CONFIRMED:
                 scoped = True  # "has not confirmed a deal": what follows is unconfirmed, not news
             skip = kind is None or (negative and kind is Kind.AGREEMENT_REACHED) or (ended and kind is Kind.TALKS_HELD)
-            if kind not in _SPEAKING and (scoped or (examined and kind is Kind.AGREEMENT_REACHED)):
+            if kind not in _SPEAKING and (scoped or (examined and hit.kind is Kind.AGREEMENT_REACHED)):
                 skip = True  # the matter of a refusal or denial, or the deal a regulator examines
             if kind in _SPEAKING and scoped and not own:
                 skip = True
@@ -219,8 +219,8 @@ class FieldReader:
             a_side, b_side = agents or plaintiff or list(subject), against
         elif agents:
             a_side, b_side = agents, (list(subject) or objects)
-        elif not a_side and len(objects) >= 2 and _BETWEEN.search(text, 0, objects[0].start):
-            a_side, b_side = objects[:1], objects[1:]
+        elif len(objects) >= 2 and kind in _MUTUAL and _BETWEEN.search(text, hit.start, objects[0].start):
+            a_side, b_side = objects[:1], objects[1:]  # "the judge approved the settlement between A and B"
         elif a_side and not b_side and (kind in _MUTUAL or kind is Kind.LEGAL_ACTION):
             pointed = _ANAPHOR.search(text, hit.end, self.sentence.end)  # "talking to the start-up"
             if len(a_side) >= 2 and kind in _MUTUAL and not pointed:

@@ -95,6 +95,9 @@ _REGULATOR_NAMES = {
     "competition and markets authority": "CMA",
     "uk competition and markets authority": "CMA",
 }
+_REGULATOR_GATE = re.compile(
+    r"ftc|cma|doj|sec|fcc|ofcom|kartell|commission|authorit|department|regulator|watchdog|enforcer|bureau"
+)
 _GENERIC = re.compile(r"regulator|watchdog|enforcer|authorities", re.IGNORECASE)
 _COMPOUND = re.compile(r"[ \t]+(?:tie-up|deal|partnership|merger|pact|alliance|talks|agreement)\b", re.IGNORECASE)
 _ACTS = re.compile(
@@ -207,7 +210,9 @@ def known_mentions(text: str, aliases: Aliases) -> list[Mention]:
 
 
 def regulator_mentions(text: str) -> list[Mention]:
-    found = []
+    found: list[Mention] = []
+    if not _REGULATOR_GATE.search(text.lower()):
+        return found
     for m in REGULATORS.finditer(text):
         name = m.group(0)
         proper = not _GENERIC.search(name)

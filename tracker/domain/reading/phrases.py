@@ -76,18 +76,19 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:licensing|licence|license) (?:deal|agreement|arrangement|pact)",
             r"(?:deal|agreement|partnership|pact|acquisition|takeover) (?:with|for|of)",
             r"deal to (?:license|licence|buy|acquire)",
+            r"(?:licensing |licence |license )?(?:deal|agreement) (?:signed|struck|reached|agreed)",
             r"settlement (?:between|with)",
         ),
     ),
     Kind.TALKS_HELD: (
         (
-            r"(?:held|holds|holding|had|have|has) (?:\w+ )?(?:\w+ )?(?:talks|discussions|conversations)",
+            r"(?:held|holds|holding|hold|had|have|has) (?:\w+ )?(?:\w+ )?(?:talks|discussions|conversations)",
+            r"(?:met|meet|meets|meeting) to (?:discuss|negotiate)",
             r"in (?:early |advanced |preliminary |exclusive )?(?:talks|discussions|negotiations)",
             r"negotiat\w+",
             r"(?:discussed|discussing|discusses|explored|exploring|explores|courting|courted|courts|approached)",
             r"(?:is|are|was|were) (?:considering|weighing|mulling|eyeing)",
             r"(?:talking|talked|spoken|spoke|speaking) (?:to|with)",
-            r"(?:courts|court|eye|eyes|eyeing)(?=\s+(?-i:[A-Z])|\s+[a-z]{1,2}(?-i:[A-Z]))",
             r"under discussion",
         ),
         (
@@ -135,6 +136,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             r"(?:antitrust |competition |regulatory |federal )?(?:probe|inquiry|investigation|scrutiny)",
             r"antitrust (?:review|concerns?)",
+            r"(?:invited|invites|inviting|sought|seeks|seeking|gathers|gathered|gathering) (?:comments|views|evidence)",
         ),
     ),
     Kind.LEGAL_ACTION: (
@@ -157,7 +159,6 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"poached|poaches|poach|taps|tapped|promoted|promotes|returns to|returned to|returning to)",
             r"(?:steps|stepped|stepping) down",
             r"(?:will |to )(?:help )?lead",
-            r"(?:named|names)(?=\s+(?-i:[A-Z]))",
             r"(?:becomes|became|will become|is named|was named|named|names|name|appointed|appoints)"
             r" (?:as )?(?:its |the |an? )?(?:new |interim |acting )?(?:chief|head|president|ceo|cto|chair)\w*",
             r"(?:resigns|resigned|resign|resigning)",
@@ -178,18 +179,24 @@ class Hit:
     verbal: bool
 
 
-def _compile(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")(?![\w-])", re.IGNORECASE)
+def _compile(patterns: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")(?![\w-])", flags)
 
 
-_COMPILED: tuple[tuple[Kind, re.Pattern[str], bool], ...] = tuple(
-    (kind, regex, verbal)
+#: Phrases that need the next word's capital ("court Character.AI", "named Lena Okoye"): read in the text as written.
+_CASED: dict[Kind, tuple[str, ...]] = {
+    Kind.TALKS_HELD: (r"(?:courts|court|eye|eyes|eyeing)(?=\s+(?-i:[A-Z])|\s+[a-z]{1,2}(?-i:[A-Z]))",),
+    Kind.PERSONNEL: (r"(?:named|names)(?=\s+(?-i:[A-Z]))",),
+}
+# Each kind's phrases twice: for the lower-cased text (case-insensitive matching costs three times as much)
+# and, for the rare text whose lower case changes its length, for the text as written.
+_COMPILED: tuple[tuple[Kind, re.Pattern[str], re.Pattern[str], bool], ...] = tuple(
+    (kind, _compile(patterns), _compile(patterns, re.IGNORECASE), verbal)
     for kind, (verbal_patterns, nominal_patterns) in KIND_PATTERNS.items()
-    for regex, verbal in ((_compile(verbal_patterns), True), (_compile(nominal_patterns), False))
-    if regex is not None
+    for patterns, verbal in ((verbal_patterns, True), (nominal_patterns, False))
+    if patterns
 )
+_COMPILED_CASED = tuple((kind, _compile(patterns, re.IGNORECASE)) for kind, patterns in _CASED.items())
 #: Quick gate: a text with none of these stems holds no phrase at all.
 _GATE = re.compile(
     r"talk|discuss|negoti|explor|court|approach|deal|agree|sign|licen|acqui|buy|bought|strik|struck|seal|ink|"
@@ -198,20 +205,24 @@ _GATE = re.compile(
     r"poach|tap|promot|step|resign|named|names|departure|conversation|consider|weigh|mull|eye|stall|collaps|broke|"
     r"called|calls|walk|abandon|terminat|scrap|suspend|pulled|longer|fail|yet|without|decision|pact|partnership|"
     r"takeover|merger|open|launch|class|filing|action|rejoin|arrangement|unavailable|lead|becom|became|look|stop|halt|"
-    r"settle|produc|spoke|speak|case|claim",
-    re.IGNORECASE,
+    r"settle|produc|spoke|speak|case|claim|invit|sought|seek|gather",
 )
 
 
 def find_hits(text: str) -> list[Hit]:
     """Every phrase in ``text``, overlaps resolved longest first (so "no longer in
     talks" beats "talks", "licensing deal" beats "deal with")."""
-    if not text or not _GATE.search(text):
+    lowered = text.lower()
+    if not text or not _GATE.search(lowered):
         return []
     found: list[Hit] = []
-    for kind, regex, verbal in _COMPILED:
+    plain = len(lowered) == len(text)  # lower() keeps offsets (it does not for a few letters, such as "İ")
+    for kind, regex, folded, verbal in _COMPILED:
+        for m in regex.finditer(lowered) if plain else folded.finditer(text):
+            found.append(Hit(kind, m.start(), m.end(), text[m.start() : m.end()], verbal))
+    for kind, regex in _COMPILED_CASED:
         for m in regex.finditer(text):
-            found.append(Hit(kind, m.start(), m.end(), m.group(0), verbal))
+            found.append(Hit(kind, m.start(), m.end(), m.group(0), True))
     found.sort(key=lambda h: (h.start - h.end, h.start))
     kept: list[Hit] = []
     for hit in found:
@@ -283,7 +294,7 @@ _CUE_WORD = re.compile(r"[a-z]+")
 #: A deal named as background ("after the Google deal", "under the licensing deal") is not the news.
 _BACKGROUND = frozenset(
     {"under", "after", "since", "because", "part", "following", "amid", "before", "asked", "than", "about", "settle"}
-    | {"with", "into", "cooperate", "cooperating", "received", "looms"}
+    | {"with", "into", "cooperate", "cooperating", "received", "according", "comments", "comment"}
 )
 _PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
 

@@ -38,11 +38,12 @@ def _key(name: str) -> str:
     return "".join(words(name))
 
 
-def _same_names(discovered: list[nm.Mention]) -> dict[str, str]:
+def _same_names(discovered: list[nm.Mention], known: list[str]) -> dict[str, str]:
     """One spelling per organisation or person in an item: "Meta Platforms" is the
-    "Meta" of the headline, "Shazeer" the "Noam Shazeer" named before."""
+    "Meta" of the headline, "Shazeer" the "Noam Shazeer" named before, "Guild"
+    the "Novelists Guild"."""
     singles = {d.name for d in discovered if " " not in d.name and not d.initial}
-    people = [d.name for d in discovered if d.person]
+    people = [d.name for d in discovered if " " in d.name] + [k for k in known if " " in k]
     same: dict[str, str] = {}
     for d in discovered:
         head = d.name.split()[0]
@@ -99,7 +100,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     named = list(
         dict.fromkeys(k.name for f in fields for k in f.known if k.name in principal and k.name not in namesakes)
     )
-    same = _same_names([d for f in fields for d in f.discovered])
+    same = _same_names([d for f in fields for d in f.discovered], [k.name for f in fields for k in f.known])
     regulators = [m for f in fields for m in (*f.regulators, *f.known, *f.discovered) if m.regulator and m.proper]
     explainer = bool(fields) and fields[0].where == "title" and _EXPLAINER.match(fields[0].text) is not None
     for f in fields:
@@ -122,8 +123,10 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
         if not explainer:  # an explainer's phrases describe how things work, not what happened
             badges.extend((kind, phrase, f.where) for kind, phrase in found.badges)
     ended = {(r.a, r.b) for r in relations if r.kind is Kind.TALKS_ENDED}
-    relations = [
-        r for r in relations if r.kind is not Kind.TALKS_HELD or ((r.a, r.b) not in ended and (r.b, r.a) not in ended)
+    relations = [  # talks that ended were held and came to nothing: the end says both
+        r
+        for r in relations
+        if r.kind not in (Kind.TALKS_HELD, Kind.NO_AGREEMENT) or not {(r.a, r.b), (r.b, r.a)} & ended
     ]
     actors = [n for r in relations for n in (r.a, r.b)] + [s.speaker for s in statements]
     parties = tuple(dict.fromkeys(n for n in actors if n in known_seen))
