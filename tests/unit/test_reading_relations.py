@@ -166,3 +166,19 @@ def test_a_kind_phrase_without_actors_still_gives_its_badge_and_nothing_gives_ot
 
 def test_court_as_a_verb_is_not_a_lawsuit():
     assert Kind.LEGAL_ACTION not in read("Meta and xAI court Character.AI", context=CONTEXT).kinds
+
+
+def test_an_authority_named_by_its_office_or_ombudsman_is_a_regulator():
+    assert ("Office for Fair Markets", "Acme Cloud", Kind.REGULATORY_SCRUTINY) in triples(
+        "", "The Office for Fair Markets opened an investigation into Acme Cloud."
+    )
+    assert ("Hospitality Ombudsman", "Acme Hotels", Kind.REGULATORY_SCRUTINY) in triples(
+        "Acme Hotels faces an inquiry over fees", "The Hospitality Ombudsman wrote to guests."
+    )
+
+
+def test_calling_off_something_other_than_talks_and_agreeing_to_meet_are_not_endings_or_deals():
+    assert Kind.TALKS_ENDED not in read("", "Organisers called off the second day of the race.", context=CONTEXT).kinds
+    agreed = read("", "The two sides met for hours and agreed to meet again.", context=CONTEXT)
+    assert Kind.AGREEMENT_REACHED not in agreed.kinds
+    assert Kind.TALKS_HELD in agreed.kinds

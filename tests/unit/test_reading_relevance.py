@@ -84,3 +84,10 @@ def test_reading_a_typical_item_takes_well_under_a_millisecond():
     ]
     seconds = timeit.timeit(lambda: [read(t, s, context=CONTEXT) for t, s in items], number=1) / len(items)
     assert seconds < 0.002  # generous for shared CI; the measured figure is well under 1 ms
+
+
+def test_character_as_a_common_noun_is_a_namesake_and_the_report_is_context():
+    reading = read("Game studio licenses a character AI engine for its football title", context=CONTEXT)
+    assert "ordinary word" in reading.namesake
+    assert "Character.AI" not in reading.parties + reading.mentioned
+    assert reading.relevance is Relevance.CONTEXT

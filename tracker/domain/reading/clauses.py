@@ -47,7 +47,7 @@ _JOIN = re.compile(r"^\s*(?:,\s*and|,|and|&|or|-|–|as well as|and with|or with
 _POSSESSOR = re.compile(r"^[’']s?\s*$")
 #: A relative clause ("Meta, which held talks with xAI, declined") is not the subject.
 RELATIVE = re.compile(
-    r",\s*(?:which|who|whose|where|a|an|the|among|including|such as|like)\b[^,]*,|\b(?:its|their|his|her)\s+(?=[A-Z])",
+    r",\s*(?:which|who|whose|where|a|an|the|among|including|such as|like)\b[^,]*,|\b(?:its|their|his|her)\s+(?-i:[A-Z])[\w.]*",
     re.IGNORECASE,
 )
 

@@ -286,7 +286,8 @@ class FieldReader:
             return regulators, [m for m in b_side if not m.regulator]
         named = [m for m in after if m.regulator]
         if a_side and _FACES.search(self.text, max(0, hit.start - 30), hit.start):
-            return named or [Mention(hit.start, hit.start, "regulators", regulator=True, proper=False)], a_side
+            unnamed = Mention(hit.start, hit.start, "regulators", regulator=True, proper=False)
+            return named or list(self.regulators[:1]) or [unnamed], a_side
         return [], []
 
     def _named_regulator(self, mention: Mention) -> Mention:

@@ -46,6 +46,8 @@ _STOP = frozenset(
     | {"april", "may", "june", "july", "august", "september", "october", "november", "december", "sept"}
     | {"us", "u.s", "uk", "u.k", "eu", "america", "american", "europe", "european", "britain", "british", "china"}
     | {"chinese", "india", "japan", "germany", "france", "canada", "california", "london", "paris", "washington"}
+    | {"finnish", "german", "french", "swedish", "dutch", "italian", "spanish", "japanese", "korean", "indian"}
+    | {"canadian", "australian", "irish", "scottish", "swiss", "texan", "ohio", "boston", "county", "state"}
     | {"brussels", "beijing", "tokyo", "berlin", "delaware", "texas", "reuters", "bloomberg", "ft", "axios", "cnbc"}
     | {"ap", "afp", "bbc", "cnn", "techcrunch", "wired", "verge", "according", "said", "says", "ceo", "cto"}
     | {"cfo", "coo", "chief", "executive", "officer", "president", "chairman", "chair", "chairwoman", "founder"}
@@ -95,6 +97,9 @@ _REGULATOR_NAMES = {
     "competition and markets authority": "CMA",
     "uk competition and markets authority": "CMA",
 }
+_REGULATOR_HEADS = frozenset(
+    {"ombudsman", "regulator", "commission", "authority", "watchdog", "inspectorate", "agency", "bureau", "tribunal"}
+)
 _REGULATOR_GATE = re.compile(
     r"ftc|cma|doj|sec|fcc|ofcom|kartell|commission|authorit|department|regulator|watchdog|enforcer|bureau"
 )
@@ -176,12 +181,12 @@ def aliases_of(parties: Mapping[str, tuple[str, ...]]) -> Aliases:
 
 
 def _regulator_like(name: str) -> bool:
+    """ "Office for Fair Markets", "Hospitality Ombudsman", "Federal Trade Commission"."""
     lowered = [w.lower() for w in name.split()]
-    return (
-        len(lowered) > 1
-        and lowered[0] in REGULATOR_WORDS | {"competition", "federal", "national"}
-        and (any(w in REGULATOR_WORDS for w in lowered))
-    )
+    if len(lowered) < 2:
+        return False
+    opening = lowered[0] in REGULATOR_WORDS and any(w in REGULATOR_WORDS | {"for", "of"} for w in lowered[1:])
+    return opening or lowered[-1] in _REGULATOR_HEADS
 
 
 def _org_like(text: str) -> bool:
