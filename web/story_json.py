@@ -55,6 +55,7 @@ def state_json(state: StoryState) -> dict[str, Any]:
         "threads": [thread_json(t) for t in state.threads],
         "open_questions": [
             {
+                "key": q.key,
                 "speaker": q.speaker,
                 "kind": q.kind.value,
                 "about": q.about,

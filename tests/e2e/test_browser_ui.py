@@ -232,3 +232,24 @@ def test_the_other_pages_render_and_the_story_page_fits_a_phone(page, site) -> N
     assert width <= 390, f"the story page is {width}px wide on a 390px screen"
     shot(page, "story-phone", full_page=False)
     assert not page.csp_violations
+
+
+def test_the_story_state_fits_the_first_screen_of_a_laptop_and_a_suggested_party_can_be_added(page, site) -> None:
+    sign_in(page, site)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{site}/stories/{SEED}")
+    state = page.locator(".story-state")
+    box = state.bounding_box()
+    assert box["y"] + box["height"] <= 768, f"the state ends at {box['y'] + box['height']}px, below the first screen"
+    assert state.evaluate("e => getComputedStyle(e).position") == "static"  # no sticky panel over the timeline
+    for heading in ("Threads", "Open questions", "Key developments", "Parties"):
+        assert heading.lower() in state.inner_text().lower(), heading
+    assert page.locator(".thread").count() >= 1 and page.locator(".thread .badge").first.is_visible()
+    shot(page, "story-state-1366", full_page=False)
+    suggestion = page.locator(".party-suggestions li").first
+    name = suggestion.locator("strong").inner_text()
+    suggestion.locator("text=Add as a party").click()
+    page.wait_for_selector(f"text={name} is now a party of the story.")
+    assert name not in page.locator(".party-suggestions strong").all_inner_texts()
+    assert name in page.locator(".party-list").inner_text()
+    assert not page.csp_violations

@@ -5,19 +5,23 @@ from __future__ import annotations
 SLUG = "meta-xai-court-character-ai"
 
 
-def test_init_and_seed_are_idempotent_and_the_story_shows_its_stances(tracker) -> None:
+def test_init_and_seed_are_idempotent_and_the_story_shows_its_threads_and_questions(tracker) -> None:
     assert tracker("init").code == 0
     assert tracker("init").code == 0
     first = tracker("seed", "--json").json()
     assert first[0]["opened"] is True
     assert tracker("seed", "--json").json()[0]["reports_added"] == 0
     story = tracker("story", SLUG, "--json").json()
-    stances = {s["party"]: s["kinds"] for s in story["state"]["stances"]}
-    assert stances["Meta"] == ["declined_to_comment"]
-    assert stances["xAI"] == ["no_response"]
-    assert any(q["key"] == "agreement" for q in story["state"]["open_questions"])
+    assert "stances" not in story["state"]
+    threads = {tuple(sorted(t["parties"])): t["status"] for t in story["state"]["threads"]}
+    assert threads[("Character.AI", "Meta")] == "no_agreement"
+    assert any(q["key"] == "say:meta|thetalks" for q in story["state"]["open_questions"])
+    assert {"Meta", "xAI", "Character.AI"} <= {p["name"] for p in story["state"]["parties"]}
+    assert all("relations" in r and "relevance" in r for r in story["reports"])
     text = tracker("story", SLUG)
-    assert "Where the parties stand:" in text.out and "Meta has held early partnership talks" in text.out
+    assert "Threads:" in text.out and "Where the parties stand" not in text.out
+    assert "Meta – Character.AI: no agreement yet since 2024-05-25" in text.out
+    assert "Open questions:" in text.out and "Meta has held early partnership talks" in text.out
 
 
 def test_adding_correcting_and_retracting_reports_by_cli(tracker) -> None:
@@ -48,10 +52,10 @@ def test_adding_correcting_and_retracting_reports_by_cli(tracker) -> None:
     )
     assert tracker("report", "reclassify", SLUG, rid, "--kind", "confirmed", "--by", "desk").code == 0
     story = tracker("story", SLUG, "--json").json()
-    assert not any(q["key"] == "silence:meta" for q in story["state"]["open_questions"])
+    assert not any(q["key"] == "say:meta|thetalks" for q in story["state"]["open_questions"])
     assert tracker("report", "retract", SLUG, rid, "--reason", "wrong outlet").code == 0
     story = tracker("story", SLUG, "--json").json()
-    assert any(q["key"] == "silence:meta" for q in story["state"]["open_questions"])
+    assert any(q["key"] == "say:meta|thetalks" for q in story["state"]["open_questions"])
     kinds = [e["event_type"] for e in tracker("history", SLUG, "--json").json()]
     assert kinds[-3:] == ["ReportCorrected", "ReportReclassified", "ReportRetracted"]
 

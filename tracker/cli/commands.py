@@ -78,7 +78,7 @@ def stories(ctx: Context, as_json: bool) -> None:
 @json_option
 @pass_ctx
 def story(ctx: Context, slug: str, as_of: str | None, mode: str, version: int | None, as_json: bool) -> None:
-    """Show a story: parties' stances, open questions and the timeline."""
+    """Show a story: threads, open questions, parties, suggestions and the timeline."""
     if as_of and version is not None:
         raise click.UsageError("give --as-of or --version, not both")
     reads = queries(ctx)
@@ -89,7 +89,9 @@ def story(ctx: Context, slug: str, as_of: str | None, mode: str, version: int | 
     else:
         view = reads.story(slug)
     if as_json:
-        emit_json(view)
+        from web.story_json import story_json  # the API's shape
+
+        emit_json(story_json(view))
     else:
         click.echo(render.story_text(view))
 
@@ -310,3 +312,6 @@ def run(ctx: Context, demo: bool) -> None:
 
     click.echo(render.stories_table(queries(ctx).stories()))
     run_everything(ctx, demo=demo)
+
+
+import tracker.cli.parties  # noqa: E402, F401 - registers `party` and `reclassify`

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from tracker.application import HistoryEntry, StorySummary, StoryView
 from tracker.domain.report import Report
+from tracker.domain.threads import StoryState, describe_matter
 
 
 def _day(moment: object) -> str:
@@ -28,18 +29,57 @@ def stories_table(summaries: Iterable[StorySummary]) -> str:
 
 def report_line(report: Report) -> list[str]:
     kinds = ", ".join(k.value for k in report.kinds)
-    mark = "  [RETRACTED] " if report.retracted else "  "
+    mark = "  [RETRACTED] " if report.retracted else "  [context] " if report.reading.relevance == "context" else "  "
     lines = [
         f"{mark}{_day(report.published_at)}  {report.headline}  ({report.report_id})",
         f"      {report.outlet or 'unknown outlet'}; {report.attribution or 'no attribution'}"
         f"; kinds: {kinds}; parties: {', '.join(report.parties) or '-'}",
         f"      published {_stamp(report.published_at)}, recorded {_stamp(report.recorded_at)}",
     ]
+    reading = report.reading
+    said = [f"{r.a} – {r.b}: {r.kind.label}" for r in reading.relations]
+    said += [
+        f"{st.speaker}: {st.kind.label}" + (f" on {describe_matter(st.about)}" if st.about else "")
+        for st in reading.statements
+    ]
+    if said:
+        lines.append(f"      reads: {'; '.join(said)}")
     for correction in report.corrections:
         changed = ", ".join(correction.changes)
         lines.append(f"      corrected {_stamp(correction.recorded_at)} ({changed}): {correction.reason}")
     if report.retracted:
         lines.append(f"      retracted {_stamp(report.retracted_at)}: {report.retraction_reason}")
+    return lines
+
+
+def state_lines(state: StoryState) -> list[str]:
+    """Threads, open questions, parties and party suggestions, one item a line."""
+    lines = ["Threads:"]
+    for thread in state.threads:
+        trail = " -> ".join(t.kind.label for t in thread.transitions)
+        lines.append(
+            f"  {thread.label}: {thread.status.label} since {_day(thread.since)} ({thread.report_id})"
+            + (f"  [{trail}]" if len(thread.transitions) > 1 else "")
+        )
+    if not state.threads:
+        lines.append("  (none yet)")
+    lines.append("Open questions:")
+    for question in state.open_questions:
+        lines.append(f"  - {question.question} (since {_day(question.since)}, {question.report_id})")
+    if not state.open_questions:
+        lines.append("  (none)")
+    principal = [p.name for p in state.parties if p.role == "principal"]
+    mentioned = [p.name for p in state.parties if p.role == "mentioned"]
+    lines.append(f"Parties: {', '.join(principal) or '-'}")
+    if mentioned:
+        lines.append(f"  mentioned: {', '.join(mentioned)}")
+    if state.party_suggestions:
+        lines.append("Party suggestions:")
+        for suggestion in state.party_suggestions:
+            related = f", in relations with {', '.join(suggestion.related)}" if suggestion.related else ""
+            lines.append(
+                f"  {suggestion.name}: in {suggestion.reports} report{'s' if suggestion.reports != 1 else ''}{related}"
+            )
     return lines
 
 
@@ -50,17 +90,7 @@ def story_text(view: StoryView) -> str:
     if view.summary:
         lines.append(view.summary)
     lines.append("")
-    lines.append("Where the parties stand:")
-    for stance in view.state.stances:
-        kinds = ", ".join(k.label for k in stance.kinds)
-        lines.append(f"  {stance.party}: {kinds} - {stance.headline} ({stance.outlet or 'unknown outlet'})")
-    if not view.state.stances:
-        lines.append("  (no parties named yet)")
-    lines.append("Open questions:")
-    for question in view.state.open_questions:
-        lines.append(f"  - {question.question} (since {_day(question.since)})")
-    if not view.state.open_questions:
-        lines.append("  (none)")
+    lines.extend(state_lines(view.state))
     last = view.state.last_development
     lines.append(f"Last development: {last.headline if last else '-'}")
     lines.append("")
