@@ -182,3 +182,14 @@ def test_calling_off_something_other_than_talks_and_agreeing_to_meet_are_not_end
     agreed = read("", "The two sides met for hours and agreed to meet again.", context=CONTEXT)
     assert Kind.AGREEMENT_REACHED not in agreed.kinds
     assert Kind.TALKS_HELD in agreed.kinds
+
+
+def test_a_comma_does_not_join_two_names_into_one_subject():
+    assert triples("", "Beyond Character.AI, Meta explored partnerships with Acme Labs.") == {
+        ("Meta", "Acme Labs", Kind.TALKS_HELD)
+    }
+
+
+def test_talks_and_deals_are_mutual_so_the_same_pair_is_not_counted_twice():
+    reading = read("Meta has held talks with Character.AI", "Character.AI has held talks with Meta.", context=CONTEXT)
+    assert len(reading.relations) == 1

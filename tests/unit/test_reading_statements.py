@@ -98,3 +98,12 @@ def test_not_confirming_and_not_denying_are_not_statements_of_either_kind():
 def test_a_statement_is_evidenced_with_its_speaker_phrase_and_field():
     reading = read("", "Meta declined to comment.", context=CONTEXT)
     assert 'statement declined_to_comment by Meta: "declined to comment" (summary)' in reading.evidence
+
+
+def test_both_companies_are_the_last_two_organisations_named_not_the_regulator():
+    reading = read(
+        "",
+        "Regulators looked into whether Microsoft's arrangement with OpenAI was a merger, although both companies said it was not.",
+        context=CONTEXT,
+    )
+    assert {(s.speaker, s.kind) for s in reading.statements} == {("Microsoft", Kind.DENIED), ("OpenAI", Kind.DENIED)}

@@ -111,8 +111,11 @@ def _no_cut_between(cuts: Sequence[tuple[int, int]], start: int, end: int) -> bo
 
 
 def groups_of(text: str, mentions: Sequence[Mention]) -> list[list[Mention]]:
-    """Mentions joined by "and"/","/"&" into groups; a possessor ("Musk's xAI") gives way to what it owns."""
+    """Mentions joined by "and"/"&"/"or" (and commas in such a list) into groups; a
+    possessor ("Musk's xAI") gives way to what it owns. Commas alone join nothing:
+    "Beyond Character.AI, Meta explored" has one subject."""
     groups: list[list[Mention]] = []
+    listed: list[bool] = []
     for mention in mentions:
         if groups:
             last = groups[-1][-1]
@@ -123,9 +126,14 @@ def groups_of(text: str, mentions: Sequence[Mention]) -> list[list[Mention]]:
                 continue
             if _JOIN.match(between):
                 groups[-1].append(mention)
+                listed[-1] = listed[-1] or between.strip(" ,") != ""
                 continue
         groups.append([mention])
-    return groups
+        listed.append(False)
+    out: list[list[Mention]] = []
+    for group, joined in zip(groups, listed):
+        out.extend([group] if joined or len(group) == 1 else [[m] for m in group])
+    return out
 
 
 def mentions_in(

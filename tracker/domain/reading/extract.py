@@ -42,6 +42,7 @@ _ROLE = re.compile(
 _SPEAKING = ph.SPEAKING
 _SCOPING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED})
 _MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
+_PLURAL = re.compile(r"both|they|the (?:two|companies|firms)", re.IGNORECASE)
 _COMPANY = re.compile(r"the (?:company|firm|start-?up|group)$", re.IGNORECASE)
 _ANAPHOR = re.compile(r"\b(?:the (?:start-?up|company|firm|chatbot maker|app maker|group)|it|them)\b", re.I)
 _WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
@@ -128,6 +129,8 @@ class FieldReader:
             pronoun = None if own else _PRONOUN.search(text, floor, hit.start)
             if pronoun and _COMPANY.match(pronoun.group(0)):
                 own = self._company(pronoun.start())
+            elif pronoun and _PLURAL.match(pronoun.group(0)):
+                own = self._pair(pronoun.start()) or self.last
             elif pronoun and self.last:
                 own = self.last
             if own:
@@ -221,6 +224,10 @@ class FieldReader:
             a_side, b_side = agents, (list(subject) or objects)
         elif len(objects) >= 2 and kind in _MUTUAL and _BETWEEN.search(text, hit.start, objects[0].start):
             a_side, b_side = objects[:1], objects[1:]  # "the judge approved the settlement between A and B"
+        elif b_side and not a_side and kind in _MUTUAL:
+            a_side = self._counterpart(
+                hit, b_side, anywhere=True
+            )  # "The discussions have not produced a deal with Meta"
         elif a_side and not b_side and (kind in _MUTUAL or kind is Kind.LEGAL_ACTION):
             pointed = _ANAPHOR.search(text, hit.end, self.sentence.end)  # "talking to the start-up"
             if len(a_side) >= 2 and kind in _MUTUAL and not pointed:
@@ -255,7 +262,15 @@ class FieldReader:
             return [orgs[-1]]
         return [Mention(before, before, self.principal[0], known=True)] if self.principal else []
 
-    def _counterpart(self, hit: ph.Hit, a_side: list[Mention]) -> list[Mention]:
+    def _pair(self, before: int) -> list[Mention]:
+        """ "both companies said": the last two organisations named before (none: the caller's guess)."""
+        names: dict[str, Mention] = {}
+        for m in reversed([m for m in self.mentions if m.start < before]):
+            if m.proper and not m.person and not m.regulator and m.name not in names:
+                names[m.name] = m
+        return sorted(names.values(), key=lambda m: m.start)[-2:] if len(names) >= 2 else []
+
+    def _counterpart(self, hit: ph.Hit, a_side: list[Mention], anywhere: bool = False) -> list[Mention]:
         """The story's own party as the other side of talks that name one ("The talks with
         Meta have not produced an agreement, and Character.AI ..."): in the sentence, or in
         the item when the clause points back to it ("the start-up")."""
@@ -269,7 +284,11 @@ class FieldReader:
                 and m.name not in taken
             ):
                 return [m]
-        if _ANAPHOR.search(self.text, hit.end, sentence.end) or _ANAPHOR.search(self.text, sentence.start, hit.start):
+        if (
+            anywhere
+            or _ANAPHOR.search(self.text, hit.end, sentence.end)
+            or _ANAPHOR.search(self.text, sentence.start, hit.start)
+        ):
             for name in self.principal:
                 if name not in taken:
                     return [Mention(hit.start, hit.start, name, known=True)]

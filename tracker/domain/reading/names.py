@@ -46,6 +46,7 @@ _STOP = frozenset(
     | {"april", "may", "june", "july", "august", "september", "october", "november", "december", "sept"}
     | {"us", "u.s", "uk", "u.k", "eu", "america", "american", "europe", "european", "britain", "british", "china"}
     | {"chinese", "india", "japan", "germany", "france", "canada", "california", "london", "paris", "washington"}
+    | {"americans", "europeans", "britons", "californians", "americas"}
     | {"finnish", "german", "french", "swedish", "dutch", "italian", "spanish", "japanese", "korean", "indian"}
     | {"canadian", "australian", "irish", "scottish", "swiss", "texan", "ohio", "boston", "county", "state"}
     | {"brussels", "beijing", "tokyo", "berlin", "delaware", "texas", "reuters", "bloomberg", "ft", "axios", "cnbc"}

@@ -45,7 +45,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"yet to (?:agree|reach an? (?:agreement|deal)|sign|strike)",
             r"failed to (?:agree|reach an? (?:agreement|deal))",
             r"did not (?:agree|reach an? (?:agreement|deal))",
-            r"(?:has|have|had|did) not (?:yet )?(?:produced|yielded|led to|resulted in) (?:a|an|any) (?:deal|agreement)",
+            r"not (?:yet |so far )?(?:produced|yielded|led to|resulted in) (?:a|an|any) (?:deal|agreement)",
             r"could not (?:agree|settle on terms|reach an? (?:agreement|deal))",
             r"not agreed",
             r"not reached",
@@ -121,6 +121,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             r"(?:denied|denies|deny|denying|refuted|refutes)",
             r"(?:dismissed|rejected|rejects|dismisses) (?:the )?reports?",
+            r"(?:said|says|say) (?:that )?(?:it|they) (?:did|does|do|was|were|is|are|had|has|have) not",
         ),
         (r"(?:is|was) not true",),
     ),

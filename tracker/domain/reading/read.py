@@ -38,6 +38,13 @@ def _key(name: str) -> str:
     return "".join(words(name))
 
 
+def _pair(r: Relation) -> tuple[str, str, Kind]:
+    """Talks and deals are mutual (Meta–Character.AI is Character.AI–Meta); the rest have a direction."""
+    if r.kind in (Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED):
+        return min(r.a, r.b), max(r.a, r.b), r.kind
+    return r.a, r.b, r.kind
+
+
 def _same_names(discovered: list[nm.Mention], known: list[str]) -> dict[str, str]:
     """One spelling per organisation or person in an item: "Meta Platforms" is the
     "Meta" of the headline, "Shazeer" the "Noam Shazeer" named before, "Guild"
@@ -116,7 +123,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
                 if seen is None or (seen[2] and not m.initial):
                     name_seen[_key(m.name)] = (seen[0] if seen else m.name, seen[1] if seen else f.where, m.initial)
         found = FieldReader(f.where, f.text, speaking, find_hits(f.text), last, named, regulators[-1:]).read()
-        relations.extend(r for r in found.relations if all((r.a, r.b, r.kind) != (x.a, x.b, x.kind) for x in relations))
+        relations.extend(r for r in found.relations if all(_pair(r) != _pair(x) for x in relations))
         statements.extend(
             s for s in found.statements if all((s.speaker, s.kind) != (x.speaker, x.kind) for x in statements)
         )
