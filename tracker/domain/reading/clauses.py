@@ -6,6 +6,9 @@ before a capital (not after "Mr." or "U.S."; "Character.AI" has no space)
 or at a line break. Inside a sentence, ``;``, "but", "while" and
 "although" always start a clause; "and" starts one only when a predicate
 follows it and another precedes it (the caller knows the phrases).
+The names of a clause form groups ("Meta and xAI"), and a clause may point
+back: "the company", "both companies", or the story's own party implied
+("the talks with Meta have not produced a deal").
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ _HARD_BREAK = re.compile(r";\s*|,?\s+(?:but|while|whereas|although|though)\s+|\s
 _SOFT_BREAK = re.compile(r",?\s+and\s+", re.IGNORECASE)
 _JOIN = re.compile(r"^\s*(?:,\s*and|,|and|&|or|-|–|as well as|and with|or with)\s*(?:the\s+)?$", re.IGNORECASE)
 _POSSESSOR = re.compile(r"^[’']s?\s*$")
+#: A pointer back to the story's subject ("talking to the start-up").
+ANAPHOR = re.compile(r"\b(?:the (?:start-?up|company|firm|chatbot maker|app maker|group)|it|them)\b", re.I)
 #: A relative clause ("Meta, which held talks with xAI, declined") is not the subject.
 RELATIVE = re.compile(
     r",\s*(?:which|who|whose|where|a|an|the|among|including|such as|like)\b[^,]*,|\b(?:its|their|his|her)\s+(?-i:[A-Z])[\w.]*",
@@ -140,3 +145,46 @@ def mentions_in(
     mentions: Sequence[Mention], start: int, end: int, masks: Sequence[tuple[int, int]] = ()
 ) -> list[Mention]:
     return [m for m in mentions if start <= m.start and m.end <= end and not any(s <= m.start < e for s, e in masks)]
+
+
+# -- references back: "the company", "both companies", the story's own party -------------
+
+
+def company_before(mentions: Sequence[Mention], before: int, principal: Sequence[str]) -> list[Mention]:
+    """ "the company announced": the organisation named last, else the story's own party."""
+    orgs = [m for m in mentions if m.start < before and not m.person and m.proper and not m.regulator]
+    if orgs:
+        return [orgs[-1]]
+    return [Mention(before, before, principal[0], known=True)] if principal else []
+
+
+def pair_before(mentions: Sequence[Mention], before: int) -> list[Mention]:
+    """ "both companies said": the last two organisations named before (none: the caller's guess)."""
+    names: dict[str, Mention] = {}
+    for m in reversed([m for m in mentions if m.start < before]):
+        if m.proper and not m.person and not m.regulator and m.name not in names:
+            names[m.name] = m
+    return sorted(names.values(), key=lambda m: m.start)[-2:] if len(names) >= 2 else []
+
+
+def counterpart(
+    text: str,
+    mentions: Sequence[Mention],
+    sentence: Span,
+    principal: Sequence[str],
+    hit: Span,
+    side: Sequence[Mention],
+    anywhere: bool = False,
+) -> list[Mention]:
+    """The story's own party as the other side of talks that name one ("The talks with
+    Meta have not produced an agreement, and Character.AI ..."): in the sentence, or in
+    the item when the clause points back to it ("the start-up") or ``anywhere``."""
+    taken = {m.name for m in side}
+    for m in mentions:
+        if sentence.start <= m.start < sentence.end and m.known and m.name in principal and m.name not in taken:
+            return [m]
+    if anywhere or ANAPHOR.search(text, hit.end, sentence.end) or ANAPHOR.search(text, sentence.start, hit.start):
+        for name in principal:
+            if name not in taken:
+                return [Mention(hit.start, hit.start, name, known=True)]
+    return []

@@ -17,7 +17,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tracker.domain.reading import phrases as ph
-from tracker.domain.reading.clauses import RELATIVE, Span, clauses, groups_of, mentions_in, sentences
+from tracker.domain.reading.clauses import (
+    ANAPHOR,
+    RELATIVE,
+    Span,
+    clauses,
+    company_before,
+    counterpart,
+    groups_of,
+    mentions_in,
+    pair_before,
+    sentences,
+)
 from tracker.domain.reading.model import Relation, Statement
 from tracker.domain.reading.names import Mention
 from tracker.domain.vocabulary import Kind
@@ -44,7 +55,6 @@ _SCOPING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED})
 _MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
 _PLURAL = re.compile(r"both|they|the (?:two|companies|firms)", re.IGNORECASE)
 _COMPANY = re.compile(r"the (?:company|firm|start-?up|group)$", re.IGNORECASE)
-_ANAPHOR = re.compile(r"\b(?:the (?:start-?up|company|firm|chatbot maker|app maker|group)|it|them)\b", re.I)
 _WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
 
 
@@ -128,9 +138,9 @@ class FieldReader:
                 own = groups[0]  # "Lawyers for X and Y told Judge Z they had begun talks": they are X and Y
             pronoun = None if own else _PRONOUN.search(text, floor, hit.start)
             if pronoun and _COMPANY.match(pronoun.group(0)):
-                own = self._company(pronoun.start())
+                own = company_before(self.mentions, pronoun.start(), self.principal)
             elif pronoun and _PLURAL.match(pronoun.group(0)):
-                own = self._pair(pronoun.start()) or self.last
+                own = pair_before(self.mentions, pronoun.start()) or self.last
             elif pronoun and self.last:
                 own = self.last
             if own:
@@ -217,6 +227,7 @@ class FieldReader:
             elif not objects:
                 objects = group
         a_side, b_side = list(subject), objects
+        span = Span(hit.start, hit.end)
         if against:  # "the lawsuit the Guild brought against Parlance Labs"
             plaintiff = objects if objects and objects[0].start < against[0].start else []
             a_side, b_side = agents or plaintiff or list(subject), against
@@ -225,15 +236,14 @@ class FieldReader:
         elif len(objects) >= 2 and kind in _MUTUAL and _BETWEEN.search(text, hit.start, objects[0].start):
             a_side, b_side = objects[:1], objects[1:]  # "the judge approved the settlement between A and B"
         elif b_side and not a_side and kind in _MUTUAL:
-            a_side = self._counterpart(
-                hit, b_side, anywhere=True
-            )  # "The discussions have not produced a deal with Meta"
+            # "The discussions have not produced a deal with Meta"
+            a_side = counterpart(text, self.mentions, self.sentence, self.principal, span, b_side, anywhere=True)
         elif a_side and not b_side and (kind in _MUTUAL or kind is Kind.LEGAL_ACTION):
-            pointed = _ANAPHOR.search(text, hit.end, self.sentence.end)  # "talking to the start-up"
+            pointed = ANAPHOR.search(text, hit.end, self.sentence.end)  # "talking to the start-up"
             if len(a_side) >= 2 and kind in _MUTUAL and not pointed:
                 a_side, b_side = a_side[:1], a_side[1:]  # "Meta and Character.AI have not reached an agreement"
             else:
-                b_side = self._counterpart(hit, a_side)
+                b_side = counterpart(text, self.mentions, self.sentence, self.principal, span, a_side)
         joined = _WITH.match(text, hit.end)
         phrase = hit.text + (joined.group(0) if joined else "")
         if kind is Kind.REGULATORY_SCRUTINY:
@@ -254,45 +264,6 @@ class FieldReader:
             relation = Relation(a.name, b.name, kind, " ".join(phrase.split()), self.where, role)
             if all((r.a, r.b, r.kind) != (a.name, b.name, kind) for r in relations):
                 relations.append(relation)
-
-    def _company(self, before: int) -> list[Mention]:
-        """ "the company announced": the organisation named last, else the story's own party."""
-        orgs = [m for m in self.mentions if m.start < before and not m.person and m.proper and not m.regulator]
-        if orgs:
-            return [orgs[-1]]
-        return [Mention(before, before, self.principal[0], known=True)] if self.principal else []
-
-    def _pair(self, before: int) -> list[Mention]:
-        """ "both companies said": the last two organisations named before (none: the caller's guess)."""
-        names: dict[str, Mention] = {}
-        for m in reversed([m for m in self.mentions if m.start < before]):
-            if m.proper and not m.person and not m.regulator and m.name not in names:
-                names[m.name] = m
-        return sorted(names.values(), key=lambda m: m.start)[-2:] if len(names) >= 2 else []
-
-    def _counterpart(self, hit: ph.Hit, a_side: list[Mention], anywhere: bool = False) -> list[Mention]:
-        """The story's own party as the other side of talks that name one ("The talks with
-        Meta have not produced an agreement, and Character.AI ..."): in the sentence, or in
-        the item when the clause points back to it ("the start-up")."""
-        taken = {m.name for m in a_side}
-        sentence = self.sentence
-        for m in self.mentions:
-            if (
-                sentence.start <= m.start < sentence.end
-                and m.known
-                and m.name in self.principal
-                and m.name not in taken
-            ):
-                return [m]
-        if (
-            anywhere
-            or _ANAPHOR.search(self.text, hit.end, sentence.end)
-            or _ANAPHOR.search(self.text, sentence.start, hit.start)
-        ):
-            for name in self.principal:
-                if name not in taken:
-                    return [Mention(hit.start, hit.start, name, known=True)]
-        return []
 
     def _regulator_first(
         self, hit: ph.Hit, a_side: list[Mention], b_side: list[Mention], after: list[Mention]
