@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, render_template, request, session
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
+from werkzeug.wrappers import Response
 
 from tracker.application import Mode, StoryNotYetOpened, StoryView, UnknownVersion
 from tracker.application.changes import story_changes
@@ -122,11 +123,30 @@ def _render_story(slug: str) -> tuple[str, Markup, Markup, int, bool]:
         "pages": pages,
         "order": order,
         "chart": queries.chart_of(view),
+        "shown_ids": {r.report_id for r in shown},
         "modes": list(Mode),
     }
     top = Markup(render_template("story/_top.html", **context))
     body = Markup(render_template("story/_body.html", **context))
     return view.title, top, body, status, travel.now
+
+
+@bp.get("/stories/<slug>/reports/<report_id>")
+def report_link(slug: str, report_id: str) -> Response:
+    """A report's card on the timeline page that holds it (newest first), in
+    the same moment or version: the state's links to reports not on the page shown."""
+    try:
+        travel = read_travel(request.args)
+        view = travel_view(slug, travel)
+    except (TravelError, StoryNotYetOpened):
+        travel, view = Travel(), queries.story(slug)
+    ids = [r.report_id for r in reversed(view.reports)]
+    if report_id not in ids:
+        abort(404, description=f"Story {slug!r} has no report {report_id!r} to show.")
+    page = ids.index(report_id) // PAGE_SIZE + 1
+    args: dict[str, Any] = {**travel.params(), "page": page if page > 1 else None}
+    target = url_for("story.show", slug=slug, _anchor=f"report-{report_id}", **args)
+    return redirect(target)
 
 
 @bp.get("/stories/<slug>/changes")

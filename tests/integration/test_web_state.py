@@ -229,3 +229,24 @@ def test_what_changed_since_before_the_story_lists_each_thread_as_new(client, st
     )
     assert threads.count("new thread →") == 2
     assert "on the way: talks held (20 May 2024)" in threads
+
+
+def test_a_state_link_to_a_report_on_another_timeline_page_leads_to_that_page(client, web_runtime, story) -> None:
+    from datetime import UTC, datetime
+
+    web_runtime.newsroom.add_reports(
+        SLUG,
+        [
+            {"headline": f"Update {n:02d}", "published_at": datetime(2024, 6, 1, tzinfo=UTC), "kinds": ["other"]}
+            for n in range(55)
+        ],
+    )
+    page = client.get(PAGE).get_data(as_text=True)
+    threads = section(page, "threads-title")
+    assert f'<a href="/stories/{SLUG}/reports/deal">Google strikes licensing deal' in threads
+    response = client.get(f"/stories/{SLUG}/reports/deal")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{PAGE}?page=2#report-deal")
+    assert 'id="report-deal"' in client.get(f"{PAGE}?page=2").get_data(as_text=True)
+    past = client.get(f"/stories/{SLUG}/reports/talks?as_of=2024-05-27&mode=reported")
+    assert past.headers["Location"].endswith(f"{PAGE}?as_of=2024-05-27&mode=reported#report-talks")
+    assert client.get(f"/stories/{SLUG}/reports/nope").status_code == 404
