@@ -50,7 +50,7 @@ def attempt(form: FlaskForm, command: Callable[[], Any]) -> tuple[Any, int]:
     try:
         return command(), 200
     except InvalidField as error:
-        name = error.field
+        name = error.field.removeprefix("reading.")  # the reclassify form's relations, statements, parties
         if name == "rules":  # the rules checker names the key first: "any_of[2] ..."
             name = next((key for key in ("all_of", "any_of", "none_of") if error.problem.startswith(key)), name)
         field = getattr(form, name, None)

@@ -22,6 +22,16 @@ _KINDS: dict[str, Kind] = {
 }
 
 
+MAX_NAME = 200  # as the domain's clean_parties
+
+
+def _too_long(number: int, names: list[str], errors: list[str]) -> bool:
+    long = next((n for n in names if len(n) > MAX_NAME), None)
+    if long is not None:
+        errors.append(f"line {number}: {long[:30]!r}... is longer than {MAX_NAME} characters")
+    return long is not None
+
+
 def kind_named(text: str) -> Kind | None:
     """A kind by its value or label, in any case, with spaces, hyphens or underscores."""
     return _KINDS.get("_".join(text.strip().lower().replace("-", " ").split()))
@@ -86,6 +96,8 @@ def parse_relations(text: str | None, before: Reading) -> tuple[list[Relation], 
         if not a or not b:
             errors.append(f"line {number}: missing party (write {shape})")
             continue
+        if _too_long(number, [a, b], errors):
+            continue
         if name_key(a) == name_key(b):
             errors.append(f"line {number}: {a} cannot be in a relation with itself")
             continue
@@ -107,6 +119,8 @@ def parse_statements(text: str | None, before: Reading) -> tuple[list[Statement]
         about = " | ".join(parts[2:]).strip()
         if not speaker:
             errors.append(f"line {number}: missing speaker (write {shape})")
+            continue
+        if _too_long(number, [speaker], errors):
             continue
         kind = _kind(number, kind_text, STATEMENT_KINDS, shape, errors)
         if kind is None:

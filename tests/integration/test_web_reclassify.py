@@ -145,3 +145,13 @@ def test_a_report_changed_meanwhile_is_not_reclassified_over(editor, web_runtime
         },
     )
     assert response.status_code == 409 and "Someone else changed this report" in response.get_data(as_text=True)
+
+
+def test_an_over_long_name_is_named_with_its_line_on_the_relations_field(editor, web_runtime, story) -> None:
+    before = event_count(web_runtime)
+    form = {"kinds": ["talks_held"], "relevance": "core", "parties": "", "statements": ""}
+    response = post_form(editor, url("deal"), {**form, "relations": f"{'G' * 250} | Character.AI | talks held"})
+    assert response.status_code == 400
+    (error,) = field_errors(response.get_data(as_text=True), "relations")
+    assert error == "line 1: 'GGGGGGGGGGGGGGGGGGGGGGGGGGGGGG'... is longer than 200 characters"
+    assert event_count(web_runtime) == before
