@@ -160,10 +160,10 @@ def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_ev
     assert all(f.items_total == 2 and f.health == "ok" for f in ingestion.list_feeds())
 
 
-def test_a_big_cycle_matches_and_classifies_in_the_parse_processes_as_the_cycle_thread_would(
+def test_a_big_cycle_matches_and_reads_in_the_parse_processes_as_the_cycle_thread_would(
     loopback_runtime, monkeypatch
 ):
-    import tracker.ingest.reports as reports_module
+    import tracker.ingest.readings as readings_module
     from tracker.domain.rules import match
 
     count = PARSE_POOL_THRESHOLD + 8
@@ -174,8 +174,10 @@ def test_a_big_cycle_matches_and_classifies_in_the_parse_processes_as_the_cycle_
         "No agreement has been reached.",
     ]
     on_cycle_thread = []
-    classify = reports_module.classify
-    monkeypatch.setattr(reports_module, "classify", lambda *a, **k: on_cycle_thread.append(a) or classify(*a, **k))
+    timed_read = readings_module.timed_read
+    monkeypatch.setattr(
+        readings_module, "timed_read", lambda *a, **k: on_cycle_thread.append(a) or timed_read(*a, **k)
+    )
     with LoopbackServer() as server, Ingestion(loopback_runtime) as ingestion:
         for n in range(count):
             ingestion.store.add_feed(server.route(f"/f{n}", Reply(200, rss(n, 2, summaries[n % 4]))), source="test")
@@ -185,14 +187,17 @@ def test_a_big_cycle_matches_and_classifies_in_the_parse_processes_as_the_cycle_
     assert first.reports_appended == 2 * count
     # at least the feeds claimed after the first batch went to the parse processes
     assert len(on_cycle_thread) <= 2 * (count - 8)
+    # every appended item was read once, wherever that was, and what it cost is in the summary
+    assert first.items_read == 2 * count and first.read_seconds > 0
     reports = {r.report_id: r for r in loopback_runtime.newsroom.story("meta-xai-court-character-ai").reports}
     kinds_seen = set()
     for item in archived:
-        expected = report_fields(story, item, match(story.rules, item.title, item.summary))
+        expected = report_fields(story, item, match(story.rules, item.title, item.summary, item.content))
         report = reports[item.report_id]
         assert [k.value for k in report.kinds] == expected["kinds"]
         assert list(report.parties) == expected["parties"]
         assert list(report.classification_evidence) == expected["evidence"]
+        assert report.reading == expected["reading"] and report.classified_by == "reader/1"
         kinds_seen.update(expected["kinds"])
     assert {"declined_to_comment", "confirmed", "no_agreement"} <= kinds_seen
 

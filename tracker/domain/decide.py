@@ -83,6 +83,8 @@ class Plan(Generic[S, I]):
     corrections: list[tuple[S, I]] = field(default_factory=list)
     #: (slug, item id) of suggestions the rules no longer match
     withdrawn: list[tuple[str, int]] = field(default_factory=list)
+    #: (slug, item id) -> why a strong match was suggested instead of appended (see ``hold``)
+    held: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def decide(
@@ -92,6 +94,7 @@ def decide(
     *,
     looked_up: Callable[[S, I], Match | None] | None = None,
     withdraw_unmatched: bool = False,
+    hold: Callable[[S, I, Match], str] | None = None,
 ) -> Plan[S, I]:
     """Matches every item against every story, minding what was decided before.
 
@@ -100,11 +103,15 @@ def decide(
     while it is a suggestion (promoted when strong, withdrawn when
     ``withdraw_unmatched`` and no longer matched); a reported item whose text
     changed is corrected. ``looked_up`` gives a verdict already worked out.
+    ``hold`` says why a strong match should not be appended automatically
+    (e.g. the item names a namesake of a party; empty: nothing holds it
+    back): such an item is suggested, or left a suggestion, with that reason
+    in ``Plan.held``. An item's full text (``content``) is matched when it has one.
     """
     appends: dict[str, list[tuple[I, Match]]] = defaultdict(list)
     plan: Plan[S, I] = Plan(appends=appends)
     for item in items:
-        prepared: list[tuple[Text, Text]] = []  # worked out once, if needed
+        prepared: list[tuple[Text, Text, Text]] = []  # worked out once, if needed
         for story in stories:
             decision = prior.get((story.slug, item.id))
             if decision is not None:
@@ -112,7 +119,7 @@ def decide(
                     plan.corrections.append((story, item))
                 elif decision.outcome == Outcome.SUGGESTED:
                     again = _match(story, item, prepared, looked_up)
-                    if again.strength is Strength.STRONG and story.appends_automatically:
+                    if _held(story, item, again, hold) is None:
                         appends[story.slug].append((item, again))
                         plan.promoted.append((story.slug, item, again))
                     elif withdraw_unmatched and not again.matched:
@@ -121,20 +128,38 @@ def decide(
             result = _match(story, item, prepared, looked_up)
             if not result.matched:
                 continue
-            if result.strength is Strength.STRONG and story.appends_automatically:
+            reason = _held(story, item, result, hold)
+            if reason is None:
                 appends[story.slug].append((item, result))
             else:
                 plan.suggestions.append((story, item, result))
+                if reason:
+                    plan.held[(story.slug, item.id)] = reason
     return plan
 
 
+def _held(story: S, item: I, result: Match, hold: Callable[[S, I, Match], str] | None) -> str | None:
+    """None: append it; otherwise why it is only suggested ("" for a weak match or a story
+    that does not append automatically, the ``hold`` reason for a strong one held back)."""
+    if result.strength is not Strength.STRONG or not story.appends_automatically:
+        return ""
+    reason = hold(story, item, result) if hold is not None else ""
+    return reason or None
+
+
 def _match(
-    story: S, item: I, prepared: list[tuple[Text, Text]], looked_up: Callable[[S, I], Match | None] | None
+    story: S, item: I, prepared: list[tuple[Text, Text, Text]], looked_up: Callable[[S, I], Match | None] | None
 ) -> Match:
     if looked_up is not None:
         found = looked_up(story, item)
         if found is not None:
             return found
+    content = _content(item)
     if not prepared:
-        prepared.append((Text(item.title), Text(item.summary)))
-    return match(story.rules, item.title, item.summary, prepared=prepared[0])
+        prepared.append((Text(item.title), Text(item.summary), Text(content)))
+    return match(story.rules, item.title, item.summary, content, prepared=prepared[0])
+
+
+def _content(item: Item) -> str:
+    """An item's full text: archived items have one (often empty); others may not."""
+    return str(getattr(item, "content", "") or "")

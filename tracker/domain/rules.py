@@ -33,7 +33,7 @@ not match ``metadata``. A term ending in ``*`` matches any word starting so
 
 With neither ``all_of`` nor ``any_of`` a story tracks nothing. Every match
 records the rules digest (a hash of the canonical rules), the terms hit and
-where (title or summary). Pure Python: no I/O.
+where (title, summary or the item's full content). Pure Python: no I/O.
 """
 
 from __future__ import annotations
@@ -301,7 +301,7 @@ class Strength(StrEnum):
 class Hit:
     term: str
     rule: str  # "all_of[0]", "any_of" or "none_of"
-    where: str  # "title" or "summary"
+    where: str  # "title", "summary" or "content"
 
 
 @dataclass(frozen=True)
@@ -331,12 +331,24 @@ def _hits(term: Term, rule: str, fields: Iterable[tuple[str, Text]]) -> list[Hit
     return []
 
 
-def match(rules: Rules, title: str, summary: str = "", *, prepared: tuple[Text, Text] | None = None) -> Match:
-    """Decides how strongly an item (title, summary) belongs to a story under ``rules``."""
+def match(
+    rules: Rules,
+    title: str,
+    summary: str = "",
+    content: str = "",
+    *,
+    prepared: tuple[Text, Text] | tuple[Text, Text, Text] | None = None,
+) -> Match:
+    """Decides how strongly an item (title, summary and, when the feed gives
+    one, its full content) belongs to a story under ``rules``. A term is
+    credited to the first field that holds it, in that order."""
     if not rules.tracks_anything:
         return Match(Strength.NONE, rules.digest)
-    title_text, summary_text = prepared or (Text(title), Text(summary))
-    fields = (("title", title_text), ("summary", summary_text))
+    if prepared is None:
+        prepared = (Text(title), Text(summary), Text(content))
+    fields: tuple[tuple[str, Text], ...] = (("title", prepared[0]), ("summary", prepared[1]))
+    if len(prepared) == 3 and prepared[2].tokens:
+        fields += (("content", prepared[2]),)
     for term in rules.none_of:
         found = _hits(term, "none_of", fields)
         if found:

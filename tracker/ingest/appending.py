@@ -1,6 +1,7 @@
 """Carrying a matching plan out: reports appended (one save per story per
-chunk), decisions recorded, suggestions promoted or withdrawn, reports of
-revised items corrected.
+chunk, each as the reader read it), decisions recorded, suggestions
+promoted or withdrawn (a namesake held back with its reason), reports of
+revised items corrected and read again.
 
 Exactly-once: a report's id is derived from feed URL and item identity, so a
 replay after a crash raises DuplicateReport in the story and counts as done;
@@ -21,6 +22,7 @@ from tracker.domain.errors import DomainError, DuplicateReport, NothingChanged, 
 from tracker.domain.rules import Match
 from tracker.domain.story import Story
 from tracker.ingest.prejudge import Verdict
+from tracker.ingest.readings import Readings
 from tracker.ingest.reports import FEED_ACTOR, decision_row, identity_key, report_fields
 from tracker.ingest.store import IngestStore, StoredItem
 from tracker.ingest.summary import Counts
@@ -61,7 +63,7 @@ class Appender:
         self.store = store
         self.append_chunk = tuning.append_chunk
         self.failpoint = tuning.failpoint or (lambda _name: None)
-        self.verdict = verdict
+        self.readings = Readings(verdict)
         self.looked_up = looked_up if looked_up is not _no_match else None
         self.known: dict[Any, Known] = {}
 
@@ -77,8 +79,16 @@ class Appender:
         if not stories or not batch:
             return counts
         decided = self.store.decisions_for_items([i.id for i in batch])
-        plan = decide(batch, stories, decided, looked_up=self.looked_up, withdraw_unmatched=withdraw_unmatched)
+        self.readings.forget()
+
+        def hold(story: Tracked, item: StoredItem, result: Match) -> str:
+            return self.readings.hold(story, item, result, counts)
+
+        plan = decide(
+            batch, stories, decided, looked_up=self.looked_up, withdraw_unmatched=withdraw_unmatched, hold=hold
+        )
         self.carry_out(plan, stories, counts)
+        self.readings.forget()
         return counts
 
     def carry_out(self, plan: Plan[Tracked, StoredItem], stories: Sequence[Tracked], counts: Counts) -> None:
@@ -103,7 +113,10 @@ class Appender:
                 )
         if plan.suggestions:
             self.store.record_decisions(
-                [decision_row(s, i, m, Outcome.SUGGESTED, report_id="") for s, i, m in plan.suggestions]
+                [
+                    decision_row(s, i, m, Outcome.SUGGESTED, report_id="", note=plan.held.get((s.slug, i.id), ""))
+                    for s, i, m in plan.suggestions
+                ]
             )
             counts.suggested += len(plan.suggestions)
         for story, item in plan.corrections:
@@ -134,7 +147,8 @@ class Appender:
                 refs.add(identity_key(item.identity, item.feed_url))
                 if item.link_key:
                     links.add(item.link_key)
-                batch.append((item, result, report_fields(story, item, result, self.verdict(story, item))))
+                reading = self.readings.of(story, item, counts)
+                batch.append((item, result, report_fields(story, item, result, reading)))
         version: int | None = current.version  # the story's version once these are appended
         for start in range(0, len(batch), self.append_chunk):
             chunk = batch[start : start + self.append_chunk]
@@ -189,9 +203,11 @@ class Appender:
             return Outcome.NOT_APPENDED
 
     def correct(self, story: Tracked, item: StoredItem, counts: Counts) -> None:
+        """Corrects the report of a revised item, then reads it again (see Readings.reread)."""
         decision = self.store.decisions_for_items([item.id]).get((story.slug, item.id))
         if decision is None or not decision.report_id:
             return
+        corrected = True
         try:
             self.newsroom.correct_report(
                 story.slug,
@@ -203,9 +219,12 @@ class Appender:
             )
             counts.corrected += 1
         except NothingChanged:
-            pass  # already corrected (a replay after a crash)
+            pass  # already corrected (a replay after a crash): perhaps not yet read again
         except (ReportRetracted, UnknownReport, DomainError) as error:
+            corrected = False
             log.info("story %s: revision of %s not applied: %s", story.slug, decision.report_id, error)
+        if corrected:
+            self.readings.reread(self.newsroom, story, item, decision.report_id, counts)
         self.store.update_decision(story.slug, item.id, content_hash=item.content_hash)
 
     def rematch(self, story: Tracked) -> Counts:

@@ -235,7 +235,7 @@ class Cycle:
         not judged there, e.g. parsed on a fetch thread or another story)."""
         if self.judged.get(story.slug) is not story:
             return None
-        verdicts = self.verdicts.get(text_key(item.title, item.content_hash))
+        verdicts = self.verdicts.get(text_key(item.title, item.content_hash, item.content))
         if verdicts is None:
             return None
         return verdicts.get(story.slug) or Verdict(Match(Strength.NONE, story.rules.digest), None)
@@ -244,7 +244,7 @@ class Cycle:
         """The verdict's match (the same as :meth:`verdict`, without building a Verdict for a miss)."""
         if self.judged.get(story.slug) is not story:
             return None
-        verdicts = self.verdicts.get(text_key(item.title, item.content_hash))
+        verdicts = self.verdicts.get(text_key(item.title, item.content_hash, item.content))
         if verdicts is None:
             return None
         found = verdicts.get(story.slug)

@@ -20,7 +20,9 @@ Policy for documents feedparser flags ("bozo"):
   parsing, and refused by the XML parser itself (defusedxml's expat reader)
   whatever encoding feedparser decoded;
 
-Text is text: titles, summaries and authors are HTML turned into plain text
+Text is text: titles, summaries, full content (``content:encoded``, Atom
+``<content>``; kept when it says more than the description) and authors are
+HTML turned into plain text
 once, here (tags dropped, entities unescaped); the web escapes them, never
 parses them as HTML again. Control characters (NUL and the like, except tab
 and newline) are removed from every field, as the domain refuses them. A date
@@ -59,6 +61,7 @@ from tracker.ingest.text import (
     canonical_url,
     clean,
     content_hash,
+    full_text,
     looks_like_url,
     plain_text,
     repair_mojibake,
@@ -90,6 +93,7 @@ feedparser.api.PREFERRED_XML_PARSERS = ["defusedxml.expatreader"]
 
 MAX_SUMMARY = 4000
 MAX_TITLE = 500
+MAX_CONTENT = 20_000
 
 _LENIENT_XML = ("undefined entity", "xml or text declaration not at start of entity")
 _TRUNCATION = ("no element found", "unclosed", "unexpected end")
@@ -122,6 +126,9 @@ class FeedItem:
     link_key: str = ""  # canonical_url(link): the same story under another URL is a duplicate
     search_text: str = ""  # " word word ... ": what archive search looks in
     raw_date: str = ""  # an implausible date as the feed gave it (published_at is then the fetch time)
+    #: the full text (content:encoded) when it differs from the summary; not in content_hash,
+    #: so an archive made before it was kept does not see every item as revised
+    content: str = ""
 
 
 @dataclass(frozen=True)
@@ -280,11 +287,12 @@ def _item(entry: dict[str, Any], base: str, now: datetime) -> FeedItem | None:
     if _item_fields_empty(entry):
         return None
     title = plain_text(_get(entry, "title", ""), MAX_TITLE)
-    summary_html = _get(entry, "summary", "")
-    if not summary_html:
-        content = _get(entry, "content") or []
-        summary_html = content[0].get("value", "") if content else ""
+    contents = [c.get("value", "") for c in _get(entry, "content") or () if c.get("value")]
+    summary_html = _get(entry, "summary", "") or (contents[0] if contents else "")
     summary = plain_text(summary_html, MAX_SUMMARY)
+    content = full_text(contents, MAX_CONTENT)
+    if content == summary:
+        content = ""
     link = clean(_get(entry, "link") or "").strip()
     if link and base and not urlsplit(link).scheme:
         link = urljoin(base, link)
@@ -314,4 +322,5 @@ def _item(entry: dict[str, Any], base: str, now: datetime) -> FeedItem | None:
         link_key=canonical_url(link) if looks_like_url(link) else "",
         search_text=search_text(title, summary),
         raw_date=raw_date,
+        content=content,
     )

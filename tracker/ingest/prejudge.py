@@ -1,24 +1,28 @@
-"""Matching and classifying items where they were parsed.
+"""Matching and reading items where they were parsed.
 
 In a big cycle the parse processes have time to spare while the cycle's one
 thread archives and appends. Matching an item against the stories' rules and
-classifying a strong match are pure functions of its text, so a parse process
-works them out next to the parse; the cycle's thread then only looks the
-verdicts up. What it cannot look up (an item parsed elsewhere, a story whose
-rules changed meanwhile) it works out itself, with the same functions.
+reading a strong match (:func:`~tracker.domain.reading.read.read`) are pure
+functions of its text and the story's context, so a parse process works them
+out next to the parse; the cycle's thread then only looks the verdicts up.
+What it cannot look up (an item parsed elsewhere, a story whose rules
+changed meanwhile) it works out itself, with the same functions.
 """
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import signal
 import sys
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tracker.domain.classify import Classification, classify
+from tracker.domain.reading.model import Reading, StoryContext
+from tracker.domain.reading.read import read
 from tracker.domain.rules import Match, Rules, Strength, Text, match
 from tracker.ingest.parser import FeedItem, ParsedFeed, parse_feed
 
@@ -28,56 +32,67 @@ if TYPE_CHECKING:
 PARSE_NICENESS = 5
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
-#: An item's text, as its verdicts are filed: (content hash, title length);
-#: the length settles a title that itself holds the hash's separator.
-TextKey = tuple[str, int]
+#: An item's text, as its verdicts are filed: (content hash, title length,
+#: digest of the full content); the length settles a title that itself holds
+#: the hash's separator, the digest a body that changed under the same summary.
+TextKey = tuple[str, int, str]
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """An item's match with one story's rules and, for a strong one, its classification."""
+    """An item's match with one story's rules and, for a strong one, its reading
+    (with the seconds that reading took, for the cycle's cost figures)."""
 
     result: Match
-    found: Classification | None
+    found: Reading | None
+    read_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
 class Judge:
-    """What a parse process needs of one story: its rules and known parties."""
+    """What a parse process needs of one story: its rules and what the reader knows of it."""
 
     slug: str
     rules: Rules
-    parties: Mapping[str, tuple[str, ...]]
+    context: StoryContext
 
     @classmethod
     def of(cls, story: Tracked) -> Judge:
-        return cls(story.slug, story.rules, dict(story.parties))
+        return cls(story.slug, story.rules, story.context)
 
 
-def text_key(title: str, content_hash: str) -> TextKey:
-    """The hash covers title and summary; the title's length places the split."""
-    return (content_hash, len(title))
+def text_key(title: str, content_hash: str, content: str = "") -> TextKey:
+    """The hash covers title and summary; the title's length places the split; the
+    full content (not in the hash, so archives keep their hashes) has its own digest."""
+    body = hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest() if content else ""
+    return (content_hash, len(title), body)
+
+
+def timed_read(title: str, summary: str, content: str, context: StoryContext) -> tuple[Reading, float]:
+    """The reading of an item for a story, and the seconds it took."""
+    started = time.perf_counter()
+    reading = read(title, summary, content, context)
+    return reading, time.perf_counter() - started
 
 
 def judge(items: Iterable[FeedItem], judges: Sequence[Judge]) -> dict[TextKey, dict[str, Verdict]]:
     """Every item's matched stories (slug -> verdict); an item no story matches maps to {}."""
     verdicts: dict[TextKey, dict[str, Verdict]] = {}
     for item in items:
-        key = text_key(item.title, item.content_hash)
+        key = text_key(item.title, item.content_hash, item.content)
         if key in verdicts:
             continue
-        prepared = (Text(item.title), Text(item.summary))
+        prepared = (Text(item.title), Text(item.summary), Text(item.content))
         found: dict[str, Verdict] = {}
         for story in judges:
-            result = match(story.rules, item.title, item.summary, prepared=prepared)
+            result = match(story.rules, item.title, item.summary, item.content, prepared=prepared)
             if not result.matched:
                 continue
-            classified = (
-                classify(item.title, item.summary, story.parties, prepared=prepared)
-                if result.strength is Strength.STRONG
-                else None
-            )
-            found[story.slug] = Verdict(result, classified)
+            if result.strength is Strength.STRONG:
+                reading, seconds = timed_read(item.title, item.summary, item.content, story.context)
+                found[story.slug] = Verdict(result, reading, seconds)
+            else:
+                found[story.slug] = Verdict(result, None)
         verdicts[key] = found
     return verdicts
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from tracker.domain.classify import CLASSIFIER, classify
 from tracker.domain.decide import Outcome
 from tracker.domain.errors import DomainError
+from tracker.domain.reading.checks import MAX_ITEMS
+from tracker.domain.reading.model import Reading
+from tracker.domain.reading.read import READER, read
 from tracker.domain.report import Origin, clean_url
 from tracker.domain.rules import Match
+from tracker.domain.story import reading_parties
 from tracker.domain.vocabulary import OriginKind
-from tracker.ingest.prejudge import Verdict
 from tracker.ingest.store import StoredItem, suggestion_id_for
 from tracker.ingest.tracking import Tracked
 from tracker.moments import now_utc
@@ -19,16 +22,17 @@ from tracker.moments import now_utc
 FEED_ACTOR = "feed"
 
 
-def report_fields(story: Tracked, item: StoredItem, result: Match, verdict: Verdict | None = None) -> dict[str, Any]:
-    """The report an item makes, classified (by the parse process's ``verdict`` when it has one)."""
-    found = verdict.found if verdict is not None and verdict.found is not None else None
-    if found is None:
-        found = classify(item.title, item.summary, story.parties)
+def report_fields(story: Tracked, item: StoredItem, result: Match, reading: Reading | None = None) -> dict[str, Any]:
+    """The report an item makes, as the reader read it (``reading``: already read,
+    e.g. in a parse process; otherwise it is read here, full content included)."""
+    if reading is None:
+        reading = read(item.title, item.summary, item.content, story.context)
+    reading = fitted(reading)
     try:
         url = clean_url(item.link)
     except DomainError:
         url = ""
-    evidence = [f"match {result.explain()}", *found.evidence]
+    evidence = [f"match {result.explain()}", *reading.evidence]
     return {
         "report_id": item.report_id,
         "headline": item.title[:500],
@@ -36,19 +40,33 @@ def report_fields(story: Tracked, item: StoredItem, result: Match, verdict: Verd
         "outlet": (item.feed_name or urlsplit(item.feed_url).hostname or "")[:200],
         "url": url,
         "attribution": ", ".join(item.authors)[:500],
-        "parties": list(found.parties),
-        "speakers": list(found.speakers),
-        "kinds": [k.value for k in found.kinds],
+        "parties": reading_parties(reading),
+        "speakers": list(reading.speakers),
+        "kinds": [k.value for k in reading.kinds],
         "origin": Origin(OriginKind.FEED, ref=item.identity, feed=item.feed_url),
         "published_at": item.published_at or item.first_seen_at,
-        "classified_by": CLASSIFIER,
-        "evidence": [e[:500] for e in evidence],
+        "classified_by": READER,
+        "evidence": [e[:500] for e in evidence[:MAX_ITEMS]],
+        "reading": reading,
     }
 
 
+def fitted(reading: Reading) -> Reading:
+    """A reading of a long article, cut to what a report's event holds (at most
+    MAX_ITEMS names, relations, statements and lines of evidence)."""
+    cut = {
+        name: value[:MAX_ITEMS]
+        for name in ("parties", "mentioned", "relations", "statements", "names", "evidence")
+        if len(value := getattr(reading, name)) > MAX_ITEMS
+    }
+    return replace(reading, **cut) if cut else reading
+
+
 def decision_row(
-    story: Tracked, item: StoredItem, result: Match, outcome: Outcome, *, report_id: str
+    story: Tracked, item: StoredItem, result: Match, outcome: Outcome, *, report_id: str, note: str = ""
 ) -> dict[str, Any]:
+    """The decision recorded for (story, item); ``note`` leads its explanation
+    ("not appended: 'Meta' here is ..."), before the match's own."""
     return {
         "suggestion_id": suggestion_id_for(story.slug, item.id),
         "story_slug": story.slug,
@@ -57,7 +75,7 @@ def decision_row(
         "strength": result.strength.value,
         "rules_digest": result.rules_digest,
         "story_version": story.version,
-        "explanation": result.explain()[:4000],
+        "explanation": ((f"{note}; " if note else "") + result.explain())[:4000],
         "report_id": report_id,
         "content_hash": item.content_hash,
         "decided_at": now_utc(),

@@ -77,7 +77,7 @@ class Suggestions:
         by = actor(by)
         _decision, item = self._open(slug, suggestion_id)
         story = tracked(self.newsroom, slug) or Tracked(slug=slug, status="", version=0, rules=Rules())
-        result = match(story.rules, item.title, item.summary)
+        result = match(story.rules, item.title, item.summary, item.content)
         fields = report_fields(story, item, result)
         fields["evidence"] = [f"accepted from the suggestion inbox by {by}"[:500], *fields["evidence"]][:50]
         try:

@@ -28,6 +28,11 @@ class CycleSummary:
     suggested: int = 0
     duplicates_skipped: int = 0
     stories_rematched: int = 0
+    reports_reread: int = 0  # a revised item's report read again (reclassified by the classifier)
+    #: items read for a story (its strong matches, revised reports) and the seconds
+    #: read() took for them, in the parse processes or on the cycle's thread
+    items_read: int = 0
+    read_seconds: float = 0.0
     elapsed_seconds: float = 0.0
     failures: tuple[FeedFailure, ...] = ()
     #: The database refused the cycle's writes (disk full, read-only, I/O error): the
@@ -37,6 +42,11 @@ class CycleSummary:
     @property
     def matched(self) -> int:
         return self.reports_appended
+
+    @property
+    def read_ms_per_item(self) -> float:
+        """What reading one item cost, in milliseconds (0 when none was read)."""
+        return 1000 * self.read_seconds / self.items_read if self.items_read else 0.0
 
     def __add__(self, other: CycleSummary) -> CycleSummary:
         numbers = {
@@ -56,7 +66,14 @@ class CycleSummary:
             f"feeds: {self.feeds_checked} checked, {self.fetched} fetched, {self.not_modified} not modified, "
             f"{self.failed} failed; items: {self.items_new} new, {self.items_revised} revised, "
             f"{self.reports_appended} matched (reports appended), {self.suggested} suggested, "
-            f"{self.reports_corrected} corrections; {self.elapsed_seconds:.2f} s"
+            f"{self.reports_corrected} corrections"
+            + (f", {self.reports_reread} re-read" if self.reports_reread else "")
+            + (
+                f"; read {self.items_read} items in {self.read_seconds:.2f} s ({self.read_ms_per_item:.2f} ms each)"
+                if self.items_read
+                else ""
+            )
+            + f"; {self.elapsed_seconds:.2f} s"
             + (f"; the database refused writes: {self.store_error}" if self.store_error else "")
         )
 
@@ -69,6 +86,9 @@ class Counts:
     corrected: int = 0
     suggested: int = 0
     duplicates: int = 0
+    reread: int = 0
+    read: int = 0
+    read_seconds: float = 0.0
 
     def summary(self, *, stories_rematched: int = 0) -> CycleSummary:
         return CycleSummary(
@@ -77,4 +97,7 @@ class Counts:
             suggested=self.suggested,
             duplicates_skipped=self.duplicates,
             stories_rematched=stories_rematched,
+            reports_reread=self.reread,
+            items_read=self.read,
+            read_seconds=self.read_seconds,
         )

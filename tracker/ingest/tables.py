@@ -7,6 +7,9 @@ exactly-once: an item is stored once per feed (``feed_id, identity_key``),
 a story decides once per item (``story_slug, item_id``), and the report an
 item creates has an id derived from feed and item identity, so the story
 aggregate itself refuses a second one.
+
+A column added later is added to an existing database when the schema is
+created (``tracker init``, every start): see :func:`_add_item_content`.
 """
 
 from __future__ import annotations
@@ -21,7 +24,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
+    text,
 )
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from tracker.sql import metadata
 
@@ -75,6 +83,8 @@ items = Table(
     Column("revised_at", DateTime(timezone=True), nullable=True),
     Column("search_text", Text, nullable=False, default=""),
     Column("pending", Boolean, nullable=False, default=True),
+    # the full text (content:encoded) when the feed gives more than the summary
+    Column("content", Text, nullable=False, default="", server_default=""),
     UniqueConstraint("feed_id", "identity_key", name="uq_ingest_items_feed_identity"),
 )
 Index("ix_ingest_items_pending", items.c.feed_id, items.c.pending)
@@ -107,3 +117,22 @@ story_rules = Table(
     Column("rules_digest", String(20), nullable=False),
     Column("matched_at", DateTime(timezone=True), nullable=False),
 )
+
+
+@event.listens_for(metadata, "after_create")
+def _add_item_content(_target: object, connection: Connection, **_kw: object) -> None:
+    """Archives made before items kept their full content get the column
+    (idempotent; several workers starting at once may race here)."""
+    inspector = inspect(connection)
+    if not inspector.has_table(items.name):
+        return
+    if "content" in {column["name"] for column in inspector.get_columns(items.name)}:
+        return
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"ALTER TABLE {items.name} ADD COLUMN IF NOT EXISTS content TEXT NOT NULL DEFAULT ''"))
+        return
+    try:
+        connection.execute(text(f"ALTER TABLE {items.name} ADD COLUMN content TEXT NOT NULL DEFAULT ''"))
+    except (OperationalError, ProgrammingError) as error:
+        if "duplicate column" not in str(error).lower():
+            raise

@@ -23,6 +23,8 @@ _MOJIBAKE = re.compile(
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
 )
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Block-level tags: their texts stay apart ("talks.</p><p>Meta" is two sentences, not "talks.Meta").
+_BLOCK_TAG = re.compile(r"<(?=/?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|td|th|section|article|figcaption)\b)", re.I)
 
 
 def canonical_url(url: str) -> str:
@@ -75,6 +77,14 @@ def plain_text(value: str, limit: int) -> str:
     if len(value) > limit:
         value = value[: limit - 1].rstrip() + "…"
     return value
+
+
+def full_text(values: list[str], limit: int) -> str:
+    """An item's content values (HTML or text) as one plain text, paragraphs kept apart."""
+    if not values:
+        return ""
+    joined = "\n".join(dict.fromkeys(values))
+    return plain_text(_BLOCK_TAG.sub(" <", joined) if "<" in joined else joined, limit)
 
 
 def repair_mojibake(text: str) -> str:

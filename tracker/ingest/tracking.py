@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from eventsourcing.application import AggregateNotFoundError
 
 from tracker.application import Newsroom
-from tracker.domain.classify import party_candidates
+from tracker.application.reading import story_context
+from tracker.domain.reading.model import StoryContext
 from tracker.domain.rules import Rules, RulesError, parse_rules
 from tracker.domain.story import Story
 from tracker.domain.vocabulary import Status
@@ -24,7 +25,8 @@ class Tracked:
     status: str
     version: int
     rules: Rules
-    parties: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: what the reader knows of the story: its parties (the rules' and its reports'), topic words
+    context: StoryContext = field(default_factory=StoryContext)
 
     @property
     def appends_automatically(self) -> bool:
@@ -42,13 +44,13 @@ def tracked(newsroom: Newsroom, slug: str) -> Tracked | None:
     except RulesError as error:
         log.warning("story %s: tracking rules ignored (%s)", slug, error)
         return None
-    known = [p for report in story.reports.values() for p in report["parties"]]
+    known = tuple(dict.fromkeys(p for report in story.reports.values() for p in report["parties"]))
     return Tracked(
         slug=slug,
         status=story.status,
         version=story.version,
         rules=rules,
-        parties=party_candidates(rules, known),
+        context=story_context(story.rules, known),
     )
 
 

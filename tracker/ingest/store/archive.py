@@ -42,6 +42,7 @@ _REVISED_COLUMNS = (
     "revised_at",
     "search_text",
     "pending",
+    "content",
 )
 
 
@@ -212,6 +213,7 @@ def _content_values(item: FeedItem) -> dict[str, Any]:
         "content_hash": item.content_hash,
         "search_text": _search_text(item),
         "pending": True,
+        "content": item.content,
     }
 
 

@@ -48,6 +48,8 @@ class StoredItem:
     revision: int
     first_seen_at: datetime
     revised_at: datetime | None
+    #: the full text when the feed gave more than the summary (not in content_hash)
+    content: str = ""
 
     @classmethod
     def from_values(cls, values: Sequence[Any]) -> StoredItem:
@@ -69,6 +71,7 @@ class StoredItem:
             revision,
             first_seen_at,
             revised_at,
+            content,
         ) = values
         return cls(
             id=item_id,
@@ -87,6 +90,7 @@ class StoredItem:
             revision=revision,
             first_seen_at=_moment(first_seen_at),  # type: ignore[arg-type]
             revised_at=_moment(revised_at),
+            content=content or "",
         )
 
 
@@ -117,6 +121,7 @@ STORED_ITEM_COLUMNS = tuple(
         "revision",
         "first_seen_at",
         "revised_at",
+        "content",
     )
 )
 STORED_ITEM_NAMES = ", ".join(column.name for column in STORED_ITEM_COLUMNS)
