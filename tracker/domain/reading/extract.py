@@ -13,6 +13,7 @@ its matter, not as news ("declined to comment on the inquiry").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -81,6 +82,10 @@ class FieldReader:
         regulators: Sequence[Mention] = (),
     ) -> None:
         self.where, self.text, self.mentions, self.hits, self.last = where, text, mentions, hits, last
+        self.starts = [m.start for m in mentions]
+        self.hit_starts = [h.start for h in hits]
+        self.near: list[Mention] = []
+        self.named_regulators = [m for m in mentions if m.regulator and m.proper]
         self.principal = principal  # the story's own parties named in the item, first seen first
         self.regulators = regulators  # the authorities the item names (for "the regulator")
         self.found = Found()
@@ -93,7 +98,11 @@ class FieldReader:
 
     def _sentence(self, sentence: Span) -> None:
         self.sentence = sentence
-        hits = [h for h in self.hits if sentence.start <= h.start and h.end <= sentence.end]
+        # only this sentence's phrases, and the names in it and just before it (long bodies stay linear)
+        first, last = bisect_left(self.hit_starts, sentence.start), bisect_left(self.hit_starts, sentence.end)
+        hits = [h for h in self.hits[first:last] if h.end <= sentence.end]
+        first = bisect_left(self.starts, sentence.start - 400)
+        self.near = self.mentions[first : bisect_left(self.starts, sentence.end)]
         if not hits:
             return
         predicates = [(h.start, h.end) for h in hits if h.verbal]
@@ -131,16 +140,16 @@ class FieldReader:
         subject: list[Mention] = inherited
         clause_subject: list[Mention] | None = None
         for index, (hit, kind) in enumerate(turned):
-            before = mentions_in(self.mentions, floor, hit.start, masks)
+            before = mentions_in(self.near, floor, hit.start, masks)
             groups = groups_of(text, before)
             own = self._possessive(before, hit) or (groups[-1] if groups else [])
             if own and groups and own is groups[-1] and _PRONOUN.search(text, own[-1].end, hit.start):
                 own = groups[0]  # "Lawyers for X and Y told Judge Z they had begun talks": they are X and Y
             pronoun = None if own else _PRONOUN.search(text, floor, hit.start)
             if pronoun and _COMPANY.match(pronoun.group(0)):
-                own = company_before(self.mentions, pronoun.start(), self.principal)
+                own = company_before(self.near, pronoun.start(), self.principal)
             elif pronoun and _PLURAL.match(pronoun.group(0)):
-                own = pair_before(self.mentions, pronoun.start()) or self.last
+                own = pair_before(self.near, pronoun.start()) or self.last
             elif pronoun and self.last:
                 own = self.last
             if own:
@@ -158,7 +167,7 @@ class FieldReader:
                 floor = hit.end
                 continue
             limit = hits[index + 1].start if index + 1 < len(hits) else clause.end
-            after = mentions_in(self.mentions, hit.end, limit)
+            after = mentions_in(self.near, hit.end, limit)
             if kind in _SPEAKING:
                 self._statement(hit, kind, subject, clause, pending)
                 scoped = scoped or kind in _SCOPING
@@ -237,13 +246,13 @@ class FieldReader:
             a_side, b_side = objects[:1], objects[1:]  # "the judge approved the settlement between A and B"
         elif b_side and not a_side and kind in _MUTUAL:
             # "The discussions have not produced a deal with Meta"
-            a_side = counterpart(text, self.mentions, self.sentence, self.principal, span, b_side, anywhere=True)
+            a_side = counterpart(text, self.near, self.sentence, self.principal, span, b_side, anywhere=True)
         elif a_side and not b_side and (kind in _MUTUAL or kind is Kind.LEGAL_ACTION):
             pointed = ANAPHOR.search(text, hit.end, self.sentence.end)  # "talking to the start-up"
             if len(a_side) >= 2 and kind in _MUTUAL and not pointed:
                 a_side, b_side = a_side[:1], a_side[1:]  # "Meta and Character.AI have not reached an agreement"
             else:
-                b_side = counterpart(text, self.mentions, self.sentence, self.principal, span, a_side)
+                b_side = counterpart(text, self.near, self.sentence, self.principal, span, a_side)
         joined = _WITH.match(text, hit.end)
         phrase = hit.text + (joined.group(0) if joined else "")
         if kind is Kind.REGULATORY_SCRUTINY:
@@ -284,7 +293,7 @@ class FieldReader:
         """ "The regulator" is the authority the item names (the last one before, else the first after)."""
         if not mention.regulator or mention.proper:
             return mention
-        named = [m for m in self.mentions if m.regulator and m.proper]
+        named = self.named_regulators
         before = [m for m in named if m.start < mention.start]
         if before or named:
             return before[-1] if before else named[0]

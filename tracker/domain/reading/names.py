@@ -296,13 +296,11 @@ def merge(known: list[Mention], regulators: list[Mention], discovered: list[Ment
     names (a discovered span holding a known alias, like "Meta Financial Group",
     is left to the namesake check and kept whole)."""
     kept: list[Mention] = []
-    for group in (known, regulators):
+    taken = bytearray(max((m.end for m in (*known, *regulators, *discovered)), default=0))
+    for group in (known, regulators, discovered):
         for mention in group:
-            if all(mention.end <= k.start or mention.start >= k.end for k in kept):
+            if not any(taken[mention.start : mention.end]):
                 kept.append(mention)
-    for mention in discovered:
-        overlapping = [k for k in kept if not (mention.end <= k.start or mention.start >= k.end)]
-        if not overlapping:
-            kept.append(mention)
+                taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
     kept.sort(key=lambda m: m.start)
     return kept

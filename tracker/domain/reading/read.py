@@ -50,16 +50,16 @@ def _same_names(discovered: list[nm.Mention], known: list[str]) -> dict[str, str
     "Meta" of the headline, "Shazeer" the "Noam Shazeer" named before, "Guild"
     the "Novelists Guild"."""
     singles = {d.name for d in discovered if " " not in d.name and not d.initial}
-    people = [d.name for d in discovered if " " in d.name] + [k for k in known if " " in k]
+    by_last: dict[str, str] = {}
+    for full in [d.name for d in discovered if " " in d.name] + [k for k in known if " " in k]:
+        by_last.setdefault(full.split()[-1], full)
     same: dict[str, str] = {}
     for d in discovered:
         head = d.name.split()[0]
         if " " in d.name and not d.person and head in singles:
             same[d.name] = head
-        elif " " not in d.name:
-            full = next((p for p in people if p.split()[-1] == d.name), "")
-            if full:
-                same[d.name] = full
+        elif " " not in d.name and d.name in by_last:
+            same[d.name] = by_last[d.name]
     return same
 
 
@@ -98,6 +98,8 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     relations: list[Relation] = []
     statements: list[Statement] = []
     badges: list[tuple[Kind, str, str]] = []
+    seen_pairs: set[tuple[str, str, Kind]] = set()
+    seen_said: set[tuple[str, Kind]] = set()
     last: list[nm.Mention] = []
     known_seen: dict[str, str] = {}
     name_seen: dict[str, tuple[str, str, bool]] = {}
@@ -123,10 +125,14 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
                 if seen is None or (seen[2] and not m.initial):
                     name_seen[_key(m.name)] = (seen[0] if seen else m.name, seen[1] if seen else f.where, m.initial)
         found = FieldReader(f.where, f.text, speaking, find_hits(f.text), last, named, regulators[-1:]).read()
-        relations.extend(r for r in found.relations if all(_pair(r) != _pair(x) for x in relations))
-        statements.extend(
-            s for s in found.statements if all((s.speaker, s.kind) != (x.speaker, x.kind) for x in statements)
-        )
+        for relation in found.relations:
+            if _pair(relation) not in seen_pairs:
+                seen_pairs.add(_pair(relation))
+                relations.append(relation)
+        for statement in found.statements:
+            if (statement.speaker, statement.kind) not in seen_said:
+                seen_said.add((statement.speaker, statement.kind))
+                statements.append(statement)
         if not explainer:  # an explainer's phrases describe how things work, not what happened
             badges.extend((kind, phrase, f.where) for kind, phrase in found.badges)
     ended = {(r.a, r.b) for r in relations if r.kind is Kind.TALKS_ENDED}

@@ -13,6 +13,7 @@ no other party.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -34,9 +35,12 @@ def longer_namesakes(known: Sequence[Mention], discovered: Sequence[Mention]) ->
     """Known mentions (by start) inside a longer discovered name with a sector word:
     start -> (the longer name, its sector word)."""
     out: dict[int, tuple[Mention, str]] = {}
+    starts = [d.start for d in discovered]  # discovered names do not overlap: one can hold k
     for k in known:
-        for d in discovered:
-            if d.start <= k.start and k.end <= d.end and (d.end - d.start) > (k.end - k.start):
+        index = bisect_right(starts, k.start) - 1
+        if index >= 0:
+            d = discovered[index]
+            if k.end <= d.end and (d.end - d.start) > (k.end - k.start):
                 extra = (d.name[: k.start - d.start] + " " + d.name[k.end - d.start :]).lower().split()
                 sector = next((w for w in extra if w in SECTOR_WORDS), "")
                 if sector:
