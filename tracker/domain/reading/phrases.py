@@ -222,13 +222,16 @@ _STEMS: dict[Kind, tuple[str, ...]] = {
 }
 
 
+_GATES = {kind: re.compile("|".join(map(re.escape, stems))) for kind, stems in _STEMS.items()}
+
+
 def find_hits(text: str) -> list[Hit]:
     """Every phrase in ``text``, overlaps resolved longest first (so "no longer in
     talks" beats "talks", "licensing deal" beats "deal with")."""
     lowered = text.lower()
     found: list[Hit] = []
     plain = len(lowered) == len(text)  # lower() keeps offsets (it does not for a few letters, such as "İ")
-    open_kinds = {kind for kind, stems in _STEMS.items() if any(stem in lowered for stem in stems)}
+    open_kinds = {kind for kind, gate in _GATES.items() if gate.search(lowered)}
     for kind, regex, folded, verbal in _COMPILED:
         if kind not in open_kinds:
             continue

@@ -91,10 +91,10 @@ def read(title: str, summary: str = "", content: str = "", context: StoryContext
                 sector = rv.sector_near(f.text, k)
                 if sector and k.name not in namesakes:
                     namesakes[k.name] = f"'{f.text[k.start : k.end]}' here seems to be a {sector}, not the party"
-    return _assemble(fields, namesakes, context)
+    return _assemble(fields, namesakes, context, aliases)
 
 
-def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryContext) -> Reading:
+def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryContext, aliases: nm.Aliases) -> Reading:
     relations: list[Relation] = []
     statements: list[Statement] = []
     badges: list[tuple[Kind, str, str]] = []
@@ -103,7 +103,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     last: list[nm.Mention] = []
     known_seen: dict[str, str] = {}
     name_seen: dict[str, tuple[str, str, bool]] = {}
-    known_keys = {_key(a) for n, al in context.parties.items() for a in (n, *al)}
+    known_keys = aliases.canonical  # every alias's key
     dismissed = {_key(d) for d in context.dismissed}
     principal = context.principal or frozenset(context.parties)
     named = list(
@@ -114,7 +114,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     explainer = bool(fields) and fields[0].where == "title" and _EXPLAINER.match(fields[0].text) is not None
     for f in fields:
         known = [k for k in f.known if k.name not in namesakes]
-        discovered = [replace(d, name=same.get(d.name, d.name)) for d in f.discovered]
+        discovered = [replace(d, name=same[d.name]) if d.name in same else d for d in f.discovered]
         mentions = nm.merge(known, f.regulators, discovered)
         speaking = [m for m in mentions if not m.initial]
         for m in mentions:
