@@ -193,3 +193,9 @@ def test_a_comma_does_not_join_two_names_into_one_subject():
 def test_talks_and_deals_are_mutual_so_the_same_pair_is_not_counted_twice():
     reading = read("Meta has held talks with Character.AI", "Character.AI has held talks with Meta.", context=CONTEXT)
     assert len(reading.relations) == 1
+
+
+def test_leaving_the_company_is_a_move_from_the_company_named_before():
+    assert triples("Character.AI's chief executive Priya Raman left the company in March") == {
+        ("Priya Raman", "Character.AI", Kind.PERSONNEL)
+    }

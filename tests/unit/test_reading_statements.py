@@ -107,3 +107,16 @@ def test_both_companies_are_the_last_two_organisations_named_not_the_regulator()
         context=CONTEXT,
     )
     assert {(s.speaker, s.kind) for s in reading.statements} == {("Microsoft", Kind.DENIED), ("OpenAI", Kind.DENIED)}
+
+
+def test_a_passive_statement_is_said_by_its_agent_about_its_subject():
+    assert said("", "The report was denied by xAI on Sunday.") == [("xAI", Kind.DENIED, "The report")]
+    reading = read(
+        "Meta agreed to buy Character.AI",
+        "The deal, which still needs approval, was confirmed by both companies.",
+        context=CONTEXT,
+    )
+    assert {(s.speaker, s.kind) for s in reading.statements} == {
+        ("Meta", Kind.CONFIRMED),
+        ("Character.AI", Kind.CONFIRMED),
+    }

@@ -54,6 +54,8 @@ _ROLE = re.compile(
 _SPEAKING = ph.SPEAKING
 _SCOPING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED})
 _MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
+_AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s*$", re.IGNORECASE)
+_BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
 _PLURAL = re.compile(r"both|they|the (?:two|companies|firms)", re.IGNORECASE)
 _COMPANY = re.compile(r"the (?:company|firm|start-?up|group)$", re.IGNORECASE)
 _WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
@@ -80,11 +82,13 @@ class FieldReader:
         last: list[Mention],
         principal: Sequence[str] = (),
         regulators: Sequence[Mention] = (),
+        pair: list[Mention] | None = None,
     ) -> None:
         self.where, self.text, self.mentions, self.hits, self.last = where, text, mentions, hits, last
         self.starts = [m.start for m in mentions]
         self.hit_starts = [h.start for h in hits]
         self.near: list[Mention] = []
+        self.pair = pair if pair is not None else []  # the last two parties related, for "both companies"
         self.named_regulators = [m for m in mentions if m.regulator and m.proper]
         self.principal = principal  # the story's own parties named in the item, first seen first
         self.regulators = regulators  # the authorities the item names (for "the regulator")
@@ -149,7 +153,7 @@ class FieldReader:
             if pronoun and _COMPANY.match(pronoun.group(0)):
                 own = company_before(self.near, pronoun.start(), self.principal)
             elif pronoun and _PLURAL.match(pronoun.group(0)):
-                own = pair_before(self.near, pronoun.start()) or self.last
+                own = pair_before(self.near, pronoun.start()) or self.pair or self.last
             elif pronoun and self.last:
                 own = self.last
             if own:
@@ -194,10 +198,20 @@ class FieldReader:
     def _statement(
         self, hit: ph.Hit, kind: Kind, subject: list[Mention], clause: Span, pending: list[tuple[Statement, bool]]
     ) -> None:
+        agent = _BY.match(self.text, hit.end, clause.end)
+        if agent:  # "was confirmed by both companies", "denied by Meta"
+            named = mentions_in(self.near, agent.start(1), clause.end)
+            if named and named[0].start - agent.start(1) < 3:
+                subject = groups_of(self.text, named)[0]
+            elif _PLURAL.match(agent.group(1)):
+                subject = pair_before(self.near, hit.start) or self.pair or subject
+            matter = _AUXILIARY.sub("", self.text[clause.start : hit.start].split(",")[0]).strip()
+            matter = " ".join(matter.split()[-6:])
         if not subject:
             self.found.badges.append((kind, hit.text))
             return
-        matter = self._matter(hit, kind, clause)
+        if not agent:
+            matter = self._matter(hit, kind, clause)
         for speaker in subject:
             keeps = bool(matter) and kind is not Kind.CONFIRMED  # a confirmation is of the news beside it
             pending.append((Statement(speaker.name, kind, matter, hit.text, self.where), keeps))
@@ -259,6 +273,8 @@ class FieldReader:
             a_side, b_side = self._regulator_first(hit, a_side, b_side, after)
         elif kind is Kind.PERSONNEL:
             a_side, b_side = self._person_first(a_side, b_side)
+            if a_side and not b_side and ANAPHOR.search(text, hit.end, hit.end + 20):
+                b_side = company_before(self.near, hit.start, self.principal)  # "left the company"
             if not any(m.person for m in a_side):
                 return  # "hires a start-up's founders": no one named, no move to record
         pairs = [(a, b) for a in a_side for b in b_side if a.name != b.name]
@@ -269,6 +285,7 @@ class FieldReader:
         if kind is Kind.PERSONNEL:
             m = _ROLE.search(text, max(0, hit.start - 60), min(len(text), hit.end + 80))
             role = m.group(0).lower() if m else ""
+        self.pair[:] = list(pairs[0])
         for a, b in pairs:
             relation = Relation(a.name, b.name, kind, " ".join(phrase.split()), self.where, role)
             if all((r.a, r.b, r.kind) != (a.name, b.name, kind) for r in relations):

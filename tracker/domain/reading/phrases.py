@@ -189,7 +189,10 @@ def _compile(patterns: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
 #: Phrases that need the next word's capital ("court Character.AI", "named Lena Okoye"): read in the text as written.
 _CASED: dict[Kind, tuple[str, ...]] = {
     Kind.TALKS_HELD: (r"(?:courts|court|eye|eyes|eyeing)(?=\s+(?-i:[A-Z])|\s+[a-z]{1,2}(?-i:[A-Z]))",),
-    Kind.PERSONNEL: (r"(?:named|names)(?=\s+(?-i:[A-Z]))",),
+    Kind.PERSONNEL: (
+        r"(?:named|names)(?=\s+(?-i:[A-Z]))",
+        r"(?:left|leaves|leaving|quit|quits|departed|departs)(?=\s+(?-i:[A-Z])|\s+the (?:company|firm|start-?up|group))",
+    ),
 }
 # Each kind's phrases twice: for the lower-cased text (case-insensitive matching costs three times as much)
 # and, for the rare text whose lower case changes its length, for the text as written.

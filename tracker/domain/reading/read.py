@@ -101,6 +101,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     seen_pairs: set[tuple[str, str, Kind]] = set()
     seen_said: set[tuple[str, Kind]] = set()
     last: list[nm.Mention] = []
+    pair: list[nm.Mention] = []
     known_seen: dict[str, str] = {}
     name_seen: dict[str, tuple[str, str, bool]] = {}
     known_keys = aliases.canonical  # every alias's key
@@ -124,7 +125,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
                 seen = name_seen.get(_key(m.name))
                 if seen is None or (seen[2] and not m.initial):
                     name_seen[_key(m.name)] = (seen[0] if seen else m.name, seen[1] if seen else f.where, m.initial)
-        found = FieldReader(f.where, f.text, speaking, find_hits(f.text), last, named, regulators[-1:]).read()
+        found = FieldReader(f.where, f.text, speaking, find_hits(f.text), last, named, regulators[-1:], pair).read()
         for relation in found.relations:
             if _pair(relation) not in seen_pairs:
                 seen_pairs.add(_pair(relation))
