@@ -76,6 +76,7 @@ class Attachment:
     attached: int = 0  # relevant items appended as reports
     suggested: int = 0  # relevant items waiting in the inbox
     foreign: int = 0  # items of another story (or none) appended
+    foreign_suggested: int = 0  # ... only suggested (an editor's click away, not a miss)
 
     @property
     def recall(self) -> float:
@@ -185,6 +186,8 @@ def _attachment(dataset: Dataset, slug: str, result: RunResult, scores: Scores) 
                 scores.misses.append(
                     Miss("attachment", item.id, f"attached to {slug}", "neither attached nor suggested")
                 )
+        elif item.id in seen.suggested:
+            counts.foreign_suggested += 1
         elif item.id in seen.attached:
             counts.foreign += 1
             label = "a distractor" if item.labels.story == NO_STORY else f"of story {item.labels.story}"

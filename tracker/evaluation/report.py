@@ -22,6 +22,7 @@ def figures(scores: Scores, result: RunResult) -> dict[str, Any]:
             "attached": a.attached,
             "suggested": a.suggested,
             "distractors_attached": a.foreign,
+            "distractors_suggested": a.foreign_suggested,
             "recall": round(a.recall, 4),
             "recall_with_suggestions": round(a.reached, 4),
             "precision": round(a.precision, 4),
@@ -79,7 +80,8 @@ def summary_lines(scores: Scores, result: RunResult) -> list[str]:
         + ", ".join(sorted({s.source for _c, s in result.checkpoints}) or ["none"]),
         f"attachment:        {a['attached']}/{a['relevant']} relevant attached (recall {a['recall']:.3f}), "
         f"{a['suggested']} more suggested (recall with suggestions {a['recall_with_suggestions']:.3f}); "
-        f"{a['distractors_attached']} distractors auto-attached (precision {a['precision']:.3f})",
+        f"{a['distractors_attached']} distractors auto-attached (precision {a['precision']:.3f}), "
+        f"{a['distractors_suggested']} suggested",
         f"kinds (micro):     {_prf(scores.kinds)}   over {scores.read_items} read items",
         f"relations:         {_prf(scores.relations)}",
         f"statements:        {_prf(scores.statements)}",
