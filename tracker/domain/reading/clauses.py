@@ -8,7 +8,9 @@ or at a line break. Inside a sentence, ``;``, "but", "while" and
 follows it and another precedes it (the caller knows the phrases).
 The names of a clause form groups ("Meta and xAI"), and a clause may point
 back: "the company", "both companies", or the story's own party implied
-("the talks with Meta have not produced a deal").
+("the talks with Meta have not produced a deal"). The matter of a statement
+and the sides of a relation (regulator first, person first) are read here
+too, from the clause's words.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracker.domain.reading.names import Mention
+from tracker.domain.vocabulary import Kind
 
 _ABBREVIATIONS = frozenset(
     {
@@ -48,6 +51,12 @@ _HARD_BREAK = re.compile(r";\s*|,?\s+(?:but|while|whereas|although|though)\s+|\s
 _SOFT_BREAK = re.compile(r",?\s+and\s+", re.IGNORECASE)
 _JOIN = re.compile(r"^\s*(?:,\s*and|,|and|&|or|-|–|as well as|and with|or with)\s*(?:the\s+)?$", re.IGNORECASE)
 _POSSESSOR = re.compile(r"^[’']s?\s*$")
+_MATTER = re.compile(r"\b(?:on|about|regarding|concerning|over)\s+([^,;:.!?]+)", re.IGNORECASE)
+_MATTER_END = re.compile(r"\s+(?:and|but|when|after|because|while|as|which)\b.*$", re.IGNORECASE)
+_REQUEST = re.compile(
+    r"^\s*(?:to\s+)?(?:a|the|an|our|its|[\w.’']+)?\s*(?:\S+\s+)?requests?\s+(?:for|seeking)\s+comment", re.I
+)
+_FACES = re.compile(r"\b(?:faces?|facing|faced|under|hit with|subject of|target of|draws?|drew|attract\w*)\b", re.I)
 #: A pointer back to the story's subject ("talking to the start-up").
 ANAPHOR = re.compile(r"\b(?:the (?:start-?up|company|firm|chatbot maker|app maker|group)|it|them)\b", re.I)
 #: A relative clause ("Meta, which held talks with xAI, declined") is not the subject.
@@ -188,3 +197,59 @@ def counterpart(
             if name not in taken:
                 return [Mention(hit.start, hit.start, name, known=True)]
     return []
+
+
+def matter_of(text: str, start: int, end: int, kind: Kind) -> str:
+    """What a statement is about, from the words after its verb: "declined to comment on
+    the talks" -> "the talks"; "a request for comment" is no matter; "denies plan to buy
+    Character.AI" -> "plan to buy Character.AI". At most six words."""
+    rest = text[start:end]
+    if kind is Kind.DENIED or kind is Kind.CONFIRMED:
+        matter = re.sub(r"^\s*(?:that\s+|reports?\s+(?:that|of)\s+)?", "", rest)
+        if kind is Kind.CONFIRMED and not matter.strip():
+            return ""
+    else:
+        request = _REQUEST.match(rest)
+        if request:
+            rest = rest[request.end() :]
+        m = _MATTER.search(rest)
+        matter = m.group(1) if m else ""
+    matter = _MATTER_END.sub("", matter.strip().rstrip(".,;:!?\"'”’"))
+    return " ".join(matter.split()[:6])
+
+
+# -- the sides of a relation ----------------------------------------------------------------
+
+
+def regulator_first(
+    text: str,
+    start: int,
+    a_side: list[Mention],
+    b_side: list[Mention],
+    after: list[Mention],
+    elsewhere: Sequence[Mention] = (),
+) -> tuple[list[Mention], list[Mention]]:
+    """A regulator examines a company; "Meta faces a probe" has one unnamed (or named later)."""
+    regulators = [m for m in a_side if m.regulator]
+    if regulators:
+        return regulators, [m for m in b_side if not m.regulator]
+    named = [m for m in after if m.regulator]
+    if a_side and _FACES.search(text, max(0, start - 30), start):
+        unnamed = Mention(start, start, "regulators", regulator=True, proper=False)
+        return named or list(elsewhere[:1]) or [unnamed], a_side
+    return [], []
+
+
+def named_regulator(mention: Mention, named: Sequence[Mention]) -> Mention:
+    """ "The regulator" is the authority the item names (the last one before, else the first)."""
+    if not mention.regulator or mention.proper or not named:
+        return mention
+    before = [m for m in named if m.start < mention.start]
+    return before[-1] if before else named[0]
+
+
+def person_first(a_side: list[Mention], b_side: list[Mention]) -> tuple[list[Mention], list[Mention]]:
+    """A move is the person's: "Google hires Noam Shazeer" is (Noam Shazeer, Google)."""
+    if any(m.person for m in b_side) and not any(m.person for m in a_side):
+        return [m for m in b_side if m.person], a_side
+    return a_side, b_side

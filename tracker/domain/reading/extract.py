@@ -26,8 +26,12 @@ from tracker.domain.reading.clauses import (
     company_before,
     counterpart,
     groups_of,
+    matter_of,
     mentions_in,
+    named_regulator,
     pair_before,
+    person_first,
+    regulator_first,
     sentences,
 )
 from tracker.domain.reading.model import Relation, Statement
@@ -39,12 +43,6 @@ _POSSESSIVE = re.compile(r"^[’']s?\s+(?:\S+\s+){0,2}$")
 _AGENT = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:by|from)\s+$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:it|they|both|the (?:company|companies|firm|firms|start-?up|group|two)|he|she)\b", re.I)
-_FACES = re.compile(r"\b(?:faces?|facing|faced|under|hit with|subject of|target of|draws?|drew|attract\w*)\b", re.I)
-_MATTER = re.compile(r"\b(?:on|about|regarding|concerning|over)\s+([^,;:.!?]+)", re.IGNORECASE)
-_MATTER_END = re.compile(r"\s+(?:and|but|when|after|because|while|as|which)\b.*$", re.IGNORECASE)
-_REQUEST = re.compile(
-    r"^\s*(?:to\s+)?(?:a|the|an|our|its|[\w.’']+)?\s*(?:\S+\s+)?requests?\s+(?:for|seeking)\s+comment", re.I
-)
 _ROLE = re.compile(
     r"\b(?:chief (?:executive|\w+ officer)(?: officer)?|ceo|cto|cfo|coo|president|chair(?:man|woman)?|"
     r"head of [a-z]+(?: [a-z]+)?|vice president(?: of [a-z]+)?|managing director|general counsel|co-?founder|"
@@ -68,6 +66,30 @@ class Found:
     relations: list[Relation] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     badges: list[tuple[Kind, str]] = field(default_factory=list)
+
+
+def turn(hit: ph.Hit, text: str, floor: int) -> Kind | None:
+    """The kind a phrase stands for once the words before it are read (None: nothing)."""
+    cues = ph.before_words(text, hit.start, floor)
+    kind = hit.kind
+    if "asked" in cues and kind not in _SPEAKING:
+        return None  # "Asked about the inquiry, Meta declined to comment": a question, not news
+    relational = kind not in _SPEAKING and kind not in (Kind.NO_AGREEMENT, Kind.TALKS_ENDED)
+    if relational and (kind is Kind.AGREEMENT_REACHED or not hit.verbal) and ph.background(cues):
+        return None  # "after the Google deal", "cooperate with the investigation": background
+    if kind is Kind.AGREEMENT_REACHED:
+        if ph.negated(cues) or ph.no_longer(cues):
+            return Kind.NO_AGREEMENT if hit.verbal else None
+        return Kind.TALKS_HELD if ph.modal(cues, text, hit.end) else kind
+    if kind is Kind.TALKS_HELD:
+        if ph.no_longer(cues):
+            return Kind.TALKS_ENDED
+        return None if ph.negated(cues) else kind
+    if kind is Kind.PERSONNEL:
+        return None if ph.negated(cues) or ph.past(cues) or ph.modal(cues, text, hit.end) else kind
+    if kind in (Kind.CONFIRMED, Kind.DENIED, Kind.LEGAL_ACTION, Kind.REGULATORY_SCRUTINY):
+        return None if ph.negated(cues) else kind
+    return kind
 
 
 class FieldReader:
@@ -136,7 +158,7 @@ class FieldReader:
     ) -> list[Mention]:
         text = self.text
         masks = [(m.start(), m.end()) for m in RELATIVE.finditer(text, clause.start, clause.end)]
-        turned = [(h, ph.turn(h, text, clause.start)) for h in hits]
+        turned = [(h, turn(h, text, clause.start)) for h in hits]
         negative = any(k is Kind.NO_AGREEMENT for _h, k in turned)
         ended = negative or any(k is Kind.TALKS_ENDED for _h, k in turned)
         scoped = examined = confirming = False
@@ -211,25 +233,10 @@ class FieldReader:
             self.found.badges.append((kind, hit.text))
             return
         if not agent:
-            matter = self._matter(hit, kind, clause)
+            matter = matter_of(self.text, hit.end, clause.end, kind)
         for speaker in subject:
             keeps = bool(matter) and kind is not Kind.CONFIRMED  # a confirmation is of the news beside it
             pending.append((Statement(speaker.name, kind, matter, hit.text, self.where), keeps))
-
-    def _matter(self, hit: ph.Hit, kind: Kind, clause: Span) -> str:
-        rest = self.text[hit.end : clause.end]
-        if kind is Kind.DENIED or kind is Kind.CONFIRMED:
-            matter = re.sub(r"^\s*(?:that\s+|reports?\s+(?:that|of)\s+)?", "", rest)
-            if kind is Kind.CONFIRMED and not matter.strip():
-                return ""
-        else:
-            request = _REQUEST.match(rest)
-            if request:
-                rest = rest[request.end() :]
-            m = _MATTER.search(rest)
-            matter = m.group(1) if m else ""
-        matter = _MATTER_END.sub("", matter.strip().rstrip(".,;:!?\"'”’"))
-        return " ".join(matter.split()[:6])
 
     def _relation(
         self, hit: ph.Hit, kind: Kind, subject: list[Mention], after: list[Mention], relations: list[Relation]
@@ -270,9 +277,13 @@ class FieldReader:
         joined = _WITH.match(text, hit.end)
         phrase = hit.text + (joined.group(0) if joined else "")
         if kind is Kind.REGULATORY_SCRUTINY:
-            a_side, b_side = self._regulator_first(hit, a_side, b_side, after)
+            named = self.named_regulators or list(self.regulators)
+            a_side = [named_regulator(m, named) for m in a_side]
+            a_side, b_side = regulator_first(
+                text, hit.start, a_side, b_side, [named_regulator(m, named) for m in after], self.regulators
+            )
         elif kind is Kind.PERSONNEL:
-            a_side, b_side = self._person_first(a_side, b_side)
+            a_side, b_side = person_first(a_side, b_side)
             if a_side and not b_side and ANAPHOR.search(text, hit.end, hit.end + 20):
                 b_side = company_before(self.near, hit.start, self.principal)  # "left the company"
             if not any(m.person for m in a_side):
@@ -290,34 +301,3 @@ class FieldReader:
             relation = Relation(a.name, b.name, kind, " ".join(phrase.split()), self.where, role)
             if all((r.a, r.b, r.kind) != (a.name, b.name, kind) for r in relations):
                 relations.append(relation)
-
-    def _regulator_first(
-        self, hit: ph.Hit, a_side: list[Mention], b_side: list[Mention], after: list[Mention]
-    ) -> tuple[list[Mention], list[Mention]]:
-        """A regulator examines a company; "Meta faces a probe" has an unnamed one."""
-        a_side = [self._named_regulator(m) for m in a_side]
-        after = [self._named_regulator(m) for m in after]
-        regulators = [m for m in a_side if m.regulator]
-        if regulators:
-            return regulators, [m for m in b_side if not m.regulator]
-        named = [m for m in after if m.regulator]
-        if a_side and _FACES.search(self.text, max(0, hit.start - 30), hit.start):
-            unnamed = Mention(hit.start, hit.start, "regulators", regulator=True, proper=False)
-            return named or list(self.regulators[:1]) or [unnamed], a_side
-        return [], []
-
-    def _named_regulator(self, mention: Mention) -> Mention:
-        """ "The regulator" is the authority the item names (the last one before, else the first after)."""
-        if not mention.regulator or mention.proper:
-            return mention
-        named = self.named_regulators
-        before = [m for m in named if m.start < mention.start]
-        if before or named:
-            return before[-1] if before else named[0]
-        return self.regulators[0] if self.regulators else mention
-
-    @staticmethod
-    def _person_first(a_side: list[Mention], b_side: list[Mention]) -> tuple[list[Mention], list[Mention]]:
-        if any(m.person for m in b_side) and not any(m.person for m in a_side):
-            return [m for m in b_side if m.person], a_side
-        return a_side, b_side

@@ -306,27 +306,3 @@ def past(cues: list[str]) -> bool:
 
 
 SPEAKING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED, Kind.CONFIRMED})
-
-
-def turn(hit: Hit, text: str, floor: int) -> Kind | None:
-    """The kind a phrase stands for once the words before it are read (None: nothing)."""
-    cues = before_words(text, hit.start, floor)
-    kind = hit.kind
-    if "asked" in cues and kind not in SPEAKING:
-        return None  # "Asked about the inquiry, Meta declined to comment": a question, not news
-    relational = kind not in SPEAKING and kind not in (Kind.NO_AGREEMENT, Kind.TALKS_ENDED)
-    if relational and (kind is Kind.AGREEMENT_REACHED or not hit.verbal) and background(cues):
-        return None  # "after the Google deal", "cooperate with the investigation": background
-    if kind is Kind.AGREEMENT_REACHED:
-        if negated(cues) or no_longer(cues):
-            return Kind.NO_AGREEMENT if hit.verbal else None
-        return Kind.TALKS_HELD if modal(cues, text, hit.end) else kind
-    if kind is Kind.TALKS_HELD:
-        if no_longer(cues):
-            return Kind.TALKS_ENDED
-        return None if negated(cues) else kind
-    if kind is Kind.PERSONNEL:
-        return None if negated(cues) or past(cues) or modal(cues, text, hit.end) else kind
-    if kind in (Kind.CONFIRMED, Kind.DENIED, Kind.LEGAL_ACTION, Kind.REGULATORY_SCRUTINY):
-        return None if negated(cues) else kind
-    return kind
