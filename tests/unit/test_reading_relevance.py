@@ -91,3 +91,20 @@ def test_character_as_a_common_noun_is_a_namesake_and_the_report_is_context():
     assert "ordinary word" in reading.namesake
     assert "Character.AI" not in reading.parties + reading.mentioned
     assert reading.relevance is Relevance.CONTEXT
+
+
+def test_a_capitalised_meta_analysis_is_a_study_not_the_party_but_meta_owned_is_the_party():
+    study = read("Meta-analysis: players rate games with smarter personas", context=CONTEXT)
+    assert study.namesake.startswith("'Meta-analysis' here is an ordinary word")
+    assert study.relevance is Relevance.CONTEXT
+    owned = read("Meta-owned WhatsApp holds talks with Character.AI", context=CONTEXT)
+    assert owned.namesake == ""
+    assert "Meta" in owned.parties
+
+
+def test_a_plural_sector_word_in_the_longer_name_makes_a_namesake():
+    reading = read(
+        "Character Hotels faces an inquiry over fees", context=StoryContext(parties={"Character Labs": ("Character",)})
+    )
+    assert reading.namesake == "'Character' here is Character Hotels (hotels), not the party"
+    assert reading.relations == () or all(r.b != "Character Labs" for r in reading.relations)

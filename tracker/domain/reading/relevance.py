@@ -42,7 +42,7 @@ def longer_namesakes(known: Sequence[Mention], discovered: Sequence[Mention]) ->
             d = discovered[index]
             if k.end <= d.end and (d.end - d.start) > (k.end - k.start):
                 extra = (d.name[: k.start - d.start] + " " + d.name[k.end - d.start :]).lower().split()
-                sector = next((w for w in extra if w in SECTOR_WORDS), "")
+                sector = next((w for w in extra if w in SECTOR_WORDS or w.rstrip("s") in SECTOR_WORDS), "")
                 if sector:
                     out[k.start] = (d, sector)
     return out
