@@ -65,7 +65,7 @@ _MULTI_STOP = frozenset(
     | {"bloomberg news", "united states", "united kingdom", "new york", "san francisco", "silicon valley"}
     | {"hong kong", "the verge", "business insider", "washington post", "los angeles", "palo alto"}
 )
-_ALONE = frozenset({"ai", "llm", "gpu", "ipo", "tv", "api", "i"})
+_ALONE = frozenset({"ai", "llm", "gpu", "ipo", "tv", "api", "i", "co"})
 _OF_HEADS = frozenset(
     {
         "bank",

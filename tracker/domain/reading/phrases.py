@@ -72,10 +72,10 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"closed the (?:deal|acquisition)",
         ),
         (
+            r"(?:licensing |licence |license )?(?:deal|agreement) (?:signed|struck|reached|agreed)",
             r"(?:licensing|licence|license) (?:deal|agreement|arrangement|pact)",
             r"(?:deal|agreement|partnership|pact|acquisition|takeover) (?:with|for|of)",
             r"deal to (?:license|licence|buy|acquire)",
-            r"(?:licensing |licence |license )?(?:deal|agreement) (?:signed|struck|reached|agreed)",
             r"settlement (?:between|with)",
         ),
     ),
@@ -132,12 +132,15 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.REGULATORY_SCRUTINY: (
         (
             r"(?:opened|opens|open|launched|launches|launch) (?:an? |the )?(?:\w+ )?(?:inquiry|investigation|probe|review)",
+            r"(?:widens|widened|widening|extends|extended|expands|expanded|closes|closed|keeps|kept)"
+            r" (?:its |the |a )?(?:[\w.]+ )?(?:probe|inquiry|investigation|look|examination)",
             r"(?:is |are |was |were )?(?:examining|examines|examined|investigating|investigates|investigated|probing|looking at|looked at|"
             r"probes|probed|scrutinising|scrutinizing|scrutinised|scrutinized|reviewing|reviews|looking into|looked into)",
         ),
         (
             r"(?:antitrust |competition |regulatory |federal )?(?:probe|inquiry|investigation|scrutiny)",
             r"antitrust (?:review|concerns?)",
+            r"examination of",
             r"(?:invited|invites|inviting|sought|seeks|seeking|gathers|gathered|gathering) (?:comments|views|evidence)",
         ),
     ),
