@@ -5,11 +5,10 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tracker.application import Newsroom
 from tracker.config import PROJECT_ROOT
-from typing import Any
-
 from tracker.domain.errors import InvalidField
 from tracker.domain.reading.model import Reading, Relation, Relevance, Statement
 from tracker.domain.report import Origin

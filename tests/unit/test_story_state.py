@@ -125,18 +125,24 @@ def test_a_silence_stays_open_per_speaker_and_matter_until_that_speaker_speaks_o
     assert [(q.speaker, q.kind, q.question) for q in questions] == [("xAI", K.NO_RESPONSE, "xAI did not respond")]
 
 
-def test_an_answer_on_another_matter_leaves_the_question_open() -> None:
+def test_an_answer_about_another_pair_leaves_the_question_open_but_going_on_record_closes_it() -> None:
+    talks = "talks_held Meta–Character.AI"
+    other = "talks_held Meta–Adept"
     story = story_with(
-        (
-            "Meta declined on the partnership",
-            reading(said("Meta", K.DECLINED_TO_COMMENT, "the partnership report")),
-            START,
-        ),
-        ("Meta denies a hiring freeze", reading(said("Meta", K.DENIED, "a hiring freeze")), START + DAY),
+        ("Meta declined on the talks", reading(said("Meta", K.DECLINED_TO_COMMENT, talks)), START),
+        ("Meta confirms Adept talks", reading(said("Meta", K.CONFIRMED, other)), START + DAY),
     )
     (question,) = derive_state(story.report_list(), story.rules).open_questions
-    assert question.question == "Meta declined to comment on the partnership report"
+    assert question.question == "Meta declined to comment on talks held between Meta and Character.AI"
     assert question.since == START
+    story.add_report(
+        report_id="r3",
+        headline="Meta denies it plans to buy Character.AI",
+        kinds=[],
+        reading=reading(said("Meta", K.DENIED, "a plan to buy Character.AI")),
+        published_at=START + 2 * DAY,
+    )
+    assert derive_state(story.report_list(), story.rules).open_questions == ()
 
 
 def test_a_retracted_answer_reopens_the_question() -> None:
@@ -273,3 +279,20 @@ def test_a_reading_with_a_control_character_is_refused_before_it_is_stored() -> 
             published_at=START,
         )
     assert story.reports == {}
+
+
+@pytest.mark.parametrize(
+    ("asked", "answered", "same"),
+    [
+        ("partnership reports", "talks_held Meta–Character.AI", True),  # one matter, named two ways
+        ("partnership reports", "Google will take a non-exclusive licence", False),
+        ("the ruling", "it walked away from a settlement", False),
+        ("questions about Character.AI", "a plan to buy Character.AI", True),
+        ("", "a hiring freeze", True),  # a silence on nothing in particular: any answer
+        ("the talks", "", False),  # an answer on nothing in particular answers no specific silence
+    ],
+)
+def test_an_answer_speaks_to_a_silence_on_the_same_matter(asked: str, answered: str, same: bool) -> None:
+    from tracker.domain.fact_keys import matter_key, same_matter
+
+    assert same_matter(matter_key(asked), matter_key(answered)) is same

@@ -98,7 +98,7 @@ def story_changes(before: StoryView | None, after: StoryView) -> StoryChanges:
         earlier = old.get(report.report_id)
         if report.retracted and _retracted_since(report, earlier, before):
             retractions.append(report)
-        if earlier is not None and (report.kinds != earlier.kinds or report.parties != earlier.parties):
+        if earlier is not None and _read_otherwise(report, earlier):
             reclassified.append(
                 Reclassification(
                     report,
@@ -147,3 +147,15 @@ def _thread_change(before: Thread | None, after: Thread) -> ThreadChange:
     known = set() if before is None else {(t.kind, t.report_id) for t in before.transitions}
     steps = tuple(t for t in after.transitions if (t.kind, t.report_id) not in known)
     return ThreadChange(after.label, before, after, steps)
+
+
+def _read_otherwise(report: Report, earlier: Report) -> bool:
+    """Whether a report was reclassified: kinds, parties, relations, statements or relevance."""
+    now, then = report.reading, earlier.reading
+    return (report.kinds, report.parties, now.relations, now.statements, now.relevance) != (
+        earlier.kinds,
+        earlier.parties,
+        then.relations,
+        then.statements,
+        then.relevance,
+    )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from tracker.domain.fact_keys import matter_key, name_key, pair_key, relation_label
+from tracker.domain.fact_keys import matter_key, name_key, pair_key, relation_label, same_matter
 from tracker.domain.report import Report
 from tracker.domain.vocabulary import Kind
 
@@ -63,7 +63,8 @@ class Thread:
 
 @dataclass(frozen=True)
 class OpenQuestion:
-    """A speaker's silence on a matter that no later statement of theirs answered."""
+    """A speaker's silence on a matter that no later statement of theirs
+    answered (see :func:`~tracker.domain.fact_keys.same_matter`)."""
 
     key: str
     speaker: str
@@ -225,9 +226,7 @@ def _questions(latest: Mapping[str, _Fact], reports: Mapping[str, Report], cast:
         speaker, _, matter = key[4:].partition("|")
         if speaker in cast.dismissed:
             continue
-        answered = any(
-            f.order > fact.order and (m == matter or not m or not matter) for m, f in answers.get(speaker, ())
-        )
+        answered = any(f.order > fact.order and same_matter(matter, m) for m, f in answers.get(speaker, ()))
         if not answered:
             questions.append(_question(key, fact, reports[fact.report_id], speaker, matter, cast))
     return tuple(sorted(questions, key=lambda q: (q.since, q.key)))
