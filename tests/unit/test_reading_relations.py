@@ -199,3 +199,19 @@ def test_leaving_the_company_is_a_move_from_the_company_named_before():
     assert triples("Character.AI's chief executive Priya Raman left the company in March") == {
         ("Priya Raman", "Character.AI", Kind.PERSONNEL)
     }
+
+
+def test_named_members_of_a_plaintiff_group_sue_too():
+    assert triples(
+        "",
+        "The Novelists Guild and 14 authors, among them Harriet Vance, filed a copyright lawsuit against Parlance Labs.",
+    ) == {
+        ("Novelists Guild", "Parlance Labs", Kind.LEGAL_ACTION),
+        ("Harriet Vance", "Parlance Labs", Kind.LEGAL_ACTION),
+    }
+
+
+def test_talks_others_are_watching_are_not_news_of_talks():
+    assert (
+        Kind.TALKS_HELD not in read("", "Publishers are watching the settlement talks closely.", context=CONTEXT).kinds
+    )

@@ -49,7 +49,11 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9])|\n+
 _LAST_WORD = re.compile(r"([\w.]+)$")
 _HARD_BREAK = re.compile(r";\s*|,?\s+(?:but|while|whereas|although|though)\s+|\s+[-–—]\s+", re.IGNORECASE)
 _SOFT_BREAK = re.compile(r",?\s+and\s+", re.IGNORECASE)
-_JOIN = re.compile(r"^\s*(?:,\s*and|,|and|&|or|-|–|as well as|and with|or with)\s*(?:the\s+)?$", re.IGNORECASE)
+_JOIN = re.compile(
+    r"^\s*(?:,\s*and|,|and|&|or|-|–|as well as|and with|or with)\s*(?:the\s+)?$"
+    r"|^,?\s*(?:and\s+[\w\s]{1,30}?)?,?\s*(?:among them|including|such as|led by)\s+$",  # "the Guild and 14 authors, among them X"
+    re.IGNORECASE,
+)
 _POSSESSOR = re.compile(r"^[’']s?\s*$")
 _MATTER = re.compile(r"\b(?:on|about|regarding|concerning|over)\s+([^,;:.!?]+)", re.IGNORECASE)
 _MATTER_END = re.compile(r"\s+(?:and|but|when|after|because|while|as|which)\b.*$", re.IGNORECASE)
@@ -61,7 +65,7 @@ _FACES = re.compile(r"\b(?:faces?|facing|faced|under|hit with|subject of|target 
 ANAPHOR = re.compile(r"\b(?:the (?:start-?up|company|firm|chatbot maker|app maker|group)|it|them)\b", re.I)
 #: A relative clause ("Meta, which held talks with xAI, declined") is not the subject.
 RELATIVE = re.compile(
-    r",\s*(?:which|who|whose|where|a|an|the|among|including|such as|like)\b[^,]*,|\b(?:its|their|his|her)\s+(?-i:[A-Z])[\w.]*",
+    r",\s*(?:which|who|whose|where|a|an|the)\b[^,]*,|\b(?:its|their|his|her)\s+(?-i:[A-Z])[\w.]*",
     re.IGNORECASE,
 )
 

@@ -275,7 +275,8 @@ _CUE_WORD = re.compile(r"[a-z]+")
 #: A deal named as background ("after the Google deal", "under the licensing deal") is not the news.
 _BACKGROUND = frozenset(
     {"under", "after", "since", "because", "part", "following", "amid", "before", "asked", "than", "about", "settle"}
-    | {"with", "into", "cooperate", "cooperating", "received", "according", "comments", "comment"}
+    | {"with", "into", "cooperate", "cooperating", "received", "according", "comments", "comment", "how"}
+    | {"watching", "watched", "following", "monitoring", "awaiting"}
 )
 _PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
 
