@@ -160,9 +160,7 @@ def test_a_cycle_over_more_feeds_than_the_pool_threshold_archives_and_appends_ev
     assert all(f.items_total == 2 and f.health == "ok" for f in ingestion.list_feeds())
 
 
-def test_a_big_cycle_matches_and_reads_in_the_parse_processes_as_the_cycle_thread_would(
-    loopback_runtime, monkeypatch
-):
+def test_a_big_cycle_matches_and_reads_in_the_parse_processes_as_the_cycle_thread_would(loopback_runtime, monkeypatch):
     import tracker.ingest.readings as readings_module
     from tracker.domain.rules import match
 
@@ -175,9 +173,7 @@ def test_a_big_cycle_matches_and_reads_in_the_parse_processes_as_the_cycle_threa
     ]
     on_cycle_thread = []
     timed_read = readings_module.timed_read
-    monkeypatch.setattr(
-        readings_module, "timed_read", lambda *a, **k: on_cycle_thread.append(a) or timed_read(*a, **k)
-    )
+    monkeypatch.setattr(readings_module, "timed_read", lambda *a, **k: on_cycle_thread.append(a) or timed_read(*a, **k))
     with LoopbackServer() as server, Ingestion(loopback_runtime) as ingestion:
         for n in range(count):
             ingestion.store.add_feed(server.route(f"/f{n}", Reply(200, rss(n, 2, summaries[n % 4]))), source="test")

@@ -291,7 +291,7 @@ def _item(entry: dict[str, Any], base: str, now: datetime) -> FeedItem | None:
     summary_html = _get(entry, "summary", "") or (contents[0] if contents else "")
     summary = plain_text(summary_html, MAX_SUMMARY)
     content = full_text(contents, MAX_CONTENT)
-    if content == summary:
+    if "".join(content.split()) == "".join(summary.split()):  # the summary itself (paragraphs apart)
         content = ""
     link = clean(_get(entry, "link") or "").strip()
     if link and base and not urlsplit(link).scheme:

@@ -69,7 +69,7 @@ class CycleSummary:
             f"{self.reports_corrected} corrections"
             + (f", {self.reports_reread} re-read" if self.reports_reread else "")
             + (
-                f"; read {self.items_read} items in {self.read_seconds:.2f} s ({self.read_ms_per_item:.2f} ms each)"
+                f"; read {self.items_read} items in {1000 * self.read_seconds:.1f} ms ({self.read_ms_per_item:.2f} ms each)"
                 if self.items_read
                 else ""
             )
