@@ -215,3 +215,14 @@ def test_talks_others_are_watching_are_not_news_of_talks():
     assert (
         Kind.TALKS_HELD not in read("", "Publishers are watching the settlement talks closely.", context=CONTEXT).kinds
     )
+
+
+def test_a_settlement_is_agreed_with_those_who_brought_the_lawsuit():
+    found = triples(
+        "",
+        "Parlance Labs agreed to pay $40 million to settle the lawsuit brought by the Novelists Guild and authors including Harriet Vance.",
+    )
+    assert found == {
+        ("Parlance Labs", "Novelists Guild", Kind.AGREEMENT_REACHED),
+        ("Parlance Labs", "Harriet Vance", Kind.AGREEMENT_REACHED),
+    }

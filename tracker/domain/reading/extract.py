@@ -192,7 +192,8 @@ class FieldReader:
             if skip or kind is None:
                 floor = hit.end
                 continue
-            limit = hits[index + 1].start if index + 1 < len(hits) else clause.end
+            # the object runs to the next phrase that counts ("agreed to pay ... to settle the lawsuit brought by X")
+            limit = next((h.start for h, k in turned[index + 1 :] if k is not None), clause.end)
             after = mentions_in(self.near, hit.end, limit)
             if kind in _SPEAKING:
                 self._statement(hit, kind, subject, clause, pending)
