@@ -61,7 +61,7 @@ _WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
 
 @dataclass
 class Found:
-    """What one field gave: relations, statements, kinds without actors, evidence lines."""
+    """What one field gave: relations, statements, and kinds found without actors (badges)."""
 
     relations: list[Relation] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)

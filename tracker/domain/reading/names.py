@@ -181,7 +181,7 @@ def _compile_aliases(parties: tuple[tuple[str, tuple[str, ...]], ...]) -> Aliase
 
 def aliases_of(parties: Mapping[str, tuple[str, ...]]) -> Aliases:
     """The compiled aliases of a context (cached by content: contexts repeat every poll)."""
-    return _compile_aliases(tuple((n, tuple(a)) for n, a in parties.items()))
+    return _compile_aliases(tuple((n, (a,) if isinstance(a, str) else tuple(a)) for n, a in parties.items()))
 
 
 def _regulator_like(name: str) -> bool:
