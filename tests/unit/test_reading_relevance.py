@@ -108,3 +108,12 @@ def test_a_plural_sector_word_in_the_longer_name_makes_a_namesake():
     )
     assert reading.namesake == "'Character' here is Character Hotels (hotels), not the party"
     assert reading.relations == () or all(r.b != "Character Labs" for r in reading.relations)
+
+
+def test_a_person_confirming_news_of_a_principal_party_makes_the_report_core():
+    reading = read(
+        "Character.AI app will keep running, interim chief says",
+        "Dana Whitfield confirmed that the app would carry on.",
+        context=CONTEXT,
+    )
+    assert reading.relevance is Relevance.CORE

@@ -103,6 +103,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     last: list[nm.Mention] = []
     pair: list[nm.Mention] = []
     known_seen: dict[str, str] = {}
+    people: set[str] = set()
     name_seen: dict[str, tuple[str, str, bool]] = {}
     known_keys = aliases.canonical  # every alias's key
     dismissed = {_key(d) for d in context.dismissed}
@@ -118,6 +119,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
         discovered = [replace(d, name=same[d.name]) if d.name in same else d for d in f.discovered]
         mentions = nm.merge(known, f.regulators, discovered)
         speaking = [m for m in mentions if not m.initial]
+        people.update(m.name for m in speaking if m.person)
         for m in mentions:
             if m.known:
                 known_seen.setdefault(m.name, f.where)
@@ -170,7 +172,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
         relations=tuple(relations),
         statements=tuple(statements),
         names=tuple(name for name, _where in names),
-        relevance=rv.relevance(context, relations, statements, set(known_seen), namesake),
+        relevance=rv.relevance(context, relations, statements, set(known_seen), namesake, frozenset(people)),
         namesake=namesake,
         evidence=tuple(evidence),
         classified_by=READER,

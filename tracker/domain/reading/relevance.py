@@ -84,9 +84,11 @@ def relevance(
     statements: Sequence[Statement],
     known: set[str],
     namesake: str,
+    people: frozenset[str] = frozenset(),
 ) -> Relevance:
     """Core when one of the story's parties acts: a principal party, or another known
-    party in a report that names a principal one. A personnel move counts when its
+    party in a report that names a principal one, or a person named there who
+    confirms or denies (the company's new chief). A personnel move counts when its
     person is a known party or it fills the top post of a principal party (a new
     head of policy at the company is context). Context otherwise, and always
     without any known party or with a namesake."""
@@ -100,4 +102,6 @@ def relevance(
                 return Relevance.CORE
         elif r.a in story or r.b in story:
             return Relevance.CORE
+    if known & principal:
+        story = story | people
     return Relevance.CORE if any(s.speaker in story for s in statements) else Relevance.CONTEXT
