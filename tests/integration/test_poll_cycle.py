@@ -152,7 +152,9 @@ def test_accepting_a_suggestion_appends_a_report_and_rejecting_is_remembered(ing
 
 
 def test_changing_rules_re_matches_the_wire_archive(ingestion, loopback_runtime, server):
-    url = server.route("/wire", Reply(200, rss(("x1", "Character.AI adds stickers", "Sticker news."))))
+    url = server.route(
+        "/wire", Reply(200, rss(("x1", "Character.AI adds stickers", "Character.AI confirmed the sticker feature.")))
+    )
     ingestion.add_feed(url)
     ingestion.poll_once()
     assert feed_reports(loopback_runtime) == [] and len(ingestion.suggestions(SLUG)) == 1
@@ -356,3 +358,20 @@ def test_the_duplicate_check_sees_a_report_added_by_an_editor_between_two_flushe
     assert edited, "the cycle matched the two feeds in one flush"
     assert summary.items_new == 2 and summary.reports_appended == 1 and summary.duplicates_skipped == 1
     assert sorted(r.url for r in feed_reports(loopback_runtime)) == ["http://wire.example/a"]
+
+
+def test_a_strong_match_read_as_background_waits_in_the_inbox_with_the_reason(ingestion, loopback_runtime, server):
+    """An engineer who once worked at Character.AI joins another company: the
+    rules match (Character.AI, and "partnership" is a story term) but none of
+    the story's parties acts in it, so the desk decides."""
+    item = (
+        "x1",
+        "Food-delivery app hires former Character.AI engineer",
+        "Priya Raman, who worked at Character.AI, joins Dishly to run its partnership teams.",
+    )
+    ingestion.add_feed(server.route("/wire", Reply(200, rss(item))))
+    ingestion.poll_once()
+    assert feed_reports(loopback_runtime) == []
+    (suggestion,) = ingestion.suggestions(SLUG)
+    assert suggestion.headline == item[1]
+    assert "read as background" in suggestion.explanation

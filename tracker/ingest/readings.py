@@ -4,7 +4,10 @@ summary; holding back a namesake; reading a revised item's report again.
 
 A reading decides what the cycle does with a strong match: an item whose
 reading says a party's name here means someone else (``Reading.namesake``)
-goes to the story's inbox with that reason instead of its timeline.
+goes to the story's inbox with that reason instead of its timeline, and so
+does one read as background in which none of the story's own parties acts
+(a profile, a namesake village, an engineer who once worked there): the desk
+decides whether such context belongs on the timeline.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from tracker.application import Newsroom, UnknownStory
 from tracker.application.reading import CLASSIFIER_ACTOR, is_classifier
 from tracker.domain.errors import DomainError, NothingChanged
 from tracker.domain.reading.checks import MAX_ITEMS
-from tracker.domain.reading.model import Reading
+from tracker.domain.reading.model import Reading, Relevance
 from tracker.domain.report import to_report
 from tracker.domain.rules import Match
 from tracker.domain.story import reading_parties
@@ -65,8 +68,12 @@ class Readings:
 
     def hold(self, story: Tracked, item: StoredItem, result: Match, counts: Counts) -> str:
         """Why a strong match is not appended by itself ("" when nothing holds it back)."""
-        namesake = self.of(story, item, counts).namesake
-        return f"not appended: {namesake}" if namesake else ""
+        reading = self.of(story, item, counts)
+        if reading.namesake:
+            return f"not appended: {reading.namesake}"
+        if reading.relevance is Relevance.CONTEXT and not set(reading.parties) & story.context.principal:
+            return "not appended: read as background (none of the story's own parties acts in it)"
+        return ""
 
     def reread(self, newsroom: Newsroom, story: Tracked, item: StoredItem, report_id: str, counts: Counts) -> bool:
         """Reads a revised item again; a report last read by a classifier whose
