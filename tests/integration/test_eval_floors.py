@@ -21,18 +21,22 @@ from tracker.evaluation.runner import RunResult, run_evaluation
 
 SHIPPED = PROJECT_ROOT / "tests" / "fixtures" / "eval"
 
-# Floors, a little below the figures measured on the code of the day (see the
-# report of `tracker eval`); raise them as the reader and the threads improve.
-ATTACHMENT_RECALL = 0.85  # relevant items appended as reports
-ATTACHMENT_REACHED = 0.90  # appended or waiting in the inbox
-ATTACHMENT_PRECISION = 0.75  # appended items that belong to the story
-KINDS_F1 = 0.70
-RELATIONS_F1 = 0.15
-STATEMENTS_F1 = 0.60
-ATTRIBUTION_ACCURACY = 0.80
-RELEVANCE_ACCURACY = 0.75
-THREADS_ACCURACY = 0.15
-OPEN_QUESTIONS_ACCURACY = 0.30
+# Floors, a little below the figures measured on the code of 1 December 2026,
+# 20:26 (reader/1, threads state, namesake and background holds): attachment
+# recall 0.818 (14 context items wait in the inbox), with suggestions 1.000,
+# precision 1.000; kinds F1 0.987, relations 0.961, statements 1.000,
+# attribution 1.000, relevance 1.000; threads 1.000, open questions 1.000.
+# The reader was tuned on this set: see tests/fixtures/eval/README.md, holdout/.
+ATTACHMENT_RECALL = 0.75  # relevant items appended as reports
+ATTACHMENT_REACHED = 0.95  # appended or waiting in the inbox
+ATTACHMENT_PRECISION = 0.90  # appended items that belong to the story
+KINDS_F1 = 0.93
+RELATIONS_F1 = 0.90
+STATEMENTS_F1 = 0.95
+ATTRIBUTION_ACCURACY = 0.95
+RELEVANCE_ACCURACY = 0.90
+THREADS_ACCURACY = 0.90
+OPEN_QUESTIONS_ACCURACY = 0.90
 MAX_SECONDS = 45.0
 
 

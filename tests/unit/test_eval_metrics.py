@@ -213,6 +213,12 @@ def test_the_shipped_set_loads_and_is_big_enough() -> None:
     assert all(isinstance(c, Checkpoint) for c in dataset.checkpoints)
 
 
+def test_the_held_out_set_loads() -> None:
+    dataset = load_dataset(SHIPPED / "holdout")
+    assert len(dataset.stories) == 1 and len(dataset.checkpoints) >= 4
+    assert {i.id for i in dataset.items}.isdisjoint({i.id for i in load_dataset(SHIPPED).items})
+
+
 def test_the_seed_story_is_defined_with_the_seed_slug_and_rules() -> None:
     seed = tomllib.loads((PROJECT_ROOT / "seeds" / "meta-xai-court-character-ai.toml").read_text(encoding="utf-8"))
     stories = {s.slug: s for s in load_dataset(SHIPPED).stories}
