@@ -23,6 +23,15 @@ A story's rules are a small mapping (stored in the story's ``Opened`` and
 ``parties``
     Optional table ``{canonical name = [aliases...]}`` used by the
     classifier to name the parties of a report.
+``track_anything``
+    ``true`` confirms rules without an ``all_of`` group: the story then takes
+    any item that mentions one of the ``any_of`` terms. Without it such rules
+    are refused (clearing "must mention" by mistake would flood the story).
+
+A term may not be both required (``all_of``) or wanted (``any_of``) and
+excluded (``none_of``). Every alias is kept as written (the form and
+``to_dict`` give them all back), though aliases written alike for matching
+("Character.AI", "Character AI") are looked up once.
 
 Matching ignores case and accents, and compares words, not characters:
 a term is a sequence of words, punctuation between words does not count,
@@ -38,119 +47,44 @@ where (title, summary or the item's full content). Pure Python: no I/O.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from tracker.domain.errors import InvalidField
-from tracker.domain.report import _FORBIDDEN
+from tracker.domain.rule_checks import (
+    MAX_TERM_LENGTH,
+    MAX_TERMS,
+    RULE_KEYS,
+    RulesError,
+    as_aliases,
+    check_conflicts,
+    check_names,
+    check_track_anything,
+    checked_terms,
+)
+from tracker.domain.terms import Term, Text, words
 
-RULE_KEYS = ("all_of", "any_of", "none_of", "min_any", "auto_append", "parties", "not_parties")
-MAX_TERMS = 300
-MAX_TERM_LENGTH = 120
-_WORD = re.compile(r"[^\W_]+")
-
-
-class RulesError(InvalidField):
-    """Rules that cannot be used; the message names the key and the problem."""
-
-    def __init__(self, problem: str) -> None:
-        super().__init__("rules", problem)
-
-
-# -- text -----------------------------------------------------------------------
-
-
-def words(text: str) -> list[str]:
-    """Lower-case, accent-free words of ``text``: "Musk's xAI" -> ["musk", "s", "xai"]."""
-    if not text:
-        return []
-    if text.isascii():
-        return _WORD.findall(text.lower())
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
-    return _WORD.findall(folded)
-
-
-@dataclass(frozen=True)
-class Term:
-    """A phrase as written, and its comparison key (its words run together)."""
-
-    text: str
-    key: str
-    prefix: bool = False
-
-    @classmethod
-    def of(cls, raw: str) -> Term:
-        text = " ".join(str(raw).split())
-        prefix = text.endswith("*")
-        key = "".join(words(text.rstrip("*")))
-        return cls(text=text, key=key, prefix=prefix)
-
-
-class Text:
-    """One field's words, prepared for looking up many terms quickly."""
-
-    __slots__ = ("_starts", "joined", "tokens")
-
-    def __init__(self, text: str) -> None:
-        self.tokens = words(text)
-        self.joined = "".join(self.tokens)
-        self._starts: dict[str, list[int]] | None = None
-
-    @property
-    def starts(self) -> dict[str, list[int]]:
-        """Each word's positions; built on the first lookup that could hit
-        (most texts are only ever asked about terms they do not hold)."""
-        if self._starts is None:
-            starts: dict[str, list[int]] = {}
-            for index, token in enumerate(self.tokens):
-                starts.setdefault(token, []).append(index)
-            self._starts = starts
-        return self._starts
-
-    def find(self, term: Term) -> list[tuple[int, int]]:
-        """Word spans [start, end) where ``term`` occurs, respecting word boundaries."""
-        key = term.key
-        if not key or key not in self.joined:
-            return []
-        spans: list[tuple[int, int]] = []
-        tokens = self.tokens
-        starts = self.starts
-        for length in range(1, len(key) + 1):
-            head = key[:length]
-            positions = starts.get(head, ())
-            if not positions and not term.prefix:
-                continue
-            if term.prefix and length == len(key):
-                # the whole key may end inside a longer word
-                positions = [i for i, t in enumerate(tokens) if t.startswith(key)]
-            for start in positions:
-                end = _span_end(tokens, start, key, term.prefix)
-                if end is not None and (start, end) not in spans:
-                    spans.append((start, end))
-        return sorted(spans)
-
-
-def _span_end(tokens: Sequence[str], start: int, key: str, prefix: bool) -> int | None:
-    acc = ""
-    for index in range(start, len(tokens)):
-        before = len(acc)
-        acc += tokens[index]
-        if acc == key:
-            return index + 1
-        if prefix and acc.startswith(key) and before < len(key):
-            return index + 1
-        if not key.startswith(acc):
-            return None
-    return None
-
+__all__ = [
+    "MAX_TERMS",
+    "MAX_TERM_LENGTH",
+    "RULE_KEYS",
+    "Hit",
+    "Match",
+    "Rules",
+    "RulesError",
+    "Strength",
+    "Term",
+    "Text",
+    "match",
+    "parse_rules",
+    "rules_digest",
+    "words",
+]
 
 # -- rules ------------------------------------------------------------------------
 
@@ -165,14 +99,25 @@ class Rules:
     parties: tuple[tuple[str, tuple[Term, ...]], ...] = ()
     #: Names an editor said are not parties: never suggested again.
     not_parties: tuple[str, ...] = ()
+    #: Confirmed: no all_of group, any item that mentions an any_of term is taken.
+    track_anything: bool = False
     digest: str = field(default="", compare=False)
+    #: The rules as written, every alias kept (what ``to_dict`` gives back).
+    written: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def tracks_anything(self) -> bool:
         return bool(self.all_of or self.any_of)
 
     def to_dict(self) -> dict[str, Any]:
-        """The canonical form stored in the story's events."""
+        """The canonical form stored in the story's events: every term as written,
+        defaults left out, ``parties`` as {name: [its other spellings]}."""
+        if self.written:
+            return copy.deepcopy(dict(self.written))
+        return self._matched_form()
+
+    def _matched_form(self) -> dict[str, Any]:
+        """The terms matching looks up (one per spelling that compares alike): what the digest hashes."""
         data: dict[str, Any] = {}
         if self.all_of:
             data["all_of"] = [[t.text for t in group] for group in self.all_of]
@@ -188,6 +133,8 @@ class Rules:
             data["parties"] = {name: [t.text for t in aliases] for name, aliases in self.parties}
         if self.not_parties:
             data["not_parties"] = list(self.not_parties)
+        if self.track_anything:
+            data["track_anything"] = True
         return data
 
 
@@ -196,31 +143,14 @@ def rules_digest(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-def _terms(raw: Any, where: str) -> tuple[Term, ...]:
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, (list, tuple)):
-        raise RulesError(f"{where} must be a list of terms, got {type(raw).__name__}")
-    terms: list[Term] = []
-    for index, item in enumerate(raw):
-        if not isinstance(item, str):
-            raise RulesError(f"{where}[{index}] must be text, got {item!r}")
-        if _FORBIDDEN.search(item):
-            raise RulesError(f"{where}[{index}] contains a control character; remove it")
-        term = Term.of(item)
-        if not term.key:
-            raise RulesError(f"{where}[{index}] {item!r} has no letters or digits")
-        if len(term.text) > MAX_TERM_LENGTH:
-            raise RulesError(f"{where}[{index}] is longer than {MAX_TERM_LENGTH} characters")
-        if term.prefix and len(term.key) < 3:
-            raise RulesError(f"{where}[{index}] {item!r}: a wildcard term needs at least 3 letters")
-        if all(t.key != term.key or t.prefix != term.prefix for t in terms):
-            terms.append(term)
-    return tuple(terms)
+def parse_rules(raw: Mapping[str, Any] | None, *, strict: bool = False) -> Rules:
+    """Validates a rules mapping (clear errors naming the key) and returns :class:`Rules`.
 
-
-def parse_rules(raw: Mapping[str, Any] | None) -> Rules:
-    """Validates a rules mapping (clear errors naming the key) and returns :class:`Rules`."""
+    ``strict`` (a new rule set, as the form and ``tracker rules`` save it) also
+    refuses rules without an all_of group unless ``track_anything`` confirms
+    them, a term both wanted and excluded, and a ``*`` inside a term. Rules
+    already stored are read without those checks: a story saved before them
+    keeps tracking what it tracked."""
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
@@ -228,25 +158,29 @@ def parse_rules(raw: Mapping[str, Any] | None) -> Rules:
     unknown = sorted(set(raw) - set(RULE_KEYS))
     if unknown:
         raise RulesError(f"unknown key(s) {', '.join(unknown)} (known: {', '.join(RULE_KEYS)})")
+    written: dict[str, Any] = {}
     groups_raw = raw.get("all_of", [])
     if isinstance(groups_raw, str) or not isinstance(groups_raw, (list, tuple)):
         raise RulesError('all_of must be a list of groups, e.g. [["Character.AI", "Character AI"]]')
     groups = []
     for index, group in enumerate(groups_raw):
-        terms = _terms(group, f"all_of[{index}]")
+        terms, spelled = checked_terms(group, f"all_of[{index}]", strict)
         if not terms:
             raise RulesError(f"all_of[{index}] is an empty group")
         groups.append(terms)
-    any_of = _terms(raw.get("any_of", []), "any_of")
-    none_of = _terms(raw.get("none_of", []), "none_of")
+        written.setdefault("all_of", []).append(spelled)
+    any_of, written["any_of"] = checked_terms(raw.get("any_of", []), "any_of", strict)
+    none_of, written["none_of"] = checked_terms(raw.get("none_of", []), "none_of", strict)
     min_any = raw.get("min_any", 1)
     if isinstance(min_any, bool) or not isinstance(min_any, int) or min_any < 1:
         raise RulesError(f"min_any must be a whole number >= 1, got {min_any!r}")
     if any_of and min_any > len(any_of):
         raise RulesError(f"min_any is {min_any} but any_of has only {len(any_of)} terms")
+    written["min_any"] = min_any
     auto = raw.get("auto_append", True)
     if not isinstance(auto, bool):
         raise RulesError(f"auto_append must be true or false, got {auto!r}")
+    written["auto_append"] = auto
     parties_raw = raw.get("parties", {})
     if not isinstance(parties_raw, Mapping):
         raise RulesError('parties must be a table: {"Google" = ["Alphabet"]}')
@@ -254,16 +188,19 @@ def parse_rules(raw: Mapping[str, Any] | None) -> Rules:
     for name, aliases in parties_raw.items():
         if not isinstance(name, str) or not name.strip():
             raise RulesError("parties: a party name is empty")
-        parties.append((str(name).strip(), _terms([name, *_as_list(aliases, name)], f"parties.{name}")))
-    not_raw = raw.get("not_parties", [])
-    if isinstance(not_raw, str) or not isinstance(not_raw, (list, tuple)):
-        raise RulesError("not_parties must be a list of names")
-    for index, name in enumerate(not_raw):
-        if not isinstance(name, str) or not name.strip() or _FORBIDDEN.search(name):
-            raise RulesError(f"not_parties[{index}] must be a name, got {name!r}")
+        name = name.strip()
+        terms, spelled = checked_terms([name, *as_aliases(aliases, name)], f"parties.{name}")
+        parties.append((name, terms))
+        written.setdefault("parties", {})[name] = [a for a in spelled if a != " ".join(name.split())]
+    not_parties = check_names(raw.get("not_parties", []))
+    written["not_parties"] = not_parties
     total = sum(len(g) for g in groups) + len(any_of) + len(none_of)
     if total > MAX_TERMS:
         raise RulesError(f"{total} terms; the limit is {MAX_TERMS}")
+    track_anything = check_track_anything(groups, any_of, raw.get("track_anything", False), strict)
+    if strict:
+        check_conflicts(groups, any_of, none_of)
+    written["track_anything"] = track_anything
     rules = Rules(
         all_of=tuple(groups),
         any_of=any_of,
@@ -271,20 +208,15 @@ def parse_rules(raw: Mapping[str, Any] | None) -> Rules:
         min_any=min_any,
         auto_append=auto,
         parties=tuple(parties),
-        not_parties=tuple(str(n).strip() for n in not_raw),
+        not_parties=tuple(not_parties),
+        track_anything=track_anything,
     )
-    data = rules.to_dict()
+    data = rules._matched_form()
     if data and not rules.tracks_anything:
         raise RulesError("give all_of or any_of terms; none_of alone matches nothing")
-    return Rules(**{**rules.__dict__, "digest": rules_digest(data)})
-
-
-def _as_list(aliases: Any, name: str) -> list[str]:
-    if isinstance(aliases, str):
-        return [aliases]
-    if not isinstance(aliases, (list, tuple)):
-        raise RulesError(f"parties.{name} must be a list of aliases")
-    return list(aliases)
+    defaults: dict[str, Any] = {"min_any": 1, "auto_append": True, "track_anything": False}
+    kept = {k: v for k, v in written.items() if v not in ([], {}) and defaults.get(k, ...) != v}
+    return Rules(**{**rules.__dict__, "digest": rules_digest(data), "written": kept})
 
 
 # -- matching ---------------------------------------------------------------------
