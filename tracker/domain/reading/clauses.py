@@ -61,11 +61,17 @@ _REQUEST = re.compile(
     r"^\s*(?:to\s+)?(?:a|the|an|our|its|[\w.’']+)?\s*(?:\S+\s+)?requests?\s+(?:for|seeking)\s+comment", re.I
 )
 _FACES = re.compile(r"\b(?:faces?|facing|faced|under|hit with|subject of|target of|draws?|drew|attract\w*)\b", re.I)
+#: What a report calls a company it has named ("the start-up", "the airline").
+COMPANY_NOUNS = (
+    r"start-?up|company|firm|chatbot maker|app maker|group|airline|carrier|bank|insurer|retailer|publisher|lab"
+)
 #: A pointer back to the story's subject ("talking to the start-up").
-ANAPHOR = re.compile(r"\b(?:the (?:start-?up|company|firm|chatbot maker|app maker|group)|it|them)\b", re.I)
-#: A relative clause ("Meta, which held talks with xAI, declined") is not the subject.
+ANAPHOR = re.compile(rf"\b(?:the (?:{COMPANY_NOUNS})|it|them)\b", re.I)
+#: A relative clause ("Meta, which held talks with xAI, declined") or an apposition ("Ana Ruiz,
+#: Acme's finance chief, said") is not the subject.
 RELATIVE = re.compile(
-    r",\s*(?:which|who|whose|where|a|an|the)\b[^,]*,|\b(?:its|their|his|her)\s+(?-i:[A-Z])[\w.]*",
+    r",\s*(?:which|who|whose|where|a|an|the)\b[^,]*,|\b(?:its|their|his|her)\s+(?-i:[A-Z])[\w.]*"
+    r"|,\s*(?-i:[A-Z])[^,;]{0,40}?[’']s\s+(?-i:[a-z])[^,;]{0,40},",
     re.IGNORECASE,
 )
 

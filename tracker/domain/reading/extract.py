@@ -17,9 +17,11 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from tracker.domain.reading import cues
 from tracker.domain.reading import phrases as ph
 from tracker.domain.reading.clauses import (
     ANAPHOR,
+    COMPANY_NOUNS,
     RELATIVE,
     Span,
     clauses,
@@ -36,13 +38,16 @@ from tracker.domain.reading.clauses import (
 )
 from tracker.domain.reading.model import Relation, Statement
 from tracker.domain.reading.names import Mention
+from tracker.domain.reading.roles import overseer, speaks_for_itself
 from tracker.domain.vocabulary import Kind
 
 _AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^[’']s?\s+(?:\S+\s+){0,2}$")
 _AGENT = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:by|from)\s+$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(?:it|they|both|the (?:company|companies|firm|firms|start-?up|group|two)|he|she)\b", re.I)
+_PRONOUN = re.compile(
+    rf"\b(?:it|they|both|the (?:{COMPANY_NOUNS}|companies|firms|airlines|carriers|banks|two)|he|she)\b", re.I
+)
 _ROLE = re.compile(
     r"\b(?:chief (?:executive|\w+ officer)(?: officer)?|ceo|cto|cfo|coo|president|chair(?:man|woman)?|"
     r"head of [a-z]+(?: [a-z]+)?|vice president(?: of [a-z]+)?|managing director|general counsel|co-?founder|"
@@ -52,10 +57,12 @@ _ROLE = re.compile(
 _SPEAKING = ph.SPEAKING
 _SCOPING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED})
 _MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
+_DELIBERATE = re.compile(r"consider|weigh|mull", re.IGNORECASE)
+_DEALS = frozenset({Kind.AGREEMENT_REACHED, Kind.TALKS_HELD})
 _AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s*$", re.IGNORECASE)
 _BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
-_PLURAL = re.compile(r"both|they|the (?:two|companies|firms)", re.IGNORECASE)
-_COMPANY = re.compile(r"the (?:company|firm|start-?up|group)$", re.IGNORECASE)
+_PLURAL = re.compile(r"both|they|the (?:two|companies|firms|airlines|carriers|banks)", re.IGNORECASE)
+_COMPANY = re.compile(rf"the (?:{COMPANY_NOUNS})$", re.IGNORECASE)
 _WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
 
 
@@ -66,30 +73,6 @@ class Found:
     relations: list[Relation] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     badges: list[tuple[Kind, str]] = field(default_factory=list)
-
-
-def turn(hit: ph.Hit, text: str, floor: int) -> Kind | None:
-    """The kind a phrase stands for once the words before it are read (None: nothing)."""
-    cues = ph.before_words(text, hit.start, floor)
-    kind = hit.kind
-    if "asked" in cues and kind not in _SPEAKING:
-        return None  # "Asked about the inquiry, Meta declined to comment": a question, not news
-    relational = kind not in _SPEAKING and kind not in (Kind.NO_AGREEMENT, Kind.TALKS_ENDED)
-    if relational and (kind is Kind.AGREEMENT_REACHED or not hit.verbal) and ph.background(cues):
-        return None  # "after the Google deal", "cooperate with the investigation": background
-    if kind is Kind.AGREEMENT_REACHED:
-        if ph.negated(cues) or ph.no_longer(cues):
-            return Kind.NO_AGREEMENT if hit.verbal else None
-        return Kind.TALKS_HELD if ph.modal(cues, text, hit.end) else kind
-    if kind is Kind.TALKS_HELD:
-        if ph.no_longer(cues):
-            return Kind.TALKS_ENDED
-        return None if ph.negated(cues) else kind
-    if kind is Kind.PERSONNEL:
-        return None if ph.negated(cues) or ph.past(cues) or ph.modal(cues, text, hit.end) else kind
-    if kind in (Kind.CONFIRMED, Kind.DENIED, Kind.LEGAL_ACTION, Kind.REGULATORY_SCRUTINY):
-        return None if ph.negated(cues) else kind
-    return kind
 
 
 class FieldReader:
@@ -158,7 +141,7 @@ class FieldReader:
     ) -> list[Mention]:
         text = self.text
         masks = [(m.start(), m.end()) for m in RELATIVE.finditer(text, clause.start, clause.end)]
-        turned = [(h, turn(h, text, clause.start)) for h in hits]
+        turned = [(h, self._turn(h, clause)) for h in hits]
         negative = any(k is Kind.NO_AGREEMENT for _h, k in turned)
         ended = negative or any(k is Kind.TALKS_ENDED for _h, k in turned)
         scoped = examined = confirming = False
@@ -169,16 +152,22 @@ class FieldReader:
             before = mentions_in(self.near, floor, hit.start, masks)
             groups = groups_of(text, before)
             own = self._possessive(before, hit) or (groups[-1] if groups else [])
-            if own and groups and own is groups[-1] and _PRONOUN.search(text, own[-1].end, hit.start):
-                own = groups[0]  # "Lawyers for X and Y told Judge Z they had begun talks": they are X and Y
-            pronoun = None if own else _PRONOUN.search(text, floor, hit.start)
+            back = _PRONOUN.search(text, own[-1].end, hit.start) if own and own is groups[-1] else None
+            if back:  # "Lawyers for X and Y told Judge Z they had begun talks": they are X and Y
+                plural = _PLURAL.match(back.group(0)) and len(groups[0]) < 2
+                own = (pair_before(self.near, back.start()) if plural else []) or groups[0]
+            opening = clause.start if floor == clause.start else hit.start  # "an analyst at X" must open the clause
+            blocked = bool(own) and not back and hit.verbal and not speaks_for_itself(text, own, hit.start, opening)
+            if blocked:
+                own = []  # "Coastal's biggest shareholder said": not Coastal speaking
+            pronoun = None if own or blocked else _PRONOUN.search(text, floor, hit.start)
             if pronoun and _COMPANY.match(pronoun.group(0)):
                 own = company_before(self.near, pronoun.start(), self.principal)
             elif pronoun and _PLURAL.match(pronoun.group(0)):
                 own = pair_before(self.near, pronoun.start()) or self.pair or self.last
             elif pronoun and self.last:
                 own = self.last
-            if own:
+            if own or blocked:
                 subject = own
             if clause_subject is None and subject:
                 clause_subject = subject
@@ -193,21 +182,34 @@ class FieldReader:
                 floor = hit.end
                 continue
             # the object runs to the next phrase that counts ("agreed to pay ... to settle the lawsuit brought by X")
-            limit = next((h.start for h, k in turned[index + 1 :] if k is not None), clause.end)
+            examining = kind is Kind.REGULATORY_SCRUTINY and hit.verbal  # and the deal it examines is its object
+            limit = next(
+                (h.start for h, k in turned[index + 1 :] if k is not None and not (examining and h.kind in _DEALS)),
+                clause.end,
+            )
             after = mentions_in(self.near, hit.end, limit)
             if kind in _SPEAKING:
                 self._statement(hit, kind, subject, clause, pending)
                 scoped = scoped or kind in _SCOPING
                 confirming = kind is Kind.CONFIRMED
-            elif confirming and not after and not own:
+            elif confirming and not after and (not own or pronoun):
                 pass  # "confirmed it would cooperate with the investigation": the matter, no news of its own
             else:
-                examined = examined or (kind is Kind.REGULATORY_SCRUTINY and hit.verbal)
-                self._relation(hit, kind, subject, after, relations)
+                examined = examined or examining
+                lead = groups_of(text, mentions_in(self.near, clause.start, hit.start, masks))[:1]
+                self._relation(hit, kind, subject, after, relations, lead[0] if lead else [])
             floor = hit.end
         if clause_subject:
             self.last[:] = clause_subject
         return subject
+
+    def _turn(self, hit: ph.Hit, clause: Span) -> Kind | None:
+        kind = cues.turn(hit, self.text, clause.start)
+        if kind is not None and cues.labour(hit, self.text, clause.start, clause.end):
+            return None  # pay talks with a union: not the story's deal talks
+        if kind is Kind.REGULATORY_SCRUTINY and cues.remedy(hit) and not (self.named_regulators or self.regulators):
+            return Kind.AGREEMENT_REACHED if hit.text.lower().startswith("agree") else None  # a sale, no remedy
+        return kind
 
     def _possessive(self, before: Sequence[Mention], hit: ph.Hit) -> list[Mention]:
         """ "Google's licensing deal": the owner of the phrase is its subject."""
@@ -240,7 +242,13 @@ class FieldReader:
             pending.append((Statement(speaker.name, kind, matter, hit.text, self.where), keeps))
 
     def _relation(
-        self, hit: ph.Hit, kind: Kind, subject: list[Mention], after: list[Mention], relations: list[Relation]
+        self,
+        hit: ph.Hit,
+        kind: Kind,
+        subject: list[Mention],
+        after: list[Mention],
+        relations: list[Relation],
+        lead: Sequence[Mention] = (),
     ) -> None:
         text = self.text
         objects: list[Mention] = []
@@ -273,8 +281,20 @@ class FieldReader:
             pointed = ANAPHOR.search(text, hit.end, self.sentence.end)  # "talking to the start-up"
             if len(a_side) >= 2 and kind in _MUTUAL and not pointed:
                 a_side, b_side = a_side[:1], a_side[1:]  # "Meta and Character.AI have not reached an agreement"
+            elif _DELIBERATE.search(hit.text) and not pointed:
+                pass  # "its board was considering the proposal": weighing it alone, no talks with anyone named
             else:
                 b_side = counterpart(text, self.near, self.sentence, self.principal, span, a_side)
+        if kind in _MUTUAL and "settle" not in hit.text.lower():
+            sides = [*a_side, *b_side, *objects, *agents]
+            regulators = overseer(lead, sides)
+            if regulators:  # "the Board approved the takeover of A by B": it examines the deal of A and B
+                kind, a_side = Kind.REGULATORY_SCRUTINY, regulators
+                b_side = list({m.name: m for m in sides if not m.regulator and m.proper}.values())
+        elif kind is Kind.REGULATORY_SCRUTINY and cues.remedy(hit):  # "asked A to give up slots"
+            named = self.named_regulators or list(self.regulators)
+            a_side = [m for m in named if m.start < hit.start][-1:] or named[:1]
+            b_side = [m for m in subject if m.proper and not m.regulator]
         joined = _WITH.match(text, hit.end)
         phrase = hit.text + (joined.group(0) if joined else "")
         if kind is Kind.REGULATORY_SCRUTINY:

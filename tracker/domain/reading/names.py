@@ -104,6 +104,12 @@ _REGULATOR_NAMES = {
 _REGULATOR_HEADS = frozenset(
     {"ombudsman", "regulator", "commission", "authority", "watchdog", "inspectorate", "agency", "bureau", "tribunal"}
 )
+#: A board or council is an authority when a word of its name says what it oversees.
+_BOARD_HEADS = frozenset({"board", "council", "panel", "service", "directorate", "office"})
+_REGULATORY = frozenset(
+    {"competition", "antitrust", "regulatory", "regulation", "fair", "trading", "markets", "consumer", "conduct"}
+    | {"standards", "safety", "supervisory", "oversight", "telecommunications", "communications", "privacy"}
+)
 _REGULATOR_GATE = re.compile(
     r"ftc|cma|doj|sec|fcc|ofcom|kartell|commission|authorit|department|regulator|watchdog|enforcer|bureau"
 )
@@ -190,6 +196,8 @@ def _regulator_like(name: str) -> bool:
     if len(lowered) < 2:
         return False
     opening = lowered[0] in REGULATOR_WORDS and any(w in REGULATOR_WORDS | {"for", "of"} for w in lowered[1:])
+    if lowered[-1] in _BOARD_HEADS and any(w in _REGULATORY for w in lowered[:-1]):
+        return True  # "Transport Competition Board", "Energy Regulatory Council"
     return opening or lowered[-1] in _REGULATOR_HEADS
 
 

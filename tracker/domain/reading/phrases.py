@@ -94,6 +94,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         (
             r"(?:partnership |merger |takeover |acquisition |licensing |early |initial )?(?:talks|discussions|conversations)",
+            r"(?:informal |formal |takeover |merger )?approach(?:es)? to",
         ),
     ),
     Kind.DECLINED_TO_COMMENT: (
@@ -136,6 +137,15 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r" (?:its |the |a )?(?:[\w.]+ )?(?:probe|inquiry|investigation|look|examination)",
             r"(?:is |are |was |were )?(?:examining|examines|examined|investigating|investigates|investigated|probing|looking at|looked at|"
             r"probes|probed|scrutinising|scrutinizing|scrutinised|scrutinized|reviewing|reviews|looking into|looked into)",
+            r"(?:will|to|would|could|may|must|shall) (?:examine|investigate|review|probe|scrutini[sz]e|look into|assess)",
+            r"(?:cleared|clears|clear|blocked|blocks|block|waved through)(?= (?:the |a |an |its |their )?(?:[\w–-]+ )?"
+            r"(?:deal|merger|takeover|acquisition|tie-up|purchase|combination))",
+            # remedies: what a company gives up to win approval (read as scrutiny only where a regulator is named)
+            r"(?:agreed|agrees|agree|offered|offers|offer|promised|promises|pledged|pledges) to (?:sell|divest|give up|"
+            r"dispose of|offload|hive off|shed)",
+            r"to (?:sell|divest|give up|dispose of|offload|hive off|shed)",
+            r"(?:offered|offers|offer|proposed|proposes|submitted|submits) (?:\w+ )?(?:remedies|concessions|commitments|"
+            r"undertakings)",
         ),
         (
             r"(?:antitrust |competition |regulatory |federal )?(?:probe|inquiry|investigation|scrutiny)",
@@ -163,7 +173,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             r"(?:hired|hires|hire|hiring|rejoins|rejoined|rejoin|rejoining|joins|joined|join|joining|appointed|appoints|appoint|"
             r"poached|poaches|poach|taps|tapped|promoted|promotes|returns to|returned to|returning to)",
-            r"(?:steps|stepped|stepping) down",
+            r"(?:steps|stepped|stepping|step) down",
             r"(?:will |to )(?:help )?lead",
             r"(?:becomes|became|will become|is named|was named|named|names|name|appointed|appoints)"
             r" (?:as )?(?:its |the |an? )?(?:new |interim |acting )?(?:chief|head|president|ceo|cto|chair)\w*",
@@ -191,10 +201,14 @@ def _compile(patterns: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
 
 #: Phrases that need the next word's capital ("court Character.AI", "named Lena Okoye"): read in the text as written.
 _CASED: dict[Kind, tuple[str, ...]] = {
-    Kind.TALKS_HELD: (r"(?:courts|court|eye|eyes|eyeing)(?=\s+(?-i:[A-Z])|\s+[a-z]{1,2}(?-i:[A-Z]))",),
+    Kind.TALKS_HELD: (
+        r"(?:courts|court|eye|eyes|eyeing)(?=\s+(?-i:[A-Z])|\s+[a-z]{1,2}(?-i:[A-Z]))",
+        r"(?:approaches|approach|approaching)(?=\s+(?-i:[A-Z]))",
+    ),
     Kind.PERSONNEL: (
         r"(?:named|names)(?=\s+(?-i:[A-Z]))",
-        r"(?:left|leaves|leaving|quit|quits|departed|departs)(?=\s+(?-i:[A-Z])|\s+the (?:company|firm|start-?up|group))",
+        r"(?:left|leaves|leave|leaving|quit|quits|departed|departs)(?=\s+(?-i:[A-Z])|\s+the (?:company|firm|start-?up|group"
+        r"|airline|carrier|bank|business|lab|studio|publisher|insurer|retailer|maker))",
     ),
 }
 # Each kind's phrases twice: for the lower-cased text (case-insensitive matching costs three times as much)
@@ -221,7 +235,7 @@ _STEMS: dict[Kind, tuple[str, ...]] = {
         Kind.NO_RESPONSE: "respon repl return answer reach unavailable",
         Kind.DENIED: "den refut dismiss reject true said say",
         Kind.CONFIRMED: "confirm statement announc",
-        Kind.REGULATORY_SCRUTINY: "open launch examin investig prob scrutin review look inquir antitrust invit sought seek gather",
+        Kind.REGULATORY_SCRUTINY: "open launch examin investig prob scrutin review look inquir antitrust invit sought seek gather assess clear block waved sell divest give dispos offload hive shed remed concess commit undertak",
         Kind.LEGAL_ACTION: "sue suing suit legal court litig action case claim judge complain",
         Kind.PERSONNEL: "hir join appoint poach tap promot return step resign lead becom became name acqui departure",
     }.items()
@@ -255,58 +269,6 @@ def find_hits(text: str) -> list[Hit]:
             taken[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
     kept.sort(key=lambda h: h.start)
     return kept
-
-
-# -- cues before a phrase -----------------------------------------------------------
-
-NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither", "nt"})
-MODALS = frozenset(
-    {"could", "may", "might", "would", "should", "considering", "considers", "consider", "weighing"}
-    | {"weighs", "mulling", "plans", "plan", "planning", "planned", "aims", "aim", "seeks", "seeking"}
-    | {"sought", "hopes", "hoping", "wants", "want", "proposed", "potential", "possible", "possibly"}
-    | {"rumoured", "rumored", "expected", "likely", "intends", "whether", "exploring", "explored"}
-    | {"explore", "discussing", "discussed", "talks", "negotiating", "bid", "offer", "eyeing", "pursuing"}
-    | {"trying", "attempt", "prospective"}
-)
-_AFTER_MODAL = re.compile(
-    r"^[\s,]*(?:is|are|was|were|remains?)? ?(?:still )?(?:under discussion|being (?:discussed|negotiated))", re.I
-)
-_CUE_WORD = re.compile(r"[a-z]+")
-#: A deal named as background ("after the Google deal", "under the licensing deal") is not the news.
-_BACKGROUND = frozenset(
-    {"under", "after", "since", "because", "part", "following", "amid", "before", "asked", "than", "about", "settle"}
-    | {"with", "into", "cooperate", "cooperating", "received", "according", "comments", "comment", "how"}
-    | {"watching", "watched", "following", "monitoring", "awaiting"}
-)
-_PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
-
-
-def before_words(text: str, start: int, floor: int, count: int = 4) -> list[str]:
-    """The ``count`` lower-case words before ``start`` (not before ``floor``); "didn't" gives "didn", "t"."""
-    window = text[max(floor, start - 40) : start].lower().replace("n't", " nt").replace("n’t", " nt")
-    return _CUE_WORD.findall(window)[-count:]
-
-
-def negated(cues: list[str]) -> bool:
-    return any(w in NEGATIONS for w in cues[-3:]) or cues[-2:] == ["yet", "to"]
-
-
-def no_longer(cues: list[str]) -> bool:
-    return cues[-2:] == ["no", "longer"]
-
-
-def modal(cues: list[str], text: str, end: int) -> bool:
-    """A possibility, plan or proposal rather than a fact ("could sign", "plans to acquire")."""
-    return any(w in MODALS for w in cues) or bool(_AFTER_MODAL.match(text[end : end + 40]))
-
-
-def background(cues: list[str]) -> bool:
-    return any(w in _BACKGROUND for w in cues[-3:])
-
-
-def past(cues: list[str]) -> bool:
-    """A career history rather than a move ("who joined", "had worked")."""
-    return any(w in _PAST for w in cues[-3:])
 
 
 SPEAKING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED, Kind.CONFIRMED})

@@ -119,7 +119,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
         discovered = [replace(d, name=same[d.name]) if d.name in same else d for d in f.discovered]
         mentions = nm.merge(known, f.regulators, discovered)
         speaking = [m for m in mentions if not m.initial]
-        people.update(m.name for m in speaking if m.person)
+        people.update(m.name for m in speaking if m.proper and not m.known)  # people and organisations
         for m in mentions:
             if m.known:
                 known_seen.setdefault(m.name, f.where)

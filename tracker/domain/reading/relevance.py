@@ -87,8 +87,9 @@ def relevance(
     people: frozenset[str] = frozenset(),
 ) -> Relevance:
     """Core when one of the story's parties acts: a principal party, or another known
-    party in a report that names a principal one, or a person named there who
-    confirms or denies (the company's new chief). A personnel move counts when its
+    party in a report that names a principal one, or a person or organisation
+    named there who makes a statement (the company's new chief confirming, a
+    union declining to comment on the takeover). A personnel move counts when its
     person is a known party or it fills the top post of a principal party (a new
     head of policy at the company is context). Context otherwise, and always
     without any known party or with a namesake."""

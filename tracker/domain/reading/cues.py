@@ -1,0 +1,127 @@
+"""Cues around a phrase that turn what it stands for.
+
+The words before a phrase negate it ("has not signed"), make it a
+possibility ("could sign", "plans to acquire"), a background ("after the
+Google deal", "supports the talks") or a career history ("who joined").
+Two readings look at the whole clause: labour negotiations ("pay talks",
+"talks with the union on rosters") are not the story's deal talks, and a
+promise to sell assets to win a regulator's approval is a remedy, not a
+deal.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tracker.domain.reading.phrases import SPEAKING, Hit
+from tracker.domain.vocabulary import Kind
+
+NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "neither", "nt"})
+MODALS = frozenset(
+    {"could", "may", "might", "would", "should", "considering", "considers", "consider", "weighing"}
+    | {"weighs", "mulling", "plans", "plan", "planning", "planned", "aims", "aim", "seeks", "seeking"}
+    | {"sought", "hopes", "hoping", "wants", "want", "proposed", "potential", "possible", "possibly"}
+    | {"rumoured", "rumored", "expected", "likely", "intends", "whether", "exploring", "explored"}
+    | {"explore", "discussing", "discussed", "talks", "negotiating", "bid", "offer", "eyeing", "pursuing"}
+    | {"trying", "attempt", "prospective"}
+)
+_AFTER_MODAL = re.compile(
+    r"^[\s,]*(?:is|are|was|were|remains?)? ?(?:still )?(?:under discussion|being (?:discussed|negotiated))", re.I
+)
+_CUE_WORD = re.compile(r"[a-z]+")
+#: A deal named as background ("after the Google deal", "under the licensing deal") is not the news;
+#: nor is one a third party supports, opposes or votes for, or one a regulator must approve.
+_BACKGROUND = frozenset(
+    {"under", "after", "since", "because", "part", "following", "amid", "before", "asked", "than", "about", "settle"}
+    | {"with", "into", "cooperate", "cooperating", "received", "according", "comments", "comment", "how"}
+    | {"watching", "watched", "following", "monitoring", "awaiting"}
+    | {"supports", "support", "supported", "supporting", "backs", "backing", "welcomes", "welcomed", "welcoming"}
+    | {"opposes", "opposed", "opposing", "endorses", "endorsed", "favour", "favor", "vote", "voted", "votes"}
+    | {"approval", "clearance"}
+)
+_PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
+_MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
+#: Words that make talks labour negotiations: right before the phrase ("pay talks", "union negotiations") ...
+_LABOUR_BEFORE = frozenset(
+    {"pay", "wage", "wages", "salary", "labour", "labor", "union", "unions", "pension", "pensions", "contract"}
+    | {"bargaining", "crew", "staff", "workers", "employee", "employees", "strike", "rota", "roster", "rosters"}
+)
+#: ... or anywhere in the clause ("talks with the union on rosters and pay", "wage negotiations").
+_LABOUR = re.compile(
+    r"\b(?:wages?|salar(?:y|ies)|rosters?|rotas?|pensions?|(?:collective )?bargaining|labou?r (?:union|dispute|talks)"
+    r"|trade unions?|(?<!european )(?<!credit )unions?|strikes?|walkouts?|overtime|working conditions|job cuts"
+    r"|(?:on|over|and|for) pay|pay (?:rises?|increases?|cuts?|claims?|offers?|deals?|talks|negotiations|and)"
+    r"|staff|workers|employees|cabin crew|with management)\b",
+    re.IGNORECASE,
+)
+#: A promise or demand to sell assets: a remedy for a regulator, not a deal with it.
+REMEDY = re.compile(
+    r"\b(?:sell|divest|give up|dispose of|offload|hive off|shed|remed|concession|commitment|undertaking)"
+)
+
+
+def before_words(text: str, start: int, floor: int, count: int = 4) -> list[str]:
+    """The ``count`` lower-case words before ``start`` (not before ``floor``); "didn't" gives "didn", "t"."""
+    window = text[max(floor, start - 40) : start].lower().replace("n't", " nt").replace("n’t", " nt")
+    return _CUE_WORD.findall(window)[-count:]
+
+
+def negated(cues: list[str]) -> bool:
+    return any(w in NEGATIONS for w in cues[-3:]) or cues[-2:] == ["yet", "to"]
+
+
+def no_longer(cues: list[str]) -> bool:
+    return cues[-2:] == ["no", "longer"]
+
+
+def modal(cues: list[str], text: str, end: int) -> bool:
+    """A possibility, plan or proposal rather than a fact ("could sign", "plans to acquire")."""
+    return any(w in MODALS for w in cues) or bool(_AFTER_MODAL.match(text[end : end + 40]))
+
+
+def background(cues: list[str]) -> bool:
+    return any(w in _BACKGROUND for w in cues[-3:])
+
+
+def past(cues: list[str]) -> bool:
+    """A career history rather than a move ("who joined", "had worked")."""
+    return any(w in _PAST for w in cues[-3:])
+
+
+def remedy(hit: Hit) -> bool:
+    """ "agreed to sell landing slots", "offered remedies": what a company gives up for approval."""
+    return hit.kind is Kind.REGULATORY_SCRUTINY and REMEDY.search(hit.text.lower()) is not None
+
+
+def labour(hit: Hit, text: str, start: int, end: int) -> bool:
+    """Talks or a deal about pay, rosters or jobs with staff or a union: labour negotiations, not the
+    story's deal talks ("cabin crew open pay talks", "the union began talks with the airline on rosters")."""
+    if hit.kind not in _MUTUAL:
+        return False
+    if any(w in _LABOUR_BEFORE for w in before_words(text, hit.start, start, 2)):
+        return True
+    return hit.kind is not Kind.AGREEMENT_REACHED and _LABOUR.search(text, start, end) is not None
+
+
+def turn(hit: Hit, text: str, floor: int) -> Kind | None:
+    """The kind a phrase stands for once the words before it are read (None: nothing)."""
+    cues = before_words(text, hit.start, floor)
+    kind = hit.kind
+    if "asked" in cues and kind not in SPEAKING and not remedy(hit):
+        return None  # "Asked about the inquiry, Meta declined to comment": a question, not news
+    relational = kind not in SPEAKING and kind not in (Kind.NO_AGREEMENT, Kind.TALKS_ENDED)
+    if relational and (kind is Kind.AGREEMENT_REACHED or not hit.verbal) and background(cues):
+        return None  # "after the Google deal", "cooperate with the investigation": background
+    if kind is Kind.AGREEMENT_REACHED:
+        if negated(cues) or no_longer(cues):
+            return Kind.NO_AGREEMENT if hit.verbal else None
+        return Kind.TALKS_HELD if modal(cues, text, hit.end) else kind
+    if kind is Kind.TALKS_HELD:
+        if no_longer(cues):
+            return Kind.TALKS_ENDED
+        return None if negated(cues) else kind
+    if kind is Kind.PERSONNEL:
+        return None if negated(cues) or past(cues) or modal(cues, text, hit.end) else kind
+    if kind in (Kind.CONFIRMED, Kind.DENIED, Kind.LEGAL_ACTION, Kind.REGULATORY_SCRUTINY):
+        return None if negated(cues) else kind
+    return kind
