@@ -37,7 +37,7 @@ def groups(names: Sequence[str]) -> list[list[str]]:
 
 
 def run_suite(
-    names: Sequence[str], scale: str, server_url: str | None, echo: Callable[[str], None]
+    names: Sequence[str], scale: str, server_url: str | None, echo: Callable[[str], None], *, stories: int = 0
 ) -> list[WorkloadResult]:
     results: list[WorkloadResult] = []
     label = database_label(server_url)
@@ -46,6 +46,8 @@ def run_suite(
         argv = [sys.executable, "-m", "tracker.bench.worker", *group, "--scale", scale]
         if server_url:
             argv += ["--server", server_url]
+        if stories:
+            argv += ["--stories", str(stories)]
         started = time.perf_counter()
         try:
             done = subprocess.run(

@@ -22,10 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("workloads", nargs="+", help="names sharing one module (e.g. ingest-cold ingest-warm)")
     parser.add_argument("--scale", choices=sorted(SCALES), default="quick")
     parser.add_argument("--server", default=None, help="PostgreSQL server URL; SQLite when absent")
+    parser.add_argument("--stories", type=int, default=0, help="extra stories the ingest cycles track")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     label = database_label(args.server)
-    ctx = BenchContext(workload="+".join(args.workloads), scale=scale, server_url=args.server)
+    ctx = BenchContext(workload="+".join(args.workloads), scale=scale, server_url=args.server, stories=args.stories)
     started = time.perf_counter()
     results: list[WorkloadResult] = []
     try:

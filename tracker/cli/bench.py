@@ -27,13 +27,27 @@ from tracker.cli.main import Context, cli, pass_ctx
     metavar="URL",
     help="PostgreSQL server to create (and drop) temporary databases on; default: temp SQLite files.",
 )
+@click.option(
+    "--stories",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Extra stories with distinct rules that match nothing, opened before the ingest cycles.",
+)
 @pass_ctx
 def bench(
-    ctx: Context, workloads: tuple[str, ...], quick: bool, tiny: bool, json_file: str | None, server_url: str | None
+    ctx: Context,
+    workloads: tuple[str, ...],
+    quick: bool,
+    tiny: bool,
+    json_file: str | None,
+    server_url: str | None,
+    stories: int,
 ) -> None:
     """Run the benchmark workloads (default: all of them) in fresh temporary stores.
 
-    Workloads: append, replay, as-of, ingest-cold, ingest-warm, web.
+    Workloads: append, replay, as-of, lag, ingest-cold, ingest-warm, ingest-dupes
+    (a cold cycle where a fifth of the items are near-duplicates across feeds), web.
     Prints median, min-max and ratio to the reference of each figure."""
     from tracker.bench.results import render_table, to_json
     from tracker.bench.stores import check_server_url
@@ -43,12 +57,19 @@ def bench(
     if server_url:
         check_server_url(server_url)
     scale = "tiny" if tiny else "quick" if quick else "full"
-    results = run_suite(names, scale, server_url, lambda line: click.echo(line, err=True))
+    results = run_suite(names, scale, server_url, lambda line: click.echo(line, err=True), stories=stories)
     meta = {
         **environment(),
         "scale": scale,
         "command": "tracker bench "
-        + " ".join([*workloads, *(["--quick"] if quick else []), *(["--tiny"] if tiny else [])]),
+        + " ".join(
+            [
+                *workloads,
+                *(["--quick"] if quick else []),
+                *(["--tiny"] if tiny else []),
+                *([f"--stories {stories}"] if stories else []),
+            ]
+        ),
     }
     click.echo(f"tracker bench: {meta['machine']}, Python {meta['python']}, scale {scale}, {meta['when']}")
     click.echo(render_table(results))

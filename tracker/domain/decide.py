@@ -9,7 +9,7 @@ out (appends, decision rows, corrections) is the ingest cycle's business.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, Protocol, TypeVar
@@ -95,6 +95,7 @@ def decide(
     looked_up: Callable[[S, I], Match | None] | None = None,
     withdraw_unmatched: bool = False,
     hold: Callable[[S, I, Match], str] | None = None,
+    candidates: Callable[[I], Collection[str]] | None = None,
 ) -> Plan[S, I]:
     """Matches every item against every story, minding what was decided before.
 
@@ -107,12 +108,16 @@ def decide(
     (e.g. the item names a namesake of a party; empty: nothing holds it
     back): such an item is suggested, or left a suggestion, with that reason
     in ``Plan.held``. An item's full text (``content``) is matched when it has one.
+    ``candidates`` gives the slugs of the stories an item could match (see
+    rule_index): only those, and the stories that decided the item before,
+    are matched; the others would not match it.
     """
     appends: dict[str, list[tuple[I, Match]]] = defaultdict(list)
     plan: Plan[S, I] = Plan(appends=appends)
+    narrow = _narrowing(stories, prior, candidates)
     for item in items:
         prepared: list[tuple[Text, Text, Text]] = []  # worked out once, if needed
-        for story in stories:
+        for story in stories if narrow is None else narrow(item):
             decision = prior.get((story.slug, item.id))
             if decision is not None:
                 if decision.outcome in REPORTED and decision.content_hash != item.content_hash:
@@ -136,6 +141,25 @@ def decide(
                 if reason:
                     plan.held[(story.slug, item.id)] = reason
     return plan
+
+
+def _narrowing(
+    stories: Sequence[S], prior: Mapping[tuple[str, int], Prior], candidates: Callable[[I], Collection[str]] | None
+) -> Callable[[I], list[S]] | None:
+    """The stories to match an item against, in the stories' order (None: all of them)."""
+    if candidates is None:
+        return None
+    position = {story.slug: number for number, story in enumerate(stories)}
+    decided: dict[int, set[int]] = defaultdict(set)
+    for slug, item_id in prior:
+        if slug in position:
+            decided[item_id].add(position[slug])
+
+    def narrow(item: I) -> list[S]:
+        found = {position[slug] for slug in candidates(item) if slug in position}
+        return [stories[number] for number in sorted(found | decided.get(item.id, set()))]
+
+    return narrow
 
 
 def _held(story: S, item: I, result: Match, hold: Callable[[S, I, Match], str] | None) -> str | None:

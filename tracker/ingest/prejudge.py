@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from tracker.domain.reading.model import Reading, StoryContext
 from tracker.domain.reading.read import read
+from tracker.domain.rule_index import RuleIndex
 from tracker.domain.rules import Match, Rules, Strength, Text, match
 from tracker.ingest.parser import FeedItem, ParsedFeed, parse_feed
 
@@ -75,16 +76,33 @@ def timed_read(title: str, summary: str, content: str, context: StoryContext) ->
     return reading, time.perf_counter() - started
 
 
+#: The last index built, with the stories it was built for: a parse process
+#: judges feed after feed for the same stories (one cycle's).
+_index: tuple[tuple[tuple[str, str], ...], RuleIndex] | None = None
+
+
+def rule_index(judges: Sequence[Judge]) -> RuleIndex:
+    """The index of these stories' rules (built once for a cycle's stories)."""
+    global _index
+    wanted = tuple((story.slug, story.rules.digest) for story in judges)
+    if _index is None or _index[0] != wanted:
+        _index = (wanted, RuleIndex([story.rules for story in judges]))
+    return _index[1]
+
+
 def judge(items: Iterable[FeedItem], judges: Sequence[Judge]) -> dict[TextKey, dict[str, Verdict]]:
-    """Every item's matched stories (slug -> verdict); an item no story matches maps to {}."""
+    """Every item's matched stories (slug -> verdict); an item no story matches maps to {}.
+    Only the stories whose terms the item holds are matched (see rule_index)."""
     verdicts: dict[TextKey, dict[str, Verdict]] = {}
+    index = rule_index(judges)
     for item in items:
         key = text_key(item.title, item.content_hash, item.content)
         if key in verdicts:
             continue
         prepared = (Text(item.title), Text(item.summary), Text(item.content))
         found: dict[str, Verdict] = {}
-        for story in judges:
+        for position in index.candidates(prepared):
+            story = judges[position]
             result = match(story.rules, item.title, item.summary, item.content, prepared=prepared)
             if not result.matched:
                 continue

@@ -20,18 +20,21 @@ WORKLOADS: dict[str, str] = {
     "lag": "tracker.bench.workloads.lag",
     "ingest-cold": "tracker.bench.workloads.ingest",
     "ingest-warm": "tracker.bench.workloads.ingest",
+    "ingest-dupes": "tracker.bench.workloads.ingest_dupes",
     "web": "tracker.bench.workloads.web",
 }
 
 
 @dataclass
 class BenchContext:
-    """What a workload needs: the sizes, the database server (None: SQLite)
-    and somewhere to note parameters and progress."""
+    """What a workload needs: the sizes, the database server (None: SQLite),
+    how many extra stories the ingest cycles track (``--stories``) and
+    somewhere to note parameters and progress."""
 
     workload: str
     scale: Scale
     server_url: str | None
+    stories: int = 0
     params: dict[str, Any] = field(default_factory=dict)
 
     def log(self, message: str) -> None:

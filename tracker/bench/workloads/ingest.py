@@ -18,20 +18,28 @@ from tracker.bench.results import Figure, NotAvailable
 from tracker.bench.workloads import BenchContext
 from tracker.bench.workloads.tracker_cycle import tracker_cycle_pair
 
+#: phase -> workload name of the figures
+PHASES = {"cold": "ingest-cold", "warm": "ingest-warm"}
 
-def run(ctx: BenchContext) -> list[Figure]:
+
+def run(ctx: BenchContext, *, duplicates: float = 0.0, phases: dict[str, str] = PHASES) -> list[Figure]:
+    """``duplicates``: the share of items that are near-duplicates across feeds (see feeds.py)."""
     feeds, items = ctx.scale.ingest_feeds, ctx.scale.ingest_items
-    ctx.params.update(feeds=feeds, items_per_feed=items, server=server_kind())
+    ctx.params.update(feeds=feeds, items_per_feed=items, server=server_kind(), extra_stories=ctx.stories)
+    if duplicates:
+        ctx.params.update(near_duplicates=duplicates)
     base = Path(tempfile.mkdtemp(prefix="tracker-bench-ingest-"))
     try:
-        return _run(ctx, base, feeds, items)
+        return _run(ctx, base, feeds, items, duplicates, phases)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _run(ctx: BenchContext, base: Path, feeds: int, items: int) -> list[Figure]:
+def _run(
+    ctx: BenchContext, base: Path, feeds: int, items: int, duplicates: float, phases: dict[str, str]
+) -> list[Figure]:
     total = feeds * items
-    names = write_feeds(base / "feeds", feeds, items)
+    names = write_feeds(base / "feeds", feeds, items, duplicates)
     runs: dict[str, dict[str, list[Measured]]] = {}
     missing: dict[str, str] = {}
     own: dict[str, list[float]] = {"cold": [], "warm": []}  # the tracker's own cycle timer
@@ -64,8 +72,11 @@ def _run(ctx: BenchContext, base: Path, feeds: int, items: int) -> list[Figure]:
                 )
             )
     figures: list[Figure] = []
+    stories = f" ({ctx.stories} extra stories)" if ctx.stories else ""
     for phase, goal_peer in (("cold", "newsboat"), ("warm", "feed2exec")):
-        workload = f"ingest-{phase}"
+        if phase not in phases:
+            continue
+        workload = phases[phase]
         order = ["tracker"] + [peer.name for peer in PEERS]
         for who in order:
             if who in missing:
@@ -80,7 +91,7 @@ def _run(ctx: BenchContext, base: Path, feeds: int, items: int) -> list[Figure]:
                     "s",
                     tuple(m.seconds for m in measured),
                     references=refs,
-                    note=f"goal: no slower than {goal_peer}" if who == "tracker" else "",
+                    note=f"goal: no slower than {goal_peer}{stories}" if who == "tracker" else "",
                 )
             )
             if who == "tracker":

@@ -1,12 +1,14 @@
 """The tracker's own ingest cycle: the real console script on a fresh store
 (the seed story and its tracking rules loaded, the feeds subscribed from an
-OPML file without fetching), then `tracker poll --once --all` twice: cold
+OPML file without fetching; with ``--stories N`` N more stories whose rules
+match nothing, see stories.py), then `tracker poll --once --all` twice: cold
 (everything new) and warm (nothing changed), each a fresh measured process."""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -30,6 +32,9 @@ def tracker_cycle_pair(ctx: BenchContext, urls: list[str], folder: Path) -> tupl
         env = {**os.environ, **store.environ()}
         for setup in (["init"], ["seed"], ["feed", "import", str(opml), "--no-check"]):
             _checked(run_measured([*tracker_argv(), *setup], env=env, timeout=timeout), setup)
+        if ctx.stories:
+            opening = [sys.executable, "-m", "tracker.bench.stories", str(ctx.stories)]
+            _checked(run_measured(opening, env=env, timeout=timeout), opening)
         poll = [*tracker_argv(), "poll", "--once", "--all", "--json"]
         cold = _checked(run_measured(poll, env=env, timeout=timeout), poll)
         warm = _checked(run_measured(poll, env=env, timeout=timeout), poll)
