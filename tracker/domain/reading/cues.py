@@ -46,12 +46,16 @@ _LABOUR_BEFORE = frozenset(
     {"pay", "wage", "wages", "salary", "labour", "labor", "union", "unions", "pension", "pensions", "contract"}
     | {"bargaining", "crew", "staff", "workers", "employee", "employees", "strike", "rota", "roster", "rosters"}
 )
-#: ... or anywhere in the clause ("talks with the union on rosters and pay", "wage negotiations").
-_LABOUR = re.compile(
-    r"\b(?:wages?|salar(?:y|ies)|rosters?|rotas?|pensions?|(?:collective )?bargaining|labou?r (?:union|dispute|talks)"
-    r"|trade unions?|(?<!european )(?<!credit )unions?|strikes?|walkouts?|overtime|working conditions|job cuts"
-    r"|(?:on|over|and|for) pay|pay (?:rises?|increases?|cuts?|claims?|offers?|deals?|talks|negotiations|and)"
-    r"|staff|workers|employees|cabin crew|with management)\b",
+#: ... or what they are about, after the phrase ("talks ... on rosters and pay", "met to discuss wages") ...
+_LABOUR_TOPIC = re.compile(
+    r"\b(?:wages?|salar(?:y|ies)|rosters?|rotas?|pensions?|overtime|shift patterns|working conditions|bargaining"
+    r"|strikes?|walkouts?|(?:on|over|about|and|for|discuss|discussed) pay|pay (?:rises?|increases?|claims?|offers?))\b",
+    re.IGNORECASE,
+)
+#: ... or who sits across the table ("with the union", "The Food Workers Union began talks").
+_LABOUR_SIDE = re.compile(
+    r"\bwith (?:the |its |their )?(?:\w+ )?(?:unions?|staff|workers|employees|crew|management|works council)\b"
+    r"|(?<!European )(?<!Credit )\b(?-i:Union|Workers|Employees|Crew)\b",
     re.IGNORECASE,
 )
 #: A promise or demand to sell assets: a remedy for a regulator, not a deal with it.
@@ -100,7 +104,7 @@ def labour(hit: Hit, text: str, start: int, end: int) -> bool:
         return False
     if any(w in _LABOUR_BEFORE for w in before_words(text, hit.start, start, 2)):
         return True
-    return hit.kind is not Kind.AGREEMENT_REACHED and _LABOUR.search(text, start, end) is not None
+    return _LABOUR_TOPIC.search(text, hit.end, end) is not None or _LABOUR_SIDE.search(text, start, end) is not None
 
 
 def turn(hit: Hit, text: str, floor: int) -> Kind | None:

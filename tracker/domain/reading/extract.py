@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tracker.domain.reading import cues
 from tracker.domain.reading import phrases as ph
@@ -58,6 +58,8 @@ _SPEAKING = ph.SPEAKING
 _SCOPING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED})
 _MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
 _DELIBERATE = re.compile(r"consider|weigh|mull", re.IGNORECASE)
+_DEPARTS = re.compile(r"step|resign|quit|retir", re.IGNORECASE)
+_SILENT = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE})
 _DEALS = frozenset({Kind.AGREEMENT_REACHED, Kind.TALKS_HELD})
 _AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s*$", re.IGNORECASE)
 _BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
@@ -98,7 +100,7 @@ class FieldReader:
         self.principal = principal  # the story's own parties named in the item, first seen first
         self.regulators = regulators  # the authorities the item names (for "the regulator")
         self.found = Found()
-        self.sentence = Span(0, 0)
+        self.sentence = self.clause = Span(0, 0)
 
     def read(self) -> Found:
         for sentence in sentences(self.text):
@@ -122,12 +124,15 @@ class FieldReader:
             inherited = self._clause(
                 clause, [h for h in hits if clause.start <= h.start < clause.end], inherited, relations, pending
             )
+        shared = ""  # "X did not respond to questions about the review, and Y declined to comment": on the review too
         for statement, has_matter in pending:
             if not has_matter and relations:
                 r = relations[0]
-                statement = Statement(
-                    statement.speaker, statement.kind, f"{r.kind.value} {r.a}–{r.b}", statement.phrase, statement.where
-                )
+                statement = replace(statement, about=f"{r.kind.value} {r.a}–{r.b}")
+            elif not has_matter and shared and statement.kind in _SILENT:
+                statement = replace(statement, about=shared)
+            elif has_matter and statement.kind in _SILENT:
+                shared = statement.about
             self.found.statements.append(statement)
         self.found.relations.extend(relations)
 
@@ -139,7 +144,7 @@ class FieldReader:
         relations: list[Relation],
         pending: list[tuple[Statement, bool]],
     ) -> list[Mention]:
-        text = self.text
+        text, self.clause = self.text, clause
         masks = [(m.start(), m.end()) for m in RELATIVE.finditer(text, clause.start, clause.end)]
         turned = [(h, self._turn(h, clause)) for h in hits]
         negative = any(k is Kind.NO_AGREEMENT for _h, k in turned)
@@ -278,11 +283,11 @@ class FieldReader:
             # "The discussions have not produced a deal with Meta"
             a_side = counterpart(text, self.near, self.sentence, self.principal, span, b_side, anywhere=True)
         elif a_side and not b_side and (kind in _MUTUAL or kind is Kind.LEGAL_ACTION):
-            pointed = ANAPHOR.search(text, hit.end, self.sentence.end)  # "talking to the start-up"
+            pointed = ANAPHOR.search(text, hit.end, self.clause.end)  # "talking to the start-up"
             if len(a_side) >= 2 and kind in _MUTUAL and not pointed:
                 a_side, b_side = a_side[:1], a_side[1:]  # "Meta and Character.AI have not reached an agreement"
             elif _DELIBERATE.search(hit.text) and not pointed:
-                pass  # "its board was considering the proposal": weighing it alone, no talks with anyone named
+                return  # "its board was considering the proposal": weighing it alone, no talks with anyone
             else:
                 b_side = counterpart(text, self.near, self.sentence, self.principal, span, a_side)
         if kind in _MUTUAL and "settle" not in hit.text.lower():
@@ -305,8 +310,8 @@ class FieldReader:
             )
         elif kind is Kind.PERSONNEL:
             a_side, b_side = person_first(a_side, b_side)
-            if a_side and not b_side and ANAPHOR.search(text, hit.end, hit.end + 20):
-                b_side = company_before(self.near, hit.start, self.principal)  # "left the company"
+            if a_side and not b_side and (ANAPHOR.search(text, hit.end, hit.end + 20) or _DEPARTS.match(hit.text)):
+                b_side = company_before(self.near, hit.start, self.principal)  # "left the company", "will step down"
             if not any(m.person for m in a_side):
                 return  # "hires a start-up's founders": no one named, no move to record
         pairs = [(a, b) for a in a_side for b in b_side if a.name != b.name]

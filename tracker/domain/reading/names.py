@@ -25,6 +25,9 @@ ORG_SUFFIXES = frozenset(
     | {"software", "robotics", "energy", "pharma", "therapeutics", "health", "markets", "office", "authority"}
     | {"commission", "agency", "department", "ministry", "bureau", "university", "college", "records", "games"}
     | {"platforms", "brain", "deepmind", "research", "international", "global", "industries", "motors", "bank"}
+    | {"air", "airways", "airlines", "aviation", "rail", "railways", "shipping", "logistics", "telecom", "mobile"}
+    | {"communications", "pharmaceuticals", "foods", "brands", "services", "solutions", "enterprises", "resources"}
+    | {"investments", "electronics", "entertainment", "chemicals", "steel", "petroleum", "insurance", "bancorp"}
 )
 #: Words that make an organisation a regulator ("Office for Fair Markets", "Competition Bureau").
 REGULATOR_WORDS = frozenset({"office", "authority", "commission", "agency", "department", "ministry", "bureau"})
@@ -169,7 +172,7 @@ def _compile_aliases(parties: tuple[tuple[str, tuple[str, ...]], ...]) -> Aliase
     patterns: list[str] = []
     persons = set()
     for name, aliases in parties:
-        if _PERSON.match(name) and not _org_like(name):
+        if _PERSON.match(name) and not _org_like(name) and not _first_word_alias(name, aliases):
             persons.add(name)
         for alias in (name, *aliases):
             key = "".join(words(alias))
@@ -183,6 +186,12 @@ def _compile_aliases(parties: tuple[tuple[str, tuple[str, ...]], ...]) -> Aliase
     regex = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
     loose = re.compile(rf"(?<![\w])(?:{body})", re.IGNORECASE)
     return Aliases(regex, loose, canonical, frozenset(persons))
+
+
+def _first_word_alias(name: str, aliases: tuple[str, ...]) -> bool:
+    """ "Skyreach" for "Skyreach Airways": an organisation goes by its first word, a person by the last."""
+    first = name.split()[0].lower()
+    return any(a.strip().lower() == first for a in aliases)
 
 
 def aliases_of(parties: Mapping[str, tuple[str, ...]]) -> Aliases:
