@@ -158,7 +158,8 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
 
 
 def main() -> None:
-    from tracker.cli import bench, commands, evaluate, feeds, readmodels, web  # noqa: F401 - registers the subcommands
+    # registers the subcommands (archive_identities: `archive identities`, under feeds' `archive`)
+    from tracker.cli import archive_identities, bench, commands, evaluate, feeds, readmodels, web  # noqa: F401
 
     # The process ends with its command: spare it the interpreter's last
     # garbage collection over everything the command built (a cold poll

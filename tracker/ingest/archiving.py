@@ -21,6 +21,7 @@ from tracker.config import Settings
 from tracker.ingest.fetcher import FetchResult, FetchStatus
 from tracker.ingest.parser import FeedError, ParsedFeed
 from tracker.ingest.store import Claim, Document, IngestStore
+from tracker.ingest.store.archive import Stored
 from tracker.ingest.summary import CycleSummary, FeedFailure
 from tracker.ingest.text import first_line
 from tracker.moments import now_utc
@@ -71,7 +72,7 @@ class Archiver:
                 )
         if not documents:
             return results
-        stored: Sequence[tuple[int, int] | None | CycleSummary]
+        stored: Sequence[Stored | None | CycleSummary]
         try:
             stored = self.store.store_documents(documents, now=now)
         except Exception:
@@ -84,10 +85,16 @@ class Archiver:
                 results.append((document.claim.feed.id, outcome))
                 continue
             new, revised = outcome or (0, 0)
-            results.append((document.claim.feed.id, replace(step, items_new=new, items_revised=revised)))
+            copies = getattr(outcome, "copies", 0)  # the same item through another feed: not matched again
+            results.append(
+                (
+                    document.claim.feed.id,
+                    replace(step, items_new=new, items_revised=revised, duplicates_skipped=copies),
+                )
+            )
         return results
 
-    def _store_one(self, document: Document, now: datetime) -> tuple[int, int] | None | CycleSummary:
+    def _store_one(self, document: Document, now: datetime) -> Stored | None | CycleSummary:
         try:
             return self.store.store_documents([document], now=now)[0]
         except Exception as error:

@@ -21,6 +21,7 @@ Stable API (keep the names):
 - ``rules(slug) -> RulesView``
 - ``change_rules(slug, rules, by) -> RulesChange`` (validates, saves, re-matches the archive)
 - ``search_archive(text, limit=50) -> tuple[ArchiveItemView, ...]``
+- ``identity_changes(feed_url=None, limit=200) -> tuple[IdentityChange, ...]``
 - ``import_opml(data) / export_opml() -> str``
 - ``sync_config_feeds() -> tuple[FeedView, ...]``
 """
@@ -43,7 +44,7 @@ from tracker.ingest.fetcher import BadURL, Fetcher, check_url
 from tracker.ingest.opml import export_opml, opml_outlines
 from tracker.ingest.orchestrator import Orchestrator, rematch
 from tracker.ingest.parser import FeedError, parse_feed
-from tracker.ingest.store import DuplicateFeed, IngestStore, UnknownFeed
+from tracker.ingest.store import DuplicateFeed, IdentityChange, IngestStore, UnknownFeed
 from tracker.ingest.suggestions import Suggestions, UnknownSuggestion
 from tracker.ingest.summary import CycleSummary
 from tracker.ingest.tracking import tracked
@@ -65,6 +66,7 @@ __all__ = [
     "DuplicateFeed",
     "FeedRejected",
     "FeedView",
+    "IdentityChange",
     "IngestParts",
     "Ingestion",
     "OpmlImport",
@@ -303,3 +305,8 @@ class Ingestion:
         """Items whose title or summary contain every word of ``text`` (newest first)."""
         limit = max(1, min(int(limit), 500))
         return tuple(archive_item_view(i) for i in self.store.search(text, limit))
+
+    def identity_changes(self, feed_url: str | None = None, limit: int = 200) -> tuple[IdentityChange, ...]:
+        """Archived items seen under a new link or GUID, or as copies through another feed (newest first)."""
+        limit = max(1, min(int(limit), 5000))
+        return tuple(self.store.identity_changes(feed_url=feed_url, limit=limit))

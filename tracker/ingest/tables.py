@@ -85,9 +85,47 @@ items = Table(
     Column("pending", Boolean, nullable=False, default=True),
     # the full text (content:encoded) when the feed gives more than the summary
     Column("content", Text, nullable=False, default="", server_default=""),
+    # identity beyond feed + GUID (see identity.py): the link as compared, the content fingerprint,
+    # and the item this one is a copy of (another feed's, or the same article under two GUIDs)
+    Column("link_id", String(32), nullable=False, default="", server_default=""),
+    Column("fingerprint", String(32), nullable=False, default="", server_default=""),
+    Column("original_id", Integer, nullable=True),
     UniqueConstraint("feed_id", "identity_key", name="uq_ingest_items_feed_identity"),
 )
 Index("ix_ingest_items_pending", items.c.feed_id, items.c.pending)
+Index("ix_ingest_items_link_id", items.c.link_id)
+Index("ix_ingest_items_fingerprint", items.c.fingerprint)
+
+#: Columns added after the first release: (name, DDL type and default), see :func:`_add_item_content`.
+ADDED_ITEM_COLUMNS = (
+    ("content", "TEXT NOT NULL DEFAULT ''"),
+    ("link_id", "VARCHAR(32) NOT NULL DEFAULT ''"),
+    ("fingerprint", "VARCHAR(32) NOT NULL DEFAULT ''"),
+    ("original_id", "INTEGER"),
+)
+
+#: Each change of an archived item's identity, for inspection: its link changed
+#: (same GUID), its GUID changed (same link or fingerprint), or it arrived as a
+#: copy through another feed. ``old_key`` (the old identity's key) keeps an old
+#: GUID known: the item is not new when it shows up again.
+identity_changes = Table(
+    "ingest_identity_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", Integer, nullable=False),
+    Column("feed_id", Integer, nullable=False),
+    Column("feed_url", String(2000), nullable=False),
+    # link-changed | guid-changed | copy
+    Column("kind", String(20), nullable=False),
+    Column("old_identity", Text, nullable=False, default=""),
+    Column("new_identity", Text, nullable=False, default=""),
+    Column("old_key", String(40), nullable=False, default=""),
+    Column("old_link", Text, nullable=False, default=""),
+    Column("new_link", Text, nullable=False, default=""),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_ingest_identity_changes_alias", identity_changes.c.feed_id, identity_changes.c.old_key)
+Index("ix_ingest_identity_changes_item", identity_changes.c.item_id)
 
 decisions = Table(
     "ingest_decisions",
@@ -121,18 +159,33 @@ story_rules = Table(
 
 @event.listens_for(metadata, "after_create")
 def _add_item_content(_target: object, connection: Connection, **_kw: object) -> None:
-    """Archives made before items kept their full content get the column
-    (idempotent; several workers starting at once may race here)."""
+    """Archives made before items kept their full content, link ids and
+    fingerprints get the columns and their indexes, and the items already
+    archived get their keys (idempotent; several workers starting at once
+    may race here: a column another one added is left as it is)."""
     inspector = inspect(connection)
     if not inspector.has_table(items.name):
         return
-    if "content" in {column["name"] for column in inspector.get_columns(items.name)}:
+    present = {column["name"] for column in inspector.get_columns(items.name)}
+    added = [name for name, ddl in ADDED_ITEM_COLUMNS if name not in present and _add_column(connection, name, ddl)]
+    if "link_id" not in added:
         return
+    for name in ("link_id", "fingerprint"):
+        connection.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{items.name}_{name} ON {items.name} ({name})"))
+    from tracker.ingest.store.identities import backfill_identities  # the store imports these tables
+
+    backfill_identities(connection)
+
+
+def _add_column(connection: Connection, name: str, ddl: str) -> bool:
+    """Adds a column to the archive; False when another worker added it meanwhile."""
     if connection.dialect.name == "postgresql":
-        connection.execute(text(f"ALTER TABLE {items.name} ADD COLUMN IF NOT EXISTS content TEXT NOT NULL DEFAULT ''"))
-        return
+        connection.execute(text(f"ALTER TABLE {items.name} ADD COLUMN IF NOT EXISTS {name} {ddl}"))
+        return True
     try:
-        connection.execute(text(f"ALTER TABLE {items.name} ADD COLUMN content TEXT NOT NULL DEFAULT ''"))
+        connection.execute(text(f"ALTER TABLE {items.name} ADD COLUMN {name} {ddl}"))
     except (OperationalError, ProgrammingError) as error:
         if "duplicate column" not in str(error).lower():
             raise
+        return False
+    return True

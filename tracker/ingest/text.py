@@ -1,5 +1,11 @@
 """Text as the archive keeps it: plain, clean, hashed, searchable; URLs as
-identity compares them (tracking parameters, scheme and default ports aside)."""
+identity compares them (tracking parameters, scheme and default ports aside).
+
+Two URL forms: :func:`canonical_url` is what item identities and report ids
+are derived from (kept stable: changing it would make every archived item
+new); :func:`link_key` goes further for recognising the same article under
+another address (``www.``, AMP variants, trailing slashes, parameter order,
+fragments aside)."""
 
 from __future__ import annotations
 
@@ -50,6 +56,44 @@ def canonical_url(url: str) -> str:
     if parts.fragment:
         out += "#" + parts.fragment
     return out
+
+
+_AMP_QUERY = frozenset({"amp", "outputtype", "amp_js_v", "usqp"})
+_AMP_HOSTS = ("www.", "amp.")
+
+
+def link_key(url: str) -> str:
+    """'https://www.example.com/a/b/amp/?utm_source=x&b=2&a=1' -> '//example.com/a/b?a=1&b=2'.
+
+    The same article under its variants; '' for what is not an http(s) URL."""
+    text = (url or "").strip()
+    if not text.lower().startswith(("http://", "https://")):
+        return ""
+    return tidy_link(canonical_url(text))
+
+
+def tidy_link(key: str) -> str:
+    """A :func:`canonical_url` form ('//host/path?query#fragment') as :func:`link_key` compares it."""
+    if not key.startswith("//"):
+        return ""
+    rest, _, _fragment = key[2:].partition("#")
+    rest, _, query = rest.partition("?")
+    host, slash, path = rest.partition("/")
+    while host.startswith(_AMP_HOSTS):
+        host = host[4:]
+    path = slash + path
+    if path.endswith("/") or "amp" in path:
+        path = path.rstrip("/")
+        for suffix in ("/amp", ".amp"):
+            if path.endswith(suffix):
+                path = path[: -len(suffix)]
+        if path.endswith(".amp.html"):
+            path = path[: -len(".amp.html")] + ".html"
+        path = path.rstrip("/")
+    if query:
+        pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k.lower() not in _AMP_QUERY]
+        query = urlencode(sorted(pairs))
+    return f"//{host}{path}" + (f"?{query}" if query else "")
 
 
 def search_text(title: str, summary: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import operator
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -14,9 +15,12 @@ from sqlalchemy.engine import Connection
 
 from tracker.domain.rules import words
 from tracker.ingest.feeds import Feed
+from tracker.ingest.identity import LINK_CHANGED, fingerprint, link_id
 from tracker.ingest.parser import FeedItem
 from tracker.ingest.store.base import SQLStore
+from tracker.ingest.store.drift import RELINK, link_key_of, relink, switched_revision, with_originals
 from tracker.ingest.store.feeds import update_claimed_feed
+from tracker.ingest.store.identities import Identified, change, identify, record_changes
 from tracker.ingest.store.items import (
     STORED_ITEM_COLUMNS,
     STORED_ITEM_NAMES,
@@ -35,6 +39,8 @@ _REVISED_COLUMNS = (
     "summary",
     "link",
     "link_key",
+    "link_id",
+    "fingerprint",
     "authors",
     "published_at",
     "content_hash",
@@ -46,26 +52,40 @@ _REVISED_COLUMNS = (
 )
 
 
+class Stored(tuple[int, int]):
+    """(new, revised) items of a document, and how many new ones are ``copies`` of items already archived."""
+
+    copies: int
+
+    def __new__(cls, new: int, revised: int, copies: int = 0) -> Stored:
+        stored = super().__new__(cls, (new, revised))
+        stored.copies = copies
+        return stored
+
+
 class ArchiveStore(SQLStore):
-    def store_documents(
-        self, documents: Sequence[Document], *, now: datetime | None = None
-    ) -> list[tuple[int, int] | None]:
+    def store_documents(self, documents: Sequence[Document], *, now: datetime | None = None) -> list[Stored | None]:
         """Archives several feeds' documents in one transaction (all or nothing).
 
         For each document: its validators (and ``release`` values, which free
         the feed) are written only while its claim holds; its new and revised
-        items become pending. Returns (new, revised) per document, ``None``
-        where the claim was lost (nothing of that feed is written).
+        items become pending, except copies of items archived through other
+        feeds and items that only changed GUID or link (see identity.py).
+        Returns (new, revised) per document, ``None`` where the claim was
+        lost (nothing of that feed is written).
         """
         now = now or now_utc()
-        results: list[tuple[int, int] | None] = []
+        outcomes: list[int | None] = []  # per document: its feed, None where the claim was lost
         fresh: list[dict[str, Any]] = []
         revisions: list[dict[str, Any]] = []
+        relinked: list[tuple[Any, ...]] = []  # identity and link updates of archived items
+        changes: list[dict[str, Any]] = []
+        revised: Counter[int] = Counter()
+        listed: dict[int, set[str]] = {}
         with self.engine.begin() as conn:
             # Driver-level statements: two per feed, where SQLAlchemy's own
             # statement handling cost more than the database's work.
             mark = placeholder(conn)
-            totals: list[tuple[int, int]] = []
             with driver_cursor(conn) as cursor:
                 for document in documents:
                     feed = document.claim.feed
@@ -73,30 +93,60 @@ class ArchiveStore(SQLStore):
                     if document.release is not None:
                         values.update(claimed_by=None, claim_token=None, claim_expires_at=None, **document.release)
                     if update_claimed_feed(conn, cursor, feed.id, document.claim.token, values) != 1:
-                        results.append(None)
+                        outcomes.append(None)
                         continue
+                    outcomes.append(feed.id)
                     if not document.items:
-                        results.append((0, 0))
                         continue
                     by_key = {identity_key(i.identity): i for i in document.items}
+                    listed[feed.id] = set(by_key)
                     existing = _existing(cursor, mark, feed.id, list(by_key))
-                    added = 0
-                    revised = 0
                     feed_key = canonical_url(feed.url)
                     for key, item in by_key.items():
                         found = existing.get(key)
                         if found is None:
                             fresh.append(self._item_values(feed, document.feed_name, key, item, now, feed_key=feed_key))
-                            added += 1
-                        elif found[1] != item.content_hash:
-                            revised += 1
-                            revisions.append(self._revision_values(found[0], found[2], item, now))
-                    if added:
-                        totals.append((added, feed.id))
-                    results.append((added, revised))
-            execute_many(conn, f"UPDATE {feeds.name} SET items_total = items_total + {mark} WHERE id = {mark}", totals)
-            if fresh:
-                _insert_items(conn, fresh)
+                            continue
+                        item_id, digest, revision, link, old_link_id, _original = found
+                        new_link_id = link_id(item.link, item.link_key)
+                        if new_link_id != old_link_id and new_link_id:
+                            listing = {"feed_id": feed.id, "feed_url": feed.url, "identity": item.identity}
+                            changes.append(
+                                change(
+                                    item_id,
+                                    {**listing, "link": item.link, "first_seen_at": now},
+                                    LINK_CHANGED,
+                                    item.identity,
+                                    link,
+                                )
+                            )
+                        if digest != item.content_hash:
+                            revised[feed.id] += 1
+                            revisions.append(self._revision_values(found, item, feed.url, now))
+                        elif new_link_id != old_link_id and new_link_id:
+                            relinked.append(relink(item_id, revision, item.identity, key, item, feed.url, now))
+                identified = identify(cursor, mark, fresh, listed) if fresh else Identified([], [], [], [])
+            for known, row in identified.switches:
+                relinked.append(
+                    relink(known.id, known.revision, row["identity"], row["identity_key"], row, row["feed_url"], now)
+                )
+                if known.content_hash != row["content_hash"]:
+                    revised[row["feed_id"]] += 1
+                    revisions.append(switched_revision(known, row, _REVISED_COLUMNS, now))
+            added = Counter(row["feed_id"] for row in identified.inserts)
+            added.update(row["feed_id"] for row, _ in identified.later)
+            execute_many(
+                conn,
+                f"UPDATE {feeds.name} SET items_total = items_total + {mark} WHERE id = {mark}",
+                sorted((count, feed_id) for feed_id, count in added.items()),
+            )
+            if relinked:
+                when = sqlite_time(now) if conn.dialect.name == "sqlite" else now
+                execute_many(conn, RELINK.format(mark), [(*row[:-2], when, row[-1]) for row in relinked])
+            if identified.inserts:
+                _insert_items(conn, identified.inserts)
+            if identified.later:
+                _insert_items(conn, with_originals(conn, identified))
             if revisions:
                 conn.execute(
                     update(items)
@@ -104,11 +154,20 @@ class ArchiveStore(SQLStore):
                     .values({name: bindparam("new_" + name) for name in _REVISED_COLUMNS}),
                     revisions,
                 )
-        return results
+            record_changes(conn, [*changes, *identified.changes])
+        copies = Counter(row["feed_id"] for row in identified.inserts if row["original_id"] is not None)
+        copies.update(row["feed_id"] for row, _ in identified.later)
+        return [
+            None if feed_id is None else Stored(added[feed_id], revised[feed_id], copies[feed_id])
+            for feed_id in outcomes
+        ]
 
     @staticmethod
-    def _revision_values(item_id: int, revision: int, item: FeedItem, now: datetime) -> dict[str, Any]:
-        values = {**_content_values(item), "revision": revision + 1, "revised_at": now}
+    def _revision_values(found: tuple[Any, ...], item: FeedItem, feed_url: str, now: datetime) -> dict[str, Any]:
+        """A revised item's new text (a copy stays out of matching: its original is matched)."""
+        item_id, _digest, revision, _link, _link_id, original_id = found
+        values = {**_content_values(item, feed_url), "revision": revision + 1, "revised_at": now}
+        values["pending"] = original_id is None
         return {"item_id": item_id, **{"new_" + name: value for name, value in values.items()}}
 
     @staticmethod
@@ -123,10 +182,11 @@ class ArchiveStore(SQLStore):
             "identity_key": key,
             "report_id": report_id_for(feed.url, item.identity, feed_key=feed_key),
             "guid": item.guid,
-            **_content_values(item),
+            **_content_values(item, feed.url),
             "revision": 1,
             "first_seen_at": now,
             "revised_at": None,
+            "original_id": None,
         }
 
     def pending_items(
@@ -183,7 +243,10 @@ class ArchiveStore(SQLStore):
         while True:
             with self.engine.connect() as conn:
                 rows = conn.execute(
-                    select(*STORED_ITEM_COLUMNS).where(items.c.id > last).order_by(items.c.id).limit(batch)
+                    select(*STORED_ITEM_COLUMNS)
+                    .where(items.c.id > last, items.c.original_id.is_(None))  # a copy is matched as its original
+                    .order_by(items.c.id)
+                    .limit(batch)
                 ).all()
             if not rows:
                 return
@@ -200,14 +263,16 @@ class ArchiveStore(SQLStore):
             return [StoredItem.from_values(r) for r in conn.execute(query)]
 
 
-def _content_values(item: FeedItem) -> dict[str, Any]:
+def _content_values(item: FeedItem, feed_url: str) -> dict[str, Any]:
     """The columns an item's text sets, on first sight and on each revision
     (both leave it pending for matching)."""
     return {
         "title": item.title,
         "summary": item.summary,
         "link": item.link,
-        "link_key": _link_key(item),
+        "link_key": link_key_of(item),
+        "link_id": link_id(item.link, item.link_key),
+        "fingerprint": fingerprint(item.title, item.link, feed_url),
         "authors": json.dumps(list(item.authors)),
         "published_at": item.published_at,
         "content_hash": item.content_hash,
@@ -221,28 +286,23 @@ def _search_text(item: FeedItem) -> str:
     return item.search_text or search_text(item.title, item.summary)
 
 
-def _link_key(item: FeedItem) -> str:
-    if item.link_key or not item.link:
-        return item.link_key
-    return canonical_url(item.link)
-
-
 _ITEM_COLUMNS = tuple(c.name for c in items.columns if c.name != "id")
 _TIME_POSITIONS = tuple(i for i, name in enumerate(_ITEM_COLUMNS) if isinstance(items.c[name].type, DateTime))
 
 
-def _existing(cursor: Any, mark: str, feed_id: int, keys: list[str]) -> dict[str, tuple[int, str, int]]:
-    """The feed's archived items among ``keys``: identity key -> (id, content hash, revision)."""
-    existing: dict[str, tuple[int, str, int]] = {}
+def _existing(cursor: Any, mark: str, feed_id: int, keys: list[str]) -> dict[str, tuple[Any, ...]]:
+    """The feed's archived items among ``keys``: identity key ->
+    (id, content hash, revision, link, link id, original id)."""
+    existing: dict[str, tuple[Any, ...]] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
         cursor.execute(
-            f"SELECT identity_key, id, content_hash, revision FROM {items.name} "
+            f"SELECT identity_key, id, content_hash, revision, link, link_id, original_id FROM {items.name} "
             f"WHERE feed_id = {mark} AND identity_key IN ({', '.join(mark for _ in chunk)})",
             [feed_id, *chunk],
         )
-        for key, item_id, digest, revision in cursor.fetchall():
-            existing[key] = (item_id, digest, revision)
+        for key, *found in cursor.fetchall():
+            existing[key] = tuple(found)
     return existing
 
 

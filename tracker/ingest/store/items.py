@@ -85,16 +85,16 @@ class StoredItem:
             link=link,
             link_key=link_key,
             authors=tuple(json.loads(authors)) if authors and authors != "[]" else (),
-            published_at=_moment(published_at),
+            published_at=moment(published_at),
             content_hash=content_hash,
             revision=revision,
-            first_seen_at=_moment(first_seen_at),  # type: ignore[arg-type]
-            revised_at=_moment(revised_at),
+            first_seen_at=moment(first_seen_at),  # type: ignore[arg-type]
+            revised_at=moment(revised_at),
             content=content or "",
         )
 
 
-def _moment(value: datetime | str | None) -> datetime | None:
+def moment(value: datetime | str | None) -> datetime | None:
     """A stored time as read by SQLAlchemy or by the driver (SQLite's text: naive UTC)."""
     if isinstance(value, str):
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
