@@ -134,9 +134,9 @@ def _no_cut_between(cuts: Sequence[tuple[int, int]], start: int, end: int) -> bo
     return all(not (start <= s < end) for s, _e in cuts)
 
 
-def groups_of(text: str, mentions: Sequence[Mention]) -> list[list[Mention]]:
+def groups_of(text: str, mentions: Sequence[Mention], owners: bool = False) -> list[list[Mention]]:
     """Mentions joined by "and"/"&"/"or" (and commas in such a list) into groups; a
-    possessor ("Musk's xAI") gives way to what it owns. Commas alone join nothing:
+    possessor ("Musk's xAI") gives way to what it owns (or, with ``owners``, stays beside it). Commas alone join nothing:
     "Beyond Character.AI, Meta explored" has one subject."""
     groups: list[list[Mention]] = []
     listed: list[bool] = []
@@ -145,7 +145,10 @@ def groups_of(text: str, mentions: Sequence[Mention]) -> list[list[Mention]]:
             last = groups[-1][-1]
             between = text[last.end : mention.start]
             if _POSSESSOR.match(between):
-                if not (last.known and not mention.known):  # "xAI's Grok team" stays xAI
+                if owners:  # "a review of Acme's Beta takeover" examines both
+                    groups[-1].append(mention)
+                    listed[-1] = True
+                elif not (last.known and not mention.known):  # "xAI's Grok team" stays xAI
                     groups[-1][-1] = mention
                 continue
             if _JOIN.match(between):

@@ -97,6 +97,11 @@ def remedy(hit: Hit) -> bool:
     return hit.kind is Kind.REGULATORY_SCRUTINY and REMEDY.search(hit.text.lower()) is not None
 
 
+def offered(hit: Hit) -> bool:
+    """ "offered remedies", "submitted commitments": scrutiny even where no authority is named."""
+    return re.search(r"remed|concession|commitment|undertaking", hit.text.lower()) is not None
+
+
 def labour(hit: Hit, text: str, start: int, end: int) -> bool:
     """Talks or a deal about pay, rosters or jobs with staff or a union: labour negotiations, not the
     story's deal talks ("cabin crew open pay talks", "the union began talks with the airline on rosters")."""

@@ -212,9 +212,16 @@ class FieldReader:
         kind = cues.turn(hit, self.text, clause.start)
         if kind is not None and cues.labour(hit, self.text, clause.start, clause.end):
             return None  # pay talks with a union: not the story's deal talks
-        if kind is Kind.REGULATORY_SCRUTINY and cues.remedy(hit) and not (self.named_regulators or self.regulators):
-            return Kind.AGREEMENT_REACHED if hit.text.lower().startswith("agree") else None  # a sale, no remedy
+        if kind is Kind.REGULATORY_SCRUTINY and cues.remedy(hit) and not self._sentence_regulators():
+            if hit.text.lower().startswith("agree"):
+                return Kind.AGREEMENT_REACHED  # "agreed to sell its stake to X": a sale, no remedy
+            return kind if cues.offered(hit) else None  # "offered remedies" stays scrutiny; a plan to sell, nothing
         return kind
+
+    def _sentence_regulators(self) -> list[Mention]:
+        """The authorities named in this sentence (a remedy is given to one of them)."""
+        s = self.sentence
+        return [m for m in self.mentions if m.regulator and s.start <= m.start < s.end]
 
     def _possessive(self, before: Sequence[Mention], hit: ph.Hit) -> list[Mention]:
         """ "Google's licensing deal": the owner of the phrase is its subject."""
@@ -262,7 +269,7 @@ class FieldReader:
         if kind is not Kind.REGULATORY_SCRUTINY:
             subject = [m for m in subject if m.proper]
             after = [m for m in after if m.proper]
-        groups = groups_of(text, after)
+        groups = groups_of(text, after, owners=kind is Kind.REGULATORY_SCRUTINY)
         for group in groups:
             if _AGENT.match(text[hit.end : group[0].start]):
                 agents = group
@@ -297,7 +304,7 @@ class FieldReader:
                 kind, a_side = Kind.REGULATORY_SCRUTINY, regulators
                 b_side = list({m.name: m for m in sides if not m.regulator and m.proper}.values())
         elif kind is Kind.REGULATORY_SCRUTINY and cues.remedy(hit):  # "asked A to give up slots"
-            named = self.named_regulators or list(self.regulators)
+            named = self._sentence_regulators() or self.named_regulators or list(self.regulators)
             a_side = [m for m in named if m.start < hit.start][-1:] or named[:1]
             b_side = [m for m in subject if m.proper and not m.regulator]
         joined = _WITH.match(text, hit.end)

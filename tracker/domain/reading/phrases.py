@@ -83,6 +83,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             r"(?:held|holds|holding|hold|had|have|has) (?:\w+ )?(?:\w+ )?(?:talks|discussions|conversations)",
             r"(?:met|meet|meets|meeting) to (?:discuss|negotiate)",
+            r"(?:made|makes|make|making) an? (?:\w+ )?approach to",
             r"(?:agreed|agrees|agree) to (?:meet|talk|resume|continue)",
             r"resum\w+ (?:the )?(?:talks|negotiations|discussions)",
             r"in (?:early |advanced |preliminary |exclusive )?(?:talks|discussions|negotiations)",
@@ -94,7 +95,6 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         (
             r"(?:partnership |merger |takeover |acquisition |licensing |early |initial )?(?:talks|discussions|conversations)",
-            r"(?:informal |formal |takeover |merger )?approach(?:es)? to",
         ),
     ),
     Kind.DECLINED_TO_COMMENT: (
@@ -204,6 +204,7 @@ _CASED: dict[Kind, tuple[str, ...]] = {
     Kind.TALKS_HELD: (
         r"(?:courts|court|eye|eyes|eyeing)(?=\s+(?-i:[A-Z])|\s+[a-z]{1,2}(?-i:[A-Z]))",
         r"(?:approaches|approach|approaching)(?=\s+(?-i:[A-Z]))",
+        r"approach(?:es)? to(?=\s+(?-i:[A-Z]))",
     ),
     Kind.PERSONNEL: (
         r"(?:named|names)(?=\s+(?-i:[A-Z]))",

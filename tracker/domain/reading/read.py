@@ -104,6 +104,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     pair: list[nm.Mention] = []
     known_seen: dict[str, str] = {}
     people: set[str] = set()
+    others: set[str] = set()  # organisations named: their statements count where the story's topic is
     name_seen: dict[str, tuple[str, str, bool]] = {}
     known_keys = aliases.canonical  # every alias's key
     dismissed = {_key(d) for d in context.dismissed}
@@ -119,7 +120,8 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
         discovered = [replace(d, name=same[d.name]) if d.name in same else d for d in f.discovered]
         mentions = nm.merge(known, f.regulators, discovered)
         speaking = [m for m in mentions if not m.initial]
-        people.update(m.name for m in speaking if m.proper and not m.known)  # people and organisations
+        people.update(m.name for m in speaking if m.person)
+        others.update(m.name for m in speaking if m.proper and not m.known and not m.person)
         for m in mentions:
             if m.known:
                 known_seen.setdefault(m.name, f.where)
@@ -138,6 +140,8 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
                 statements.append(statement)
         if not explainer:  # an explainer's phrases describe how things work, not what happened
             badges.extend((kind, phrase, f.where) for kind, phrase in found.badges)
+    if others and not rv.lacks_topic(Text(" ".join(f.text for f in fields)), context, set()):
+        people |= others  # "the pilots' union declined to comment on the takeover"
     ended = {(r.a, r.b) for r in relations if r.kind is Kind.TALKS_ENDED}
     relations = [  # talks that ended were held and came to nothing: the end says both
         r
