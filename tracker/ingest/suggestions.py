@@ -94,10 +94,11 @@ class Suggestions:
             decided_at=now_utc(),
             decided_by=by,
         )
+        self._settle_copies(slug, item.id, Outcome.DUPLICATE, by)
         return item.report_id
 
     def reject(self, slug: str, suggestion_id: str, by: str) -> None:
-        """Rejects: the item is remembered and never suggested to this story again."""
+        """Rejects: the item (every copy of it) is remembered and never suggested to this story again."""
         by = actor(by)
         _decision, item = self._open(slug, suggestion_id)
         self.store.update_decision(
@@ -108,6 +109,22 @@ class Suggestions:
             decided_at=now_utc(),
             decided_by=by,
         )
+        self._settle_copies(slug, item.id, Outcome.REJECTED, by)
+
+    def _settle_copies(self, slug: str, item_id: int, outcome: Outcome, by: str) -> None:
+        """An editor's decision on one copy of an item (the same item through
+        another feed, or archived before copies were recognised) is the
+        decision on every copy: their open suggestions to this story close,
+        rejected with it, or duplicates of the report it was accepted as."""
+        for copy_id in self.store.copies_of(item_id):
+            self.store.update_decision(
+                slug,
+                copy_id,
+                only_if=(Outcome.SUGGESTED.value,),
+                outcome=outcome.value,
+                decided_at=now_utc(),
+                decided_by=by,
+            )
 
 
 def actor(by: str) -> str:

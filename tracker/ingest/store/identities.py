@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
-from tracker.ingest.identity import COPY, GUID_CHANGED, Fresh, Known, fingerprint, link_id, resolve
+from tracker.ingest.identity import COPY, GUID_CHANGED, Fresh, Known, close_in_time, fingerprint, link_id, resolve
 from tracker.ingest.store.base import SQLStore
 from tracker.ingest.store.items import moment
 from tracker.ingest.tables import identity_changes, items
@@ -138,19 +138,30 @@ class IdentityStore(SQLStore):
 
     def copies_of(self, item_id: int) -> list[int]:
         """Every other archived item that is the same item as ``item_id``: its
-        original, its copies, and items under the same link."""
+        original, its copies, items under the same link, and items with the
+        same fingerprint published within the window."""
+        wanted = (items.c.id, items.c.original_id, items.c.link_id, items.c.fingerprint, items.c.published_at)
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(items.c.id, items.c.original_id, items.c.link_id).where(items.c.id == item_id)
-            ).first()
+            row = conn.execute(select(*wanted).where(items.c.id == item_id)).first()
             if row is None:
                 return []
             root = row.original_id or row.id
             alike = [items.c.id == root, items.c.original_id == root]
             if row.link_id:
                 alike.append(items.c.link_id == row.link_id)
-            found = conn.execute(select(items.c.id, items.c.original_id, items.c.link_id).where(or_(*alike))).all()
-        return sorted(r.id for r in found if r.id != item_id)
+            if row.fingerprint:
+                alike.append(items.c.fingerprint == row.fingerprint)
+            found = conn.execute(select(*wanted).where(or_(*alike))).all()
+        return sorted(
+            r.id
+            for r in found
+            if r.id != item_id
+            and (
+                (r.original_id or r.id) == root
+                or (row.link_id and r.link_id == row.link_id)
+                or close_in_time(utc(r.published_at), utc(row.published_at))
+            )
+        )
 
 
 def backfill_identities(connection: Connection) -> None:
