@@ -15,69 +15,39 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from tracker.domain.reading import cues
 from tracker.domain.reading import phrases as ph
 from tracker.domain.reading.clauses import (
-    ANAPHOR,
     COMPANY_NOUNS,
     RELATIVE,
     Span,
     clauses,
     company_before,
-    counterpart,
     groups_of,
-    matter_of,
     mentions_in,
-    named_regulator,
     pair_before,
-    person_first,
-    regulator_first,
     sentences,
 )
 from tracker.domain.reading.model import Relation, Statement
 from tracker.domain.reading.names import Mention
-from tracker.domain.reading.roles import overseer, speaks_for_itself
+from tracker.domain.reading.relate import PLURAL, Found, Sides
+from tracker.domain.reading.roles import speaks_for_itself
 from tracker.domain.vocabulary import Kind
 
-_AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^[’']s?\s+(?:\S+\s+){0,2}$")
-_AGENT = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:by|from)\s+$", re.IGNORECASE)
-_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _PRONOUN = re.compile(
     rf"\b(?:it|they|both|the (?:{COMPANY_NOUNS}|companies|firms|airlines|carriers|banks|two)|he|she)\b", re.I
 )
-_ROLE = re.compile(
-    r"\b(?:chief (?:executive|\w+ officer)(?: officer)?|ceo|cto|cfo|coo|president|chair(?:man|woman)?|"
-    r"head of [a-z]+(?: [a-z]+)?|vice president(?: of [a-z]+)?|managing director|general counsel|co-?founder|"
-    r"chief scientist|board member|director of [a-z]+)\b",
-    re.IGNORECASE,
-)
 _SPEAKING = ph.SPEAKING
 _SCOPING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED})
-_MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
-_DELIBERATE = re.compile(r"consider|weigh|mull", re.IGNORECASE)
-_DEPARTS = re.compile(r"step|resign|quit|retir", re.IGNORECASE)
 _SILENT = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE})
 _DEALS = frozenset({Kind.AGREEMENT_REACHED, Kind.TALKS_HELD})
-_AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s*$", re.IGNORECASE)
-_BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
-_PLURAL = re.compile(r"both|they|the (?:two|companies|firms|airlines|carriers|banks)", re.IGNORECASE)
 _COMPANY = re.compile(rf"the (?:{COMPANY_NOUNS})$", re.IGNORECASE)
-_WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
 
 
-@dataclass
-class Found:
-    """What one field gave: relations, statements, and kinds found without actors (badges)."""
-
-    relations: list[Relation] = field(default_factory=list)
-    statements: list[Statement] = field(default_factory=list)
-    badges: list[tuple[Kind, str]] = field(default_factory=list)
-
-
-class FieldReader:
+class FieldReader(Sides):
     """Reads one field's text; ``last`` carries the latest subject for "it"/"both companies"."""
 
     def __init__(
@@ -159,7 +129,7 @@ class FieldReader:
             own = self._possessive(before, hit) or (groups[-1] if groups else [])
             back = _PRONOUN.search(text, own[-1].end, hit.start) if own and own is groups[-1] else None
             if back:  # "Lawyers for X and Y told Judge Z they had begun talks": they are X and Y
-                plural = _PLURAL.match(back.group(0)) and len(groups[0]) < 2
+                plural = PLURAL.match(back.group(0)) and len(groups[0]) < 2
                 own = (pair_before(self.near, back.start()) if plural else []) or groups[0]
             opening = clause.start if floor == clause.start else hit.start  # "an analyst at X" must open the clause
             blocked = bool(own) and not back and hit.verbal and not speaks_for_itself(text, own, hit.start, opening)
@@ -168,7 +138,7 @@ class FieldReader:
             pronoun = None if own or blocked else _PRONOUN.search(text, floor, hit.start)
             if pronoun and _COMPANY.match(pronoun.group(0)):
                 own = company_before(self.near, pronoun.start(), self.principal)
-            elif pronoun and _PLURAL.match(pronoun.group(0)):
+            elif pronoun and PLURAL.match(pronoun.group(0)):
                 own = pair_before(self.near, pronoun.start()) or self.pair or self.last
             elif pronoun and self.last:
                 own = self.last
@@ -218,11 +188,6 @@ class FieldReader:
             return kind if cues.offered(hit) else None  # "offered remedies" stays scrutiny; a plan to sell, nothing
         return kind
 
-    def _sentence_regulators(self) -> list[Mention]:
-        """The authorities named in this sentence (a remedy is given to one of them)."""
-        s = self.sentence
-        return [m for m in self.mentions if m.regulator and s.start <= m.start < s.end]
-
     def _possessive(self, before: Sequence[Mention], hit: ph.Hit) -> list[Mention]:
         """ "Google's licensing deal": the owner of the phrase is its subject."""
         if not before:
@@ -231,106 +196,3 @@ class FieldReader:
         if _POSSESSIVE.match(between) or (not between and hit.text[:1] in "'’"):
             return [before[-1]]
         return []
-
-    def _statement(
-        self, hit: ph.Hit, kind: Kind, subject: list[Mention], clause: Span, pending: list[tuple[Statement, bool]]
-    ) -> None:
-        agent = _BY.match(self.text, hit.end, clause.end)
-        if agent:  # "was confirmed by both companies", "denied by Meta"
-            named = mentions_in(self.near, agent.start(1), clause.end)
-            if named and named[0].start - agent.start(1) < 3:
-                subject = groups_of(self.text, named)[0]
-            elif _PLURAL.match(agent.group(1)):
-                subject = pair_before(self.near, hit.start) or self.pair or subject
-            matter = _AUXILIARY.sub("", self.text[clause.start : hit.start].split(",")[0]).strip()
-            matter = " ".join(matter.split()[-6:])
-        if not subject:
-            self.found.badges.append((kind, hit.text))
-            return
-        if not agent:
-            matter = matter_of(self.text, hit.end, clause.end, kind)
-        for speaker in subject:
-            keeps = bool(matter) and kind is not Kind.CONFIRMED  # a confirmation is of the news beside it
-            pending.append((Statement(speaker.name, kind, matter, hit.text, self.where), keeps))
-
-    def _relation(
-        self,
-        hit: ph.Hit,
-        kind: Kind,
-        subject: list[Mention],
-        after: list[Mention],
-        relations: list[Relation],
-        lead: Sequence[Mention] = (),
-    ) -> None:
-        text = self.text
-        objects: list[Mention] = []
-        agents: list[Mention] = []
-        against: list[Mention] = []
-        if kind is not Kind.REGULATORY_SCRUTINY:
-            subject = [m for m in subject if m.proper]
-            after = [m for m in after if m.proper]
-        groups = groups_of(text, after, owners=kind is Kind.REGULATORY_SCRUTINY)
-        for group in groups:
-            if _AGENT.match(text[hit.end : group[0].start]):
-                agents = group
-            elif _AGAINST.search(text, hit.end, group[0].start):
-                against = against or group
-            elif not objects:
-                objects = group
-        a_side, b_side = list(subject), objects
-        span = Span(hit.start, hit.end)
-        if against:  # "the lawsuit the Guild brought against Parlance Labs"
-            plaintiff = objects if objects and objects[0].start < against[0].start else []
-            a_side, b_side = agents or plaintiff or list(subject), against
-        elif agents:
-            a_side, b_side = agents, (list(subject) or objects)
-        elif len(objects) >= 2 and kind in _MUTUAL and _BETWEEN.search(text, hit.start, objects[0].start):
-            a_side, b_side = objects[:1], objects[1:]  # "the judge approved the settlement between A and B"
-        elif b_side and not a_side and kind in _MUTUAL:
-            # "The discussions have not produced a deal with Meta"
-            a_side = counterpart(text, self.near, self.sentence, self.principal, span, b_side, anywhere=True)
-        elif a_side and not b_side and (kind in _MUTUAL or kind is Kind.LEGAL_ACTION):
-            pointed = ANAPHOR.search(text, hit.end, self.clause.end)  # "talking to the start-up"
-            if len(a_side) >= 2 and kind in _MUTUAL and not pointed:
-                a_side, b_side = a_side[:1], a_side[1:]  # "Meta and Character.AI have not reached an agreement"
-            elif _DELIBERATE.search(hit.text) and not pointed:
-                return  # "its board was considering the proposal": weighing it alone, no talks with anyone
-            else:
-                b_side = counterpart(text, self.near, self.sentence, self.principal, span, a_side)
-        if kind in _MUTUAL and "settle" not in hit.text.lower():
-            sides = [*a_side, *b_side, *objects, *agents]
-            regulators = overseer(lead, sides)
-            if regulators:  # "the Board approved the takeover of A by B": it examines the deal of A and B
-                kind, a_side = Kind.REGULATORY_SCRUTINY, regulators
-                b_side = list({m.name: m for m in sides if not m.regulator and m.proper}.values())
-        elif kind is Kind.REGULATORY_SCRUTINY and cues.remedy(hit):  # "asked A to give up slots"
-            named = self._sentence_regulators() or self.named_regulators or list(self.regulators)
-            a_side = [m for m in named if m.start < hit.start][-1:] or named[:1]
-            b_side = [m for m in subject if m.proper and not m.regulator]
-        joined = _WITH.match(text, hit.end)
-        phrase = hit.text + (joined.group(0) if joined else "")
-        if kind is Kind.REGULATORY_SCRUTINY:
-            named = self.named_regulators or list(self.regulators)
-            a_side = [named_regulator(m, named) for m in a_side]
-            a_side, b_side = regulator_first(
-                text, hit.start, a_side, b_side, [named_regulator(m, named) for m in after], self.regulators
-            )
-        elif kind is Kind.PERSONNEL:
-            a_side, b_side = person_first(a_side, b_side)
-            if a_side and not b_side and (ANAPHOR.search(text, hit.end, hit.end + 20) or _DEPARTS.match(hit.text)):
-                b_side = company_before(self.near, hit.start, self.principal)  # "left the company", "will step down"
-            if not any(m.person for m in a_side):
-                return  # "hires a start-up's founders": no one named, no move to record
-        pairs = [(a, b) for a in a_side for b in b_side if a.name != b.name]
-        if not pairs:
-            self.found.badges.append((kind, phrase.strip()))
-            return
-        role = ""
-        if kind is Kind.PERSONNEL:
-            m = _ROLE.search(text, max(0, hit.start - 60), min(len(text), hit.end + 80))
-            role = m.group(0).lower() if m else ""
-        self.pair[:] = list(pairs[0])
-        for a, b in pairs:
-            relation = Relation(a.name, b.name, kind, " ".join(phrase.split()), self.where, role)
-            if all((r.a, r.b, r.kind) != (a.name, b.name, kind) for r in relations):
-                relations.append(relation)

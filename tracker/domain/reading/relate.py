@@ -1,0 +1,186 @@
+"""The sides of a phrase: who speaks a statement, who does a relation with whom.
+
+Given a phrase and the names before and after it in its clause (found by
+:mod:`.extract`), a statement's speakers are its subject, or the agent of
+a passive ("was confirmed by both companies"); a relation's sides are the
+subject and object, the agent of a passive, the plaintiff and the
+defendant, the regulator and what it examines (a deal a regulator looks
+at or approves is the regulator's matter: it scrutinises both parties),
+the person and the organisation of a move.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tracker.domain.reading import cues
+from tracker.domain.reading import phrases as ph
+from tracker.domain.reading.clauses import (
+    ANAPHOR,
+    Span,
+    company_before,
+    counterpart,
+    groups_of,
+    matter_of,
+    mentions_in,
+    named_regulator,
+    pair_before,
+    person_first,
+    regulator_first,
+)
+from tracker.domain.reading.model import Relation, Statement
+from tracker.domain.reading.names import Mention
+from tracker.domain.reading.roles import overseer
+from tracker.domain.vocabulary import Kind
+
+_AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?$", re.IGNORECASE)
+_AGENT = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:by|from)\s+$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+_ROLE = re.compile(
+    r"\b(?:chief (?:executive|\w+ officer)(?: officer)?|ceo|cto|cfo|coo|president|chair(?:man|woman)?|"
+    r"head of [a-z]+(?: [a-z]+)?|vice president(?: of [a-z]+)?|managing director|general counsel|co-?founder|"
+    r"chief scientist|board member|director of [a-z]+)\b",
+    re.IGNORECASE,
+)
+MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
+_DELIBERATE = re.compile(r"consider|weigh|mull", re.IGNORECASE)
+_DEPARTS = re.compile(r"step|resign|quit|retir", re.IGNORECASE)
+_AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s*$", re.IGNORECASE)
+_BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
+PLURAL = re.compile(r"both|they|the (?:two|companies|firms|airlines|carriers|banks)", re.IGNORECASE)
+_WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
+
+
+@dataclass
+class Found:
+    """What one field gave: relations, statements, and kinds found without actors (badges)."""
+
+    relations: list[Relation] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    badges: list[tuple[Kind, str]] = field(default_factory=list)
+
+
+class Sides:
+    """The part of a field's reader that decides the sides of one phrase."""
+
+    where: str
+    text: str
+    mentions: list[Mention]
+    near: list[Mention]
+    pair: list[Mention]
+    named_regulators: list[Mention]
+    principal: Sequence[str]
+    regulators: Sequence[Mention]
+    found: Found
+    sentence: Span
+    clause: Span
+
+    def _sentence_regulators(self) -> list[Mention]:
+        """The authorities named in this sentence (a remedy is given to one of them)."""
+        s = self.sentence
+        return [m for m in self.mentions if m.regulator and s.start <= m.start < s.end]
+
+    def _statement(
+        self, hit: ph.Hit, kind: Kind, subject: list[Mention], clause: Span, pending: list[tuple[Statement, bool]]
+    ) -> None:
+        agent = _BY.match(self.text, hit.end, clause.end)
+        if agent:  # "was confirmed by both companies", "denied by Meta"
+            named = mentions_in(self.near, agent.start(1), clause.end)
+            if named and named[0].start - agent.start(1) < 3:
+                subject = groups_of(self.text, named)[0]
+            elif PLURAL.match(agent.group(1)):
+                subject = pair_before(self.near, hit.start) or self.pair or subject
+            matter = _AUXILIARY.sub("", self.text[clause.start : hit.start].split(",")[0]).strip()
+            matter = " ".join(matter.split()[-6:])
+        if not subject:
+            self.found.badges.append((kind, hit.text))
+            return
+        if not agent:
+            matter = matter_of(self.text, hit.end, clause.end, kind)
+        for speaker in subject:
+            keeps = bool(matter) and kind is not Kind.CONFIRMED  # a confirmation is of the news beside it
+            pending.append((Statement(speaker.name, kind, matter, hit.text, self.where), keeps))
+
+    def _relation(
+        self,
+        hit: ph.Hit,
+        kind: Kind,
+        subject: list[Mention],
+        after: list[Mention],
+        relations: list[Relation],
+        lead: Sequence[Mention] = (),
+    ) -> None:
+        text = self.text
+        objects: list[Mention] = []
+        agents: list[Mention] = []
+        against: list[Mention] = []
+        if kind is not Kind.REGULATORY_SCRUTINY:
+            subject = [m for m in subject if m.proper]
+            after = [m for m in after if m.proper]
+        groups = groups_of(text, after, owners=kind is Kind.REGULATORY_SCRUTINY)
+        for group in groups:
+            if _AGENT.match(text[hit.end : group[0].start]):
+                agents = group
+            elif _AGAINST.search(text, hit.end, group[0].start):
+                against = against or group
+            elif not objects:
+                objects = group
+        a_side, b_side = list(subject), objects
+        span = Span(hit.start, hit.end)
+        if against:  # "the lawsuit the Guild brought against Parlance Labs"
+            plaintiff = objects if objects and objects[0].start < against[0].start else []
+            a_side, b_side = agents or plaintiff or list(subject), against
+        elif agents:
+            a_side, b_side = agents, (list(subject) or objects)
+        elif len(objects) >= 2 and kind in MUTUAL and _BETWEEN.search(text, hit.start, objects[0].start):
+            a_side, b_side = objects[:1], objects[1:]  # "the judge approved the settlement between A and B"
+        elif b_side and not a_side and kind in MUTUAL:
+            # "The discussions have not produced a deal with Meta"
+            a_side = counterpart(text, self.near, self.sentence, self.principal, span, b_side, anywhere=True)
+        elif a_side and not b_side and (kind in MUTUAL or kind is Kind.LEGAL_ACTION):
+            pointed = ANAPHOR.search(text, hit.end, self.clause.end)  # "talking to the start-up"
+            if len(a_side) >= 2 and kind in MUTUAL and not pointed:
+                a_side, b_side = a_side[:1], a_side[1:]  # "Meta and Character.AI have not reached an agreement"
+            elif _DELIBERATE.search(hit.text) and not pointed:
+                return  # "its board was considering the proposal": weighing it alone, no talks with anyone
+            else:
+                b_side = counterpart(text, self.near, self.sentence, self.principal, span, a_side)
+        if kind in MUTUAL and "settle" not in hit.text.lower():
+            sides = [*a_side, *b_side, *objects, *agents]
+            regulators = overseer(lead, sides)
+            if regulators:  # "the Board approved the takeover of A by B": it examines the deal of A and B
+                kind, a_side = Kind.REGULATORY_SCRUTINY, regulators
+                b_side = list({m.name: m for m in sides if not m.regulator and m.proper}.values())
+        elif kind is Kind.REGULATORY_SCRUTINY and cues.remedy(hit):  # "asked A to give up slots"
+            named = self._sentence_regulators() or self.named_regulators or list(self.regulators)
+            a_side = [m for m in named if m.start < hit.start][-1:] or named[:1]
+            b_side = [m for m in subject if m.proper and not m.regulator]
+        joined = _WITH.match(text, hit.end)
+        phrase = hit.text + (joined.group(0) if joined else "")
+        if kind is Kind.REGULATORY_SCRUTINY:
+            named = self.named_regulators or list(self.regulators)
+            a_side = [named_regulator(m, named) for m in a_side]
+            a_side, b_side = regulator_first(
+                text, hit.start, a_side, b_side, [named_regulator(m, named) for m in after], self.regulators
+            )
+        elif kind is Kind.PERSONNEL:
+            a_side, b_side = person_first(a_side, b_side)
+            if a_side and not b_side and (ANAPHOR.search(text, hit.end, hit.end + 20) or _DEPARTS.match(hit.text)):
+                b_side = company_before(self.near, hit.start, self.principal)  # "left the company", "will step down"
+            if not any(m.person for m in a_side):
+                return  # "hires a start-up's founders": no one named, no move to record
+        pairs = [(a, b) for a in a_side for b in b_side if a.name != b.name]
+        if not pairs:
+            self.found.badges.append((kind, phrase.strip()))
+            return
+        role = ""
+        if kind is Kind.PERSONNEL:
+            m = _ROLE.search(text, max(0, hit.start - 60), min(len(text), hit.end + 80))
+            role = m.group(0).lower() if m else ""
+        self.pair[:] = list(pairs[0])
+        for a, b in pairs:
+            relation = Relation(a.name, b.name, kind, " ".join(phrase.split()), self.where, role)
+            if all((r.a, r.b, r.kind) != (a.name, b.name, kind) for r in relations):
+                relations.append(relation)
