@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tracker.domain.reading.authorities import GENERIC, REGULATOR_GATE, REGULATOR_NAMES, REGULATORS, regulator_like
 from tracker.domain.rules import words
 
 ORG_SUFFIXES = frozenset(
@@ -29,8 +30,6 @@ ORG_SUFFIXES = frozenset(
     | {"communications", "pharmaceuticals", "foods", "brands", "services", "solutions", "enterprises", "resources"}
     | {"investments", "electronics", "entertainment", "chemicals", "steel", "petroleum", "insurance", "bancorp"}
 )
-#: Words that make an organisation a regulator ("Office for Fair Markets", "Competition Bureau").
-REGULATOR_WORDS = frozenset({"office", "authority", "commission", "agency", "department", "ministry", "bureau"})
 #: Words that say a same-named organisation is in another line of business (or is a place).
 SECTOR_WORDS = frozenset(
     {"bank", "banking", "financial", "finance", "insurance", "brewery", "brewing", "football", "club", "fc", "town"}
@@ -87,36 +86,6 @@ _WORD = r"(?:[A-Z][A-Za-z0-9&]*(?:\.[A-Z][A-Za-z]*)?(?:-[A-Z][A-Za-z0-9]*)*|[a-z
 _SPAN = re.compile(rf"(?<![\w.]){_WORD}(?:(?:[ \t]+|[ \t]+&[ \t]+|[ \t]+(?:of|for)[ \t]+){_WORD})*(?![\w])")
 _DISTINCT = re.compile(r"[a-z][A-Z]|[A-Za-z]\.[A-Z]|^[A-Z]{2,}$")
 _PERSON = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?: [A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){1,2}$")
-REGULATORS = re.compile(
-    r"\b(?:(?:US |U\.S\. |UK |EU |European )?(?:FTC|CMA|DOJ|SEC|FCC|Ofcom|Bundeskartellamt|Federal Trade Commission"
-    r"|Competition and Markets Authority|Justice Department|Department of Justice|European Commission"
-    r"|Securities and Exchange Commission|Competition Bureau|Competition Commission)"
-    r"|(?:antitrust |competition |federal |european |us |uk |eu )?(?:regulators?|watchdogs?|enforcers|authorities))\b",
-    re.IGNORECASE,
-)
-_REGULATOR_NAMES = {
-    "justice department": "Department of Justice",
-    "us justice department": "Department of Justice",
-    "u.s. justice department": "Department of Justice",
-    "us department of justice": "Department of Justice",
-    "federal trade commission": "FTC",
-    "us federal trade commission": "FTC",
-    "competition and markets authority": "CMA",
-    "uk competition and markets authority": "CMA",
-}
-_REGULATOR_HEADS = frozenset(
-    {"ombudsman", "regulator", "commission", "authority", "watchdog", "inspectorate", "agency", "bureau", "tribunal"}
-)
-#: A board or council is an authority when a word of its name says what it oversees.
-_BOARD_HEADS = frozenset({"board", "council", "panel", "service", "directorate", "office"})
-_REGULATORY = frozenset(
-    {"competition", "antitrust", "regulatory", "regulation", "fair", "trading", "markets", "consumer", "conduct"}
-    | {"standards", "safety", "supervisory", "oversight", "telecommunications", "communications", "privacy"}
-)
-_REGULATOR_GATE = re.compile(
-    r"ftc|cma|doj|sec|fcc|ofcom|kartell|commission|authorit|department|regulator|watchdog|enforcer|bureau"
-)
-_GENERIC = re.compile(r"regulator|watchdog|enforcer|authorities", re.IGNORECASE)
 _COMPOUND = re.compile(r"[ \t]+(?:tie-up|deal|partnership|merger|pact|alliance|talks|agreement)\b", re.IGNORECASE)
 _ACTS = re.compile(
     r"[ \t]+(?:said|says|has|have|had|is|was|will|would|and|also|ceo|chief|president|founder|co-founder"
@@ -199,17 +168,6 @@ def aliases_of(parties: Mapping[str, tuple[str, ...]]) -> Aliases:
     return _compile_aliases(tuple((n, (a,) if isinstance(a, str) else tuple(a)) for n, a in parties.items()))
 
 
-def _regulator_like(name: str) -> bool:
-    """ "Office for Fair Markets", "Hospitality Ombudsman", "Federal Trade Commission"."""
-    lowered = [w.lower() for w in name.split()]
-    if len(lowered) < 2:
-        return False
-    opening = lowered[0] in REGULATOR_WORDS and any(w in REGULATOR_WORDS | {"for", "of"} for w in lowered[1:])
-    if lowered[-1] in _BOARD_HEADS and any(w in _REGULATORY for w in lowered[:-1]):
-        return True  # "Transport Competition Board", "Energy Regulatory Council"
-    return opening or lowered[-1] in _REGULATOR_HEADS
-
-
 def _org_like(text: str) -> bool:
     lowered = [w.lower().strip(".") for w in text.split()]
     return bool(lowered) and (lowered[-1] in ORG_SUFFIXES or any(w in SECTOR_WORDS for w in lowered))
@@ -231,7 +189,7 @@ def known_mentions(text: str, aliases: Aliases) -> list[Mention]:
         name = aliases.canonical.get("".join(words(m.group(0))), m.group(0))
         found.append(
             Mention(
-                m.start(), m.end(), name, known=True, person=name in aliases.persons, regulator=_regulator_like(name)
+                m.start(), m.end(), name, known=True, person=name in aliases.persons, regulator=regulator_like(name)
             )
         )
     return found
@@ -239,13 +197,13 @@ def known_mentions(text: str, aliases: Aliases) -> list[Mention]:
 
 def regulator_mentions(text: str) -> list[Mention]:
     found: list[Mention] = []
-    if not _REGULATOR_GATE.search(text.lower()):
+    if not REGULATOR_GATE.search(text.lower()):
         return found
     for m in REGULATORS.finditer(text):
         name = m.group(0)
-        proper = not _GENERIC.search(name)
+        proper = not GENERIC.search(name)
         name = _tidy(name) if proper else name.lower()
-        name = _REGULATOR_NAMES.get(name.lower(), name)
+        name = REGULATOR_NAMES.get(name.lower(), name)
         found.append(Mention(m.start(), m.end(), name, regulator=True, proper=proper))
     return found
 
@@ -279,7 +237,7 @@ def discovered_mentions(text: str, sentence_starts: frozenset[int], distinct_onl
                 and not _ACTS.match(text, end)  # "Google hired", "Alphabet CEO Sundar Pichai"
             )
             person = bool(_PERSON.match(piece)) and not distinct
-            regulator = _regulator_like(piece)
+            regulator = regulator_like(piece)
             found.append(Mention(start, end, _tidy(piece), person=person, initial=initial, regulator=regulator))
     return found
 
