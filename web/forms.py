@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -137,12 +138,41 @@ class StorySettingsForm(FlaskForm):  # type: ignore[misc]
 
 
 class RulesForm(FlaskForm):  # type: ignore[misc]
+    """Every key of a story's tracking rules (web/rules_form.py turns it into the rules mapping and back)."""
+
     all_of = TextAreaField(
         "Must mention (all of)",
-        description="One group per line, alternatives separated by commas: every line must be matched.",
+        description="One group per line: the aliases of one thing, separated by commas (quote a term that "
+        "holds a comma). Every line must be matched.",
+    )
+    track_anything = BooleanField(
+        "Match anything that mentions one of the any_of terms",
+        description="Needed when “must mention” is empty: the story then takes every item that mentions "
+        "one of the “any of” terms.",
     )
     any_of = TextAreaField("Strong match when it also mentions (any of)", description="Comma-separated terms.")
+    min_any = IntegerField(
+        "“Any of” terms needed for a strong match",
+        default=1,
+        validators=[Optional(), NumberRange(min=1, message="At least one.")],
+        description="Distinct “any of” terms an item must mention to be a strong match (default 1).",
+    )
     none_of = TextAreaField("Never when it mentions (none of)", description="Comma-separated terms.")
+    auto_append = SelectField(
+        "Strong matches",
+        choices=[
+            SelectChoice("yes", "Are added to the timeline by themselves"),
+            SelectChoice("no", "Wait in the suggestions inbox like weak ones"),
+        ],
+        default="yes",
+    )
+    parties = TextAreaField(
+        "Parties",
+        description="One party a line: its name, then = and its other spellings, e.g. Meta = Meta Platforms, Facebook.",
+    )
+    not_parties = TextAreaField(
+        "Not parties", description="Names dismissed as parties (never suggested again), comma-separated."
+    )
 
 
 class ActionForm(FlaskForm):  # type: ignore[misc]

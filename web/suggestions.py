@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from tracker.ingest.service import UnknownSuggestion
+from tracker.ingest.withdrawals import withdrawn_suggestions
 from web import queries
 from web.access import editor_required
 from web.forms import ActionForm
@@ -16,13 +17,25 @@ bp = Blueprint("suggestions", __name__)
 
 @bp.get("/stories/<slug>/suggestions")
 def inbox(slug: str) -> str:
+    """Waiting suggestions, then the recently decided ones, then those a rules change withdrew (with why)."""
     view = queries.story(slug, latest=1)
     with ingestion() as service:
         everything = service.suggestions(slug, include_decided=True)
+        withdrawn = (
+            withdrawn_suggestions(service.inbox, slug) if any(s.outcome == "withdrawn" for s in everything) else ()
+        )
     waiting = [s for s in everything if s.outcome == "suggested"]
-    decided = sorted((s for s in everything if s.outcome != "suggested"), key=lambda s: s.decided_at, reverse=True)
+    decided = sorted(
+        (s for s in everything if s.outcome not in ("suggested", "withdrawn")), key=lambda s: s.decided_at, reverse=True
+    )
     return render_template(
-        "suggestions/inbox.html", view=view, waiting=waiting, decided=decided[:20], action=ActionForm()
+        "suggestions/inbox.html",
+        view=view,
+        waiting=waiting,
+        decided=decided[:20],
+        withdrawn=withdrawn[:50],
+        withdrawn_total=len(withdrawn),
+        action=ActionForm(),
     )
 
 

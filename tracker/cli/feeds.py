@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import click
 
-from tracker.cli.main import Context, cli, emit_json, fail, json_option, operator, pass_ctx
+from tracker.cli.main import Context, cli, emit_json, fail, json_option, pass_ctx
 
 
 def _ingestion(ctx: Context, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -191,183 +190,7 @@ def worker(ctx: Context, demo: bool, tick: float | None, release_every: float) -
     run_worker(ctx.settings, demo=demo, tick=tick, release_every=release_every)
 
 
-# -- rules ------------------------------------------------------------------------------
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
-
-
-@cli.command()
-@click.argument("slug")
-@click.option(
-    "--file",
-    "rules_file",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Replace the rules with a TOML file (all_of, any_of, none_of, ...; '-' reads stdin).",
-)
-@click.option("--add-group", multiple=True, help="Add an all_of group: aliases separated by commas.")
-@click.option("--add-any", multiple=True, help="Add any_of terms (comma-separated).")
-@click.option("--add-none", multiple=True, help="Add none_of exclusions (comma-separated).")
-@click.option("--remove", multiple=True, help="Remove a term wherever it appears (comma-separated).")
-@click.option("--party", multiple=True, help="Name a party: 'Google=Alphabet,Google DeepMind'.")
-@click.option("--min-any", type=int, default=None, help="any_of terms needed for a strong match.")
-@click.option(
-    "--auto/--no-auto", "auto", default=None, help="Append strong matches by themselves (default) or suggest all."
-)
-@click.option("--clear", is_flag=True, help="Remove every rule (the story then tracks nothing).")
-@click.option("--by", default=operator, show_default="cli:$USER", help="Who changed the rules.")
-@json_option
-@pass_ctx
-def rules(
-    ctx: Context,
-    slug: str,
-    rules_file: Path | None,
-    add_group: tuple[str, ...],
-    add_any: tuple[str, ...],
-    add_none: tuple[str, ...],
-    remove: tuple[str, ...],
-    party: tuple[str, ...],
-    min_any: int | None,
-    auto: bool | None,
-    clear: bool,
-    by: str,
-    as_json: bool,
-) -> None:
-    """Show or change a story's tracking rules (changing them re-matches the wire archive)."""
-    with _ingestion(ctx) as ingestion:
-        current = ingestion.rules(slug)
-        editing = any(
-            [rules_file, add_group, add_any, add_none, remove, party, min_any is not None, auto is not None, clear]
-        )
-        if not editing:
-            if as_json:
-                emit_json(current)
-            else:
-                click.echo(_rules_text(current))
-            return
-        data: dict[str, Any] = {} if clear else _copy_rules(current.rules)
-        if rules_file is not None:
-            text = sys.stdin.read() if str(rules_file) == "-" else rules_file.read_text(encoding="utf-8")
-            try:
-                document = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as error:
-                raise click.UsageError(f"{rules_file}: not valid TOML ({error})") from None
-            data = dict(document.get("rules", document.get("story", {}).get("rules", document)))
-        for group in add_group:
-            data.setdefault("all_of", []).append(_split((group,)))
-        data["any_of"] = list(data.get("any_of", [])) + _split(add_any)
-        data["none_of"] = list(data.get("none_of", [])) + _split(add_none)
-        for spec in party:
-            name, _, aliases = spec.partition("=")
-            data.setdefault("parties", {})[name.strip()] = _split((aliases,))
-        gone = {t.casefold() for t in _split(remove)}
-        if gone:
-            data["all_of"] = [[t for t in g if t.casefold() not in gone] for g in data.get("all_of", [])]
-            data["all_of"] = [g for g in data["all_of"] if g]
-            for key in ("any_of", "none_of"):
-                data[key] = [t for t in data.get(key, []) if t.casefold() not in gone]
-        if min_any is not None:
-            data["min_any"] = min_any
-        if auto is not None:
-            data["auto_append"] = auto
-        data = {k: v for k, v in data.items() if v not in ([], {}, None)}
-        change = ingestion.change_rules(slug, data, by=by)
-        after = ingestion.rules(slug)
-    if as_json:
-        emit_json({"change": change, "rules": after})
-        return
-    click.echo(
-        f"Rules of {slug} changed (story version {change.version}, rules {change.digest}); "
-        f"archive re-matched: {change.reports_appended} reports appended, {change.suggested} suggested"
-    )
-    click.echo(_rules_text(after))
-
-
-def _copy_rules(rules: Any) -> dict[str, Any]:
-    return {
-        k: (
-            [list(g) if isinstance(g, (list, tuple)) else g for g in v]
-            if isinstance(v, (list, tuple))
-            else dict(v)
-            if isinstance(v, dict)
-            else v
-        )
-        for k, v in dict(rules).items()
-    }
-
-
-def _rules_text(view: Any) -> str:
-    rules = view.rules
-    if not view.tracks_anything:
-        return f"{view.slug}: no tracking rules (the story follows no feeds)."
-    lines = [f"Tracking rules of {view.slug} (rules {view.digest})"]
-    for index, group in enumerate(rules.get("all_of", [])):
-        group = [group] if isinstance(group, str) else group
-        lines.append(f"  all_of[{index}]: one of {', '.join(group)}")
-    if rules.get("any_of"):
-        lines.append(f"  any_of (at least {rules.get('min_any', 1)} for a strong match): {', '.join(rules['any_of'])}")
-    if rules.get("none_of"):
-        lines.append(f"  none_of (excluded): {', '.join(rules['none_of'])}")
-    for name, aliases in dict(rules.get("parties", {})).items():
-        lines.append(f"  party {name}: {', '.join(aliases) or '-'}")
-    lines.append(
-        "  strong matches are " + ("appended automatically" if rules.get("auto_append", True) else "only suggested")
-    )
-    return "\n".join(lines)
-
-
-# -- suggestions and archive --------------------------------------------------------------
-
-
-@cli.command()
-@click.argument("slug")
-@click.option("--all", "everything", is_flag=True, help="Include accepted, rejected and withdrawn ones.")
-@json_option
-@pass_ctx
-def suggestions(ctx: Context, slug: str, everything: bool, as_json: bool) -> None:
-    """A story's suggestion inbox: weaker matches waiting for a journalist."""
-    with _ingestion(ctx) as ingestion:
-        views = ingestion.suggestions(slug, include_decided=everything)
-    if as_json:
-        emit_json(views)
-        return
-    if not views:
-        click.echo(f"No {'' if everything else 'open '}suggestions for {slug}.")
-        return
-    for v in views:
-        click.echo(f"{v.suggestion_id}  [{v.outcome}]  {_when(v.published_at or v.first_seen_at)}  {v.headline}")
-        click.echo(f"    {v.feed_name or v.feed_url}  {v.link or ''}")
-        click.echo(f"    why: {v.explanation}")
-
-
-@cli.group()
-def suggestion() -> None:
-    """Accept or reject a suggestion."""
-
-
-@suggestion.command("accept")
-@click.argument("slug")
-@click.argument("suggestion_id")
-@click.option("--by", required=True, help="Who accepted it.")
-@pass_ctx
-def suggestion_accept(ctx: Context, slug: str, suggestion_id: str, by: str) -> None:
-    """Append the suggested item to the story as a report."""
-    with _ingestion(ctx) as ingestion:
-        report_id = ingestion.accept_suggestion(slug, suggestion_id, by)
-    click.echo(f"Accepted {suggestion_id}: report {report_id} appended to {slug}")
-
-
-@suggestion.command("reject")
-@click.argument("slug")
-@click.argument("suggestion_id")
-@click.option("--by", required=True, help="Who rejected it.")
-@pass_ctx
-def suggestion_reject(ctx: Context, slug: str, suggestion_id: str, by: str) -> None:
-    """Reject: the item is remembered and never suggested to this story again."""
-    with _ingestion(ctx) as ingestion:
-        ingestion.reject_suggestion(slug, suggestion_id, by)
-    click.echo(f"Rejected {suggestion_id}")
+# -- archive ------------------------------------------------------------------------------
 
 
 @cli.group()
@@ -392,3 +215,6 @@ def archive_search(ctx: Context, text: str, limit: int, as_json: bool) -> None:
     for item in found:
         click.echo(f"{item.item_id:>6}  {_when(item.published_at or item.first_seen_at)}  {item.headline}")
         click.echo(f"        {item.feed_name or item.feed_url}  {item.link}")
+
+
+from tracker.cli import tracking  # noqa: E402, F401 - registers `tracker rules` and the suggestion commands

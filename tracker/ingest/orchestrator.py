@@ -30,6 +30,7 @@ from tracker.ingest.parsing import ParsePool
 from tracker.ingest.store import IngestStore
 from tracker.ingest.summary import CycleSummary
 from tracker.ingest.tracking import Tracked, tracked_stories
+from tracker.ingest.withdrawals import restore_withdrawn
 from tracker.tuning import Tuning
 
 
@@ -114,5 +115,7 @@ class Orchestrator:
 
 
 def rematch(newsroom: Newsroom, store: IngestStore, tuning: Tuning, story: Tracked) -> CycleSummary:
-    """Matches the whole wire archive against one story (opened or rules changed), outside a cycle."""
+    """Matches the whole wire archive against one story (opened or rules changed), outside a cycle.
+    Withdrawn suggestions the rules match again are pending again first (tracker.ingest.withdrawals)."""
+    restore_withdrawn(store, story)
     return Appender(newsroom, store, tuning).rematch(story).summary(stories_rematched=1)
