@@ -161,7 +161,7 @@ def test_an_archive_made_before_full_content_gets_the_column_on_start_up(setting
     columns = [
         Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
         for c in items.columns
-        if c.name != "content"
+        if c.name not in ("content", "link_id", "fingerprint", "original_id")  # the columns added since
     ]
     Table(items.name, old, *columns, UniqueConstraint("feed_id", "identity_key", name="uq_ingest_items_feed_identity"))
     old.create_all(engine)

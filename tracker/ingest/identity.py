@@ -111,7 +111,7 @@ class Resolution:
 
 
 def close_in_time(a: datetime | None, b: datetime | None) -> bool:
-    return a is not None and b is not None and abs(a - b) <= WINDOW
+    return a is not None and b is not None and abs(a - b) < WINDOW
 
 
 def _same(fresh: Fresh, known: Known) -> bool:
