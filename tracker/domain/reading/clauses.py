@@ -71,7 +71,7 @@ ANAPHOR = re.compile(rf"\b(?:the (?:{COMPANY_NOUNS})|it|them)\b", re.I)
 #: Acme's finance chief, said") is not the subject.
 RELATIVE = re.compile(
     r",\s*(?:which|who|whose|where|a|an|the)\b[^,]*,|\b(?:its|their|his|her)\s+(?-i:[A-Z])[\w.]*"
-    r"|,\s*(?-i:[A-Z])[^,;]{0,40}?[’']s\s+(?-i:[a-z])[^,;]{0,40},",
+    r"|,\s*(?-i:[A-Z])[^,;]{0,40}?[’']s?\s+(?-i:[a-z])[^,;]{0,40},",
     re.IGNORECASE,
 )
 

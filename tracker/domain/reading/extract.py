@@ -32,7 +32,7 @@ from tracker.domain.reading.clauses import (
 )
 from tracker.domain.reading.model import Relation, Statement
 from tracker.domain.reading.names import Mention
-from tracker.domain.reading.relate import PLURAL, Found, Sides
+from tracker.domain.reading.relate import MUTUAL, PLURAL, Found, Sides
 from tracker.domain.reading.roles import speaks_for_itself
 from tracker.domain.vocabulary import Kind
 
@@ -171,7 +171,11 @@ class FieldReader(Sides):
                 pass  # "confirmed it would cooperate with the investigation": the matter, no news of its own
             else:
                 examined = examined or examining
-                lead = groups_of(text, mentions_in(self.near, clause.start, hit.start, masks))[:1]
+                lead = (
+                    groups_of(text, mentions_in(self.near, clause.start, hit.start, masks))[:1]
+                    if kind in MUTUAL
+                    else []
+                )
                 self._relation(hit, kind, subject, after, relations, lead[0] if lead else [])
             floor = hit.end
         if clause_subject:

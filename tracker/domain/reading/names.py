@@ -29,6 +29,7 @@ ORG_SUFFIXES = frozenset(
     | {"air", "airways", "airlines", "aviation", "rail", "railways", "shipping", "logistics", "telecom", "mobile"}
     | {"communications", "pharmaceuticals", "foods", "brands", "services", "solutions", "enterprises", "resources"}
     | {"investments", "electronics", "entertainment", "chemicals", "steel", "petroleum", "insurance", "bancorp"}
+    | {"freight", "cargo", "express", "transport", "ports", "farms", "bakeries", "brewers", "mills", "stores"}
 )
 #: Words that say a same-named organisation is in another line of business (or is a place).
 SECTOR_WORDS = frozenset(

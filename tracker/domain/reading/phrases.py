@@ -138,8 +138,8 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:is |are |was |were )?(?:examining|examines|examined|investigating|investigates|investigated|probing|looking at|looked at|"
             r"probes|probed|scrutinising|scrutinizing|scrutinised|scrutinized|reviewing|reviews|looking into|looked into)",
             r"(?:will|to|would|could|may|must|shall) (?:examine|investigate|review|probe|scrutini[sz]e|look into|assess)",
-            r"(?:cleared|clears|clear|blocked|blocks|block|waved through)(?= (?:the |a |an |its |their )?(?:[\w–-]+ )?"
-            r"(?:deal|merger|takeover|acquisition|tie-up|purchase|combination))",
+            r"(?:cleared|clears|clear|blocked|blocks|block|waved through)(?= (?:the |a |an |its |their )?(?:[\w’'–-]+ )?"
+            r"(?:deal|merger|takeover|acquisition|tie-up|purchase|combination|bid|offer))",
             # remedies: what a company gives up to win approval (read as scrutiny only where a regulator is named)
             r"(?:agreed|agrees|agree|offered|offers|offer|promised|promises|pledged|pledges) to (?:sell|divest|give up|"
             r"dispose of|offload|hive off|shed)",

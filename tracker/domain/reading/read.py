@@ -140,8 +140,9 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
                 statements.append(statement)
         if not explainer:  # an explainer's phrases describe how things work, not what happened
             badges.extend((kind, phrase, f.where) for kind, phrase in found.badges)
-    if others and not rv.lacks_topic(Text(" ".join(f.text for f in fields)), context, set()):
-        people |= others  # "the pilots' union declined to comment on the takeover"
+    speakers = {s.speaker for s in statements} & others
+    if speakers and not rv.lacks_topic(Text(" ".join(f.text for f in fields)), context, set()):
+        people |= speakers  # "the pilots' union declined to comment on the takeover"
     ended = {(r.a, r.b) for r in relations if r.kind is Kind.TALKS_ENDED}
     relations = [  # talks that ended were held and came to nothing: the end says both
         r
