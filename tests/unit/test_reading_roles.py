@@ -161,3 +161,18 @@ def test_a_review_of_one_partys_takeover_of_another_examines_both():
         ("Markets Oversight Board", "Northline Rail", Kind.REGULATORY_SCRUTINY),
         ("Markets Oversight Board", "Harbour Freight", Kind.REGULATORY_SCRUTINY),
     }
+
+
+def test_a_strike_before_merger_talks_does_not_make_them_labour_talks():
+    assert related("", "Harbour Freight dockers went on strike as merger talks with Northline Rail continued.") == {
+        ("Harbour Freight", "Northline Rail", Kind.TALKS_HELD)
+    }
+
+
+def test_abandoning_or_withdrawing_a_bid_ends_the_pursuit():
+    assert related("", "Northline Rail abandoned its bid for Harbour Freight.") == {
+        ("Northline Rail", "Harbour Freight", Kind.TALKS_ENDED)
+    }
+    assert related("", "Northline Rail withdrew its takeover offer for Harbour Freight on Friday.") == {
+        ("Northline Rail", "Harbour Freight", Kind.TALKS_ENDED)
+    }

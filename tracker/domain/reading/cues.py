@@ -41,7 +41,7 @@ _BACKGROUND = frozenset(
 )
 _PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
 _MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
-#: Words that make talks labour negotiations: right before the phrase ("pay talks", "union negotiations") ...
+#: Words that make talks labour negotiations: the word before the phrase ("pay talks", "union negotiations") ...
 _LABOUR_BEFORE = frozenset(
     {"pay", "wage", "wages", "salary", "labour", "labor", "union", "unions", "pension", "pensions", "contract"}
     | {"bargaining", "crew", "staff", "workers", "employee", "employees", "strike", "rota", "roster", "rosters"}
@@ -107,7 +107,7 @@ def labour(hit: Hit, text: str, start: int, end: int) -> bool:
     story's deal talks ("cabin crew open pay talks", "the union began talks with the airline on rosters")."""
     if hit.kind not in _MUTUAL:
         return False
-    if any(w in _LABOUR_BEFORE for w in before_words(text, hit.start, start, 2)):
+    if any(w in _LABOUR_BEFORE for w in before_words(text, hit.start, start, 1)):
         return True
     return _LABOUR_TOPIC.search(text, hit.end, end) is not None or _LABOUR_SIDE.search(text, start, end) is not None
 

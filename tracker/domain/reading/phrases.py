@@ -24,6 +24,8 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"stopped|stops|halted|halts)"
             r" (?:the |their |its |all )?(?:talks|negotiations|discussions|deal talks)",
             r"pulled out of (?:the )?(?:talks|negotiations)",
+            r"(?:abandoned|abandons|dropped|drops|withdrew|withdraws|withdrawn|ended|ends) (?:its|the|their|a) "
+            r"(?:\w+ )?(?:bid|offer|pursuit|approach)",
             r"walked away(?: from)?",
             r"walks away(?: from)?",
             r"(?:called|calls) off (?:the |its |their |a )?(?:\w+ )?(?:talks|deal|negotiations|merger|takeover|bid|acquisition)",
@@ -228,7 +230,7 @@ _COMPILED_CASED = tuple((kind, _compile(patterns, re.IGNORECASE)) for kind, patt
 _STEMS: dict[Kind, tuple[str, ...]] = {
     kind: tuple(stems.split())
     for kind, stems in {
-        Kind.TALKS_ENDED: "longer end broke call abandon terminat scrap suspend stop halt pull walk collaps fell fallen founder",
+        Kind.TALKS_ENDED: "longer end broke drop withdr call abandon terminat scrap suspend stop halt pull walk collaps fell fallen founder",
         Kind.NO_AGREEMENT: "not n't n’t yet fail no without stall decision",
         Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl approv",
         Kind.TALKS_HELD: "talk discuss convers negotiat explor court approach consider weigh mull eye spok speak met meet resum agree",
