@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from web import (
         api,
         auth,
+        clusters,
         editing,
         errors,
         feeds,
@@ -65,7 +66,20 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from web import urls
 
     urls.init_app(app)
-    for module in (errors, auth, stories, story, history, editing, story_settings, parties, suggestions, feeds, api):
+    for module in (
+        errors,
+        auth,
+        stories,
+        story,
+        history,
+        editing,
+        story_settings,
+        parties,
+        clusters,
+        suggestions,
+        feeds,
+        api,
+    ):
         app.register_blueprint(module.bp)
     from web import login_limits
 

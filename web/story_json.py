@@ -35,6 +35,7 @@ def transition_json(transition: Transition) -> dict[str, Any]:
         "headline": transition.headline,
         "outlet": transition.outlet,
         "parties": list(transition.parties),
+        "sources": transition.sources,
     }
 
 

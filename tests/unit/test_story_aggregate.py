@@ -140,7 +140,7 @@ def test_every_event_class_has_an_explicit_topic_and_class_version() -> None:
         and value is not Story.Event
         and name != "Created"  # the library's unused default, never triggered
     ]
-    assert len(event_classes) == 10
+    assert len(event_classes) == 12
     topics = {cls.TOPIC for cls in event_classes}
     assert len(topics) == len(event_classes)
     for cls in event_classes:

@@ -206,6 +206,22 @@ class Newsroom(TrackerApplication):
     def dismiss_party(self, slug: str, name: str, *, by: str) -> int:
         return self._update(slug, lambda story: story.dismiss_party(name, by=by))
 
+    def cluster_report(self, slug: str, report_id: str, lead_id: str, *, similarity: float = 1.0, by: str) -> int:
+        return self._update(slug, lambda story: story.cluster_report(report_id, lead_id, similarity=similarity, by=by))
+
+    def cluster_reports(self, slug: str, clusterings: Iterable[tuple[str, str, float]], *, by: str) -> int:
+        """Several (report_id, lead_id, similarity) in one atomic save: all of them or none."""
+        batch = list(clusterings)
+
+        def command(story: Story) -> None:
+            for report_id, lead_id, similarity in batch:
+                story.cluster_report(report_id, lead_id, similarity=similarity, by=by)
+
+        return self._update(slug, command)
+
+    def split_report(self, slug: str, report_id: str, *, by: str) -> int:
+        return self._update(slug, lambda story: story.split_report(report_id, by=by))
+
     def _update(self, slug: str, command: Callable[[Story], None]) -> int:
         for _attempt in range(SAVE_ATTEMPTS):
             story = self._story_for_command(slug)

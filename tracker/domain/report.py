@@ -96,6 +96,8 @@ class Report:
     #: What the classifier (or an editor) read in it: relations, statements,
     #: names, relevance (a legacy reading for reports recorded before).
     reading: Reading = field(default_factory=Reading)
+    #: The lead report this one's text is a near copy of ("": independent).
+    cluster_lead: str = ""
 
     @property
     def active(self) -> bool:
@@ -257,6 +259,7 @@ def to_report(data: Mapping[str, Any]) -> Report:
         classification_evidence=tuple(data.get("evidence", ())),
         speakers=tuple(data.get("speakers", ())),
         reading=reading_of(data),
+        cluster_lead=data.get("cluster_lead") or "",
     )
 
 

@@ -71,6 +71,8 @@ class Facts:
 
     latest: dict[str, Fact] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    #: Independent sources per ``rel:`` key (None: folded from the reports at resolve).
+    sources: dict[str, int] | None = None
 
     def add(
         self,
@@ -91,7 +93,7 @@ class Facts:
 
     def resolve(self, reports: Mapping[str, Report], cast: Cast | None = None) -> StoryState:
         """The state, with the reports the facts point at (by report id)."""
-        return resolve_state(self.latest, self.counts, reports, cast or Cast())
+        return resolve_state(self.latest, self.counts, reports, cast or Cast(), self.sources)
 
 
 def fact_candidates(reading: Reading) -> list[tuple[str, str]]:

@@ -266,6 +266,31 @@ class Story(Aggregate):
         def apply(self, aggregate: Story) -> None:
             aggregate.rules = without_party(aggregate.rules, self.name)
 
+    class ReportClustered(Event):
+        """A report's text is a near copy of ``lead_id``'s (syndication, a
+        rewrite): one development, not an independent source."""
+
+        TOPIC = "tracker.story:ReportClustered"
+        class_version = 1
+        report_id: str
+        lead_id: str
+        similarity: float
+        by: str
+
+        def apply(self, aggregate: Story) -> None:
+            aggregate.reports[self.report_id]["cluster_lead"] = self.lead_id
+
+    class ReportUnclustered(Event):
+        """A copy split out of its cluster: an independent report again."""
+
+        TOPIC = "tracker.story:ReportUnclustered"
+        class_version = 1
+        report_id: str
+        by: str
+
+        def apply(self, aggregate: Story) -> None:
+            aggregate.reports[self.report_id]["cluster_lead"] = ""
+
     @staticmethod
     def create_id(slug: str, **_: Any) -> uuid.UUID:
         """One story per slug: the id is derived from it, so a duplicate slug conflicts."""
@@ -324,6 +349,7 @@ class Story(Aggregate):
             parties = list(parties) or reading_parties(reading)
             speakers = list(speakers) or list(reading.speakers)
             kinds = list(kinds) or [k.value for k in reading.kinds]
+            evidence = list(evidence) or list(reading.evidence)  # the event keeps it, the stored reading not
         clean_party_list = clean_parties(parties)
         self.trigger_event(
             self.ReportAdded,
@@ -342,7 +368,7 @@ class Story(Aggregate):
             },
             published_at=clean_published_at(published_at),
             classified_by=clean_text(classified_by, "classified_by", required=False, limit=200),
-            evidence=[clean_text(e, "evidence", required=False, limit=500) for e in evidence],
+            evidence=[clean_text(e[:500], "evidence", required=False, limit=500) for e in evidence],
             speakers=list(clean_speakers(speakers, clean_party_list)),
             reading=stored_reading,
         )
@@ -425,7 +451,7 @@ class Story(Aggregate):
             kinds=new_kinds,
             parties=new_parties,
             by=clean_text(by, "by", required=True, limit=200),
-            evidence=[clean_text(e, "evidence", required=False, limit=500) for e in evidence],
+            evidence=[clean_text(e[:500], "evidence", required=False, limit=500) for e in evidence],
             speakers=new_speakers,
             reading=new_reading,
         )
@@ -469,6 +495,36 @@ class Story(Aggregate):
             raise NothingChanged(f"{name} is already dismissed")
         parse_rules(without_party(self.rules, name))
         self.trigger_event(self.PartyDismissed, name=name, by=clean_text(by, "by", required=True, limit=200))
+
+    def cluster_report(self, report_id: str, lead_id: str, *, similarity: float = 1.0, by: str) -> None:
+        """Records ``report_id`` as a copy of ``lead_id`` (of the lead's lead
+        when that is a copy itself); the report's own copies, if any, move
+        to the new lead with it."""
+        report = self._live_report(report_id)
+        lead = self._live_report(lead_id)
+        lead_id = lead.get("cluster_lead") or lead_id
+        self._live_report(lead_id)
+        if lead_id == report_id:
+            raise InvalidField("lead_id", f"report {report_id!r} cannot be a copy of itself")
+        if report.get("cluster_lead") == lead_id:
+            raise NothingChanged(f"report {report_id!r} is already a copy of {lead_id!r}")
+        if not 0.0 <= float(similarity) <= 1.0:
+            raise InvalidField("similarity", f"{similarity!r} must be between 0 and 1")
+        who = clean_text(by, "by", required=True, limit=200)
+        copies = [rid for rid, r in self.reports.items() if r.get("cluster_lead") == report_id]
+        for rid in [report_id, *copies]:
+            self.trigger_event(
+                self.ReportClustered, report_id=rid, lead_id=lead_id, similarity=float(similarity), by=who
+            )
+
+    def split_report(self, report_id: str, *, by: str) -> None:
+        """Makes a copy an independent report again."""
+        report = self._live_report(report_id)
+        if not report.get("cluster_lead"):
+            raise NothingChanged(f"report {report_id!r} is not a copy")
+        self.trigger_event(
+            self.ReportUnclustered, report_id=report_id, by=clean_text(by, "by", required=True, limit=200)
+        )
 
     # -- guards and reads ---------------------------------------------------------
 

@@ -12,7 +12,7 @@ for a pair with no deal in play. A later background report erases nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -45,6 +45,9 @@ class Transition:
     headline: str
     outlet: str
     parties: tuple[str, str]
+    #: Independent sources: distinct outlets among the active reports behind
+    #: this (pair, kind) whose text is not a copy of another report's.
+    sources: int = 0
 
 
 @dataclass(frozen=True)
@@ -130,15 +133,23 @@ class Cast:
 
 
 def resolve_state(
-    latest: Mapping[str, _Fact], counts: Mapping[str, int], reports: Mapping[str, Report], cast: Cast
+    latest: Mapping[str, _Fact],
+    counts: Mapping[str, int],
+    reports: Mapping[str, Report],
+    cast: Cast,
+    sources: Mapping[str, int] | None = None,
 ) -> StoryState:
+    """``sources``: independent outlets per ``rel:`` key (None: folded from
+    ``reports``, which must then hold every report)."""
+    if sources is None:
+        sources = fold_sources(reports.values())
     stages: dict[str, dict[Kind, _Fact]] = {}
     for key, fact in latest.items():
         if key.startswith("rel:"):
             pair, _, kind = key[4:].rpartition(":")
             if not any(k in cast.dismissed for k in pair.split("|")):
                 stages.setdefault(pair, {})[Kind(kind)] = fact
-    threads = [_thread(pair, facts, reports) for pair, facts in stages.items()]
+    threads = [_thread(pair, facts, reports, sources) for pair, facts in stages.items()]
     own_keys = {k for _, keys in cast.own for k in keys}
     related: dict[str, set[str]] = {}
     for pair in stages:
@@ -175,13 +186,31 @@ def _status(facts: Mapping[Kind, _Fact]) -> Kind:
     return max((k for k in _OTHER if k in facts), key=lambda k: (facts[k].order, -_OTHER.index(k)))
 
 
-def _thread(pair: str, facts: Mapping[Kind, _Fact], reports: Mapping[str, Report]) -> Thread:
+def fold_sources(reports: Iterable[Report]) -> dict[str, int]:
+    """Independent outlets per ``rel:`` key, from every report of a story."""
+    from tracker.domain.state import fact_candidates  # state builds on this module
+
+    outlets: dict[str, set[str]] = {}
+    for report in reports:
+        if report.active and not report.cluster_lead:
+            for key, _kind in fact_candidates(report.reading):
+                if key.startswith("rel:"):
+                    outlets.setdefault(key, set()).add(report.outlet)
+    return {key: len(names) for key, names in outlets.items()}
+
+
+def _thread(
+    pair: str, facts: Mapping[Kind, _Fact], reports: Mapping[str, Report], sources: Mapping[str, int]
+) -> Thread:
     status = _status(facts)
     fact = facts[status]
     names = _pair_names(pair, reports[fact.report_id])
     transitions = tuple(
         sorted(
-            (_transition(kind, f, reports[f.report_id], pair) for kind, f in facts.items()),
+            (
+                _transition(kind, f, reports[f.report_id], pair, sources.get(f"rel:{pair}:{kind.value}", 0))
+                for kind, f in facts.items()
+            ),
             key=lambda t: (t.published_at, _rank(t.kind)),
         )
     )
@@ -194,9 +223,9 @@ def _rank(kind: Kind) -> int:
     return order.index(kind) if kind in order else len(order)
 
 
-def _transition(kind: Kind, fact: _Fact, report: Report, pair: str) -> Transition:
+def _transition(kind: Kind, fact: _Fact, report: Report, pair: str, sources: int) -> Transition:
     return Transition(
-        kind, report.report_id, report.published_at, report.headline, report.outlet, _pair_names(pair, report)
+        kind, report.report_id, report.published_at, report.headline, report.outlet, _pair_names(pair, report), sources
     )
 
 

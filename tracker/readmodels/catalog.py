@@ -36,7 +36,7 @@ from tracker.domain.story import Story, clean_slug
 from tracker.domain.vocabulary import Kind
 from tracker.moments import utc
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.report_rows import db_time, load_reports, name_counts, reports_by_id
+from tracker.readmodels.report_rows import db_time, load_reports, name_counts, reports_by_id, source_counts
 from tracker.readmodels.search import search_reports
 from tracker.readmodels.time_travel import PastViews
 
@@ -161,9 +161,9 @@ class Catalog:
         reports, complete = self._current_reports(story, timeline_limit)
         facts = self._facts(story["story_id"])
         fr = self.t.fact_rows
-        facts.counts = name_counts(
-            self.engine, self.t, story["story_id"], and_(fr.c.version_to.is_(None), fr.c.retracted_version.is_(None))
-        )
+        current = and_(fr.c.version_to.is_(None), fr.c.retracted_version.is_(None))
+        facts.counts = name_counts(self.engine, self.t, story["story_id"], current)
+        facts.sources = source_counts(self.engine, self.t, story["story_id"], current, None)
         by_id = {r.report_id: r for r in reports}
         missing = {f.report_id for f in facts.latest.values()} - set(by_id)
         if missing:

@@ -116,6 +116,8 @@ class StoryProjection:
             "evidence": list(event.evidence),
             "speakers": list(event.speakers),
             "reading": event.reading,
+            "cluster_lead": None,
+            "clusterings": [],
         }
         self.work.new_reports[(story["story_id"], event.report_id)] = row
         candidates = self.work.add_fact_rows(row, event.originator_version)
@@ -213,3 +215,19 @@ class StoryProjection:
         state = self._advance(event, story_id, recorded_at)
         state.row["rules"] = without_party(state.row["rules"], event.name)
         self.work.story_changed(state.row)
+
+    @handle.register(Story.ReportClustered)
+    def _report_clustered(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:
+        self._advance(event, story_id, recorded_at)
+        self._cluster(story_id, event.report_id, event.lead_id, event.originator_version)
+
+    @handle.register(Story.ReportUnclustered)
+    def _report_unclustered(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:
+        self._advance(event, story_id, recorded_at)
+        self._cluster(story_id, event.report_id, "", event.originator_version)
+
+    def _cluster(self, story_id: str, report_id: str, lead: str, version: int) -> None:
+        """The report's current lead, and its history (for time travel)."""
+        report = self.work.report(story_id, report_id)
+        report["cluster_lead"] = lead or None
+        report["clusterings"] = [*report["clusterings"], {"version": version, "lead": lead}]

@@ -86,8 +86,45 @@ def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Repor
             "evidence": classification["evidence"],
             "speakers": classification["speakers"],
             "reading": classification.get("reading"),
+            "cluster_lead": lead_at(row, version),
         }
     )
+
+
+def lead_at(row: Mapping[str, Any], version: int | None = None) -> str:
+    """The report's cluster lead as of ``version`` (None: now); "" when independent."""
+    if version is None:
+        return row["cluster_lead"] or ""
+    lead = ""
+    for change in row["clusterings"]:
+        if change["version"] <= version:
+            lead = change["lead"]
+    return lead
+
+
+def source_counts(
+    engine: Engine, tables: tbl.ViewTables, story_id: str, condition: Any, version: int | None
+) -> dict[str, int]:
+    """Per ``rel:`` fact key, how many distinct outlets the story's reports
+    behind it (the candidate rows ``condition`` keeps) come from, copies
+    left out: the independent sources of each thread transition. Now it is
+    one grouped count; as of a version, the few columns it needs, folded."""
+    fr, r = tables.fact_rows, tables.reports
+    joined = and_(fr.c.story_id == story_id, fr.c.fact_key.like("rel:%"), r.c.id == fr.c.row_id, condition)
+    with engine.connect() as conn:
+        if version is None:
+            query = (
+                select(fr.c.fact_key, func.count(func.distinct(r.c.outlet)))
+                .where(and_(joined, r.c.cluster_lead.is_(None)))
+                .group_by(fr.c.fact_key)
+            )
+            return {key: int(count) for key, count in conn.execute(query)}
+        query = select(fr.c.fact_key, r.c.outlet, r.c.cluster_lead, r.c.clusterings).where(joined)
+        outlets: dict[str, set[str]] = {}
+        for row in conn.execute(query).mappings():
+            if not lead_at(cast(Mapping[str, Any], row), version):
+                outlets.setdefault(row["fact_key"], set()).add(row["outlet"])
+    return {key: len(names) for key, names in outlets.items()}
 
 
 def name_counts(engine: Engine, tables: tbl.ViewTables, story_id: str, condition: Any) -> dict[str, int]:

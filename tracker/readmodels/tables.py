@@ -33,7 +33,7 @@ from tracker.readmodels.search_index import create_search, drop_search
 VIEW_VERSIONS: dict[str, int] = {
     "stories": 1,
     "story_changes": 1,
-    "reports": 5,
+    "reports": 6,
     "facts": 2,
     "versions": 2,
     "search": 2,
@@ -154,6 +154,8 @@ def define(metadata: MetaData, prefix: str, tracking_name: str, *, by_story: boo
         Column("evidence", JSON, nullable=False),
         Column("speakers", JSON, nullable=False),
         Column("reading", JSON),  # Reading.to_dict(); NULL for reports recorded before readings
+        Column("cluster_lead", String(200)),  # the lead this report's text is a copy of; NULL: independent
+        Column("clusterings", JSON, nullable=False),  # [{"version", "lead"}]: cluster_lead as of any version
         Index(f"{prefix}reports_story_report", "story_id", "report_id", unique=True),
         *([Index(f"{prefix}reports_id", "id", unique=True)] if by_story else []),
         Index(f"{prefix}reports_published", "story_id", "published_at", "seq", "version_added"),

@@ -21,7 +21,7 @@ from tracker.domain.report import Report
 from tracker.domain.state import Cast, Fact, Facts, chronological, facts_of
 from tracker.moments import utc
 from tracker.readmodels import tables as tbl
-from tracker.readmodels.report_rows import db_time, load_reports, name_counts, reports_by_id
+from tracker.readmodels.report_rows import db_time, load_reports, name_counts, reports_by_id, source_counts
 from tracker.readmodels.values import order_text, parse_order_text
 
 
@@ -77,6 +77,7 @@ class PastViews:
             )
         facts = self.latest_candidates(story_id, candidates)
         facts.counts = name_counts(self.engine, self.t, story_id, candidates)
+        facts.sources = source_counts(self.engine, self.t, story_id, candidates, version)
         newest_first = select(r).where(shown).order_by(r.c.published_at.desc(), r.c.seq.desc()).limit(limit)
         page = load_reports(self.engine, newest_first, version)
         by_id = {report.report_id: report for report in page}
