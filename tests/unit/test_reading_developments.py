@@ -108,3 +108,7 @@ def test_a_silence_coordinated_with_another_shares_its_matter():
         ("Orchard Grocers", Kind.NO_RESPONSE, "the inquiry"),
         ("Pellan Stores", Kind.DECLINED_TO_COMMENT, "the inquiry"),
     ]
+
+
+def test_the_approach_a_company_took_is_not_an_approach_to_it():
+    assert relations("", "The approach Pellan Stores took surprised Orchard Grocers.") == set()

@@ -176,3 +176,9 @@ def test_abandoning_or_withdrawing_a_bid_ends_the_pursuit():
     assert related("", "Northline Rail withdrew its takeover offer for Harbour Freight on Friday.") == {
         ("Northline Rail", "Harbour Freight", Kind.TALKS_ENDED)
     }
+
+
+def test_the_agent_of_a_passive_statement_is_not_the_owner_of_its_head():
+    assert said("", "The report was denied by Harbour Freight's largest shareholder.") == []
+    assert said("", "The report was denied by a Harbour Freight customer.") == []
+    assert said("", "The report was denied by Harbour Freight's spokeswoman.") == [("Harbour Freight", Kind.DENIED)]

@@ -205,7 +205,7 @@ def _compile(patterns: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
 _CASED: dict[Kind, tuple[str, ...]] = {
     Kind.TALKS_HELD: (
         r"(?:courts|court|eye|eyes|eyeing)(?=\s+(?-i:[A-Z])|\s+[a-z]{1,2}(?-i:[A-Z]))",
-        r"(?:approaches|approach|approaching)(?=\s+(?-i:[A-Z]))",
+        r"(?<!the )(?<!an )(?<!a )(?<!its )(?<!this )(?<!their )(?:approaches|approach|approaching)(?=\s+(?-i:[A-Z]))",
         r"approach(?:es)? to(?=\s+(?-i:[A-Z]))",
     ),
     Kind.PERSONNEL: (

@@ -32,7 +32,7 @@ from tracker.domain.reading.clauses import (
 )
 from tracker.domain.reading.model import Relation, Statement
 from tracker.domain.reading.names import Mention
-from tracker.domain.reading.roles import overseer
+from tracker.domain.reading.roles import overseer, owner_only
 from tracker.domain.vocabulary import Kind
 
 _AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?$", re.IGNORECASE)
@@ -90,6 +90,8 @@ class Sides:
             named = mentions_in(self.near, agent.start(1), clause.end)
             if named and named[0].start - agent.start(1) < 3:
                 subject = groups_of(self.text, named)[0]
+                if owner_only(self.text, subject[-1].end):
+                    subject = []  # "was denied by Coastal's biggest shareholder": not Coastal
             elif PLURAL.match(agent.group(1)):
                 subject = pair_before(self.near, hit.start) or self.pair or subject
             matter = _AUXILIARY.sub("", self.text[clause.start : hit.start].split(",")[0]).strip()

@@ -31,6 +31,7 @@ _OTHERS = frozenset(
     | {"manager", "engineer", "researcher", "scientist", "member", "holder", "fan", "economist", "official"}
 )
 _AFTER = re.compile(r"^(?:[’']s?)?\s+((?:[a-z][\w-]*\s+){1,4})$")
+_OWNED = re.compile(r"(?:[’']s?)?\s+((?:[a-z][\w-]*\s*){1,3})")
 _BEFORE = re.compile(
     r"^[\s\"“‘']*(?:[a-z][\w-]*\s+){0,3}?([a-z][\w-]*)\s+(?:of|for|at|in|from|with|inside|within)\s+(?:the\s+)?$",
     re.IGNORECASE,
@@ -57,6 +58,18 @@ def speaks_for_itself(text: str, group: Sequence[Mention], hit_start: int, claus
             return False
     before = _BEFORE.match(text[clause_start : group[0].start])
     return not (before and _other(before.group(1)) and before.group(1).lower() not in REPRESENTATIVES)
+
+
+def owner_only(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` only owns what follows it ("by Coastal's largest
+    shareholder", "by a Coastal customer"): the agent of a passive is then not the name."""
+    after = _OWNED.match(text, end)
+    if not after:
+        return False
+    found = after.group(1).split()
+    possessive = text[end : end + 1] in "'’"  # "Coastal's largest shareholder"; else "a Coastal customer"
+    head = found if possessive else found[:1]
+    return not any(w in REPRESENTATIVES for w in found) and any(_other(w) for w in head)
 
 
 def overseer(lead: Sequence[Mention], sides: Sequence[Mention]) -> list[Mention]:
