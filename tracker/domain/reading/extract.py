@@ -8,6 +8,11 @@ passives. Cues before a phrase turn it: negated agreement is no
 agreement, a possible one is talks, "no longer in talks" is talks ended.
 A refusal to comment, no response or denial takes the phrases after it as
 its matter, not as news ("declined to comment on the inquiry").
+
+A name that only owns the subject ("Coastal's biggest shareholder said",
+"an analyst at X said") is not the subject (:mod:`.roles`); the cues that
+turn a phrase are in :mod:`.cues` (labour talks, remedies among them) and
+the sides of each phrase are decided in :mod:`.relate`.
 """
 
 from __future__ import annotations
