@@ -112,3 +112,27 @@ def test_a_silence_coordinated_with_another_shares_its_matter():
 
 def test_the_approach_a_company_took_is_not_an_approach_to_it():
     assert relations("", "The approach Pellan Stores took surprised Orchard Grocers.") == set()
+
+
+def test_merger_and_takeover_verbs_between_the_parties_are_core_developments():
+    assert relations("Pellan Stores to merge with Orchard Grocers") == {
+        ("Pellan Stores", "Orchard Grocers", Kind.AGREEMENT_REACHED)
+    }
+    assert relations("Pellan Stores will take over Orchard Grocers") == {
+        ("Pellan Stores", "Orchard Grocers", Kind.AGREEMENT_REACHED)
+    }
+    assert relations("", "Pellan Stores plans to merge with Orchard Grocers.") == {
+        ("Pellan Stores", "Orchard Grocers", Kind.TALKS_HELD)
+    }
+
+
+def test_a_bid_is_talks_its_rejection_no_agreement_and_its_acceptance_an_agreement():
+    assert relations("Pellan Stores tables a $3bn cash offer for Orchard Grocers") == {
+        ("Pellan Stores", "Orchard Grocers", Kind.TALKS_HELD)
+    }
+    assert relations("Orchard Grocers rebuffs Pellan approach") == {
+        ("Orchard Grocers", "Pellan Stores", Kind.NO_AGREEMENT)
+    }
+    assert relations("Orchard Grocers accepts Pellan's sweetened bid") == {
+        ("Orchard Grocers", "Pellan Stores", Kind.AGREEMENT_REACHED)
+    }

@@ -50,6 +50,9 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"not (?:yet |so far )?(?:produced|yielded|led to|resulted in) (?:a|an|any) (?:deal|agreement)",
             r"could not (?:agree|settle on terms|reach an? (?:agreement|deal))",
             r"not agreed",
+            r"(?:rejects|rejected|reject|rejecting|turned down|turns down|turn down|spurned|spurns|rebuffed|rebuffs)"
+            r" (?:the |an? |its |their |a second |another )?(?:[\w’'$.-]+ )?(?:improved |revised |sweetened |takeover |"
+            r"second |final )?(?:offer|bid|proposal|approach)",
             r"not reached",
         ),
         (
@@ -71,6 +74,10 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:acquires|acquired|acquire|buys|bought|buy|licenses|licensed|license|licences|licensed)",
             r"(?:agreed|agrees|agree|signed|signs)",
             r"completed the (?:deal|acquisition|purchase)",
+            r"(?:merge|merges|merged|combine|combines|combined) with",
+            r"(?:take|takes|took|taking) over",
+            r"(?:accepts|accepted|accept|accepting) (?:the |an? |its |their )?(?:[\w’'$.-]+ )?(?:improved |revised |"
+            r"sweetened |final )?(?:offer|bid|proposal)",
             r"closed the (?:deal|acquisition)",
         ),
         (
@@ -86,6 +93,9 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:held|holds|holding|hold|had|have|has) (?:\w+ )?(?:\w+ )?(?:talks|discussions|conversations)",
             r"(?:met|meet|meets|meeting) to (?:discuss|negotiate)",
             r"(?:made|makes|make|making) an? (?:\w+ )?approach to",
+            r"(?:bids|bid|bidding) for",
+            r"(?:makes|made|make|making|tables|tabled|table|launches|launched|launch|submits|submitted) (?:an? |its |a new |"
+            r"a second |another )?(?:[\w$.,-]+ )?(?:takeover |cash |merger |all-share )?(?:bid|offer|proposal) for",
             r"(?:agreed|agrees|agree) to (?:meet|talk|resume|continue)",
             r"resum\w+ (?:the )?(?:talks|negotiations|discussions)",
             r"in (?:early |advanced |preliminary |exclusive )?(?:talks|discussions|negotiations)",
@@ -231,9 +241,9 @@ _STEMS: dict[Kind, tuple[str, ...]] = {
     kind: tuple(stems.split())
     for kind, stems in {
         Kind.TALKS_ENDED: "longer end broke drop withdr call abandon terminat scrap suspend stop halt pull walk collaps fell fallen founder",
-        Kind.NO_AGREEMENT: "not n't n’t yet fail no without stall decision",
-        Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl approv",
-        Kind.TALKS_HELD: "talk discuss convers negotiat explor court approach consider weigh mull eye spok speak met meet resum agree",
+        Kind.NO_AGREEMENT: "not n't n’t yet fail no without stall decision reject turn spurn rebuff",
+        Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl approv merg combin take took accept",
+        Kind.TALKS_HELD: "talk discuss convers negotiat explor court approach consider weigh mull eye spok speak met meet resum agree bid offer propos",
         Kind.DECLINED_TO_COMMENT: "declin refus comment say discuss",
         Kind.NO_RESPONSE: "respon repl return answer reach unavailable",
         Kind.DENIED: "den refut dismiss reject true said say",
