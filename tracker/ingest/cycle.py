@@ -20,20 +20,21 @@ from __future__ import annotations
 
 import logging
 import queue
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 from tracker.application import Newsroom
 from tracker.config import Settings
-from tracker.domain.rules import Match, Strength
+from tracker.domain.rule_index import RuleIndex
+from tracker.domain.rules import Match, Strength, Text
 from tracker.ingest.appending import Appender
 from tracker.ingest.archiving import Archiver, Ready, items_in
 from tracker.ingest.fetcher import Fetcher, FetchResult, FetchStatus
 from tracker.ingest.parser import FeedError, ParsedFeed
 from tracker.ingest.parsing import ParsePool, Verdicts, parse_here, parsed
-from tracker.ingest.prejudge import Judge, Verdict, text_key
+from tracker.ingest.prejudge import Judge, Verdict, rule_index, text_key
 from tracker.ingest.store import Claim, IngestStore, StoredItem
 from tracker.ingest.summary import Counts, CycleSummary
 from tracker.ingest.tracking import Tracked
@@ -83,6 +84,8 @@ class Cycle:
         self.judged: dict[str, Tracked] = {}
         self.judges: tuple[Judge, ...] = ()
         self.verdicts: Verdicts = {}
+        #: every story's terms: an item is matched only against the stories it could match
+        self.index = RuleIndex([])
 
     # -- the cycle ---------------------------------------------------------------------
 
@@ -94,6 +97,7 @@ class Cycle:
         summary = self.rematch_changed()
         self.judged = {story.slug: story for story in stories}
         self.judges = tuple(Judge.of(story) for story in stories)
+        self.index = rule_index(self.judges)
         threshold = self.tuning.parse_pool_threshold
         if feed_ids is not None and len(feed_ids) > threshold:
             self.big = True  # known big from the start: every new body goes to the parse processes
@@ -219,16 +223,47 @@ class Cycle:
         return counts.summary()
 
     def process_items(self, batch: Sequence[StoredItem], stories: Sequence[Tracked], counts: Counts) -> Counts:
+        if stories is self.stories:
+            stories = self.narrowed(batch, stories, self.candidates)
         return self.appender.process_items(batch, stories, counts)
 
+    def narrowed(
+        self, batch: Sequence[StoredItem], stories: Sequence[Tracked], candidates: Callable[[StoredItem], list[str]]
+    ) -> list[Tracked]:
+        """The stories some item of the batch could match, or that decided one
+        before: the others would not match any of them (see rule_index)."""
+        wanted = {slug for item in batch for slug in candidates(item)}
+        wanted.update(slug for slug, _ in self.store.decisions_for_items([item.id for item in batch]))
+        return [story for story in stories if story.slug in wanted]
+
+    def candidates(self, item: StoredItem) -> list[str]:
+        """The stories an item could match: those a parse process found it matches
+        (it judged it for every story), or those whose terms it holds."""
+        verdicts = self.verdicts.get(text_key(item.title, item.content_hash, item.content))
+        if verdicts is not None:
+            return list(verdicts)
+        return [self.stories[position].slug for position in self.index.candidates(_texts(item))]
+
     def rematch_changed(self) -> CycleSummary:
-        """Stories opened, or whose rules changed, since the archive was last matched against them."""
+        """Stories opened, or whose rules changed, since the archive was last matched
+        against them: all of them in one pass over the archive (each item judged
+        only for the stories it could match), their digests recorded at once."""
         matched = self.store.matched_digests()
-        summary = CycleSummary()
-        for story in self.stories:
-            if matched.get(story.slug) != story.rules.digest:
-                summary += self.appender.rematch(story).summary(stories_rematched=1)
-        return summary
+        changed = [story for story in self.stories if matched.get(story.slug) != story.rules.digest]
+        if not changed:
+            return CycleSummary()
+        index = RuleIndex([story.rules for story in changed])
+
+        def candidates(item: StoredItem) -> list[str]:
+            return [changed[position].slug for position in index.candidates(_texts(item))]
+
+        counts = Counts()
+        for chunk in self.store.iter_archive():
+            self.appender.process_items(
+                chunk, self.narrowed(chunk, changed, candidates), counts, withdraw_unmatched=True
+            )
+        self.store.set_matched_digests({story.slug: story.rules.digest for story in changed})
+        return counts.summary(stories_rematched=len(changed))
 
     def verdict(self, story: Tracked, item: StoredItem) -> Verdict | None:
         """The parse process's verdict on this item for this story (None:
@@ -249,6 +284,10 @@ class Cycle:
             return None
         found = verdicts.get(story.slug)
         return found.result if found is not None else Match(Strength.NONE, story.rules.digest)
+
+
+def _texts(item: StoredItem) -> tuple[Text, Text, Text]:
+    return (Text(item.title), Text(item.summary), Text(item.content))
 
 
 def _arrived(completed: queue.SimpleQueue[Future[Any]]) -> list[Future[Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -107,3 +107,17 @@ class DecisionStore(SQLStore):
         )
         with self.engine.begin() as conn:
             conn.execute(statement)
+
+    def set_matched_digests(self, digests: Mapping[str, str]) -> None:
+        """:meth:`set_matched_digest` for many stories in one transaction (one executemany)."""
+        if not digests:
+            return
+        now = now_utc()
+        statement = self._insert(story_rules)
+        statement = statement.on_conflict_do_update(
+            index_elements=["story_slug"],
+            set_={"rules_digest": statement.excluded.rules_digest, "matched_at": statement.excluded.matched_at},
+        )
+        rows = [{"story_slug": slug, "rules_digest": digest, "matched_at": now} for slug, digest in digests.items()]
+        with self.engine.begin() as conn:
+            conn.execute(statement, rows)
