@@ -61,6 +61,12 @@ def test_a_spokesperson_lawyer_or_representative_for_a_company_speaks_for_it():
 
 
 def test_a_shareholder_named_beside_its_holding_speaks_for_itself():
+    assert said("", "Harbour Freight's biggest investor, Corvid Partners, would not comment.") == [
+        ("Corvid Partners", Kind.DECLINED_TO_COMMENT)
+    ]
+    assert said("", "Northline Rail's largest shareholder, Alder Pension Fund, denied the report.") == [
+        ("Alder Pension Fund", Kind.DENIED)
+    ]
     assert said("", "Corvid Partners, Harbour Freight's biggest investor, declined to comment on the talks.") == [
         ("Corvid Partners", Kind.DECLINED_TO_COMMENT)
     ]
@@ -82,6 +88,8 @@ def test_a_shareholder_confirming_support_for_talks_makes_a_statement_and_holds_
 
 def test_pay_and_union_negotiations_are_not_deal_talks():
     assert related("Northline Rail drivers open wage talks") == set()
+    assert related("", "Union talks with management at Harbour Freight resumed on Tuesday.") == set()
+    assert related("", "Wage negotiations between Northline Rail and its signallers stalled.") == set()
     assert related("", "The Train Drivers Union opened negotiations with Northline Rail over rosters.") == set()
     assert related("", "Northline Rail held talks with staff representatives about pension changes.") == set()
     reading = read("Northline Rail engineers begin pay talks", context=CONTEXT)
