@@ -190,3 +190,9 @@ def test_the_agent_of_a_passive_statement_is_not_the_owner_of_its_head():
     assert said("", "The report was denied by Harbour Freight's largest shareholder.") == []
     assert said("", "The report was denied by a Harbour Freight customer.") == []
     assert said("", "The report was denied by Harbour Freight's spokeswoman.") == [("Harbour Freight", Kind.DENIED)]
+
+
+def test_a_company_whose_name_begins_with_union_is_not_a_trade_union():
+    assert related("", "Union Castle Lines is in talks with Northline Rail about a merger.") == {
+        ("Union Castle Lines", "Northline Rail", Kind.TALKS_HELD)
+    }

@@ -55,7 +55,7 @@ _LABOUR_TOPIC = re.compile(
 #: ... or who sits across the table ("with the union", "The Food Workers Union began talks").
 _LABOUR_SIDE = re.compile(
     r"\bwith (?:the |its |their )?(?:\w+ )?(?:unions?|staff|workers|employees|crew|management|works council)\b"
-    r"|(?<!European )(?<!Credit )\b(?-i:Union|Workers|Employees|Crew)\b",
+    r"|(?<!European )(?<!Credit )\b(?-i:Union)\b(?!\s+(?-i:[A-Z]))|\b(?-i:Workers|Employees|Crew)\b",
     re.IGNORECASE,
 )
 #: A promise or demand to sell assets: a remedy for a regulator, not a deal with it.
