@@ -34,7 +34,7 @@ from tracker.ingest.archiving import Archiver, Ready, items_in
 from tracker.ingest.fetcher import Fetcher, FetchResult, FetchStatus
 from tracker.ingest.parser import FeedError, ParsedFeed
 from tracker.ingest.parsing import ParsePool, Verdicts, parse_here, parsed
-from tracker.ingest.prejudge import Judge, Verdict, rule_index, text_key
+from tracker.ingest.prejudge import Judge, Judges, Verdict, rule_index, text_key
 from tracker.ingest.store import Claim, IngestStore, StoredItem
 from tracker.ingest.summary import Counts, CycleSummary
 from tracker.ingest.tracking import Tracked
@@ -96,7 +96,7 @@ class Cycle:
         stories = self.stories
         summary = self.rematch_changed()
         self.judged = {story.slug: story for story in stories}
-        self.judges = tuple(Judge.of(story) for story in stories)
+        self.judges = Judges(Judge.of(story) for story in stories)
         self.index = rule_index(self.judges)
         threshold = self.tuning.parse_pool_threshold
         if feed_ids is not None and len(feed_ids) > threshold:

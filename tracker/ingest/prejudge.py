@@ -14,12 +14,13 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import pickle
 import signal
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker.domain.reading.model import Reading, StoryContext
 from tracker.domain.reading.read import read
@@ -62,6 +63,37 @@ class Judge:
         return cls(story.slug, story.rules, story.context)
 
 
+class Judges(tuple[Judge, ...]):
+    """A cycle's judges as the fetch threads hand them to the parse processes
+    with every feed: pickled once (not again for every feed), and unpickled
+    once per process (a process keeps the last set it was sent and is sent
+    only its digest's match again). With a thousand stories a pickle is
+    hundreds of kilobytes and takes far longer to rebuild than a feed to parse."""
+
+    _shipped: tuple[str, bytes] | None = None
+
+    def shipped(self) -> tuple[str, bytes]:
+        """(digest, pickle) of the plain tuple, worked out once (a race works it out twice, alike)."""
+        if self._shipped is None:
+            blob = pickle.dumps(tuple(self), protocol=pickle.HIGHEST_PROTOCOL)
+            self._shipped = (hashlib.blake2b(blob, digest_size=16).hexdigest(), blob)
+        return self._shipped
+
+    def __reduce__(self) -> tuple[Any, tuple[str, bytes]]:
+        return (_received, self.shipped())
+
+
+#: The judges a parse process was last sent: (digest, judges).
+_received_last: tuple[str, tuple[Judge, ...]] | None = None
+
+
+def _received(digest: str, blob: bytes) -> tuple[Judge, ...]:
+    global _received_last
+    if _received_last is None or _received_last[0] != digest:
+        _received_last = (digest, pickle.loads(blob))
+    return _received_last[1]
+
+
 def text_key(title: str, content_hash: str, content: str = "") -> TextKey:
     """The hash covers title and summary; the title's length places the split; the
     full content (not in the hash, so archives keep their hashes) has its own digest."""
@@ -78,16 +110,20 @@ def timed_read(title: str, summary: str, content: str, context: StoryContext) ->
 
 #: The last index built, with the stories it was built for: a parse process
 #: judges feed after feed for the same stories (one cycle's).
-_index: tuple[tuple[tuple[str, str], ...], RuleIndex] | None = None
+_index: tuple[Sequence[Judge], tuple[tuple[str, str], ...], RuleIndex] | None = None
 
 
 def rule_index(judges: Sequence[Judge]) -> RuleIndex:
     """The index of these stories' rules (built once for a cycle's stories)."""
     global _index
+    if _index is not None and _index[0] is judges:
+        return _index[2]
     wanted = tuple((story.slug, story.rules.digest) for story in judges)
-    if _index is None or _index[0] != wanted:
-        _index = (wanted, RuleIndex([story.rules for story in judges]))
-    return _index[1]
+    if _index is None or _index[1] != wanted:
+        _index = (judges, wanted, RuleIndex([story.rules for story in judges]))
+    else:
+        _index = (judges, wanted, _index[2])
+    return _index[2]
 
 
 def judge(items: Iterable[FeedItem], judges: Sequence[Judge]) -> dict[TextKey, dict[str, Verdict]]:
