@@ -26,6 +26,7 @@ from tracker.ingest.readings import Readings
 from tracker.ingest.reports import FEED_ACTOR, decision_row, identity_key, report_fields
 from tracker.ingest.store import IngestStore, StoredItem
 from tracker.ingest.summary import Counts
+from tracker.ingest.syndication import Syndication
 from tracker.ingest.text import canonical_url
 from tracker.ingest.tracking import Tracked
 from tracker.moments import now_utc
@@ -66,6 +67,7 @@ class Appender:
         self.readings = Readings(verdict)
         self.looked_up = looked_up if looked_up is not _no_match else None
         self.known: dict[Any, Known] = {}
+        self.syndication = Syndication(newsroom)
 
     def process_items(
         self,
@@ -167,6 +169,9 @@ class Appender:
                         counts.appended += 1
                     if outcome is not Outcome.NOT_APPENDED:
                         rows.append(decision_row(story, item, result, Outcome.APPENDED, report_id=item.report_id))
+        clustered = self.syndication.after_append(story.slug, [i.report_id for i, _, _ in batch])
+        if version is not None:
+            version += clustered  # one event per report clustered
         if version is None:
             self.known.pop(current.id, None)
         else:

@@ -110,7 +110,13 @@ def source_counts(
     left out: the independent sources of each thread transition. Now it is
     one grouped count; as of a version, the few columns it needs, folded."""
     fr, r = tables.fact_rows, tables.reports
-    joined = and_(fr.c.story_id == story_id, fr.c.fact_key.like("rel:%"), r.c.id == fr.c.row_id, condition)
+    # On SQLite a range of the key, which LIKE would not use; PostgreSQL's
+    # collation may not order "rel:" and "rel;" as bytes, so LIKE there.
+    if engine.dialect.name == "sqlite":
+        rel = and_(fr.c.fact_key >= "rel:", fr.c.fact_key < "rel;")
+    else:
+        rel = fr.c.fact_key.like("rel:%")
+    joined = and_(fr.c.story_id == story_id, rel, r.c.id == fr.c.row_id, condition)
     with engine.connect() as conn:
         if version is None:
             query = (
