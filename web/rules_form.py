@@ -81,7 +81,7 @@ def rules_from(form: Any) -> dict[str, Any]:
     for line in (form.parties.data or "").splitlines():
         name, _, aliases = line.partition("=")
         name = name.strip().strip('"').strip()
-        if name:
+        if name or line.strip():  # "= Alphabet" names no party: refused beside the field, not dropped
             parties[name] = [*parties.get(name, []), *terms_of(aliases)]
     return {
         "all_of": [group for group in (terms_of(line) for line in (form.all_of.data or "").splitlines()) if group],

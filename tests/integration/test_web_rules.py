@@ -147,12 +147,17 @@ def test_malformed_terms_and_numbers_are_named_beside_their_field_never_a_500(ed
         "any_of": ("deal, acq*ition", "a * may only end a term"),
         "min_any": ("many", "Not a valid integer value"),
         "parties": ("Meta = ??", "Party Meta: &#39;??&#39; has no letters or digits"),
+        "not_parties": ("Acme, \x07", "Term 2 must be a name"),
     }
     for name, (value, message) in cases.items():
         response = post_form(editor, RULES_PAGE, {**shown(editor), name: value})
         page = response.get_data(as_text=True)
         assert response.status_code == 400, name
         assert message in error_beside(page, name), name
+    nameless = post_form(editor, RULES_PAGE, {**shown(editor), "parties": "Meta = Meta Platforms\n= Alphabet"})
+    assert nameless.status_code == 400 and "a party name is empty" in error_beside(
+        nameless.get_data(as_text=True), "parties"
+    )
     assert event_count(web_runtime) == before
 
 
