@@ -126,7 +126,7 @@ def test_the_apis_state_holds_open_questions_parties_suggestions_and_key_develop
     state = client.get(f"/api/stories/{SLUG}").get_json()["state"]
     assert state["open_questions"] == [
         {
-            "key": "say:meta|thetalks",
+            "key": "say:meta|the-talks",
             "speaker": "Meta",
             "kind": "declined_to_comment",
             "about": "the talks",

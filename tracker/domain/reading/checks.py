@@ -13,8 +13,9 @@ MAX_ITEMS = 200
 
 
 def clean_reading(reading: Reading) -> dict[str, Any]:
-    """The reading as the plain dict an event stores; names, phrases and
-    evidence are checked for length and control characters."""
+    """The reading as the plain dict an event stores, without its evidence
+    (the event has it); names, phrases and evidence are checked for length
+    and control characters."""
     data = reading.to_dict()
     for key in ("relations", "statements", "names", "parties", "mentioned", "evidence"):
         if len(data[key]) > MAX_ITEMS:
@@ -30,9 +31,11 @@ def clean_reading(reading: Reading) -> dict[str, Any]:
         _check(statement["speaker"], "name", "reading.statements")
         _check(statement["about"], "about", "reading.statements")
         _check(statement["phrase"], "phrase", "reading.statements")
-    data["evidence"] = [e[: _LIMITS["evidence"]] for e in data["evidence"]]
     for line in data["evidence"]:
         check_characters(line, "reading.evidence")
+    # The event stores the evidence beside the reading (ReportAdded.evidence,
+    # ReportReclassified.evidence): keeping it twice would double every report's size.
+    data["evidence"] = []
     _check(data["namesake"], "phrase", "reading.namesake")
     return data
 
