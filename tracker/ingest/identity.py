@@ -18,6 +18,7 @@ store looks the candidates up (one query per batch) and writes the outcome.
 from __future__ import annotations
 
 import hashlib
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +32,9 @@ WINDOW = timedelta(hours=24)
 #: A title shorter than this ("Live", "Letters") says too little to be an identity.
 MIN_TITLE_WORDS = 4
 
+#: ASCII punctuation read as a space (an ASCII title's words without a regular expression: a cold cycle's cost)
+_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation, " "))
+
 LINK_CHANGED = "link-changed"
 GUID_CHANGED = "guid-changed"
 COPY = "copy"  # the same item in another feed (kept for inspection)
@@ -38,27 +42,29 @@ KINDS = (LINK_CHANGED, GUID_CHANGED, COPY)
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] if text else ""
+    """64 bits of SHA-256 in hex: short keys keep the indexes small (a chance collision
+    among ten million items is about one in 300,000)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] if text else ""
 
 
 def link_id(link: str, canonical: str = "") -> str:
     """The link as identity compares it (hashed: any length fits an index); '' without one.
     ``canonical`` is ``canonical_url(link)`` when the parser already worked it out."""
-    key = tidy_link(canonical) if canonical else link_key(link)
-    return _digest(key)
+    return _digest(tidy_link(canonical) if canonical else link_key(link))
 
 
 def outlet_of(link: str, feed_url: str) -> str:
     """Who published an item: its link's host (``www.``/``amp.`` aside), else its feed's."""
-    key = link_key(link) or link_key(feed_url)
-    if key:
-        return key[2:].split("/", 1)[0].split("?", 1)[0]
-    return (urlsplit(feed_url).hostname or feed_url).lower()
+    return _host(link_key(link)) or _host(link_key(feed_url)) or (urlsplit(feed_url).hostname or feed_url).lower()
+
+
+def _host(key: str) -> str:
+    return key[2:].split("/", 1)[0].split("?", 1)[0] if key else ""
 
 
 def title_key(title: str) -> str:
     """A title as the fingerprint compares it: its words, lower-case, accents and punctuation aside."""
-    found = words(title)
+    found = title.lower().translate(_PUNCTUATION).split() if title.isascii() else words(title)
     return " ".join(found) if len(found) >= MIN_TITLE_WORDS else ""
 
 
@@ -66,6 +72,15 @@ def fingerprint(title: str, link: str, feed_url: str) -> str:
     """Normalised title + outlet (the published time is compared apart, within :data:`WINDOW`)."""
     key = title_key(title)
     return _digest(f"{outlet_of(link, feed_url)}\n{key}") if key else ""
+
+
+def keys(title: str, link: str, canonical: str, feed_outlet: str) -> tuple[str, str]:
+    """An item's (link id, fingerprint), its link worked out once; ``canonical`` is
+    the parser's ``canonical_url(link)`` if any, ``feed_outlet`` the feed's :func:`outlet_of`."""
+    key = tidy_link(canonical) if canonical else link_key(link)
+    words_of_title = title_key(title)
+    printed = _digest(f"{_host(key) or feed_outlet}\n{words_of_title}") if words_of_title else ""
+    return _digest(key), printed
 
 
 @dataclass(frozen=True)

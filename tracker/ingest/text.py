@@ -76,6 +76,8 @@ def tidy_link(key: str) -> str:
     """A :func:`canonical_url` form ('//host/path?query#fragment') as :func:`link_key` compares it."""
     if not key.startswith("//"):
         return ""
+    if not ("?" in key or "#" in key or "amp" in key or key.endswith("/") or key.startswith("//www.")):
+        return key  # most links: nothing to tidy (a cold cycle's cost)
     rest, _, _fragment = key[2:].partition("#")
     rest, _, query = rest.partition("?")
     host, slash, path = rest.partition("/")

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from tracker.domain.rules import words
 from tracker.ingest.feeds import Feed
-from tracker.ingest.identity import LINK_CHANGED, fingerprint, link_id
+from tracker.ingest.identity import LINK_CHANGED, keys, link_id, outlet_of
 from tracker.ingest.parser import FeedItem
 from tracker.ingest.store.base import SQLStore
 from tracker.ingest.store.drift import RELINK, link_key_of, relink, switched_revision, with_originals
@@ -102,10 +102,15 @@ class ArchiveStore(SQLStore):
                     listed[feed.id] = set(by_key)
                     existing = _existing(cursor, mark, feed.id, list(by_key))
                     feed_key = canonical_url(feed.url)
+                    outlet = outlet_of("", feed.url)
                     for key, item in by_key.items():
                         found = existing.get(key)
                         if found is None:
-                            fresh.append(self._item_values(feed, document.feed_name, key, item, now, feed_key=feed_key))
+                            fresh.append(
+                                self._item_values(
+                                    feed, document.feed_name, key, item, now, feed_key=feed_key, feed_outlet=outlet
+                                )
+                            )
                             continue
                         item_id, digest, revision, link, old_link_id, _original = found
                         new_link_id = link_id(item.link, item.link_key)
@@ -166,13 +171,20 @@ class ArchiveStore(SQLStore):
     def _revision_values(found: tuple[Any, ...], item: FeedItem, feed_url: str, now: datetime) -> dict[str, Any]:
         """A revised item's new text (a copy stays out of matching: its original is matched)."""
         item_id, _digest, revision, _link, _link_id, original_id = found
-        values = {**_content_values(item, feed_url), "revision": revision + 1, "revised_at": now}
+        values = {**_content_values(item, outlet_of("", feed_url)), "revision": revision + 1, "revised_at": now}
         values["pending"] = original_id is None
         return {"item_id": item_id, **{"new_" + name: value for name, value in values.items()}}
 
     @staticmethod
     def _item_values(
-        feed: Feed, feed_name: str, key: str, item: FeedItem, now: datetime, *, feed_key: str | None = None
+        feed: Feed,
+        feed_name: str,
+        key: str,
+        item: FeedItem,
+        now: datetime,
+        *,
+        feed_key: str | None = None,
+        feed_outlet: str = "",
     ) -> dict[str, Any]:
         return {
             "feed_id": feed.id,
@@ -182,7 +194,7 @@ class ArchiveStore(SQLStore):
             "identity_key": key,
             "report_id": report_id_for(feed.url, item.identity, feed_key=feed_key),
             "guid": item.guid,
-            **_content_values(item, feed.url),
+            **_content_values(item, feed_outlet or outlet_of("", feed.url)),
             "revision": 1,
             "first_seen_at": now,
             "revised_at": None,
@@ -263,7 +275,7 @@ class ArchiveStore(SQLStore):
             return [StoredItem.from_values(r) for r in conn.execute(query)]
 
 
-def _content_values(item: FeedItem, feed_url: str) -> dict[str, Any]:
+def _content_values(item: FeedItem, feed_outlet: str) -> dict[str, Any]:
     """The columns an item's text sets, on first sight and on each revision
     (both leave it pending for matching)."""
     return {
@@ -271,9 +283,8 @@ def _content_values(item: FeedItem, feed_url: str) -> dict[str, Any]:
         "summary": item.summary,
         "link": item.link,
         "link_key": link_key_of(item),
-        "link_id": link_id(item.link, item.link_key),
-        "fingerprint": fingerprint(item.title, item.link, feed_url),
-        "authors": json.dumps(list(item.authors)),
+        **dict(zip(("link_id", "fingerprint"), keys(item.title, item.link, item.link_key, feed_outlet), strict=True)),
+        "authors": json.dumps(list(item.authors)) if item.authors else "[]",
         "published_at": item.published_at,
         "content_hash": item.content_hash,
         "search_text": _search_text(item),
