@@ -21,7 +21,7 @@ from tracker.config import Settings
 from tracker.ingest.fetcher import FetchResult, FetchStatus
 from tracker.ingest.parser import FeedError, ParsedFeed
 from tracker.ingest.store import Claim, Document, IngestStore
-from tracker.ingest.store.archive import Stored
+from tracker.ingest.store.items import Stored
 from tracker.ingest.summary import CycleSummary, FeedFailure
 from tracker.ingest.text import first_line
 from tracker.moments import now_utc

@@ -3,7 +3,6 @@ time, read back pending for matching, searched."""
 
 from __future__ import annotations
 
-import json
 import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,52 +14,33 @@ from sqlalchemy.engine import Connection
 
 from tracker.domain.rules import words
 from tracker.ingest.feeds import Feed
-from tracker.ingest.identity import LINK_CHANGED, keys, link_id, outlet_of
+from tracker.ingest.identity import LINK_CHANGED, link_id, outlet_of
 from tracker.ingest.parser import FeedItem
 from tracker.ingest.store.base import SQLStore
-from tracker.ingest.store.drift import RELINK, link_key_of, relink, switched_revision, with_originals
+from tracker.ingest.store.drift import (
+    RELINK,
+    REVISED_COLUMNS,
+    content_values,
+    relink,
+    revision_values,
+    switched_revision,
+    with_originals,
+)
 from tracker.ingest.store.feeds import update_claimed_feed
 from tracker.ingest.store.identities import Identified, change, identify, record_changes
 from tracker.ingest.store.items import (
     STORED_ITEM_COLUMNS,
     STORED_ITEM_NAMES,
     Document,
+    Stored,
     StoredItem,
     identity_key,
     report_id_for,
 )
 from tracker.ingest.tables import feeds, items
-from tracker.ingest.text import canonical_url, search_text
+from tracker.ingest.text import canonical_url
 from tracker.moments import now_utc
 from tracker.sql import driver_cursor, execute_many, placeholder, sqlite_time
-
-_REVISED_COLUMNS = (
-    "title",
-    "summary",
-    "link",
-    "link_key",
-    "link_id",
-    "fingerprint",
-    "authors",
-    "published_at",
-    "content_hash",
-    "revision",
-    "revised_at",
-    "search_text",
-    "pending",
-    "content",
-)
-
-
-class Stored(tuple[int, int]):
-    """(new, revised) items of a document, and how many new ones are ``copies`` of items already archived."""
-
-    copies: int
-
-    def __new__(cls, new: int, revised: int, copies: int = 0) -> Stored:
-        stored = super().__new__(cls, (new, revised))
-        stored.copies = copies
-        return stored
 
 
 class ArchiveStore(SQLStore):
@@ -127,7 +107,7 @@ class ArchiveStore(SQLStore):
                             )
                         if digest != item.content_hash:
                             revised[feed.id] += 1
-                            revisions.append(self._revision_values(found, item, feed.url, now))
+                            revisions.append(revision_values(found, item, feed.url, now))
                         elif new_link_id != old_link_id and new_link_id:
                             relinked.append(relink(item_id, revision, item.identity, key, item, feed.url, now))
                 identified = identify(cursor, mark, fresh, listed) if fresh else Identified([], [], [], [])
@@ -137,7 +117,7 @@ class ArchiveStore(SQLStore):
                 )
                 if known.content_hash != row["content_hash"]:
                     revised[row["feed_id"]] += 1
-                    revisions.append(switched_revision(known, row, _REVISED_COLUMNS, now))
+                    revisions.append(switched_revision(known, row, REVISED_COLUMNS, now))
             added = Counter(row["feed_id"] for row in identified.inserts)
             added.update(row["feed_id"] for row, _ in identified.later)
             execute_many(
@@ -156,7 +136,7 @@ class ArchiveStore(SQLStore):
                 conn.execute(
                     update(items)
                     .where(items.c.id == bindparam("item_id"))
-                    .values({name: bindparam("new_" + name) for name in _REVISED_COLUMNS}),
+                    .values({name: bindparam("new_" + name) for name in REVISED_COLUMNS}),
                     revisions,
                 )
             record_changes(conn, [*changes, *identified.changes])
@@ -166,14 +146,6 @@ class ArchiveStore(SQLStore):
             None if feed_id is None else Stored(added[feed_id], revised[feed_id], copies[feed_id])
             for feed_id in outcomes
         ]
-
-    @staticmethod
-    def _revision_values(found: tuple[Any, ...], item: FeedItem, feed_url: str, now: datetime) -> dict[str, Any]:
-        """A revised item's new text (a copy stays out of matching: its original is matched)."""
-        item_id, _digest, revision, _link, _link_id, original_id = found
-        values = {**_content_values(item, outlet_of("", feed_url)), "revision": revision + 1, "revised_at": now}
-        values["pending"] = original_id is None
-        return {"item_id": item_id, **{"new_" + name: value for name, value in values.items()}}
 
     @staticmethod
     def _item_values(
@@ -194,7 +166,7 @@ class ArchiveStore(SQLStore):
             "identity_key": key,
             "report_id": report_id_for(feed.url, item.identity, feed_key=feed_key),
             "guid": item.guid,
-            **_content_values(item, feed_outlet or outlet_of("", feed.url)),
+            **content_values(item, feed_outlet or outlet_of("", feed.url)),
             "revision": 1,
             "first_seen_at": now,
             "revised_at": None,
@@ -273,28 +245,6 @@ class ArchiveStore(SQLStore):
             query = query.where(items.c.search_text.like(f"% {term}%"))
         with self.engine.connect() as conn:
             return [StoredItem.from_values(r) for r in conn.execute(query)]
-
-
-def _content_values(item: FeedItem, feed_outlet: str) -> dict[str, Any]:
-    """The columns an item's text sets, on first sight and on each revision
-    (both leave it pending for matching)."""
-    return {
-        "title": item.title,
-        "summary": item.summary,
-        "link": item.link,
-        "link_key": link_key_of(item),
-        **dict(zip(("link_id", "fingerprint"), keys(item.title, item.link, item.link_key, feed_outlet), strict=True)),
-        "authors": json.dumps(list(item.authors)) if item.authors else "[]",
-        "published_at": item.published_at,
-        "content_hash": item.content_hash,
-        "search_text": _search_text(item),
-        "pending": True,
-        "content": item.content,
-    }
-
-
-def _search_text(item: FeedItem) -> str:
-    return item.search_text or search_text(item.title, item.summary)
 
 
 _ITEM_COLUMNS = tuple(c.name for c in items.columns if c.name != "id")

@@ -127,6 +127,17 @@ STORED_ITEM_COLUMNS = tuple(
 STORED_ITEM_NAMES = ", ".join(column.name for column in STORED_ITEM_COLUMNS)
 
 
+class Stored(tuple[int, int]):
+    """(new, revised) items of a document, and how many new ones are ``copies`` of items already archived."""
+
+    copies: int
+
+    def __new__(cls, new: int, revised: int, copies: int = 0) -> Stored:
+        stored = super().__new__(cls, (new, revised))
+        stored.copies = copies
+        return stored
+
+
 @dataclass(frozen=True)
 class Document:
     """One fetched feed to archive: its items, its validators and, to free
