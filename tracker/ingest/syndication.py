@@ -14,9 +14,9 @@ MinHashes are kept in memory per :class:`Syndication` (one poll cycle), so
 a story's recent reports are hashed once per cycle, not once per item.
 ``THRESHOLD`` was set from the labelled set in ``tests/fixtures/syndication``
 (pairwise precision and recall 1.0 there). Measured cost: hashing a report
-0.2 ms, comparing it 0.25 ms with 30 reports in its window (2 ms with
-1,000); in a poll cycle 2.8 ms per appended item, the one save of the
-cycle's clusterings per story included.
+and comparing go through a MinHash LSH index per story (:class:`StoryIndex`),
+so a report is compared exactly only with the few that share a band with it;
+the cost per item is in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from datasketch import MinHash  # type: ignore[import-untyped]
+from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
 
 from tracker.application import Newsroom
 from tracker.domain.errors import DomainError
@@ -39,7 +39,7 @@ log = logging.getLogger("tracker.ingest")
 CLASSIFIER = "classifier"
 WINDOW = timedelta(hours=48)
 THRESHOLD = 0.4  # labelled set: copies >= 0.54 to their nearest earlier copy, other developments <= 0.28
-NUM_PERM = 256  # estimate error ~0.03 near the threshold
+NUM_PERM = 128  # estimate error ~0.04 near the threshold, well inside the labelled margin
 SHINGLE = 2  # words per shingle
 _WORD = re.compile(r"[^\W_]+")
 _STOP = frozenset(
@@ -133,14 +133,27 @@ class Clusterer:
             found = self._sketches[key] = minhash(report.text)
         return found
 
-    def match(self, new: Text, others: Mapping[str, Text]) -> Clustering | None:
+    def index(self, texts: Iterable[Text]) -> StoryIndex:
+        """An LSH index of a story's reports, so a new report is compared only
+        with the few whose MinHashes share a band with its own (a story with
+        thousands of reports in one window is not scanned per item)."""
+        found = StoryIndex(self)
+        for text in texts:
+            found.add(text)
+        return found
+
+    def match(self, new: Text, others: Mapping[str, Text], index: StoryIndex | None = None) -> Clustering | None:
         """Where ``new`` goes: under the lead of its most similar report
         (within the window, a kind in common); or, published before that
-        lead, the lead's clustering under ``new``. None: independent."""
+        lead, the lead's clustering under ``new``. None: independent.
+        ``index``: the story's :class:`StoryIndex` (built from ``others`` when not given)."""
+        if index is None:
+            index = self.index(others.values())
         best: tuple[float, Text] | None = None
         sketch = self.sketch(new)
-        for other in others.values():
-            if other.report_id == new.report_id or not other.active:
+        for report_id in index.candidates(sketch):
+            other = others.get(report_id)
+            if other is None or other.report_id == new.report_id or not other.active:
                 continue
             if abs(other.published_at - new.published_at) > self.window:
                 continue
@@ -162,12 +175,34 @@ class Clusterer:
     def cluster(self, texts: Iterable[Text]) -> dict[str, str]:
         """Each report's lead when they arrive in the order given (for measuring): report id -> lead ("")."""
         seen: dict[str, Text] = {}
+        index = StoryIndex(self)
         for text in texts:
             seen[text.report_id] = text
-            found = self.match(text, seen)
+            index.add(text)
+            found = self.match(text, seen, index)
             if found is not None:
                 _record(seen, found)
         return {rid: t.lead for rid, t in seen.items()}
+
+
+class StoryIndex:
+    """The MinHash LSH of one story's reports (a band structure tuned for
+    :data:`THRESHOLD`): candidates share a band, then are compared exactly."""
+
+    def __init__(self, clusterer: Clusterer) -> None:
+        self.clusterer = clusterer
+        self.lsh = MinHashLSH(
+            threshold=clusterer.threshold * 0.8, num_perm=NUM_PERM
+        )  # a margin below: LSH is approximate
+        self.inserted: set[str] = set()
+
+    def add(self, text: Text) -> None:
+        if text.report_id not in self.inserted:
+            self.inserted.add(text.report_id)
+            self.lsh.insert(text.report_id, self.clusterer.sketch(text))
+
+    def candidates(self, sketch: MinHash) -> list[str]:
+        return list(self.lsh.query(sketch))
 
 
 def _record(seen: dict[str, Text], found: Clustering) -> int:
@@ -230,9 +265,15 @@ class Syndication:
             key=lambda t: (t.published_at, t.report_id),
         )
         found: list[Clustering] = []
+        if not new:
+            return 0
+        low = new[0].published_at - self.clusterer.window
+        high = new[-1].published_at + self.clusterer.window
+        index = self.clusterer.index(t for t in seen.values() if low <= t.published_at <= high)
         for text in new:
             seen[text.report_id] = text
-            clustering = self.clusterer.match(text, seen)
+            index.add(text)
+            clustering = self.clusterer.match(text, seen, index)
             if clustering is not None:
                 events += _record(seen, clustering)
                 found.append(clustering)
