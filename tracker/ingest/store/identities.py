@@ -45,33 +45,35 @@ class IdentityChange:
 
 
 def known_items(cursor: Any, mark: str, link_ids: Iterable[str], prints: Iterable[str]) -> list[Known]:
-    """Archived items with one of these link ids or fingerprints."""
+    """Archived items with one of these link ids or fingerprints (one statement per 500 of each)."""
     found: dict[int, Known] = {}
-    for column, keys in (("link_id", sorted(set(link_ids) - {""})), ("fingerprint", sorted(set(prints) - {""}))):
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            cursor.execute(
-                f"SELECT {_KNOWN} FROM {items.name} WHERE {column} IN ({', '.join(mark for _ in chunk)})", chunk
-            )
-            for row in cursor.fetchall():
-                if row[0] not in found:
-                    item_id, feed_id, identity, key, link, link_hash, printed, published, original, digest, revision = (
-                        row
-                    )
-                    found[item_id] = Known(
-                        item_id,
-                        feed_id,
-                        identity,
-                        key,
-                        link,
-                        link_hash,
-                        printed,
-                        moment(published),
-                        original,
-                        digest,
-                        revision,
-                    )
-    return list(found.values())
+    links, printed = sorted(set(link_ids) - {""}), sorted(set(prints) - {""})
+    for start in range(0, max(len(links), len(printed)), _CHUNK):
+        wanted = [
+            (column, keys[start : start + _CHUNK]) for column, keys in (("link_id", links), ("fingerprint", printed))
+        ]
+        wanted = [(column, chunk) for column, chunk in wanted if chunk]
+        where = " OR ".join(f"{column} IN ({', '.join(mark for _ in chunk)})" for column, chunk in wanted)
+        cursor.execute(
+            f"SELECT {_KNOWN} FROM {items.name} WHERE {where}", [key for _, chunk in wanted for key in chunk]
+        )
+        for row in cursor.fetchall():
+            item_id, feed_id, identity, key, link, link_hash, fingerprint_, published, original, digest, revision = row
+            if item_id not in found:
+                found[item_id] = Known(
+                    item_id,
+                    feed_id,
+                    identity,
+                    key,
+                    link,
+                    link_hash,
+                    fingerprint_,
+                    moment(published),
+                    original,
+                    digest,
+                    revision,
+                )
+    return (found and list(found.values())) or []
 
 
 def aliases(cursor: Any, mark: str, keys: dict[int, list[str]]) -> dict[tuple[int, str], int]:
