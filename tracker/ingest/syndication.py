@@ -41,6 +41,7 @@ WINDOW = timedelta(hours=48)
 THRESHOLD = 0.4  # labelled set: copies >= 0.54 to their nearest earlier copy, other developments <= 0.28
 NUM_PERM = 128  # estimate error ~0.04 near the threshold, well inside the labelled margin
 SHINGLE = 2  # words per shingle
+MAX_CANDIDATES = 32  # exact comparisons per new report
 _WORD = re.compile(r"[^\W_]+")
 _STOP = frozenset(
     [
@@ -178,16 +179,19 @@ class Clusterer:
         index = StoryIndex(self)
         for text in texts:
             seen[text.report_id] = text
-            index.add(text)
             found = self.match(text, seen, index)
             if found is not None:
-                _record(seen, found)
+                _record(seen, found, new=text.report_id)
+            if found is None or found.lead_id == text.report_id:
+                index.add(text)
         return {rid: t.lead for rid, t in seen.items()}
 
 
 class StoryIndex:
-    """The MinHash LSH of one story's reports (a band structure tuned for
-    :data:`THRESHOLD`): candidates share a band, then are compared exactly."""
+    """The MinHash LSH of one story's cluster leads (a band structure tuned
+    for :data:`THRESHOLD`): candidates share a band, then are compared
+    exactly. Only leads are indexed (leader clustering), so a scoop copied a
+    thousand times is one entry, not a thousand."""
 
     def __init__(self, clusterer: Clusterer) -> None:
         self.clusterer = clusterer
@@ -202,12 +206,19 @@ class StoryIndex:
             self.lsh.insert(text.report_id, self.clusterer.sketch(text))
 
     def candidates(self, sketch: MinHash) -> list[str]:
-        return list(self.lsh.query(sketch))
+        """At most :data:`MAX_CANDIDATES` of them: copies of one scoop share
+        its lead, so comparing a few finds it (a templated wire can make
+        thousands of reports share a band)."""
+        return sorted(self.lsh.query(sketch))[:MAX_CANDIDATES]
 
 
-def _record(seen: dict[str, Text], found: Clustering) -> int:
-    """Applies a clustering to the texts (the copy's own copies move with it); returns the reports moved."""
-    moved = [rid for rid, t in seen.items() if rid == found.report_id or t.lead == found.report_id]
+def _record(seen: dict[str, Text], found: Clustering, *, new: str = "") -> int:
+    """Applies a clustering to the texts (the copy's own copies move with it); returns the reports moved.
+    ``new``: the report just arrived, which has no copies yet."""
+    if found.report_id == new:
+        moved = [new]
+    else:
+        moved = [rid for rid, t in seen.items() if rid == found.report_id or t.lead == found.report_id]
     for rid in moved:
         old = seen[rid]
         seen[rid] = Text(old.report_id, old.text, old.published_at, old.kinds, found.lead_id, old.active)
@@ -269,14 +280,15 @@ class Syndication:
             return 0
         low = new[0].published_at - self.clusterer.window
         high = new[-1].published_at + self.clusterer.window
-        index = self.clusterer.index(t for t in seen.values() if low <= t.published_at <= high)
+        index = self.clusterer.index(t for t in seen.values() if not t.lead and low <= t.published_at <= high)
         for text in new:
             seen[text.report_id] = text
-            index.add(text)
             clustering = self.clusterer.match(text, seen, index)
             if clustering is not None:
-                events += _record(seen, clustering)
+                events += _record(seen, clustering, new=text.report_id)
                 found.append(clustering)
+            if clustering is None or clustering.lead_id == text.report_id:
+                index.add(text)  # only leads are indexed: a copy is found through its lead
         if found:
             events = self._save(slug, found, events)
         self.items += len(new)
