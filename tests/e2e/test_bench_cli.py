@@ -77,7 +77,7 @@ def test_an_unknown_workload_or_database_is_one_line_naming_it() -> None:
     done = run_bench("--tiny", "apend")
     assert done.returncode == 1
     assert done.stderr.strip() == (
-        "tracker: error: unknown workload 'apend' (choose from append, replay, as-of, lag, ingest-cold, ingest-warm, web)"
+        "tracker: error: unknown workload 'apend' (choose from append, replay, as-of, lag, ingest-cold, ingest-warm, ingest-dupes, web)"
     )
     done = run_bench("--tiny", "as-of", "--database", "mysql://nowhere/x")
     assert done.returncode == 1 and "--database" in done.stderr and "mysql://nowhere/x" in done.stderr

@@ -15,7 +15,7 @@ def test_init_and_seed_are_idempotent_and_the_story_shows_its_threads_and_questi
     assert "stances" not in story["state"]
     threads = {tuple(sorted(t["parties"])): t["status"] for t in story["state"]["threads"]}
     assert threads[("Character.AI", "Meta")] == "no_agreement"
-    assert any(q["key"] == "say:meta|thetalks" for q in story["state"]["open_questions"])
+    assert any(q["key"] == "say:meta|the-talks" for q in story["state"]["open_questions"])
     assert {"Meta", "xAI", "Character.AI"} <= {p["name"] for p in story["state"]["parties"]}
     assert all("relations" in r and "relevance" in r for r in story["reports"])
     text = tracker("story", SLUG)
@@ -52,10 +52,14 @@ def test_adding_correcting_and_retracting_reports_by_cli(tracker) -> None:
     )
     assert tracker("report", "reclassify", SLUG, rid, "--kind", "confirmed", "--by", "desk").code == 0
     story = tracker("story", SLUG, "--json").json()
-    assert not any(q["key"] == "say:meta|thetalks" for q in story["state"]["open_questions"])
+    # A report added by hand names kinds, not what a statement is about: Meta's
+    # confirmation on nothing in particular leaves its silence on the talks open.
+    confirmation = next(r for r in story["reports"] if r["report_id"] == rid)
+    assert [(s["speaker"], s["kind"], s["about"]) for s in confirmation["statements"]] == [("Meta", "confirmed", "")]
+    assert any(q["key"] == "say:meta|the-talks" for q in story["state"]["open_questions"])
     assert tracker("report", "retract", SLUG, rid, "--reason", "wrong outlet").code == 0
     story = tracker("story", SLUG, "--json").json()
-    assert any(q["key"] == "say:meta|thetalks" for q in story["state"]["open_questions"])
+    assert any(q["key"] == "say:meta|the-talks" for q in story["state"]["open_questions"])
     kinds = [e["event_type"] for e in tracker("history", SLUG, "--json").json()]
     assert kinds[-3:] == ["ReportCorrected", "ReportReclassified", "ReportRetracted"]
 

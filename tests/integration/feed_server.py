@@ -17,7 +17,7 @@ WIRE = """<?xml version="1.0" encoding="utf-8"?>
   <item>
     <title>Character.AI &amp;lt;script&amp;gt;alert('wire')&amp;lt;/script&amp;gt; adds voice calls to its chatbots</title>
     <link>http://127.0.0.1/voice</link><guid>wire-voice</guid>
-    <description>The chatbot company said users can now talk to characters.</description>
+    <description>Character.AI confirmed that users can now talk to characters.</description>
     <pubDate>Mon, 03 Jun 2024 09:00:00 GMT</pubDate>
   </item>
   <item>

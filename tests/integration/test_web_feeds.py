@@ -191,7 +191,7 @@ def test_an_enormous_interval_is_refused_beside_its_field(site, minutes) -> None
 def test_markup_hidden_in_double_escaped_entities_is_shown_as_text(site) -> None:
     client = site.test_client()
     login(client, "edna")
-    body = WIRE.replace("The chatbot company said users can now talk to characters.", LINK_PAYLOAD)
+    body = WIRE.replace("Character.AI confirmed that users can now talk to characters.", LINK_PAYLOAD)
     with serve_feed(body) as url:
         subscribe_and_poll(client, url)
     inbox = client.get(f"/stories/{SEED}/suggestions").get_data(as_text=True)

@@ -110,7 +110,7 @@ def test_a_report_added_since_is_new_and_raises_a_question_without_moving_a_thre
     changes = story_changes(view(TALKS, version=2), view(TALKS, DECLINED, version=3))
     assert [r.report_id for r in changes.new_reports] == ["declined"]
     assert changes.thread_changes == ()
-    assert [q.key for q in changes.new_questions] == ["say:meta|thetalks"]
+    assert [q.key for q in changes.new_questions] == ["say:meta|the-talks"]
     assert (changes.since_version, changes.until_version) == (2, 3)
 
 
@@ -130,7 +130,7 @@ def test_a_confirmation_answers_the_open_question_of_a_party_that_declined() -> 
         "confirmed", (Kind.CONFIRMED,), ("Meta",), day=2, statements=(Statement("Meta", Kind.CONFIRMED, "the talks"),)
     )
     changes = story_changes(view(TALKS, DECLINED, version=3), view(TALKS, DECLINED, confirmed, version=4))
-    assert [q.key for q in changes.answered_questions] == ["say:meta|thetalks"]
+    assert [q.key for q in changes.answered_questions] == ["say:meta|the-talks"]
     assert [q.question for q in changes.answered_questions] == ["Meta declined to comment on the talks"]
 
 
@@ -141,7 +141,7 @@ def test_corrections_and_retractions_since_are_listed_with_their_reason() -> Non
     changes = story_changes(view(TALKS, DECLINED, version=3), view(corrected, retracted, version=5))
     assert [(c.report.report_id, c.correction.reason) for c in changes.corrections] == [("talks", "typo")]
     assert [r.retraction_reason for r in changes.retractions] == ["wrong party"]
-    assert [q.key for q in changes.answered_questions] == ["say:meta|thetalks"]  # the retraction removed it
+    assert [q.key for q in changes.answered_questions] == ["say:meta|the-talks"]  # the retraction removed it
 
 
 def test_a_reclassification_keeps_the_kinds_it_replaced() -> None:
