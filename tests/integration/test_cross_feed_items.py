@@ -6,41 +6,18 @@ the same kind of headline on another day is not merged. SQLite and PostgreSQL.""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
-import pytest
-from loopback import LoopbackServer, Reply
+from loopback import Reply
 from sqlalchemy import update
 
 from tracker.domain.vocabulary import OriginKind
-from tracker.ingest.service import Ingestion
 from tracker.ingest.tables import items
-from tracker.seed import load_seed, seed_files
 
 DRIFT = Path(__file__).resolve().parent.parent / "fixtures" / "feeds" / "drift"
 SLUG = "meta-xai-court-character-ai"
 FEATURE = "Character AI ships a new app feature"
 CHATS = "Character AI adds group chats to its app"
-
-
-@pytest.fixture
-def loopback_runtime(runtime):
-    runtime.settings = dataclasses.replace(runtime.settings, fetch_allow_private_addresses=True)
-    load_seed(runtime.newsroom, seed_files()[0])
-    return runtime
-
-
-@pytest.fixture
-def server():
-    with LoopbackServer() as running:
-        yield running
-
-
-@pytest.fixture
-def ingestion(loopback_runtime):
-    with Ingestion(loopback_runtime) as service:
-        yield service
 
 
 def feed_reports(runtime):

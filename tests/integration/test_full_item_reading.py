@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
-import pytest
 from loopback import LoopbackServer, Reply
 from sqlalchemy import Column, MetaData, Table, UniqueConstraint, create_engine, insert, inspect
 
@@ -24,25 +23,6 @@ from tracker.tuning import Tuning
 
 SLUG = "meta-xai-court-character-ai"
 PARSE_POOL_THRESHOLD = Tuning().parse_pool_threshold
-
-
-@pytest.fixture
-def loopback_runtime(runtime):
-    runtime.settings = dataclasses.replace(runtime.settings, fetch_allow_private_addresses=True)
-    load_seed(runtime.newsroom, seed_files()[0])
-    return runtime
-
-
-@pytest.fixture
-def server():
-    with LoopbackServer() as running:
-        yield running
-
-
-@pytest.fixture
-def ingestion(loopback_runtime):
-    with Ingestion(loopback_runtime) as service:
-        yield service
 
 
 def rss(*entries: tuple[str, str, str, str]) -> bytes:

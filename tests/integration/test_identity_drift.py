@@ -7,44 +7,21 @@ columns (and its items their keys) on start-up."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
-from loopback import LoopbackServer, Reply
+from loopback import Reply
 from sqlalchemy import Column, MetaData, Table, UniqueConstraint, create_engine, insert, inspect, select
 
 from tracker.domain.vocabulary import OriginKind
 from tracker.ingest.identity import link_id
-from tracker.ingest.service import Ingestion
 from tracker.ingest.tables import items
 from tracker.ingest.text import canonical_url, link_key
-from tracker.seed import load_seed, seed_files
 
 DRIFT = Path(__file__).resolve().parent.parent / "fixtures" / "feeds" / "drift"
 SLUG = "meta-xai-court-character-ai"
 HOST = "https://www.example-news.test"
-
-
-@pytest.fixture
-def loopback_runtime(runtime):
-    runtime.settings = dataclasses.replace(runtime.settings, fetch_allow_private_addresses=True)
-    load_seed(runtime.newsroom, seed_files()[0])
-    return runtime
-
-
-@pytest.fixture
-def server():
-    with LoopbackServer() as running:
-        yield running
-
-
-@pytest.fixture
-def ingestion(loopback_runtime):
-    with Ingestion(loopback_runtime) as service:
-        yield service
 
 
 def feed_reports(runtime):

@@ -7,35 +7,15 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
-from loopback import LoopbackServer, Reply
+from loopback import Reply
 
 from tracker.domain.vocabulary import Kind, OriginKind
 from tracker.ingest.service import FeedRejected, Ingestion, UnknownSuggestion
 from tracker.ingest.store import DuplicateFeed
-from tracker.seed import load_seed, seed_files
 from tracker.tuning import Tuning
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 SLUG = "meta-xai-court-character-ai"
-
-
-@pytest.fixture
-def loopback_runtime(runtime):
-    runtime.settings = dataclasses.replace(runtime.settings, fetch_allow_private_addresses=True)
-    load_seed(runtime.newsroom, seed_files()[0])
-    return runtime
-
-
-@pytest.fixture
-def server():
-    with LoopbackServer() as running:
-        yield running
-
-
-@pytest.fixture
-def ingestion(loopback_runtime):
-    with Ingestion(loopback_runtime) as service:
-        yield service
 
 
 @pytest.fixture

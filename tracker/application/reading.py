@@ -17,7 +17,7 @@ from tracker.domain.errors import NothingChanged
 from tracker.domain.reading.model import Reading, StoryContext
 from tracker.domain.reading.read import READER, read
 from tracker.domain.report import Report, party_key
-from tracker.domain.rules import parse_rules
+from tracker.domain.rules import Rules, parse_rules
 from tracker.domain.story import reading_parties
 
 #: Who a re-reading is recorded as (the reading itself names the reader's version).
@@ -30,11 +30,12 @@ def is_classifier(classified_by: str) -> bool:
     return classified_by in _CLASSIFIERS or classified_by.startswith(("feed-classifier/", "reader/"))
 
 
-def story_context(rules: Mapping[str, Any], known: tuple[str, ...] = ()) -> StoryContext:
+def story_context(rules: Rules | Mapping[str, Any], known: tuple[str, ...] = ()) -> StoryContext:
     """What the reader knows of a story: its parties and their aliases (the
     rules' parties, the first alias of each ``all_of`` group, the parties
-    its reports named), its own parties, its topic words, the dismissed names."""
-    parsed = parse_rules(rules)
+    its reports named), its own parties, its topic words, the dismissed names.
+    ``rules``: parsed already, or as stored."""
+    parsed = rules if isinstance(rules, Rules) else parse_rules(rules)
     parties: dict[str, tuple[str, ...]] = {}
     for name, terms in parsed.parties:
         parties[name] = tuple(dict.fromkeys([name, *(t.text for t in terms)]))
@@ -96,11 +97,12 @@ def rereads(newsroom: Newsroom, slug: str) -> list[Reread]:
     """The live reports, last read by a classifier, that the current reader reads otherwise."""
     story = newsroom.current_story(slug)
     known = tuple(dict.fromkeys(p for r in story.reports.values() for p in r["parties"]))
+    context = story_context(story.rules, known)  # once per story, not once per report
     found = []
     for report in story.report_list():
         if not report.active or not is_classifier(report.classified_by):
             continue
-        after = read_for(story.rules, report.headline, report.summary, "", known)
+        after = read(report.headline, report.summary, "", context)
         if not _same(report.reading, after):
             found.append(Reread(report, report.reading, after))
     return found

@@ -50,7 +50,7 @@ def tracked(newsroom: Newsroom, slug: str) -> Tracked | None:
         status=story.status,
         version=story.version,
         rules=rules,
-        context=story_context(story.rules, known),
+        context=story_context(rules, known),
     )
 
 
