@@ -127,6 +127,14 @@ def test_merging_a_lead_into_another_cluster_moves_its_copies_with_it() -> None:
     assert [r.cluster_lead for r in story.report_list()] == ["", "", "r0", "r0"]
 
 
+def test_clusterings_in_one_batch_carry_copies_gathered_earlier_in_the_batch() -> None:
+    story = story_with("A", "B", "C", "D", "E")
+    story.cluster_report("r1", "r0", by="classifier")  # before the batch: r0 leads r1
+    story.cluster_reports([("r2", "r0", 0.9), ("r0", "r3", 0.8), ("r3", "r4", 0.7)], by="classifier")
+    # r0 took r1 and r2 (the latter gathered in this batch) to r3; r3 then took all of them to r4
+    assert [r.cluster_lead for r in story.report_list()] == ["r4", "r4", "r4", "r4", ""]
+
+
 def test_the_guards_refuse_itself_a_repeat_a_retracted_report_and_splitting_an_independent_one() -> None:
     story = story_with("A", "B", "C")
     story.cluster_report("r1", "r0", by="classifier")

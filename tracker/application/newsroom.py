@@ -214,8 +214,7 @@ class Newsroom(TrackerApplication):
         batch = list(clusterings)
 
         def command(story: Story) -> None:
-            for report_id, lead_id, similarity in batch:
-                story.cluster_report(report_id, lead_id, similarity=similarity, by=by)
+            story.cluster_reports(batch, by=by)
 
         return self._update(slug, command)
 

@@ -1,11 +1,12 @@
 """The Story aggregate: a developing story as the sequence of what was reported.
 
-Every change is an event with an explicit, stable topic and a class_version,
-so stored events survive renames and refactoring. Public command methods
-check their arguments and the current state (raising named errors), then
-trigger the event that records the decision; each event class's ``apply``
-says what it does to a story, with the event's own version and timestamp at
-hand (nothing about the event being applied is kept on the story).
+Every change is an event (story_events.py) with an explicit, stable topic
+and a class_version, so stored events survive renames and refactoring.
+Public command methods check their arguments and the current state (raising
+named errors), then trigger the event that records the decision; each event
+class's ``apply`` says what it does to a story, with the event's own version
+and timestamp at hand (nothing about the event being applied is kept on the
+story).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from tracker.domain import story_events as ev
+from tracker.domain.corrections import correction_changes
 from tracker.domain.errors import (
     DuplicateReport,
     InvalidField,
@@ -42,9 +45,10 @@ from tracker.domain.report import (
     to_report,
 )
 from tracker.domain.rules import parse_rules
+from tracker.domain.story_events import with_party, without_party
 from tracker.domain.vocabulary import OriginKind, Status
 
-__all__ = ["STORY_NAMESPACE", "Story", "clean_slug", "slugify", "to_report"]
+__all__ = ["STORY_NAMESPACE", "Story", "clean_slug", "slugify", "to_report", "with_party", "without_party"]
 
 STORY_NAMESPACE = uuid.UUID("5a0f3c1e-2b7d-4f3e-9c55-6e7a1d0b8c42")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -74,222 +78,21 @@ class Story(Aggregate):
         # Snapshots taken before version 2 held the event being applied.
         state.pop("_recording", None)
 
-    class Event(Aggregate.Event):
-        TOPIC = "tracker.story:Event"
-
-    class Opened(Aggregate.Created, Event):
-        TOPIC = "tracker.story:Opened"
-        class_version = 1
-        title: str
-        slug: str
-        summary: str
-        rules: dict[str, Any]
-
-    class ReportAdded(Event):
-        TOPIC = "tracker.story:ReportAdded"
-        class_version = 3
-        report_id: str
-        headline: str
-        summary: str
-        outlet: str
-        url: str
-        attribution: str
-        parties: list[str]
-        kinds: list[str]
-        origin: dict[str, str]
-        published_at: datetime
-        classified_by: str
-        evidence: list[str]
-        speakers: list[str]
-        #: v3: relations, statements, names and relevance (Reading.to_dict);
-        #: None for reports recorded before, read as a legacy reading.
-        reading: dict[str, Any] | None
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            # v2 names who a statement kind is about; before, it was every party.
-            state["speakers"] = []
-
-        @staticmethod
-        def upcast_v2_v3(state: dict[str, Any]) -> None:
-            state["reading"] = None
-
-        def apply(self, aggregate: Story) -> None:
-            aggregate.reports[self.report_id] = {
-                "report_id": self.report_id,
-                "headline": self.headline,
-                "summary": self.summary,
-                "outlet": self.outlet,
-                "url": self.url,
-                "attribution": self.attribution,
-                "parties": list(self.parties),
-                "kinds": list(self.kinds),
-                "origin": dict(self.origin),
-                "published_at": self.published_at,
-                "recorded_at": self.timestamp,
-                "version": self.originator_version,
-                "sequence": len(aggregate.reports) + 1,
-                "corrections": [],
-                "retraction": None,
-                "classified_by": self.classified_by,
-                "evidence": list(self.evidence),
-                "speakers": list(self.speakers),
-                "reading": self.reading,
-            }
-
-    class ReportCorrected(Event):
-        TOPIC = "tracker.story:ReportCorrected"
-        class_version = 1
-        report_id: str
-        changes: dict[str, list[str]]
-        reason: str
-        by: str
-
-        def apply(self, aggregate: Story) -> None:
-            report = aggregate.reports[self.report_id]
-            for name, (_old, new) in self.changes.items():
-                report[name] = new
-            report["corrections"].append(
-                {
-                    "version": self.originator_version,
-                    "recorded_at": self.timestamp,
-                    "reason": self.reason,
-                    "changes": self.changes,
-                }
-            )
-
-    class ReportRetracted(Event):
-        TOPIC = "tracker.story:ReportRetracted"
-        class_version = 1
-        report_id: str
-        reason: str
-        by: str
-
-        def apply(self, aggregate: Story) -> None:
-            aggregate.reports[self.report_id]["retraction"] = {
-                "version": self.originator_version,
-                "recorded_at": self.timestamp,
-                "reason": self.reason,
-                "by": self.by,
-            }
-
-    class ReportReclassified(Event):
-        TOPIC = "tracker.story:ReportReclassified"
-        class_version = 3
-        report_id: str
-        kinds: list[str]
-        parties: list[str]
-        by: str
-        evidence: list[str]
-        speakers: list[str] | None
-        #: v3: the new reading (None: derived from kinds, parties and speakers).
-        reading: dict[str, Any] | None
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["speakers"] = None  # v1 left the speakers as they were
-
-        @staticmethod
-        def upcast_v2_v3(state: dict[str, Any]) -> None:
-            state["reading"] = None
-
-        def apply(self, aggregate: Story) -> None:
-            report = aggregate.reports[self.report_id]
-            report["kinds"] = list(self.kinds)
-            report["parties"] = list(self.parties)
-            if self.speakers is not None:
-                report["speakers"] = list(self.speakers)
-            report["classified_by"] = self.by
-            report["evidence"] = list(self.evidence)
-            report["reading"] = self.reading
-
-    class Retitled(Event):
-        TOPIC = "tracker.story:Retitled"
-        class_version = 2
-        title: str
-        by: str
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["by"] = ""  # v1 did not say who
-
-        def apply(self, aggregate: Story) -> None:
-            aggregate.title = self.title
-
-    class StatusChanged(Event):
-        TOPIC = "tracker.story:StatusChanged"
-        class_version = 2
-        status: str
-        by: str
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["by"] = ""  # v1 did not say who
-
-        def apply(self, aggregate: Story) -> None:
-            aggregate.status = self.status
-
-    class RulesChanged(Event):
-        TOPIC = "tracker.story:RulesChanged"
-        class_version = 2
-        rules: dict[str, Any]
-        by: str
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["by"] = ""  # v1 did not say who
-
-        def apply(self, aggregate: Story) -> None:
-            aggregate.rules = self.rules
-
-    class PartyAccepted(Event):
-        """An editor made a suggested name one of the story's parties (its
-        rules' ``parties``, so matching and reading know it from now on)."""
-
-        TOPIC = "tracker.story:PartyAccepted"
-        class_version = 1
-        name: str
-        aliases: list[str]
-        by: str
-
-        def apply(self, aggregate: Story) -> None:
-            aggregate.rules = with_party(aggregate.rules, self.name, self.aliases)
-
-    class PartyDismissed(Event):
-        """An editor said a suggested name is not a party: never suggested again."""
-
-        TOPIC = "tracker.story:PartyDismissed"
-        class_version = 1
-        name: str
-        by: str
-
-        def apply(self, aggregate: Story) -> None:
-            aggregate.rules = without_party(aggregate.rules, self.name)
-
-    class ReportClustered(Event):
-        """A report's text is a near copy of ``lead_id``'s (syndication, a
-        rewrite): one development, not an independent source."""
-
-        TOPIC = "tracker.story:ReportClustered"
-        class_version = 1
-        report_id: str
-        lead_id: str
-        similarity: float
-        by: str
-
-        def apply(self, aggregate: Story) -> None:
-            aggregate.reports[self.report_id]["cluster_lead"] = self.lead_id
-
-    class ReportUnclustered(Event):
-        """A copy split out of its cluster: an independent report again."""
-
-        TOPIC = "tracker.story:ReportUnclustered"
-        class_version = 1
-        report_id: str
-        by: str
-
-        def apply(self, aggregate: Story) -> None:
-            aggregate.reports[self.report_id]["cluster_lead"] = ""
+    # The events live in story_events.py; their topics name them as before.
+    Event = ev.StoryEvent
+    Opened = ev.Opened
+    ReportAdded = ev.ReportAdded
+    ReportCorrected = ev.ReportCorrected
+    ReportRetracted = ev.ReportRetracted
+    ReportReclassified = ev.ReportReclassified
+    Retitled = ev.Retitled
+    SummaryChanged = ev.SummaryChanged
+    StatusChanged = ev.StatusChanged
+    RulesChanged = ev.RulesChanged
+    PartyAccepted = ev.PartyAccepted
+    PartyDismissed = ev.PartyDismissed
+    ReportClustered = ev.ReportClustered
+    ReportUnclustered = ev.ReportUnclustered
 
     @staticmethod
     def create_id(slug: str, **_: Any) -> uuid.UUID:
@@ -297,16 +100,19 @@ class Story(Aggregate):
         return uuid.uuid5(STORY_NAMESPACE, slug)
 
     @classmethod
-    def open(cls, *, title: str, slug: str = "", summary: str = "", rules: Mapping[str, Any] | None = None) -> Story:
+    def open(
+        cls, *, title: str, slug: str = "", summary: str = "", rules: Mapping[str, Any] | None = None, by: str = ""
+    ) -> Story:
         title = clean_text(title, "title", required=True, limit=300)
         slug = clean_slug(slug or slugify(title))
         summary = clean_text(summary, "summary", required=False)
         parse_rules(rules)  # the guard: unusable rules never reach the log
-        story: Story = cls(title=title, slug=slug, summary=summary, rules=dict(rules or {}))
+        who = clean_text(by, "by", required=False, limit=200)
+        story: Story = cls(title=title, slug=slug, summary=summary, rules=dict(rules or {}), by=who)
         return story
 
     @event(Opened)
-    def __init__(self, title: str, slug: str, summary: str, rules: dict[str, Any]) -> None:
+    def __init__(self, title: str, slug: str, summary: str, rules: dict[str, Any], by: str) -> None:
         self.title = title
         self.slug = slug
         self.summary = summary
@@ -333,12 +139,14 @@ class Story(Aggregate):
         evidence: Iterable[str] = (),
         speakers: Iterable[str] = (),
         reading: Reading | None = None,
+        by: str = "",
     ) -> None:
         """``speakers``: the parties a statement kind (declined to comment, did
         not respond, confirmed, denied) is about; empty means every party
         named. ``reading``: what the reader found (relations, statements,
         names, relevance); its actors and mentioned parties are the report's
-        parties when none are given, its speakers its speakers."""
+        parties when none are given, its speakers its speakers. ``by``: who
+        added it (default: ``feed``/``seed`` by origin, else the classifier)."""
         report_id = clean_text(report_id, "report_id", required=True, limit=200)
         if report_id in self.reports:
             raise DuplicateReport(report_id)
@@ -351,6 +159,10 @@ class Story(Aggregate):
             kinds = list(kinds) or [k.value for k in reading.kinds]
             evidence = list(evidence) or list(reading.evidence)  # the event keeps it, the stored reading not
         clean_party_list = clean_parties(parties)
+        classifier = clean_text(classified_by, "classified_by", required=False, limit=200)
+        origin_kind = OriginKind(origin.kind)
+        if not by:
+            by = origin_kind.value if origin_kind is not OriginKind.MANUAL else classifier
         self.trigger_event(
             self.ReportAdded,
             report_id=report_id,
@@ -362,40 +174,26 @@ class Story(Aggregate):
             parties=list(clean_party_list),
             kinds=[k.value for k in clean_kinds(kinds)],
             origin={
-                "kind": OriginKind(origin.kind).value,
+                "kind": origin_kind.value,
                 "ref": clean_ref(origin.ref, "origin.ref"),
                 "feed": clean_ref(origin.feed, "origin.feed"),
             },
             published_at=clean_published_at(published_at),
-            classified_by=clean_text(classified_by, "classified_by", required=False, limit=200),
+            classified_by=classifier,
             evidence=[clean_text(e[:500], "evidence", required=False, limit=500) for e in evidence],
             speakers=list(clean_speakers(speakers, clean_party_list)),
             reading=stored_reading,
+            by=clean_text(by, "by", required=False, limit=200),
         )
 
     def correct_report(
-        self,
-        report_id: str,
-        *,
-        reason: str,
-        headline: str | None = None,
-        summary: str | None = None,
-        url: str | None = None,
-        by: str = "",
+        self, report_id: str, *, reason: str, by: str = "", now: datetime | None = None, **fields: Any
     ) -> None:
+        """Corrects any of :data:`~tracker.domain.corrections.CORRECTABLE`
+        (None leaves a field as it is); the event keeps the old values. A
+        date more than a day after ``now`` (the clock) is refused."""
         current = self._live_report(report_id)
-        wanted = {
-            "headline": None
-            if headline is None
-            else clean_text(headline, "headline", required=True, limit=MAX_HEADLINE),
-            "summary": None if summary is None else clean_text(summary, "summary", required=False),
-            "url": None if url is None else clean_url(url),
-        }
-        changes = {
-            name: [current[name], value]
-            for name, value in wanted.items()
-            if value is not None and value != current[name]
-        }
+        changes, reading = correction_changes(current, now=now, **fields)
         if not changes:
             raise NothingChanged(f"the correction leaves report {report_id!r} as it is")
         self.trigger_event(
@@ -404,6 +202,7 @@ class Story(Aggregate):
             changes=changes,
             reason=clean_text(reason, "reason", required=True, limit=1000),
             by=clean_text(by, "by", required=False, limit=200),
+            reading=reading,
         )
 
     def retract_report(self, report_id: str, *, reason: str, by: str = "") -> None:
@@ -462,6 +261,13 @@ class Story(Aggregate):
             raise NothingChanged("the story already has this title")
         self.trigger_event(self.Retitled, title=title, by=clean_text(by, "by", required=False, limit=200))
 
+    def change_summary(self, summary: str, *, by: str = "") -> None:
+        """A new standfirst (empty clears it)."""
+        summary = clean_text(summary, "summary", required=False)
+        if summary == self.summary:
+            raise NothingChanged("the story already has this summary")
+        self.trigger_event(self.SummaryChanged, summary=summary, by=clean_text(by, "by", required=False, limit=200))
+
     def change_status(self, status: str, *, by: str = "") -> None:
         try:
             new = Status(str(status).strip().lower())
@@ -500,6 +306,23 @@ class Story(Aggregate):
         """Records ``report_id`` as a copy of ``lead_id`` (of the lead's lead
         when that is a copy itself); the report's own copies, if any, move
         to the new lead with it."""
+        self.cluster_reports([(report_id, lead_id, similarity)], by=by)
+
+    def cluster_reports(self, clusterings: Iterable[tuple[str, str, float]], *, by: str) -> None:
+        """:meth:`cluster_report` for several, finding every lead's copies in
+        one pass over the reports (not one pass per clustering: a scoop's
+        thousand copies would make it quadratic)."""
+        copies: dict[str, dict[str, None]] = {}  # lead -> its copies, in the order recorded
+        for rid, r in self.reports.items():
+            if r.get("cluster_lead"):
+                copies.setdefault(r["cluster_lead"], {})[rid] = None
+        for report_id, lead_id, similarity in clusterings:
+            own = [rid for rid in copies.pop(report_id, {}) if self.reports[rid].get("cluster_lead") == report_id]
+            lead = self._cluster(report_id, lead_id, similarity, by, own)
+            copies.setdefault(lead, {}).update(dict.fromkeys((report_id, *own)))
+
+    def _cluster(self, report_id: str, lead_id: str, similarity: float, by: str, copies: list[str]) -> str:
+        """Clusters ``report_id`` and its ``copies`` under ``lead_id``'s lead; returns that lead."""
         report = self._live_report(report_id)
         lead = self._live_report(lead_id)
         lead_id = lead.get("cluster_lead") or lead_id
@@ -511,11 +334,11 @@ class Story(Aggregate):
         if not 0.0 <= float(similarity) <= 1.0:
             raise InvalidField("similarity", f"{similarity!r} must be between 0 and 1")
         who = clean_text(by, "by", required=True, limit=200)
-        copies = [rid for rid, r in self.reports.items() if r.get("cluster_lead") == report_id]
         for rid in [report_id, *copies]:
             self.trigger_event(
                 self.ReportClustered, report_id=rid, lead_id=lead_id, similarity=float(similarity), by=who
             )
+        return lead_id
 
     def split_report(self, report_id: str, *, by: str) -> None:
         """Makes a copy an independent report again."""
@@ -556,30 +379,6 @@ def reading_parties(reading: Reading) -> list[str]:
         *reading.mentioned,
     ]
     return list(dict.fromkeys(names))
-
-
-def with_party(rules: Mapping[str, Any], name: str, aliases: Iterable[str]) -> dict[str, Any]:
-    """``rules`` with ``name`` among its parties (and no longer dismissed)."""
-    parties = dict(rules.get("parties", {}))
-    parties[name] = list(aliases)
-    out = {**rules, "parties": parties}
-    rest = [n for n in rules.get("not_parties", []) if party_key(n) != party_key(name)]
-    if rest:
-        out["not_parties"] = rest
-    else:
-        out.pop("not_parties", None)
-    return out
-
-
-def without_party(rules: Mapping[str, Any], name: str) -> dict[str, Any]:
-    """``rules`` with ``name`` dismissed (and no longer a party)."""
-    parties = {n: a for n, a in rules.get("parties", {}).items() if party_key(n) != party_key(name)}
-    out = {**rules, "not_parties": [*rules.get("not_parties", []), name]}
-    if parties:
-        out["parties"] = parties
-    else:
-        out.pop("parties", None)
-    return out
 
 
 def _same_reading(new: Mapping[str, Any], old: Mapping[str, Any] | None) -> bool:
