@@ -1,15 +1,21 @@
 """What changed in a story between two views of it: a pure function.
 
 The "what changed since" screen compares the story as the desk knew it at
-some moment (usually the reader's last visit) with the story now. Keeping
-the comparison here, free of Flask and SQL, lets the web, the API and tests
-share one definition of "new", "corrected" or "answered".
+some moment (usually the reader's last visit) with the story now, or, by
+publication time, what had been published by a moment with everything
+known now. Keeping the comparison here, free of Flask and SQL, lets the
+web, the API and tests share one definition of "new", "corrected" or
+"answered". A thread's steps come from the replay's fold, so every status
+it went through since is listed, not only its two ends.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from tracker.application.replay import Replay, ThreadMove, replay
 from tracker.application.views import StoryView
 from tracker.domain.fact_keys import pair_key
 from tracker.domain.report import Correction, Report
@@ -72,22 +78,39 @@ class StoryChanges:
         )
 
 
-def story_changes(before: StoryView | None, after: StoryView) -> StoryChanges:
-    """Compares ``before`` (None: the story did not exist yet) with ``after``."""
+def story_changes(
+    before: StoryView | None, after: StoryView, *, published_since: datetime | None = None
+) -> StoryChanges:
+    """Compares ``before`` (None: the story did not exist yet) with ``after``,
+    which holds every report. By default "since" is recording time: new is
+    what the desk recorded after ``before``'s version. With
+    ``published_since``, ``before`` is the story as reported by that moment
+    and new is what was published after it."""
+    story_replay = replay(after.slug, after.reports, after.rules)
     if before is None:
         return StoryChanges(
             since_version=0,
             until_version=after.version,
             new_reports=tuple(after.reports),
-            thread_changes=tuple(ThreadChange(t.label, None, t, t.transitions) for t in after.state.threads),
+            thread_changes=tuple(
+                ThreadChange(t.label, None, t, _steps(story_replay, t, lambda _m: True)) for t in after.state.threads
+            ),
             new_questions=tuple(after.state.open_questions),
         )
     if before.id != after.id:
         raise ValueError(f"cannot compare story {before.slug!r} with story {after.slug!r}")
     old = {r.report_id: r for r in before.reports}
-    # "New" is decided by versions, not by presence in ``before``, so views
-    # holding only the latest part of a long timeline compare correctly.
-    new_reports = tuple(r for r in after.reports if r.version > before.version)
+    if published_since is not None:
+        moment = published_since
+        new_reports = tuple(r for r in after.reports if r.published_at > moment)
+        is_new = lambda m: m.cause.published_at > moment  # noqa: E731
+    else:
+        # "New" is decided by versions, not by presence in ``before``, so views
+        # holding only the latest part of a long timeline compare correctly.
+        version = before.version
+        new_reports = tuple(r for r in after.reports if r.version > version)
+        added = {r.report_id for r in new_reports}
+        is_new = lambda m: m.cause.report_id in added  # noqa: E731
     corrections: list[CorrectionMade] = []
     retractions: list[Report] = []
     reclassified: list[Reclassification] = []
@@ -107,11 +130,14 @@ def story_changes(before: StoryView | None, after: StoryView) -> StoryChanges:
                 )
             )
     old_threads = {pair_key(*t.parties): t for t in before.state.threads}
-    thread_changes = tuple(
-        _thread_change(old_threads.get(pair_key(*t.parties)), t)
-        for t in after.state.threads
-        if _thread_differs(old_threads.get(pair_key(*t.parties)), t)
-    )
+    changed = []
+    for thread in after.state.threads:
+        earlier_thread = old_threads.get(pair_key(*thread.parties))
+        steps = _steps(story_replay, thread, is_new)
+        # a thread back where it was (a deal struck and called off since) still moved
+        if steps or _thread_differs(earlier_thread, thread):
+            changed.append(ThreadChange(thread.label, earlier_thread, thread, steps))
+    thread_changes = tuple(changed)
     old_questions = {q.key: q for q in before.state.open_questions}
     new_questions = {q.key: q for q in after.state.open_questions}
     return StoryChanges(
@@ -143,10 +169,10 @@ def _thread_differs(before: Thread | None, after: Thread) -> bool:
     return (before.status, before.report_id) != (after.status, after.report_id)
 
 
-def _thread_change(before: Thread | None, after: Thread) -> ThreadChange:
-    known = set() if before is None else {(t.kind, t.report_id) for t in before.transitions}
-    steps = tuple(t for t in after.transitions if (t.kind, t.report_id) not in known)
-    return ThreadChange(after.label, before, after, steps)
+def _steps(story_replay: Replay, thread: Thread, is_new: Callable[[ThreadMove], bool]) -> tuple[Transition, ...]:
+    """Every status ``thread`` reached by a new report, in published order."""
+    moves = story_replay.moves_of(pair_key(*thread.parties))
+    return tuple(stage for m in moves if is_new(m) for stage in (m.stages or (m.transition,)))
 
 
 def _read_otherwise(report: Report, earlier: Report) -> bool:

@@ -44,7 +44,14 @@ class ThreadMove:
     label: str
     pair: str
     before: Kind | None
+    #: The stage that is the thread's status now (its report may be an earlier one:
+    #: talks reported again after they ended bring back "no agreement yet").
     transition: Transition
+    #: The report that moved it.
+    cause: Report
+    #: The stages ``cause`` gave the thread, then its status (one report may
+    #: say talks were held and no agreement reached).
+    stages: tuple[Transition, ...] = ()
 
     @property
     def after(self) -> Kind:
@@ -127,7 +134,7 @@ def replay(slug: str, reports: Iterable[Report], rules: Mapping[str, Any] | None
         now_threads = {pair_key(*t.parties): t for t in state.threads}
         now_questions = {q.key: q for q in state.open_questions}
         moves = tuple(
-            _move(pair, threads.get(pair), thread)
+            _move(pair, threads.get(pair), thread, report)
             for pair, thread in now_threads.items()
             if _moved(threads.get(pair), thread)
         )
@@ -156,11 +163,12 @@ def _moved(before: Thread | None, after: Thread) -> bool:
     return before is None or before.status != after.status
 
 
-def _move(pair: str, before: Thread | None, after: Thread) -> ThreadMove:
-    transition = next((t for t in after.transitions if t.kind == after.status and t.report_id == after.report_id), None)
-    if transition is None:  # the status's own stage: always among the transitions, kept for safety
-        transition = Transition(after.status, after.report_id, after.since, after.headline, "", after.parties)
-    return ThreadMove(after.label, pair, before.status if before else None, transition)
+def _move(pair: str, before: Thread | None, after: Thread, cause: Report) -> ThreadMove:
+    status = next((t for t in after.transitions if t.kind == after.status and t.report_id == after.report_id), None)
+    if status is None:  # the status's own stage is always among the transitions; kept for safety
+        status = Transition(after.status, after.report_id, after.since, after.headline, "", after.parties)
+    stages = tuple(t for t in after.transitions if t.report_id == cause.report_id and t is not status)
+    return ThreadMove(after.label, pair, before.status if before else None, status, cause, (*stages, status))
 
 
 def view_at_step(view: StoryView, story_replay: Replay, number: int) -> StoryView:

@@ -1,0 +1,156 @@
+"""What changed since a moment, by publication time or by recording time (tracker.application.changes)."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from tracker.application.changes import story_changes
+from tracker.application.views import StoryView
+from tracker.domain.reading.model import Reading, Relation, Statement
+from tracker.domain.report import Origin, Report
+from tracker.domain.state import derive_state
+from tracker.domain.vocabulary import Kind, OriginKind
+
+DAY = datetime(2024, 5, 25, tzinfo=UTC)
+STORY_ID = uuid.uuid4()
+
+
+def report(
+    report_id: str,
+    kinds: tuple[Kind, ...],
+    parties: tuple[str, ...],
+    day: int = 0,
+    *,
+    relations: tuple[Relation, ...] = (),
+    statements: tuple[Statement, ...] = (),
+    **extra,
+) -> Report:
+    reading = Reading(kinds=kinds, parties=parties, relations=relations, statements=statements)
+    return Report(
+        report_id=report_id,
+        headline=f"headline {report_id}",
+        summary="",
+        outlet="Financial Times",
+        url="",
+        attribution="",
+        parties=parties,
+        kinds=kinds,
+        origin=Origin(OriginKind.MANUAL),
+        published_at=DAY + timedelta(days=day),
+        recorded_at=DAY + timedelta(days=day),
+        version=day + 2,
+        sequence=day + 1,
+        reading=reading,
+        **extra,
+    )
+
+
+def view(*reports: Report, version: int = 1, title: str = "Deal", status: str = "developing") -> StoryView:
+    extra = {}
+    if "report_count" in {f.name for f in dataclasses.fields(StoryView)}:
+        extra["report_count"] = sum(1 for r in reports if r.active)
+    return StoryView(
+        **extra,
+        id=STORY_ID,
+        slug="deal",
+        title=title,
+        summary="",
+        status=status,
+        rules={},
+        version=version,
+        opened_at=DAY,
+        updated_at=DAY,
+        reports=tuple(reports),
+        state=derive_state(reports),
+    )
+
+
+TALKS = report(
+    "talks",
+    (Kind.TALKS_HELD, Kind.NO_AGREEMENT),
+    ("Meta", "Character.AI"),
+    relations=(
+        Relation("Meta", "Character.AI", Kind.TALKS_HELD),
+        Relation("Meta", "Character.AI", Kind.NO_AGREEMENT),
+    ),
+)
+DECLINED = report(
+    "declined",
+    (Kind.DECLINED_TO_COMMENT,),
+    ("Meta",),
+    day=1,
+    statements=(Statement("Meta", Kind.DECLINED_TO_COMMENT, "the talks"),),
+)
+DEAL = report(
+    "deal",
+    (Kind.AGREEMENT_REACHED,),
+    ("Meta", "Character.AI"),
+    day=3,
+    relations=(Relation("Meta", "Character.AI", Kind.AGREEMENT_REACHED),),
+)
+ENDED = report(
+    "ended",
+    (Kind.TALKS_ENDED,),
+    ("Meta", "Character.AI"),
+    day=4,
+    relations=(Relation("Meta", "Character.AI", Kind.TALKS_ENDED),),
+)
+
+
+#: Published on day 1 but recorded last (version 9): found late.
+LATE = dataclasses.replace(
+    report(
+        "late",
+        (Kind.NO_AGREEMENT,),
+        ("Meta", "Character.AI"),
+        day=1,
+        relations=(Relation("Meta", "Character.AI", Kind.NO_AGREEMENT),),
+    ),
+    version=9,
+    recorded_at=DAY + timedelta(days=9),
+)
+AGAIN = report(
+    "again",
+    (Kind.TALKS_HELD,),
+    ("Meta", "Character.AI"),
+    day=6,
+    relations=(Relation("Meta", "Character.AI", Kind.TALKS_HELD),),
+)
+
+
+def test_since_a_publication_moment_only_what_was_published_after_it_is_new() -> None:
+    moment = DAY + timedelta(days=2)
+    after = view(TALKS, DECLINED, LATE, DEAL, ENDED, version=9)
+    before = view(TALKS, DECLINED, LATE, version=9)  # as reported by the moment, as known now
+    changes = story_changes(before, after, published_since=moment)
+    assert [r.report_id for r in changes.new_reports] == ["deal", "ended"]
+    (thread,) = changes.thread_changes
+    assert [(s.kind, s.report_id) for s in thread.steps] == [
+        (Kind.AGREEMENT_REACHED, "deal"),
+        (Kind.TALKS_ENDED, "ended"),
+    ]
+    assert changes.corrections == () and changes.retractions == ()
+
+
+def test_since_a_recorded_version_a_report_found_late_is_new_though_published_early() -> None:
+    before = view(TALKS, DECLINED, DEAL, ENDED, version=6)
+    after = view(TALKS, DECLINED, LATE, DEAL, ENDED, version=9)
+    changes = story_changes(before, after)
+    assert [r.report_id for r in changes.new_reports] == ["late"]
+    assert changes.thread_changes == ()  # its status still stands on the later reports
+
+
+def test_every_status_a_thread_went_through_is_listed_even_a_kind_it_reached_twice() -> None:
+    before = view(TALKS, version=2)
+    after = view(TALKS, DEAL, ENDED, AGAIN, version=8)
+    (thread,) = story_changes(before, after).thread_changes
+    # back to "no agreement yet" (its report the first), through a deal and its end
+    assert thread.before.status is Kind.NO_AGREEMENT and thread.after.status is Kind.NO_AGREEMENT
+    assert [(s.kind, s.report_id) for s in thread.steps] == [
+        (Kind.AGREEMENT_REACHED, "deal"),
+        (Kind.TALKS_ENDED, "ended"),
+        (Kind.TALKS_HELD, "again"),
+        (Kind.NO_AGREEMENT, "talks"),
+    ]
