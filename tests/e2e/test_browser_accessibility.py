@@ -152,3 +152,20 @@ def test_a_500_character_unbroken_headline_does_not_widen_the_story_page_or_the_
             scroll = page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width, f"the {label} is {scroll}px wide in a {width}px window"
         shot(page, f"long-headline-{width}", full_page=False)
+
+
+def test_the_story_chart_has_its_figures_as_a_table_that_agrees_with_the_bars(page, site) -> None:
+    page.goto(f"{site}/stories/{SEED}")
+    bars = page.evaluate(
+        """() => [...document.querySelectorAll('.chart svg g > title')]
+             .map(t => parseInt(t.textContent.split(': ').pop(), 10))"""
+    )
+    page.click(".chart-data summary")
+    rows = page.locator(".chart-data tbody tr")
+    assert rows.count() == len([b for b in bars if b]) >= 1, "one row per period with reports"
+    totals = [int(t) for t in rows.locator("td:nth-of-type(1)").all_inner_texts()]
+    assert totals == [b for b in bars if b], "each row's total is its bar's"
+    for row in range(rows.count()):
+        cells = [int(t) for t in rows.nth(row).locator("td").all_inner_texts()]
+        assert sum(cells[1:]) == cells[0], f"row {row}: the kinds add up to the total"
+    assert not serious_violations(page, "story with the chart's table open")
