@@ -80,7 +80,7 @@ def stories(ctx: Context, as_json: bool) -> None:
 def story(ctx: Context, slug: str, as_of: str | None, mode: str, version: int | None, as_json: bool) -> None:
     """Show a story: threads, open questions, parties, suggestions and the timeline."""
     if as_of and version is not None:
-        raise click.UsageError("give --as-of or --version, not both")
+        raise ValueError("--as-of and --version: give one or the other, not both")
     reads = queries(ctx)
     if as_of:
         view = reads.story_as_of(slug, parse_moment(as_of, "--as-of", end_of_day=True), Mode(mode))

@@ -130,7 +130,7 @@ def _edited(
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise click.UsageError(f"{rules_file}: not valid TOML ({error})") from None
+            raise ValueError(f"{rules_file}: not valid TOML ({error})") from None
         data = dict(document.get("rules", document.get("story", {}).get("rules", document)))
     for group in add_group:
         data.setdefault("all_of", []).append(_split((group,)))
