@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from tracker.application import HistoryEntry, StorySummary, StoryView
 from tracker.domain.report import Report
@@ -101,10 +102,27 @@ def story_text(view: StoryView) -> str:
 
 
 def history_text(entries: Iterable[HistoryEntry]) -> str:
-    lines = [f"{'VER':>5}  {'RECORDED':<27} {'EVENT':<20} PAYLOAD"]
+    """One event a line; each column as wide as its widest value, so RECORDED lines up."""
+    rows = []
     for e in entries:
-        payload = ", ".join(f"{k}={v!r}" for k, v in e.payload.items())
+        payload = ", ".join(f"{k}={v!r}" for k, v in e.payload.items() if k != "by")
         if len(payload) > 120:
             payload = payload[:117] + "..."
-        lines.append(f"{e.version:>5}  {e.recorded_at.isoformat():<27} {e.event_type:<20} {payload}")
+        by = str(e.payload.get("by") or "-")
+        rows.append((str(e.version), _utc(e.recorded_at), e.event_type, by, payload))
+    header = ("VER", "RECORDED (UTC)", "EVENT", "BY", "PAYLOAD")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    lines = []
+    for row in [header, *rows]:
+        version, recorded, event, by, payload = row
+        lines.append(
+            f"{version:>{widths[0]}}  {recorded:<{widths[1]}}  {event:<{widths[2]}}  {by:<{widths[3]}}  {payload}".rstrip()
+        )
     return "\n".join(lines)
+
+
+def _utc(moment: datetime) -> str:
+    """A stored moment in UTC to the second: one width for every row."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
