@@ -39,6 +39,33 @@ _BACKGROUND = frozenset(
     | {"opposes", "opposed", "opposing", "endorses", "endorsed", "favour", "favor", "vote", "voted", "votes"}
     | {"approval", "clearance"}
 )
+#: Words that set a relation aside as told before or told of another matter ("is separately investigating").
+_ASIDE = frozenset({"separately", "previously", "earlier", "formerly"})
+#: A case named with a determiner or an owner ("the lawsuit", "Acme's claim") is one already known: background.
+_KNOWN_CASE = re.compile(
+    r"(?:\b(?:the|its|their|his|her|this|that)\s+(?:[\w’'.-]+\s+){0,3}|[’']s?\s+(?:[a-z][\w-]*\s+){0,2})$",
+    re.IGNORECASE,
+)
+#: ... and a case being dropped, paused or withdrawn is not news of a case ("will drop its lawsuit").
+_ENDING_CASE = frozenset({"drop", "drops", "dropped", "dropping", "withdraw", "withdraws", "withdrew", "pause"})
+_ENDING_CASE |= {
+    "paused",
+    "pausing",
+    "suspend",
+    "suspended",
+    "dismiss",
+    "dismissed",
+    "settle",
+    "settled",
+    "end",
+    "ended",
+}
+#: ... unless something new happens to it ("ten writers joined the lawsuit").
+_MOVING_CASE = frozenset({"joined", "joins", "join", "won", "wins", "lost", "loses", "appealed", "appeals"})
+_MOVING_CASE |= {"revived", "revives", "refiled", "amended", "amends", "expanded", "expands", "widened", "widens"}
+#: A word before "agreed" that makes it an adjective ("the club's agreed buyer", "an agreed deal").
+_ADJECTIVE_BEFORE = re.compile(r"(?:[’']s?|\b(?:the|an?|its|their|our|his|her))\s+$", re.IGNORECASE)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$", re.IGNORECASE)
 _PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
 _MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
 #: Words that make talks labour negotiations: the word before the phrase ("pay talks", "union negotiations") ...
@@ -119,6 +146,17 @@ def turn(hit: Hit, text: str, floor: int) -> Kind | None:
     if "asked" in cues and kind not in SPEAKING and not remedy(hit):
         return None  # "Asked about the inquiry, Meta declined to comment": a question, not news
     relational = kind not in SPEAKING and kind not in (Kind.NO_AGREEMENT, Kind.TALKS_ENDED)
+    if kind not in SPEAKING and any(w in _ASIDE for w in cues[-3:]):
+        return None  # "the agency is separately investigating X": another matter, or told before
+    lead = text[max(floor, hit.start - 60) : hit.start]
+    if kind is Kind.LEGAL_ACTION and not hit.verbal:
+        moving = any(w in _MOVING_CASE for w in cues)
+        if not moving and (_KNOWN_CASE.search(lead) or any(w in _ENDING_CASE for w in cues)):
+            return None  # "calling the lawsuit without merit", "will drop its lawsuit": a case already known
+    if kind is Kind.AGREEMENT_REACHED and hit.text.lower() == "agreed" and _ADJECTIVE_BEFORE.search(lead):
+        return None  # "the club's agreed buyer": an adjective
+    if kind is Kind.CONFIRMED and _PASSIVE_BEFORE.search(lead) and not re.match(r"\s+by\b", text[hit.end :]):
+        return None  # "after the recall was announced": a thing announced, no speaker
     if relational and (kind is Kind.AGREEMENT_REACHED or not hit.verbal) and background(cues):
         return None  # "after the Google deal", "cooperate with the investigation": background
     if kind is Kind.AGREEMENT_REACHED:

@@ -69,6 +69,8 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:reached|reach|reaches) (?:a |an )?(?:\S+ )?(?:agreement|deal|settlement)",
             r"(?:settled|settles|settle|approved|approves) (?:the |a |an )?(?:\S+ )?(?:settlement|deal|agreement)",
             r"(?:agreed|agrees) to (?:pay|settle)",
+            r"(?:settled|settles|settle|settling|resolved|resolves|resolve) (?:the |a |an |its |their |his |her )?"
+            r"(?:[\w-]+ )?(?:dispute|lawsuit|case|claims?|suit|litigation|row|complaint|charges|allegations)",
             r"agreed to (?:buy|acquire|license|licence|pay|a deal|terms)",
             r"agrees to (?:buy|acquire|license|licence|pay|a deal|terms)",
             r"(?:acquires|acquired|acquire|buys|bought|buy|licenses|licensed|license|licences|licensed)",
@@ -190,6 +192,8 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:becomes|became|will become|is named|was named|named|names|name|appointed|appoints)"
             r" (?:as )?(?:its |the |an? )?(?:new |interim |acting )?(?:chief|head|president|ceo|cto|chair)\w*",
             r"(?:resigns|resigned|resign|resigning)",
+            r"(?:is|was|are|were) no longer (?:the |its |their )?(?:chair\w*|chief executive|ceo|president|head|director"
+            r"|managing director|manager|coach)",
         ),
         (r"acqui-?hire", r"departure"),
     ),
@@ -242,7 +246,7 @@ _STEMS: dict[Kind, tuple[str, ...]] = {
     for kind, stems in {
         Kind.TALKS_ENDED: "longer end broke drop withdr call abandon terminat scrap suspend stop halt pull walk collaps fell fallen founder",
         Kind.NO_AGREEMENT: "not n't n’t yet fail no without stall decision reject turn spurn rebuff",
-        Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl approv merg combin take took accept",
+        Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl resol approv merg combin take took accept",
         Kind.TALKS_HELD: "talk discuss convers negotiat explor court approach consider weigh mull eye spok speak met meet resum agree bid offer propos",
         Kind.DECLINED_TO_COMMENT: "declin refus comment say discuss",
         Kind.NO_RESPONSE: "respon repl return answer reach unavailable",
@@ -250,7 +254,7 @@ _STEMS: dict[Kind, tuple[str, ...]] = {
         Kind.CONFIRMED: "confirm statement announc",
         Kind.REGULATORY_SCRUTINY: "open launch examin investig prob scrutin review look inquir antitrust invit sought seek gather assess clear block waved sell divest give dispos offload hive shed remed concess commit undertak",
         Kind.LEGAL_ACTION: "sue suing suit legal court litig action case claim judge complain",
-        Kind.PERSONNEL: "hir join appoint poach tap promot return step resign lead becom became name acqui departure",
+        Kind.PERSONNEL: "hir join appoint poach tap promot return step resign lead becom became name acqui departure longer",
     }.items()
 }
 

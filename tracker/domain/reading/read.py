@@ -20,7 +20,7 @@ from tracker.domain.reading.phrases import find_hits
 from tracker.domain.rules import Text, words
 from tracker.domain.vocabulary import Kind
 
-READER = "reader/1"
+READER = "reader/2"
 _EMPTY = StoryContext()
 _EXPLAINER = re.compile(r"^\s*(?:explainer|explained|guide|faq|q&a|analysis|opinion)\s*[:|–-]", re.IGNORECASE)
 

@@ -46,7 +46,7 @@ _ROLE = re.compile(
 )
 MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
 _DELIBERATE = re.compile(r"consider|weigh|mull", re.IGNORECASE)
-_DEPARTS = re.compile(r"step|resign|quit|retir", re.IGNORECASE)
+_DEPARTS = re.compile(r"step|resign|quit|retir|no longer", re.IGNORECASE)
 _AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s*$", re.IGNORECASE)
 _BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
 PLURAL = re.compile(r"both|they|the (?:two|companies|firms|airlines|carriers|banks)", re.IGNORECASE)
@@ -169,7 +169,7 @@ class Sides:
             )
         elif kind is Kind.PERSONNEL:
             a_side, b_side = person_first(a_side, b_side)
-            if a_side and not b_side and (ANAPHOR.search(text, hit.end, hit.end + 20) or _DEPARTS.match(hit.text)):
+            if a_side and not b_side and (ANAPHOR.search(text, hit.end, hit.end + 20) or _DEPARTS.search(hit.text)):
                 b_side = company_before(self.near, hit.start, self.principal)  # "left the company", "will step down"
             if not any(m.person for m in a_side):
                 return  # "hires a start-up's founders": no one named, no move to record

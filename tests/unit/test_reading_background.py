@@ -1,0 +1,62 @@
+"""What a report tells as background (a case already known, an aside, a thing
+announced before) is no development; settling a dispute is an agreement."""
+
+from __future__ import annotations
+
+from tracker.domain.reading.model import StoryContext
+from tracker.domain.reading.read import read
+from tracker.domain.vocabulary import Kind
+
+CONTEXT = StoryContext(
+    parties={
+        "Ardent Foods": ("Ardent",),
+        "Belmar Packaging": ("Belmar",),
+        "Food Safety Authority": (),
+    },
+    principal=frozenset({"Ardent Foods", "Belmar Packaging", "Food Safety Authority"}),
+    topic_words=("packaging", "contamination", "lawsuit", "recall"),
+)
+
+
+def triples(title: str, summary: str = "", content: str = "") -> set[tuple[str, str, Kind]]:
+    return {(r.a, r.b, r.kind) for r in read(title, summary, content, CONTEXT).relations}
+
+
+def kinds(title: str, summary: str = "") -> set[Kind]:
+    return set(read(title, summary, "", CONTEXT).kinds)
+
+
+def test_settling_a_dispute_is_an_agreement_between_the_two_sides() -> None:
+    assert triples("Belmar to pay Ardent $20 million to settle packaging dispute") == {
+        ("Ardent Foods", "Belmar Packaging", Kind.AGREEMENT_REACHED)
+    }
+
+
+def test_a_lawsuit_named_with_a_determiner_is_a_case_already_known_not_news_of_one() -> None:
+    assert kinds("", "Shares in Belmar Packaging fell 4% as investors weighed the Ardent Foods lawsuit.") == {
+        Kind.OTHER
+    }
+    assert Kind.LEGAL_ACTION not in kinds("", "Ardent Foods asked the court to pause its lawsuit for 30 days.")
+
+
+def test_a_lawsuit_still_makes_news_when_someone_joins_it() -> None:
+    assert ("Ardent Foods", "Belmar Packaging", Kind.LEGAL_ACTION) in triples(
+        "", "Three retailers joined the lawsuit Ardent Foods brought against Belmar Packaging."
+    )
+
+
+def test_an_authority_separately_investigating_a_party_is_an_aside() -> None:
+    assert (
+        triples("", "The Food Safety Authority is separately investigating Ardent Foods over a labelling error.")
+        == set()
+    )
+
+
+def test_an_agreed_buyer_is_an_adjective_and_a_thing_announced_before_has_no_speaker() -> None:
+    assert Kind.AGREEMENT_REACHED not in kinds("", "Belmar Packaging, the agreed buyer, declined to comment.")
+    assert Kind.CONFIRMED not in kinds("", "The talks with Belmar began shortly after the recall was announced.")
+
+
+def test_a_chairman_no_longer_in_post_is_a_personnel_move_at_the_company_named_before() -> None:
+    found = triples("", "Ardent Foods has a new board. Tom Ridley is no longer chairman.")
+    assert ("Tom Ridley", "Ardent Foods", Kind.PERSONNEL) in found
