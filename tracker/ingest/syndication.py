@@ -21,6 +21,7 @@ the cost per item is in docs/performance.md.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -101,8 +102,26 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
 
 
+SCHEME = "affine32"  # datasketch's default scheme, named so sketches can share their permutations
+
+
+@functools.cache
+def _permutations() -> Any:
+    """The hash permutations of every sketch (seed 17), drawn once: datasketch
+    draws them again for each MinHash it makes, which costs more than hashing a report."""
+    return MinHash(num_perm=NUM_PERM, seed=17, scheme=SCHEME).permutations
+
+
+@functools.cache
+def lsh_params(threshold: float) -> tuple[int, int]:
+    """(bands, rows) for an LSH index at ``threshold``: the library finds them by
+    numerical integration, once per index; they depend on the threshold alone."""
+    probe = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return probe.b, probe.r
+
+
 def minhash(text: str) -> MinHash:
-    sketch = MinHash(num_perm=NUM_PERM, seed=17)
+    sketch = MinHash(num_perm=NUM_PERM, seed=17, permutations=_permutations(), scheme=SCHEME)
     sketch.update_batch(list(shingles(text)))
     return sketch
 
@@ -195,9 +214,8 @@ class StoryIndex:
 
     def __init__(self, clusterer: Clusterer) -> None:
         self.clusterer = clusterer
-        self.lsh = MinHashLSH(
-            threshold=clusterer.threshold * 0.8, num_perm=NUM_PERM
-        )  # a margin below: LSH is approximate
+        threshold = clusterer.threshold * 0.8  # a margin below: LSH is approximate
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, params=lsh_params(threshold))
         self.inserted: set[str] = set()
 
     def add(self, text: Text) -> None:
