@@ -14,6 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from tracker.domain.report import EARLIEST_PUBLISHED, MAX_AHEAD, Report
 from tracker.domain.vocabulary import Kind
 
+#: Labels under the developments chart at most (drawn larger on a phone, they must not collide).
+X_LABELS = 5
+
 
 @dataclass(frozen=True)
 class Sparkline:
@@ -122,16 +125,24 @@ def _label(day: date, unit: str) -> str:
 
 
 def kind_chart(reports: Sequence[Report], *, width: int = 640, height: int = 220) -> KindChart:
-    """Active reports per day (week, month for long stories), stacked by each report's first kind."""
-    points = [(r.published_at, r.kinds[0]) for r in reports if r.active]
+    """Active reports per day (week, month for long stories), stacked by each
+    report's first kind. A report said to be published more than a day after
+    the tracker recorded it carries an implausible date: it is left out, so
+    the chart spans the story's real days."""
+    points = [(r.published_at, r.kinds[0]) for r in reports if r.active and plausibly_dated(r)]
     return kind_chart_of_points(points, width=width, height=height)
+
+
+def plausibly_dated(report: Report) -> bool:
+    """Published no later than a day after it was recorded (no report comes from the future)."""
+    return report.published_at <= report.recorded_at + MAX_AHEAD
 
 
 def kind_chart_of_points(points: Sequence[tuple[datetime, Kind]], *, width: int = 640, height: int = 220) -> KindChart:
     """The chart from (published_at, first kind) of each active report. Dates
     the domain no longer accepts (before 1900, more than a day ahead), which
     older stores may hold, are left out rather than stretching the axis."""
-    left, top, right, bottom = 34, 10, 8, 28
+    left, top, right, bottom = 40, 10, 8, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     latest = datetime.now(UTC) + MAX_AHEAD
     points = [(at, kind) for at, kind in points if EARLIEST_PUBLISHED <= at <= latest]
@@ -171,7 +182,7 @@ def kind_chart_of_points(points: Sequence[tuple[datetime, Kind]], *, width: int 
         )
     tick_values = sorted({0, peak, *([peak // 2] if peak >= 4 else [])})
     y_ticks = tuple(Tick(str(v), round(top + plot_h - v / peak * plot_h, 1)) for v in tick_values)
-    every = max(1, len(slots) // 6)
+    every = -(-len(slots) // X_LABELS)  # at most X_LABELS labels: legible on a phone too
     x_ticks = tuple(Tick(bar.label, round(bar.x + bar.width / 2, 1)) for i, bar in enumerate(bars) if i % every == 0)
     kinds = tuple(k for k in order if any(k in c for c in counts.values()))
     return KindChart(width, height, left, top, plot_w, plot_h, unit, tuple(bars), y_ticks, x_ticks, kinds, len(points))

@@ -1,8 +1,10 @@
-"""A story's page: the state of the story, its timeline and chart, time travel, and what changed since.
+"""A story's page: the state of the story, its chart and timeline, time travel, its replay, and what changed since.
 
 The time-travel choice is in the URL (``?as_of=2024-06-01&mode=reported``,
-``?version=5``). The reader's last visits are remembered in the session so
-"what changed since" can default to them.
+``?version=5``, a replay's ``?step=3``), "as reported" by default. A moment
+before the story was opened, as recorded, is no dead end: the page says so
+and shows the nearest moment that has a record. The reader's last visits
+are remembered in the session so "what changed since" can default to them.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from werkzeug.wrappers import Response
 
 from tracker.application import Mode, StoryNotYetOpened, StoryView, UnknownVersion
 from tracker.application.changes import story_changes
+from tracker.application.replay import UnknownStep
 from tracker.domain.errors import InvalidField
 from tracker.moments import parse_moment
-from web import queries, urls
+from web import queries, replay, urls
 from web.access import can_edit
-from web.timetravel import Travel, TravelError, read_travel
+from web.replay import Stepping
+from web.timetravel import Travel, TravelError, read_travel, typed_values
 
 bp = Blueprint("story", __name__)
 
@@ -65,7 +69,13 @@ def remember_visit(slug: str, version: int) -> dict[str, Any] | None:
 
 
 def travel_view(slug: str, travel: Travel, latest: int | None = None) -> StoryView:
-    """The story where ``travel`` points; with ``latest`` only that many of its newest reports."""
+    """The story where ``travel`` points; with ``latest`` only that many of its newest reports
+    (a replay step holds its whole timeline: it is folded from every report anyway)."""
+    if travel.step is not None:
+        try:
+            return replay.at_step(slug, travel.step)[0]
+        except UnknownStep as error:
+            raise TravelError("step", str(error)) from None
     if travel.version is not None:
         return queries.story_at_version(slug, travel.version, latest=latest)
     if travel.as_of is not None:
@@ -97,19 +107,26 @@ def with_csrf(markup: Markup) -> Markup:
 
 def _render_story(slug: str) -> tuple[str, Markup, Markup, int, bool]:
     status = 200
-    problem = None
+    problem = notice = None
+    stepping: Stepping | None = None
     order = "oldest" if request.args.get("order") == "oldest" else "newest"
     page = page_number()
+    latest = page * PAGE_SIZE if order == "newest" else None
     try:
-        travel = read_travel(request.args)
-        view = travel_view(slug, travel, latest=page * PAGE_SIZE if order == "newest" else None)
+        travel = read_travel(request.args, default_mode=Mode.REPORTED)
+        if travel.step is not None:
+            view, stepping = replay.at_step(slug, travel.step)
+        else:
+            view = travel_view(slug, travel, latest=latest)
     except TravelError as error:
         travel, problem, status = Travel(), error, 400
         view = queries.story(slug, latest=page * PAGE_SIZE)
-    except (UnknownVersion, StoryNotYetOpened) as error:
-        problem = TravelError("version" if isinstance(error, UnknownVersion) else "as_of", str(error))
+    except (UnknownVersion, UnknownStep) as error:
+        problem = TravelError("version" if isinstance(error, UnknownVersion) else "step", str(error))
         travel, status = Travel(), 404
         view = queries.story(slug, latest=page * PAGE_SIZE)
+    except StoryNotYetOpened:
+        travel, view, notice = _nearest_recorded(slug, travel, latest)
     reports = view.reports if order == "oldest" else tuple(reversed(view.reports))
     shown, page, pages = page_of(reports, page)
     if not view.timeline_complete and page == pages:
@@ -117,7 +134,10 @@ def _render_story(slug: str) -> tuple[str, Markup, Markup, int, bool]:
     context = {
         "view": view,
         "travel": travel,
+        "typed": typed_values(request.args),
         "problem": problem,
+        "notice": notice,
+        "stepping": stepping,
         "reports": shown,
         "page": page,
         "pages": pages,
@@ -131,14 +151,27 @@ def _render_story(slug: str) -> tuple[str, Markup, Markup, int, bool]:
     return view.title, top, body, status, travel.now
 
 
+def _nearest_recorded(slug: str, asked: Travel, latest: int | None) -> tuple[Travel, StoryView, dict[str, Any]]:
+    """A moment (as recorded) before the story was opened: the story as recorded at its
+    opening, the nearest moment that has a record, and a notice saying so."""
+    opened = queries.story(slug, latest=1).opened_at
+    travel = Travel(as_of=opened, as_of_text=opened.isoformat(timespec="seconds"), mode=Mode.RECORDED)
+    try:
+        view = queries.story_as_of(slug, opened, Mode.RECORDED, latest=latest)
+    except StoryNotYetOpened:  # the opening's own record is a little after the story's opening time
+        travel, view = Travel(version=1), queries.story_at_version(slug, 1, latest=latest)
+    notice = {"asked": asked, "opened": opened}
+    return travel, view, notice
+
+
 @bp.get("/stories/<slug>/reports/<report_id>")
 def report_link(slug: str, report_id: str) -> Response:
     """A report's card on the timeline page that holds it (newest first), in
     the same moment or version: the state's links to reports not on the page shown."""
     try:
-        travel = read_travel(request.args)
+        travel = read_travel(request.args, default_mode=Mode.REPORTED)
         view = travel_view(slug, travel)
-    except (TravelError, StoryNotYetOpened):
+    except (TravelError, StoryNotYetOpened, UnknownVersion, UnknownStep):
         travel, view = Travel(), queries.story(slug)
     ids = [r.report_id for r in reversed(view.reports)]
     if report_id not in ids:
@@ -151,22 +184,27 @@ def report_link(slug: str, report_id: str) -> Response:
 
 @bp.get("/stories/<slug>/changes")
 def changes(slug: str) -> tuple[str, int]:
-    """What changed since a moment (``since``), a version (``since_version``) or, by default, the last visit."""
+    """What changed since a moment (``since``, by publication time unless
+    ``by=recorded``), a version (``since_version``) or, by default, the last visit."""
     after = queries.story(slug)
     visit = session.get("visits", {}).get(slug, {})
     since_text = (request.args.get("since") or "").strip()
     version_text = (request.args.get("since_version") or "").strip()
-    problem = None
+    by = (request.args.get("by") or "").strip().lower() or Mode.REPORTED.value
+    form = {"since": since_text[:100], "by": by if by in {m.value for m in Mode} else Mode.REPORTED.value}
     before: StoryView | None = None
+    published_since = None
     basis: str
     try:
+        if by not in {m.value for m in Mode}:
+            raise InvalidField("by", f"{by[:40]!r} is not a way to count time; use reported or recorded")
         if since_text:
             moment = parse_moment(since_text, "since")
-            basis = f"since {since_text}"
-            try:
-                before = queries.story_as_of(slug, moment, Mode.RECORDED)
-            except StoryNotYetOpened:
-                before = None
+            if by == Mode.REPORTED.value:
+                published_since, basis = moment, f"published since {since_text}"
+            else:
+                basis = f"recorded by the desk since {since_text}"
+            before = _as_of_or_none(slug, moment, Mode(by))
         elif version_text:
             since_version = urls.whole_number(version_text)
             if since_version is None or not 1 <= since_version <= after.version:
@@ -174,23 +212,28 @@ def changes(slug: str) -> tuple[str, int]:
                     "since_version", f"{version_text[:40]!r} is not a version of this story (1 to {after.version})"
                 )
             before = queries.story_at_version(slug, since_version)
-            basis = f"since version {since_version}"
+            basis = f"recorded since version {since_version}"
         elif visit.get("pv"):
             before = queries.story_at_version(slug, visit["pv"])
-            basis = "since your last visit"
+            basis = "recorded since your last visit"
         else:
             moment = datetime.now(UTC) - DEFAULT_LOOKBACK
-            basis = "in the last 7 days (no earlier visit of yours is known)"
-            try:
-                before = queries.story_as_of(slug, moment, Mode.RECORDED)
-            except StoryNotYetOpened:
-                before = None
+            basis = "recorded in the last 7 days (no earlier visit of yours is known)"
+            before = _as_of_or_none(slug, moment, Mode.RECORDED)
     except InvalidField as error:
         problem = TravelError(error.field, error.problem)
         return render_template(
-            "story/changes.html", view=after, diff=None, basis="", problem=problem, since=since_text, visit=visit
+            "story/changes.html", view=after, diff=None, basis="", problem=problem, form=form, visit=visit
         ), 400
-    diff = story_changes(before, after)
+    diff = story_changes(before, after, published_since=published_since)
     return render_template(
-        "story/changes.html", view=after, diff=diff, basis=basis, problem=None, since=since_text, visit=visit
+        "story/changes.html", view=after, diff=diff, basis=basis, problem=None, form=form, visit=visit
     ), 200
+
+
+def _as_of_or_none(slug: str, moment: datetime, mode: Mode) -> StoryView | None:
+    """The story as of ``moment``; None when it had not been opened (everything is then new)."""
+    try:
+        return queries.story_as_of(slug, moment, mode)
+    except StoryNotYetOpened:
+        return None
