@@ -75,10 +75,18 @@ class TrackerApplication(Application[UUID]):
             aggregate = processing_event.aggregates.get(aggregate_id)
             if aggregate is None or type(aggregate) not in snapshotted:
                 continue
-            interval = self.snapshot_interval
+            interval = snapshot_interval(self.snapshot_interval, max(numbers))
             if (min(numbers) - 1) // interval < max(numbers) // interval:
                 snapshot_class = getattr(type(aggregate), "Snapshot", None) or Snapshot
                 self.snapshots.put([snapshot_class.take(aggregate)])
+
+
+def snapshot_interval(base: int, version: int) -> int:
+    """Events between snapshots at ``version``: ``base``, growing with the
+    story to an eighth of its length (a power of two). A snapshot holds the
+    whole story, so one every ``base`` events costs a long story more with
+    every report, while loading one replays at most an eighth of it."""
+    return max(base, 1 << max(version.bit_length() - 4, 0))
 
 
 class BulkInsertApplicationRecorder(SQLAlchemyApplicationRecorder):
