@@ -23,7 +23,13 @@ from sqlalchemy.engine import Connection, Engine
 metadata = MetaData()
 
 #: Modules whose import defines tables on ``metadata``. Add yours here.
-TABLE_MODULES: list[str] = ["tracker.accounts", "tracker.ingest.tables", "tracker.ratelimits", "tracker.jobs"]
+TABLE_MODULES: list[str] = [
+    "tracker.accounts",
+    "tracker.ingest.tables",
+    "tracker.ingest.subscriptions",
+    "tracker.ratelimits",
+    "tracker.jobs",
+]
 
 
 def create_schema(engine: Engine) -> None:

@@ -215,7 +215,8 @@ class Fetcher:
             body = read_local(url, self.file_root, self.max_bytes)
         except LocalFileRefused as error:
             return self._error(url, str(error), started)
-        return self._finish(url, None, body, {}, previous_hash, started)
+        # a file has no headers: say it is XML, so that the parser warns of no missing Content-Type
+        return self._finish(url, None, body, {"content-type": "application/xml"}, previous_hash, started)
 
     def _fetch_http(self, url: str, etag: str, last_modified: str, previous_hash: str, started: float) -> FetchResult:
         conditional: dict[str, str] = {}
