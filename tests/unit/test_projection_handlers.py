@@ -21,7 +21,7 @@ def _story_event_classes() -> set[type]:
 def test_every_story_event_type_has_a_handler_of_its_own() -> None:
     registry = StoryProjection.__dict__["handle"].dispatcher.registry
     events = _story_event_classes()
-    assert len(events) == 12
+    assert len(events) == 13
     assert events <= set(registry)
     handlers = [registry[event] for event in events]
     assert len(set(handlers)) == len(handlers)  # no two types share one

@@ -28,18 +28,19 @@ STORED = [
         '"attribution":"a","parties":["Meta","xAI"],"kinds":["talks_held","declined_to_comment"],'
         '"origin":{"kind":"feed","ref":"g1","feed":"https://f.example/x"},'
         '"published_at":{"_type_":"datetime_iso","_data_":"2024-05-25T00:00:00+00:00"},'
-        '"classified_by":"c","evidence":["e"],"speakers":["xAI"],"reading":null,"class_version":3}',
+        '"classified_by":"c","evidence":["e"],"speakers":["xAI"],"reading":null,"by":"feed","class_version":4}',
     ),
     (
         "tracker.story:ReportAdded",
         "{" + STAMP + ',"report_id":"r2","headline":"H2","summary":"","outlet":"","url":"","attribution":"",'
         '"parties":[],"kinds":["other"],"origin":{"kind":"manual","ref":"","feed":""},'
         '"published_at":{"_type_":"datetime_iso","_data_":"2024-05-26T00:00:00+00:00"},'
-        '"classified_by":"","evidence":[],"speakers":[],"reading":null,"class_version":3}',
+        '"classified_by":"","evidence":[],"speakers":[],"reading":null,"by":"","class_version":4}',
     ),
     (
         "tracker.story:ReportCorrected",
-        "{" + STAMP + ',"report_id":"r1","changes":{"headline":["H","H fixed"]},"reason":"typo","by":"desk"}',
+        "{" + STAMP + ',"report_id":"r1","changes":{"headline":["H","H fixed"]},"reason":"typo","by":"desk",'
+        '"reading":null,"class_version":2}',
     ),
     ("tracker.story:ReportRetracted", "{" + STAMP + ',"report_id":"r2","reason":"wrong","by":"desk"}'),
     (
@@ -51,6 +52,33 @@ STORED = [
     ("tracker.story:Retitled", "{" + STAMP + ',"title":"Talks go on","by":"Ed","class_version":2}'),
     ("tracker.story:StatusChanged", "{" + STAMP + ',"status":"quiet","by":"Ed","class_version":2}'),
     ("tracker.story:RulesChanged", "{" + STAMP + ',"rules":{"any_of":["xAI"]},"by":"Ed","class_version":2}'),
+]
+
+#: What the tracker stored before every event said who caused it: reports
+#: (v3) without ``by``, a correction (v1) without a reading, an opening (v1).
+STORED_BEFORE_BY = [
+    (
+        "tracker.story:ReportAdded",
+        "{" + STAMP + ',"report_id":"r1","headline":"H","summary":"sum","outlet":"FT","url":"https://x.example/1",'
+        '"attribution":"a","parties":["Meta","xAI"],"kinds":["talks_held","declined_to_comment"],'
+        '"origin":{"kind":"feed","ref":"g1","feed":"https://f.example/x"},'
+        '"published_at":{"_type_":"datetime_iso","_data_":"2024-05-25T00:00:00+00:00"},'
+        '"classified_by":"c","evidence":["e"],"speakers":["xAI"],"reading":null,"class_version":3}',
+        "feed",
+    ),
+    (
+        "tracker.story:ReportAdded",
+        "{" + STAMP + ',"report_id":"r2","headline":"H2","summary":"","outlet":"","url":"","attribution":"",'
+        '"parties":[],"kinds":["other"],"origin":{"kind":"manual","ref":"","feed":""},'
+        '"published_at":{"_type_":"datetime_iso","_data_":"2024-05-26T00:00:00+00:00"},'
+        '"classified_by":"editor:ana","evidence":[],"speakers":[],"reading":null,"class_version":3}',
+        "editor:ana",
+    ),
+    (
+        "tracker.story:ReportCorrected",
+        "{" + STAMP + ',"report_id":"r1","changes":{"headline":["H","H fixed"]},"reason":"typo","by":"desk"}',
+        "desk",
+    ),
 ]
 
 #: What version 2 stored for a report and a reclassification (no reading).
@@ -115,6 +143,8 @@ def test_every_kind_of_event_is_stored_with_the_same_bytes_as_before() -> None:
         "slug",
         "summary",
         "rules",
+        "by",
+        "class_version",
     ]
     stored = [mapper.to_stored_event(dataclasses.replace(event, timestamp=FIXED)) for event in events]
     assert [(s.topic, s.state.decode()) for s in stored] == STORED
@@ -219,3 +249,35 @@ def test_a_report_stored_before_readings_reads_with_no_reading_and_a_legacy_one_
         # two parties: the relational kind relates them; the statement is the named speaker's
         assert [(r.a, r.b, r.kind.value) for r in report.reading.relations] == [("Meta", "xAI", "talks_held")]
         assert [(s.speaker, s.kind.value) for s in report.reading.statements] == [("xAI", "declined_to_comment")]
+
+
+@pytest.mark.parametrize(("topic", "state", "who"), STORED_BEFORE_BY)
+def test_a_report_or_correction_stored_before_events_said_who_loads_with_who_it_can_tell(
+    topic: str, state: str, who: str
+) -> None:
+    mapper = Newsroom().mapper
+    event = mapper.to_domain_event(
+        StoredEvent(originator_id=Story.create_id("talks"), originator_version=2, topic=topic, state=state.encode())
+    )
+    assert event.by == who
+    if topic.endswith("ReportCorrected"):
+        assert event.reading is None
+        assert event.changes == {"headline": ["H", "H fixed"]}
+
+
+def test_an_opening_stored_before_version_2_loads_as_opened_by_nobody_named() -> None:
+    mapper = Newsroom().mapper
+    state = (
+        '{"timestamp":{"_type_":"datetime_iso","_data_":"2024-06-01T12:00:00+00:00"},'
+        '"originator_topic":"tracker.story:Story","title":"Talks","slug":"talks","summary":"s","rules":{}}'
+    )
+    event = mapper.to_domain_event(
+        StoredEvent(
+            originator_id=Story.create_id("talks"),
+            originator_version=1,
+            topic="tracker.story:Opened",
+            state=state.encode(),
+        )
+    )
+    story = event.mutate(None)
+    assert (event.by, story.title, story.summary) == ("", "Talks", "s")

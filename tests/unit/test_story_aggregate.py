@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from datetime import UTC, datetime
 
 import pytest
@@ -131,7 +132,7 @@ def test_status_must_come_from_the_vocabulary() -> None:
     assert story.status == "concluded"
 
 
-def test_every_event_class_has_an_explicit_topic_and_class_version() -> None:
+def test_every_event_class_has_an_explicit_topic_a_class_version_and_says_who_caused_it() -> None:
     event_classes = [
         value
         for name, value in vars(Story).items()
@@ -140,12 +141,13 @@ def test_every_event_class_has_an_explicit_topic_and_class_version() -> None:
         and value is not Story.Event
         and name != "Created"  # the library's unused default, never triggered
     ]
-    assert len(event_classes) == 12
+    assert len(event_classes) == 13
     topics = {cls.TOPIC for cls in event_classes}
     assert len(topics) == len(event_classes)
     for cls in event_classes:
         assert cls.TOPIC.startswith("tracker.story:"), cls
         assert isinstance(getattr(cls, "class_version", None), int), cls
+        assert typing.get_type_hints(cls).get("by") is str, cls
 
 
 def test_replaying_the_events_rebuilds_the_same_story() -> None:

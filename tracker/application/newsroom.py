@@ -155,9 +155,10 @@ class Newsroom(TrackerApplication):
         summary: str = "",
         rules: Mapping[str, Any] | None = None,
         reports: Iterable[Mapping[str, Any]] = (),
+        by: str = "",
     ) -> str:
         """Opens a story, with any first reports, in one atomic save."""
-        story = Story.open(title=title, slug=slug, summary=summary, rules=rules)
+        story = Story.open(title=title, slug=slug, summary=summary, rules=rules, by=by)
         for fields in reports:
             story.add_report(**{"report_id": new_report_id(), **fields})
         try:
@@ -193,6 +194,9 @@ class Newsroom(TrackerApplication):
 
     def retitle_story(self, slug: str, title: str, *, by: str = "") -> int:
         return self._update(slug, lambda story: story.retitle(title, by=by))
+
+    def change_summary(self, slug: str, summary: str, *, by: str = "") -> int:
+        return self._update(slug, lambda story: story.change_summary(summary, by=by))
 
     def change_status(self, slug: str, status: str, *, by: str = "") -> int:
         return self._update(slug, lambda story: story.change_status(status, by=by))

@@ -47,24 +47,49 @@ class Origin:
 
 @dataclass(frozen=True)
 class Correction:
+    """A correction as shown: each changed field's old and new value as text
+    (parties and speakers joined with commas, dates in ISO form)."""
+
     version: int
     recorded_at: datetime
     reason: str
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    by: str = ""
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Correction:
         """From the dict the aggregate and the read models keep
         (``recorded_at`` may be an ISO string there)."""
-        recorded_at = record["recorded_at"]
-        if isinstance(recorded_at, str):
-            recorded_at = datetime.fromisoformat(recorded_at)
         return cls(
             version=record["version"],
-            recorded_at=recorded_at,
+            recorded_at=_moment(record["recorded_at"]),
             reason=record["reason"],
-            changes={name: (old, new) for name, (old, new) in record["changes"].items()},
+            changes={name: (_shown(old), _shown(new)) for name, (old, new) in record["changes"].items()},
+            by=record.get("by", ""),
         )
+
+
+@dataclass(frozen=True)
+class Reclassification:
+    """Who read a report anew, and when (the reading itself is the report's)."""
+
+    version: int
+    recorded_at: datetime
+    by: str = ""
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Reclassification:
+        return cls(version=record["version"], recorded_at=_moment(record["recorded_at"]), by=record.get("by", ""))
+
+
+def _moment(value: datetime | str) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -98,6 +123,8 @@ class Report:
     reading: Reading = field(default_factory=Reading)
     #: The lead report this one's text is a near copy of ("": independent).
     cluster_lead: str = ""
+    #: Each time an editor or the classifier read it anew, oldest first.
+    reclassifications: tuple[Reclassification, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -221,7 +248,9 @@ def clean_published_at(
         raise InvalidField(field_name, f"{value.isoformat()} is before {EARLIEST_PUBLISHED.year}")
     latest = (now or datetime.now(UTC)) + MAX_AHEAD
     if value > latest:
-        raise InvalidField(field_name, f"{value.isoformat()} is more than a day in the future")
+        raise InvalidField(
+            field_name, f"{value.isoformat()} is more than a day in the future; check the date (the year, perhaps)"
+        )
     return value
 
 
@@ -260,6 +289,7 @@ def to_report(data: Mapping[str, Any]) -> Report:
         speakers=tuple(data.get("speakers", ())),
         reading=reading_of(data),
         cluster_lead=data.get("cluster_lead") or "",
+        reclassifications=tuple(Reclassification.from_record(r) for r in data.get("reclassifications", ())),
     )
 
 

@@ -15,7 +15,7 @@ import re
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from eventsourcing.domain import Aggregate, event
 
@@ -79,20 +79,20 @@ class Story(Aggregate):
         state.pop("_recording", None)
 
     # The events live in story_events.py; their topics name them as before.
-    Event = ev.StoryEvent
-    Opened = ev.Opened
-    ReportAdded = ev.ReportAdded
-    ReportCorrected = ev.ReportCorrected
-    ReportRetracted = ev.ReportRetracted
-    ReportReclassified = ev.ReportReclassified
-    Retitled = ev.Retitled
-    SummaryChanged = ev.SummaryChanged
-    StatusChanged = ev.StatusChanged
-    RulesChanged = ev.RulesChanged
-    PartyAccepted = ev.PartyAccepted
-    PartyDismissed = ev.PartyDismissed
-    ReportClustered = ev.ReportClustered
-    ReportUnclustered = ev.ReportUnclustered
+    Event: TypeAlias = ev.StoryEvent
+    Opened: TypeAlias = ev.Opened
+    ReportAdded: TypeAlias = ev.ReportAdded
+    ReportCorrected: TypeAlias = ev.ReportCorrected
+    ReportRetracted: TypeAlias = ev.ReportRetracted
+    ReportReclassified: TypeAlias = ev.ReportReclassified
+    Retitled: TypeAlias = ev.Retitled
+    SummaryChanged: TypeAlias = ev.SummaryChanged
+    StatusChanged: TypeAlias = ev.StatusChanged
+    RulesChanged: TypeAlias = ev.RulesChanged
+    PartyAccepted: TypeAlias = ev.PartyAccepted
+    PartyDismissed: TypeAlias = ev.PartyDismissed
+    ReportClustered: TypeAlias = ev.ReportClustered
+    ReportUnclustered: TypeAlias = ev.ReportUnclustered
 
     @staticmethod
     def create_id(slug: str, **_: Any) -> uuid.UUID:

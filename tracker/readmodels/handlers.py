@@ -13,6 +13,7 @@ from functools import singledispatchmethod
 from typing import TYPE_CHECKING, Any
 
 from tracker.domain.story import Story, with_party, without_party
+from tracker.domain.story_events import corrected_value
 from tracker.readmodels.errors import ProjectionError
 from tracker.readmodels.poison import Undecodable, clean_text
 from tracker.readmodels.values import utc
@@ -126,10 +127,19 @@ class StoryProjection:
 
     @handle.register(Story.ReportCorrected)
     def _report_corrected(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:
-        self._advance(event, story_id, recorded_at)
+        """A corrected date, party or speaker moves the report's facts as a
+        reclassification does; its previous classification is kept with the
+        reclassifications (marked as a correction) so time travel undoes it."""
+        state = self._advance(event, story_id, recorded_at)
         report = self.work.report(story_id, event.report_id)
+        moves_facts = event.reading is not None or bool({"published_at", "parties", "speakers"} & set(event.changes))
+        if moves_facts:
+            report["reclassifications"] = [*report["reclassifications"], self._previous(report, event, recorded_at)]
         for name, (_old, new) in event.changes.items():
-            report[name] = new
+            value = corrected_value(name, new)
+            report[name] = utc(value) if name == "published_at" else value
+        if event.reading is not None:
+            report["reading"] = event.reading
         report["corrections"] = [
             *report["corrections"],
             {
@@ -141,6 +151,34 @@ class StoryProjection:
             },
         ]
         self.work.index(report)
+        if moves_facts:
+            self._refold(state, report, event.originator_version)
+
+    def _refold(self, state: StoryState, report: dict[str, Any], version: int) -> None:
+        """The report's facts as it now reads (and dates), folded in again."""
+        self.work.close_fact_rows(report, version)
+        candidates = self.work.add_fact_rows(report, version)
+        state.recompute |= state.facts_held_by(report["report_id"])
+        if report["retracted_version"] is None:
+            order = (utc(report["published_at"]), report["seq"])
+            state.dirty_facts |= state.facts.add(order, report["report_id"], candidates)
+
+    @staticmethod
+    def _previous(report: dict[str, Any], event: Any, recorded_at: datetime) -> dict[str, Any]:
+        return {
+            "version": event.originator_version,
+            "recorded_at": recorded_at.isoformat(),
+            "by": event.by,
+            "correction": isinstance(event, Story.ReportCorrected),
+            "previous": {
+                "kinds": report["kinds"],
+                "parties": report["parties"],
+                "classified_by": report["classified_by"],
+                "evidence": report["evidence"],
+                "speakers": report["speakers"],
+                "reading": report["reading"],
+            },
+        }
 
     @handle.register(Story.ReportRetracted)
     def _report_retracted(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:
@@ -157,20 +195,7 @@ class StoryProjection:
     def _report_reclassified(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:
         state = self._advance(event, story_id, recorded_at)
         report = self.work.report(story_id, event.report_id)
-        report["reclassifications"] = [
-            *report["reclassifications"],
-            {
-                "version": event.originator_version,
-                "previous": {
-                    "kinds": report["kinds"],
-                    "parties": report["parties"],
-                    "classified_by": report["classified_by"],
-                    "evidence": report["evidence"],
-                    "speakers": report["speakers"],
-                    "reading": report["reading"],
-                },
-            },
-        ]
+        report["reclassifications"] = [*report["reclassifications"], self._previous(report, event, recorded_at)]
         report["kinds"] = list(event.kinds)
         report["parties"] = list(event.parties)
         report["classified_by"] = event.by
@@ -178,13 +203,14 @@ class StoryProjection:
         if event.speakers is not None:
             report["speakers"] = list(event.speakers)
         report["reading"] = event.reading
-        self.work.close_fact_rows(report, event.originator_version)
-        candidates = self.work.add_fact_rows(report, event.originator_version)
         self.work.index(report)
-        state.recompute |= state.facts_held_by(event.report_id)
-        if report["retracted_version"] is None:
-            order = (utc(report["published_at"]), report["seq"])
-            state.dirty_facts |= state.facts.add(order, report["report_id"], candidates)
+        self._refold(state, report, event.originator_version)
+
+    @handle.register(Story.SummaryChanged)
+    def _summary_changed(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:
+        state = self._advance(event, story_id, recorded_at)
+        state.row["summary"] = event.summary
+        self.work.story_changed(state.row)
 
     @handle.register(Story.Retitled)
     def _retitled(self, event: Any, story_id: str, recorded_at: datetime, notification_id: int) -> None:

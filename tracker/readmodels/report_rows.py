@@ -42,13 +42,15 @@ def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Repor
     """A timeline row as a Report, as it stood at ``version`` (None: now)."""
     if version is not None and row["version_added"] > version:
         return None
-    values = {name: row[name] for name in ("headline", "summary", "url")}
+    values = {name: row[name] for name in ("headline", "summary", "url", "outlet", "attribution")}
+    values["published_at"] = utc(row["published_at"])
     corrections = list(row["corrections"])
     if version is not None:
         for correction in reversed(corrections):
             if correction["version"] > version:
                 for name, (old, _new) in correction["changes"].items():
-                    values[name] = old
+                    if name in values:  # parties and speakers: with the classification below
+                        values[name] = utc(datetime.fromisoformat(old)) if name == "published_at" else old
         corrections = [c for c in corrections if c["version"] <= version]
     classification = {
         "kinds": row["kinds"],
@@ -58,23 +60,25 @@ def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Repor
         "speakers": row["speakers"],
         "reading": row["reading"],
     }
+    changes = list(row["reclassifications"])
     if version is not None:
-        for change in reversed(row["reclassifications"]):
+        for change in reversed(changes):
             if change["version"] > version:
                 classification = dict(change["previous"])
+        changes = [c for c in changes if c["version"] <= version]
     retracted = row["retracted_version"] is not None and (version is None or row["retracted_version"] <= version)
     return to_report(
         {
             "report_id": row["report_id"],
             "headline": values["headline"],
             "summary": values["summary"],
-            "outlet": row["outlet"],
+            "outlet": values["outlet"],
             "url": values["url"],
-            "attribution": row["attribution"],
+            "attribution": values["attribution"],
             "parties": classification["parties"],
             "kinds": classification["kinds"],
             "origin": {"kind": row["origin_kind"], "ref": row["origin_ref"], "feed": row["origin_feed"]},
-            "published_at": utc(row["published_at"]),
+            "published_at": values["published_at"],
             "recorded_at": utc(row["recorded_at"]),
             "version": row["version_added"],
             "sequence": row["seq"],
@@ -87,6 +91,7 @@ def report_from_row(row: Mapping[str, Any], version: int | None = None) -> Repor
             "speakers": classification["speakers"],
             "reading": classification.get("reading"),
             "cluster_lead": lead_at(row, version),
+            "reclassifications": [c for c in changes if not c.get("correction") and "recorded_at" in c],
         }
     )
 
