@@ -60,3 +60,35 @@ def test_an_agreed_buyer_is_an_adjective_and_a_thing_announced_before_has_no_spe
 def test_a_chairman_no_longer_in_post_is_a_personnel_move_at_the_company_named_before() -> None:
     found = triples("", "Ardent Foods has a new board. Tom Ridley is no longer chairman.")
     assert ("Tom Ridley", "Ardent Foods", Kind.PERSONNEL) in found
+
+
+def test_what_a_relative_clause_tells_happened_before_and_is_no_development() -> None:
+    assert (
+        triples("", "Belmar Packaging, which last week dropped its bid for Ardent Foods, hired a new auditor.") == set()
+    )
+
+
+def test_a_clause_dated_before_the_news_is_background_unless_a_speaker_confirms_it() -> None:
+    assert triples("", "The two companies had been negotiating since September.") == set()
+    assert ("Ardent Foods", "Belmar Packaging", Kind.TALKS_HELD) in triples(
+        "Ardent confirms it held talks with Belmar last year"
+    )
+
+
+def test_what_a_claim_alleges_is_its_matter_not_a_relation() -> None:
+    found = triples("", "Ardent Foods sued Belmar Packaging, alleging it negotiated with another buyer.")
+    assert found == {("Ardent Foods", "Belmar Packaging", Kind.LEGAL_ACTION)}
+
+
+def test_the_owner_named_inside_a_rejected_offer_is_the_other_side() -> None:
+    assert triples("Ardent turns down Belmar offer") == {("Ardent Foods", "Belmar Packaging", Kind.NO_AGREEMENT)}
+
+
+def test_a_spokesman_for_the_group_speaks_for_the_subject_of_the_sentence() -> None:
+    reading = read(
+        "",
+        "Belmar Packaging has ended talks with Ardent Foods and with the club, a spokesman for the group confirmed.",
+        "",
+        CONTEXT,
+    )
+    assert [(s.speaker, s.kind) for s in reading.statements] == [("Belmar Packaging", Kind.CONFIRMED)]

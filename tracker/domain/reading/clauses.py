@@ -64,6 +64,7 @@ _FACES = re.compile(r"\b(?:faces?|facing|faced|under|hit with|subject of|target 
 #: What a report calls a company it has named ("the start-up", "the airline").
 COMPANY_NOUNS = (
     r"start-?up|company|firm|chatbot maker|app maker|group|airline|carrier|bank|insurer|retailer|publisher|lab"
+    r"|club|consortium|carmaker|automaker|manufacturer|supplier|buyer|bidder"
 )
 #: A pointer back to the story's subject ("talking to the start-up").
 ANAPHOR = re.compile(rf"\b(?:the (?:{COMPANY_NOUNS})|it|them)\b", re.I)

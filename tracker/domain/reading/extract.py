@@ -50,6 +50,18 @@ _SCOPING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED})
 _SILENT = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE})
 _DEALS = frozenset({Kind.AGREEMENT_REACHED, Kind.TALKS_HELD})
 _COMPANY = re.compile(rf"the (?:{COMPANY_NOUNS})$", re.IGNORECASE)
+#: A non-restrictive relative clause ("Acme, which last week dropped its bid, hired ...") tells what came before.
+_ASIDE_CLAUSE = re.compile(r",\s*(?:which|who|whose)\b[^,;]*(?:,|$)", re.IGNORECASE)
+#: Words that date a clause before the news ("had been negotiating since May", "settled ... last month").
+_EARLIER = re.compile(
+    r"\b(?:last (?:week|month|year)|earlier this (?:week|month|year)|had been|since (?:January|February|March"
+    r"|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b)",
+    re.IGNORECASE,
+)
+#: What a party is accused of is the matter of the claim, not news ("alleging the club negotiated with ...").
+_OFFER = re.compile(r"(?:offer|bid|proposal|approach)$", re.IGNORECASE)
+_CLAUSE_CUT = re.compile(r"[;,]\s*|\s+(?:and|but|while|although|after|before)\s+", re.IGNORECASE)
+_ALLEGING = re.compile(r"\b(?:alleg(?:e|es|ed|ing|ation|ations)|accus(?:e|es|ed|ing))\b", re.IGNORECASE)
 
 
 class FieldReader(Sides):
@@ -91,6 +103,9 @@ class FieldReader(Sides):
         self.near = self.mentions[first : bisect_left(self.starts, sentence.end)]
         if not hits:
             return
+        told = [(m.start(), m.end()) for m in _ASIDE_CLAUSE.finditer(self.text, sentence.start, sentence.end)]
+        alleging = _ALLEGING.search(self.text, sentence.start, sentence.end)
+        hits = [h for h in hits if h.kind in _SPEAKING or not self._told(h, told, alleging)]
         predicates = [(h.start, h.end) for h in hits if h.verbal]
         relations: list[Relation] = []
         pending: list[tuple[Statement, bool]] = []
@@ -141,8 +156,9 @@ class FieldReader(Sides):
             if blocked:
                 own = []  # "Coastal's biggest shareholder said": not Coastal speaking
             pronoun = None if own or blocked else _PRONOUN.search(text, floor, hit.start)
-            if pronoun and _COMPANY.match(pronoun.group(0)):
-                own = company_before(self.near, pronoun.start(), self.principal)
+            if pronoun and _COMPANY.match(pronoun.group(0)):  # the subject the sentence is about, else the last named
+                own = [m for m in subject if m.proper and not m.person and not m.regulator][:1]
+                own = own or company_before(self.near, pronoun.start(), self.principal)
             elif pronoun and PLURAL.match(pronoun.group(0)):
                 own = pair_before(self.near, pronoun.start()) or self.pair or self.last
             elif pronoun and self.last:
@@ -167,7 +183,10 @@ class FieldReader(Sides):
                 (h.start for h, k in turned[index + 1 :] if k is not None and not (examining and h.kind in _DEALS)),
                 clause.end,
             )
-            after = mentions_in(self.near, hit.end, limit)
+            inside = (  # "turns down Acme offer": the offer's owner is the other side
+                [m for m in self.near if hit.start < m.start and m.end <= hit.end] if _OFFER.search(hit.text) else []
+            )
+            after = inside + mentions_in(self.near, hit.end, limit)
             if kind in _SPEAKING:
                 self._statement(hit, kind, subject, clause, pending)
                 scoped = scoped or kind in _SCOPING
@@ -186,6 +205,22 @@ class FieldReader(Sides):
         if clause_subject:
             self.last[:] = clause_subject
         return subject
+
+    def _told(self, hit: ph.Hit, asides: list[tuple[int, int]], alleging: re.Match[str] | None) -> bool:
+        """A relation told as background: in a relative clause, in a clause dated before the news,
+        or what someone is accused of."""
+        if any(s <= hit.start < e for s, e in asides) or (alleging and alleging.end() <= hit.start):
+            return True
+        clause_start = max(
+            (m.end() for m in _CLAUSE_CUT.finditer(self.text, self.sentence.start, hit.start)),
+            default=self.sentence.start,
+        )
+        clause_end = next(
+            (m.start() for m in _CLAUSE_CUT.finditer(self.text, hit.end, self.sentence.end)), self.sentence.end
+        )
+        if any(h.kind in _SPEAKING for h in self.hits if self.sentence.start <= h.start < self.sentence.end):
+            return False  # "confirms it held talks last year": what is confirmed is the matter, kept
+        return _EARLIER.search(self.text, clause_start, clause_end) is not None
 
     def _turn(self, hit: ph.Hit, clause: Span) -> Kind | None:
         kind = cues.turn(hit, self.text, clause.start)
