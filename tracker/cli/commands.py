@@ -75,13 +75,21 @@ def stories(ctx: Context, as_json: bool) -> None:
     help="recorded: what the tracker knew then; reported: what had been published by then.",
 )
 @click.option("--version", "version", type=int, help="Show the story at this version.")
+@click.option("--replay", is_flag=True, help="Print the state after each step of its developments, in published order.")
 @json_option
 @pass_ctx
-def story(ctx: Context, slug: str, as_of: str | None, mode: str, version: int | None, as_json: bool) -> None:
+def story(
+    ctx: Context, slug: str, as_of: str | None, mode: str, version: int | None, replay: bool, as_json: bool
+) -> None:
     """Show a story: threads, open questions, parties, suggestions and the timeline."""
     if as_of and version is not None:
         raise ValueError("--as-of and --version: give one or the other, not both")
     reads = queries(ctx)
+    if replay:
+        from tracker.cli.replay_text import print_replay
+
+        print_replay(reads, slug, as_json=as_json, travelling=bool(as_of) or version is not None)
+        return
     if as_of:
         view = reads.story_as_of(slug, parse_moment(as_of, "--as-of", end_of_day=True), Mode(mode))
     elif version is not None:
