@@ -92,3 +92,33 @@ def test_a_spokesman_for_the_group_speaks_for_the_subject_of_the_sentence() -> N
         CONTEXT,
     )
     assert [(s.speaker, s.kind) for s in reading.statements] == [("Belmar Packaging", Kind.CONFIRMED)]
+
+
+def test_a_chairman_replaced_by_a_successor_gives_both_moves_at_the_company() -> None:
+    found = triples(
+        "", "Belmar Packaging bought Ardent Foods. Tom Ridley is no longer chairman and has been replaced by Ann Lee."
+    )
+    assert {("Tom Ridley", "Ardent Foods", Kind.PERSONNEL), ("Ann Lee", "Ardent Foods", Kind.PERSONNEL)} <= found
+
+
+def test_the_authority_that_confirms_is_the_regulator_named_before() -> None:
+    reading = read("", "The Food Safety Authority is examining Ardent Foods, the authority confirmed.", "", CONTEXT)
+    assert [(s.speaker, s.kind) for s in reading.statements] == [("Food Safety Authority", Kind.CONFIRMED)]
+
+
+def test_paying_a_regulator_under_a_settlement_is_an_agreement_with_it() -> None:
+    assert triples("", "Ardent Foods agreed to pay a $5 million penalty to the Food Safety Authority.") == {
+        ("Ardent Foods", "Food Safety Authority", Kind.AGREEMENT_REACHED)
+    }
+
+
+def test_an_investigation_not_closed_is_still_scrutiny() -> None:
+    assert triples("", "The Food Safety Authority has not closed its investigation of Ardent Foods.") == {
+        ("Food Safety Authority", "Ardent Foods", Kind.REGULATORY_SCRUTINY)
+    }
+
+
+def test_no_agreement_yet_says_more_than_talks_still_held() -> None:
+    assert triples(
+        "", "Ardent Foods has not reached a deal with Belmar Packaging, though they are still negotiating."
+    ) == {("Ardent Foods", "Belmar Packaging", Kind.NO_AGREEMENT)}

@@ -14,7 +14,8 @@ REGULATORS = re.compile(
     r"\b(?:(?:US |U\.S\. |UK |EU |European )?(?:FTC|CMA|DOJ|SEC|FCC|Ofcom|Bundeskartellamt|Federal Trade Commission"
     r"|Competition and Markets Authority|Justice Department|Department of Justice|European Commission"
     r"|Securities and Exchange Commission|Competition Bureau|Competition Commission)"
-    r"|(?:antitrust |competition |federal |european |us |uk |eu )?(?:regulators?|watchdogs?|enforcers|authorities))\b",
+    r"|(?:antitrust |competition |federal |european |us |uk |eu )?(?:regulators?|watchdogs?|enforcers|authorities)"
+    r"|(?<=\bthe )(?-i:authority|agency))\b",
     re.IGNORECASE,
 )
 REGULATOR_NAMES = {
@@ -39,7 +40,7 @@ _REGULATORY = frozenset(
 REGULATOR_GATE = re.compile(
     r"ftc|cma|doj|sec|fcc|ofcom|kartell|commission|authorit|department|regulator|watchdog|enforcer|bureau"
 )
-GENERIC = re.compile(r"regulator|watchdog|enforcer|authorities", re.IGNORECASE)
+GENERIC = re.compile(r"regulator|watchdog|enforcer|authorities|^authority$|^agency$", re.IGNORECASE)
 
 
 def regulator_like(name: str) -> bool:

@@ -154,7 +154,7 @@ def groups_of(text: str, mentions: Sequence[Mention], owners: bool = False) -> l
                 continue
             if _JOIN.match(between):
                 groups[-1].append(mention)
-                listed[-1] = listed[-1] or between.strip(" ,") != ""
+                listed[-1] = listed[-1] or between.strip(" ,").lower() not in ("", "the")
                 continue
         groups.append([mention])
         listed.append(False)

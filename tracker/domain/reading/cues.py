@@ -169,6 +169,8 @@ def turn(hit: Hit, text: str, floor: int) -> Kind | None:
         return None if negated(cues) else kind
     if kind is Kind.PERSONNEL:
         return None if negated(cues) or past(cues) or modal(cues, text, hit.end) else kind
+    if kind is Kind.REGULATORY_SCRUTINY and hit.text.lower().startswith("clos"):
+        return kind  # "has not closed its investigation" (it goes on); "closed its investigation" (a stage too)
     if kind in (Kind.CONFIRMED, Kind.DENIED, Kind.LEGAL_ACTION, Kind.REGULATORY_SCRUTINY):
         return None if negated(cues) else kind
     return kind

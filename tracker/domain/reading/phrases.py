@@ -192,6 +192,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:becomes|became|will become|is named|was named|named|names|name|appointed|appoints)"
             r" (?:as )?(?:its |the |an? )?(?:new |interim |acting )?(?:chief|head|president|ceo|cto|chair)\w*",
             r"(?:resigns|resigned|resign|resigning)",
+            r"(?:has been |have been |was |were |will be |is being )?(?:replaced|succeeded) by",
             r"(?:is|was|are|were) no longer (?:the |its |their )?(?:chair\w*|chief executive|ceo|president|head|director"
             r"|managing director|manager|coach)",
         ),
@@ -254,7 +255,7 @@ _STEMS: dict[Kind, tuple[str, ...]] = {
         Kind.CONFIRMED: "confirm statement announc",
         Kind.REGULATORY_SCRUTINY: "open launch examin investig prob scrutin review look inquir antitrust invit sought seek gather assess clear block waved sell divest give dispos offload hive shed remed concess commit undertak",
         Kind.LEGAL_ACTION: "sue suing suit legal court litig action case claim judge complain",
-        Kind.PERSONNEL: "hir join appoint poach tap promot return step resign lead becom became name acqui departure longer",
+        Kind.PERSONNEL: "hir join appoint poach tap promot return step resign lead becom became name acqui departure longer replaced succeeded",
     }.items()
 }
 

@@ -149,6 +149,10 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
         for r in relations
         if r.kind not in (Kind.TALKS_HELD, Kind.NO_AGREEMENT) or not {(r.a, r.b), (r.b, r.a)} & ended
     ]
+    no_deal_yet = {frozenset((r.a, r.b)) for r in relations if r.kind is Kind.NO_AGREEMENT}
+    relations = [  # "no agreement yet, though still negotiating": no agreement says more than talks held
+        r for r in relations if r.kind is not Kind.TALKS_HELD or frozenset((r.a, r.b)) not in no_deal_yet
+    ]
     actors = [n for r in relations for n in (r.a, r.b)] + [s.speaker for s in statements]
     parties = tuple(dict.fromkeys(n for n in actors if n in known_seen))
     mentioned = tuple(n for n in known_seen if n not in parties)

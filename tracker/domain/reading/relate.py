@@ -47,6 +47,7 @@ _ROLE = re.compile(
 MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
 _DELIBERATE = re.compile(r"consider|weigh|mull", re.IGNORECASE)
 _DEPARTS = re.compile(r"step|resign|quit|retir|no longer", re.IGNORECASE)
+_SUCCEEDED = re.compile(r"(?:replaced|succeeded) by$", re.IGNORECASE)
 _AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s*$", re.IGNORECASE)
 _BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
 PLURAL = re.compile(r"both|they|the (?:two|companies|firms|airlines|carriers|banks)", re.IGNORECASE)
@@ -101,7 +102,8 @@ class Sides:
             return
         if not agent:
             matter = matter_of(self.text, hit.end, clause.end, kind)
-        for speaker in subject:
+        named = self.named_regulators or list(self.regulators)
+        for speaker in [named_regulator(m, named) for m in subject]:  # "the authority confirmed"
             keeps = bool(matter) and kind is not Kind.CONFIRMED  # a confirmation is of the news beside it
             pending.append((Statement(speaker.name, kind, matter, hit.text, self.where), keeps))
 
@@ -149,7 +151,7 @@ class Sides:
                 return  # "its board was considering the proposal": weighing it alone, no talks with anyone
             else:
                 b_side = counterpart(text, self.near, self.sentence, self.principal, span, a_side)
-        if kind in MUTUAL and "settle" not in hit.text.lower():
+        if kind in MUTUAL and not re.search(r"settl|pay", hit.text, re.IGNORECASE):  # paying a regulator is a deal
             sides = [*a_side, *b_side, *objects, *agents]
             regulators = overseer(lead, sides)
             if regulators:  # "the Board approved the takeover of A by B": it examines the deal of A and B
@@ -167,6 +169,9 @@ class Sides:
             a_side, b_side = regulator_first(
                 text, hit.start, a_side, b_side, [named_regulator(m, named) for m in after], self.regulators
             )
+        elif kind is Kind.PERSONNEL and _SUCCEEDED.search(hit.text):  # "... was replaced by Acme's founder, Ann Lee"
+            a_side = [m for m in after if m.person][:1]
+            b_side = company_before(self.near, hit.start, self.principal) if a_side else []
         elif kind is Kind.PERSONNEL:
             a_side, b_side = person_first(a_side, b_side)
             if a_side and not b_side and (ANAPHOR.search(text, hit.end, hit.end + 20) or _DEPARTS.search(hit.text)):
