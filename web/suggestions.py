@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from tracker.ingest.service import UnknownSuggestion
+from tracker.domain.reasons import marked, plain_reason, read_explanation
+from tracker.domain.rules import Rules, RulesError, parse_rules
+from tracker.ingest.service import SuggestionView, UnknownSuggestion
 from tracker.ingest.withdrawals import withdrawn_suggestions
 from web import queries
 from web.access import editor_required
@@ -13,6 +18,32 @@ from web.forms import ActionForm
 from web.ingestion import ingestion
 
 bp = Blueprint("suggestions", __name__)
+
+
+@dataclass(frozen=True)
+class Explained:
+    """A waiting suggestion as the inbox shows it: why in plain words, its matched words marked."""
+
+    suggestion: SuggestionView
+    reason: str
+    headline: list[tuple[str, bool]]
+    summary: list[tuple[str, bool]]
+
+
+def explained(suggestions: Iterable[SuggestionView], rules: Rules | None) -> list[Explained]:
+    shown = []
+    for s in suggestions:
+        why = read_explanation(s.explanation)
+        terms = [hit.term for hit in why.hits]
+        shown.append(Explained(s, plain_reason(why, rules), marked(s.headline, terms), marked(s.summary, terms)))
+    return shown
+
+
+def story_rules(raw: object) -> Rules | None:
+    try:
+        return parse_rules(raw)  # type: ignore[arg-type]  # a stored mapping; refused ones give no rules
+    except (RulesError, TypeError):
+        return None
 
 
 @bp.get("/stories/<slug>/suggestions")
@@ -31,7 +62,7 @@ def inbox(slug: str) -> str:
     return render_template(
         "suggestions/inbox.html",
         view=view,
-        waiting=waiting,
+        waiting=explained(waiting, story_rules(view.rules)),
         decided=decided[:20],
         withdrawn=withdrawn[:50],
         withdrawn_total=len(withdrawn),
