@@ -33,7 +33,8 @@ def is_classifier(classified_by: str) -> bool:
 def story_context(rules: Rules | Mapping[str, Any], known: tuple[str, ...] = ()) -> StoryContext:
     """What the reader knows of a story: its parties and their aliases (the
     rules' parties, the first alias of each ``all_of`` group, the parties
-    its reports named), its own parties, its topic words, the dismissed names.
+    its reports named), its own parties, its topic words, the dismissed names,
+    the parties its ``all_of`` groups require (its anchors).
     ``rules``: parsed already, or as stored."""
     parsed = rules if isinstance(rules, Rules) else parse_rules(rules)
     parties: dict[str, tuple[str, ...]] = {}
@@ -48,11 +49,14 @@ def story_context(rules: Rules | Mapping[str, Any], known: tuple[str, ...] = ())
         if party_key(name) not in seen and party_key(name) not in {party_key(n) for n in parsed.not_parties}:
             seen.add(party_key(name))
             parties[name] = (name,)
+    required = {party_key(t.text) for group in parsed.all_of for t in group}
+    anchors = frozenset(name for name in principal if required & {party_key(a) for a in parties[name]})
     return StoryContext(
         parties=parties,
         principal=principal,
         topic_words=tuple(t.text for t in parsed.any_of),
         dismissed=frozenset(parsed.not_parties),
+        anchors=anchors,
     )
 
 

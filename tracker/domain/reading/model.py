@@ -176,9 +176,12 @@ class StoryContext:
     ``topic_words``: the story's words beyond party names (its rules'
     ``any_of`` terms, e.g. "deal", "licensing", "chatbot"), which tell the
     party from a namesake; ``dismissed``: names an editor said are not
-    parties (never suggested again)."""
+    parties (never suggested again); ``anchors``: the parties the story
+    requires (its rules' ``all_of`` groups), the target two rival suitors
+    each deal with."""
 
     parties: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     principal: frozenset[str] = frozenset()
     topic_words: tuple[str, ...] = ()
     dismissed: frozenset[str] = frozenset()
+    anchors: frozenset[str] = frozenset()

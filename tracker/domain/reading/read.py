@@ -38,9 +38,12 @@ def _key(name: str) -> str:
     return "".join(words(name))
 
 
+_MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
+
+
 def _pair(r: Relation) -> tuple[str, str, Kind]:
     """Talks and deals are mutual (Meta–Character.AI is Character.AI–Meta); the rest have a direction."""
-    if r.kind in (Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED):
+    if r.kind in _MUTUAL:
         return min(r.a, r.b), max(r.a, r.b), r.kind
     return r.a, r.b, r.kind
 
@@ -61,6 +64,24 @@ def _same_names(discovered: list[nm.Mention], known: list[str]) -> dict[str, str
         elif " " not in d.name and d.name in by_last:
             same[d.name] = by_last[d.name]
     return same
+
+
+def _rivals_to_target(relations: list[Relation], context: StoryContext, named: set[str]) -> list[Relation]:
+    """Two suitors of the story's target are not in talks or a deal with each other: a deal
+    relation between two of the story's parties, neither its anchor, is the object's with
+    the anchor the item names ("it will continue talks with the Acme consortium")."""
+    anchors = [a for a in context.anchors if a in named]
+    if not anchors:
+        return relations
+    principal = context.principal
+    out: list[Relation] = []
+    for r in relations:
+        rivals = r.a in principal and r.b in principal and not {r.a, r.b} & context.anchors
+        if rivals and r.kind in _MUTUAL:
+            r = replace(r, a=anchors[0])
+        if all(_pair(r) != _pair(o) for o in out):
+            out.append(r)
+    return out
 
 
 def read(title: str, summary: str = "", content: str = "", context: StoryContext = _EMPTY) -> Reading:
@@ -149,6 +170,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
         for r in relations
         if r.kind not in (Kind.TALKS_HELD, Kind.NO_AGREEMENT) or not {(r.a, r.b), (r.b, r.a)} & ended
     ]
+    relations = _rivals_to_target(relations, context, set(known_seen))
     no_deal_yet = {frozenset((r.a, r.b)) for r in relations if r.kind is Kind.NO_AGREEMENT}
     relations = [  # "no agreement yet, though still negotiating": no agreement says more than talks held
         r for r in relations if r.kind is not Kind.TALKS_HELD or frozenset((r.a, r.b)) not in no_deal_yet

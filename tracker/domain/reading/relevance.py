@@ -78,6 +78,16 @@ def sector_near(text: str, mention: Mention) -> str:
     return m.group(0).lower() if m else ""
 
 
+def _anchored(r: Relation, context: StoryContext, story: frozenset[str], named: set[str]) -> bool:
+    """A relation is the story's when it touches the party the story requires, joins two of
+    its parties, or is scrutiny of one of them where the required party is named (a probe
+    of its partner's deal with it): a party's deal with an outsider, or a regulator's probe
+    of another company, is another story (where the story requires no party, any counts)."""
+    if not context.anchors or {r.a, r.b} & context.anchors or (r.a in story and r.b in story):
+        return True
+    return r.kind is Kind.REGULATORY_SCRUTINY and r.b in story and bool(context.anchors & named)
+
+
 def relevance(
     context: StoryContext,
     relations: Sequence[Relation],
@@ -101,7 +111,7 @@ def relevance(
         if r.kind is Kind.PERSONNEL:
             if r.a in context.parties or (r.b in principal and _TOP.search(r.role)):
                 return Relevance.CORE
-        elif r.a in story or r.b in story:
+        elif (r.a in story or r.b in story) and _anchored(r, context, story, known):
             return Relevance.CORE
     if known & principal:
         story = story | people

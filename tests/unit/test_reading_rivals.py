@@ -1,0 +1,52 @@
+"""Two suitors of one target are not in a relation with each other, and a
+party's business with an outsider is another story: the story's anchor (the
+party its rules require) decides both."""
+
+from __future__ import annotations
+
+from tracker.application.reading import story_context
+from tracker.domain.reading.model import Relevance
+from tracker.domain.reading.read import read
+from tracker.domain.vocabulary import Kind
+
+RULES = {
+    "all_of": [["Harbour Rovers", "Rovers"]],
+    "any_of": ["takeover", "bid", "Kessler", "Ostrava"],
+    "parties": {
+        "Harbour Rovers": ["Rovers"],
+        "Kessler Group": ["Kessler"],
+        "Ostrava Partners": ["Ostrava"],
+        "Sports Ownership Authority": [],
+    },
+}
+CONTEXT = story_context(RULES)
+
+
+def triples(title: str, summary: str = "") -> set[tuple[str, str, Kind]]:
+    return {(r.a, r.b, r.kind) for r in read(title, summary, "", CONTEXT).relations}
+
+
+def test_the_anchor_is_the_party_the_rules_require() -> None:
+    assert CONTEXT.anchors == frozenset({"Harbour Rovers"})
+
+
+def test_talks_read_between_two_rival_suitors_are_the_targets_talks() -> None:
+    found = triples(
+        "",
+        "Harbour Rovers rejected Ostrava Partners' proposal. There is no agreement with Ostrava, the board said, "
+        "and it will continue its negotiations with the Kessler Group consortium.",
+    )
+    assert ("Harbour Rovers", "Kessler Group", Kind.TALKS_HELD) in found
+    assert not any({a, b} == {"Ostrava Partners", "Kessler Group"} for a, b, _k in found)
+
+
+def test_a_partys_deal_with_an_outsider_is_context() -> None:
+    reading = read("Ostrava Partners agrees to buy Lisbon club Vila Maré", "", "", CONTEXT)
+    assert reading.relevance is Relevance.CONTEXT
+
+
+def test_a_regulators_probe_of_another_company_is_context_and_of_a_party_is_core() -> None:
+    other = read("", "The Sports Ownership Authority opened an investigation into Dunmore Athletic.", "", CONTEXT)
+    assert other.relevance is Relevance.CONTEXT
+    ours = read("", "The Sports Ownership Authority opened an investigation into Kessler Group.", "", CONTEXT)
+    assert ours.relevance is Relevance.CORE
