@@ -22,12 +22,12 @@ from tracker.application import ConcurrentEdit, DuplicateSlug, Newsroom, StoryVi
 from tracker.domain.errors import DomainError, InvalidField, NothingChanged, ReportRetracted
 from tracker.domain.report import Report
 from tracker.moments import parse_moment
-from web import queries, reading_form
+from web import correcting, queries, reading_form
 from web.access import editor_required
+from web.correcting import FullCorrectForm
 from web.errors import flash_saved
 from web.filters import sentence
 from web.forms import (
-    CorrectForm,
     OpenStoryForm,
     ReclassifyForm,
     ReportForm,
@@ -79,6 +79,10 @@ def fingerprint(report: Report) -> str:
         report.headline,
         report.summary,
         report.url,
+        report.published_at.isoformat(),
+        report.outlet,
+        report.attribution,
+        list(report.speakers),
         [k.value for k in report.kinds],
         list(report.parties),
         report.retracted,
@@ -167,11 +171,10 @@ def add_report(slug: str) -> Page:
 @bp.route("/stories/<slug>/reports/<report_id>/correct", methods=["GET", "POST"])
 @editor_required
 def correct_report(slug: str, report_id: str) -> Page:
+    """Any field of a report (web/correcting.py); the earlier values stay on the record."""
     view = queries.story(slug)
     report = find_report(view, report_id)
-    form = CorrectForm(
-        data=None if posted() else {"headline": report.headline, "summary": report.summary, "url": report.url}
-    )
+    form = FullCorrectForm(data=None if posted() else correcting.form_data(report))
     status = 200
     if report.retracted:
         form.form_errors.append("This report has been retracted; it can no longer be corrected.")
@@ -179,9 +182,7 @@ def correct_report(slug: str, report_id: str) -> Page:
     elif form.validate_on_submit():
         if changed_meanwhile(form, report):
             status = CONFLICT
-            form = _refreshed(
-                CorrectForm, form, report, headline=report.headline, summary=report.summary, url=report.url
-            )
+            form = _refreshed(FullCorrectForm, form, report, **correcting.form_data(report))
         else:
             version, status = attempt(
                 form,
@@ -189,14 +190,12 @@ def correct_report(slug: str, report_id: str) -> Page:
                     slug,
                     report_id,
                     reason=form.reason.data or "",
-                    headline=form.headline.data or "",
-                    summary=form.summary.data or "",
-                    url=form.url.data or "",
                     by=by(),
+                    **correcting.correction_of(form, report),
                 ),
             )
             if version:
-                flash_saved("Correction recorded; the earlier text stays visible, struck through.")
+                flash_saved("Correction recorded; the earlier values stay visible, struck through.")
                 return redirect(url_for("story.show", slug=slug, _anchor=f"report-{report_id}"))
     elif form.is_submitted():
         status = 400

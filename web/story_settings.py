@@ -1,4 +1,4 @@
-"""A story's own settings (editors only): its title and status, and the
+"""A story's own settings (editors only): its title, summary and status, and the
 tracking rules that decide which feed items belong to it.
 
 Saving rules appends the RulesChanged event in the request; matching the
@@ -14,8 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from wtforms import TextAreaField
 
 from tracker.domain.errors import NothingChanged
+from tracker.domain.report import clean_text
 from tracker.domain.rules import Rules, RulesError, parse_rules
 from tracker.domain.vocabulary import Status
 from tracker.ingest.preview import PREVIEW_SCAN, RulesPreview, preview_rules
@@ -31,21 +33,36 @@ from web.rules_form import completed, field_error, form_data, rules_from
 bp = Blueprint("story_settings", __name__)
 
 
+class SettingsForm(StorySettingsForm):
+    summary = TextAreaField(
+        "Summary", description="The story in a sentence or two, under its title; rewrite it as the story moves on."
+    )
+
+
 @bp.route("/stories/<slug>/settings", methods=["GET", "POST"])
 @editor_required
 def change_settings(slug: str) -> Page:
-    """Title and status; only what changed is appended."""
+    """Title, summary and status; only what changed is appended (an event each)."""
     view = queries.story(slug)
-    form = StorySettingsForm(data=None if posted() else {"title": view.title, "status": view.status})
+    current = {"title": view.title, "summary": view.summary, "status": view.status}
+    form = SettingsForm(data=None if posted() else current)
     status = 200
     if form.validate_on_submit():
         title, new_status = (form.title.data or "").strip(), form.status.data or ""
+        posted_summary = form.summary.data if form.summary.raw_data else view.summary  # absent: as it is
+        summary = " ".join((posted_summary or "").split())
 
         def command() -> list[str]:
+            # Checked first, so a refused summary leaves a changed title unsaved too.
+            clean_text(title, "title", required=True, limit=300)
+            clean_text(summary, "summary", required=False)
             done = []
             if title != view.title:
                 newsroom().retitle_story(slug, title, by=by())
                 done.append("title")
+            if summary != view.summary:
+                newsroom().change_summary(slug, summary, by=by())
+                done.append("summary")
             if new_status != view.status:
                 newsroom().change_status(slug, new_status, by=by())
                 done.append("status")
@@ -53,7 +70,8 @@ def change_settings(slug: str) -> Page:
 
         done, status = attempt(form, command)
         if done:
-            flash_saved(f"Story {' and '.join(done)} updated.")
+            named = done[0] if len(done) == 1 else ", ".join(done[:-1]) + " and " + done[-1]
+            flash_saved(f"Story {named} updated.")
             return redirect(url_for("story.show", slug=slug))
         if done == []:
             flash("Nothing changed.", "info")
