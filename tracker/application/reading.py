@@ -8,7 +8,7 @@ classifier (the feed's, the reader, or this command) are re-read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,14 +112,17 @@ def rereads(newsroom: Newsroom, slug: str) -> list[Reread]:
     return found
 
 
-def reclassify_all(newsroom: Newsroom, slug: str, *, dry_run: bool = False) -> list[Reread]:
+def reclassify_all(
+    newsroom: Newsroom, slug: str, *, dry_run: bool = False, progress: Callable[[int, int], None] | None = None
+) -> list[Reread]:
     """Re-reads a story's reports with the current reader; unless ``dry_run``,
-    appends one reclassification event (by the classifier) per changed report."""
+    appends one reclassification event (by the classifier) per changed report.
+    ``progress`` is told (reports saved, reports to save) after each one."""
     changes = rereads(newsroom, slug)
     if dry_run:
         return changes
     done = []
-    for change in changes:
+    for saved, change in enumerate(changes, 1):
         try:
             newsroom.reclassify_report(
                 slug,
@@ -131,9 +134,11 @@ def reclassify_all(newsroom: Newsroom, slug: str, *, dry_run: bool = False) -> l
                 evidence=list(change.after.evidence),
                 reading=change.after,
             )
+            done.append(change)
         except NothingChanged:
-            continue
-        done.append(change)
+            pass
+        if progress is not None:
+            progress(saved, len(changes))
     return done
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tracker.cli.main import cli, fail
+from tracker.cli.progress import counts, meter
 from tracker.config import PROJECT_ROOT
 
 DEFAULT_SET = PROJECT_ROOT / "tests" / "fixtures" / "eval"
@@ -37,7 +38,10 @@ def evaluate(path: Path | None, json_file: Path | None, quiet: bool) -> None:
 
     dataset = load_dataset(path or DEFAULT_SET)
     try:
-        result = run_evaluation(dataset, log=None if quiet else lambda line: click.echo(line, err=True))
+        # on a terminal a bar over the stages; elsewhere a line per stage, unless --quiet
+        with meter("eval", "stages", quiet=quiet) as shown:
+            lines = None if quiet or shown is not None else lambda line: click.echo(line, err=True)
+            result = run_evaluation(dataset, log=lines, progress=counts(shown))
     except EvaluationFailed as error:
         fail(f"the evaluation did not run: {error}")
         return

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from tracker.cli.pipes import leave_quietly, stdout_closed
 from tracker.config import ConfigError, Settings, load_settings
 from tracker.domain.errors import DomainError
 from tracker.persistence import DatabaseUnavailable
@@ -133,6 +134,10 @@ class TrackerGroup(click.Group):
         except (PersistenceError, SQLAlchemyError) as error:
             first = (str(error).strip().splitlines() or [type(error).__name__])[0]
             fail(f"database error: {first}")
+        except BrokenPipeError as error:
+            if stdout_closed():
+                leave_quietly()
+            fail(str(error))
         except OSError as error:
             fail(str(error))
 
@@ -166,4 +171,10 @@ def main() -> None:
     # cycle's heap took a quarter of a second). Files and connections are
     # closed by then; the memory goes back with the process.
     atexit.register(gc.freeze)
-    cli(prog_name="tracker")
+    try:
+        try:
+            cli(prog_name="tracker")
+        finally:
+            sys.stdout.flush()  # what is still buffered, while a closed pipe can be told apart
+    except BrokenPipeError:
+        leave_quietly()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from tracker.cli.main import Context, cli, emit_json, fail, json_option, operator, pass_ctx
+from tracker.cli.progress import counts, meter
 
 
 @cli.group()
@@ -50,7 +51,8 @@ def reclassify(ctx: Context, slug: str, every: bool, dry_run: bool, as_json: boo
         fail("give --all to re-read every report (one report by hand: tracker report reclassify SLUG ID)")
     from tracker.application.reading import reclassify_all
 
-    changed = reclassify_all(ctx.app, slug, dry_run=dry_run)
+    with meter("re-read", "reports", quiet=as_json or dry_run) as shown:
+        changed = reclassify_all(ctx.app, slug, dry_run=dry_run, progress=counts(shown))
     if as_json:
         emit_json(
             {

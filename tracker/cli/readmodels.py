@@ -7,12 +7,10 @@ warning on stderr and the command succeeds.
 
 from __future__ import annotations
 
-import sys
-import time
-
 import click
 
 from tracker.cli.main import Context, cli, fail, pass_ctx
+from tracker.cli.progress import counts, meter
 from tracker.tuning import Tuning
 
 
@@ -20,37 +18,6 @@ def warn_poisoned(projector: object) -> None:
     """One warning line per poisoned event the views skipped."""
     for poisoning in projector.poisonings():  # type: ignore[attr-defined]
         click.echo(f"tracker: warning: {poisoning.describe()}", err=True)
-
-
-class _Meter:
-    """Progress on a terminal (bar, events/s, ETA); plain lines otherwise."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.started = time.perf_counter()
-        self.tty = sys.stderr.isatty()
-        self.last_line = 0.0
-
-    def __call__(self, done: int, target: int) -> None:
-        elapsed = max(time.perf_counter() - self.started, 1e-9)
-        rate = done / elapsed
-        eta = (target - done) / rate if rate and target > done else 0.0
-        if self.tty:
-            width = 30
-            filled = int(width * done / target) if target else width
-            bar = "#" * filled + "-" * (width - filled)
-            click.echo(
-                f"\r{self.label} [{bar}] {done:,}/{target:,} events  {rate:,.0f} events/s  ETA {eta:,.0f}s ",
-                nl=False,
-                err=True,
-            )
-        elif elapsed - self.last_line >= 2 or done >= target:
-            self.last_line = elapsed
-            click.echo(f"{self.label}: {done:,}/{target:,} events, {rate:,.0f} events/s, ETA {eta:,.0f}s", err=True)
-
-    def finish(self) -> None:
-        if self.tty:
-            click.echo("", err=True)
 
 
 @cli.command("replay")
@@ -85,11 +52,10 @@ def replay_cmd(ctx: Context, verify: bool, batch_size: int, commit_every: int, p
 
     runtime = open_runtime(ctx.settings, catch_up=False)
     runtime.projector.views.log_poison = False  # named once, at the end
-    meter = _Meter("verify" if verify else "replay")
     try:
         if verify:
-            differences = verify_views(runtime.projector, progress=meter)
-            meter.finish()
+            with meter("verify", "events") as shown:
+                differences = verify_views(runtime.projector, progress=counts(shown))
             for line in differences:
                 click.echo(line)
             warn_poisoned(runtime.projector)
@@ -97,10 +63,14 @@ def replay_cmd(ctx: Context, verify: bool, batch_size: int, commit_every: int, p
                 fail(f"read models differ from a clean rebuild ({len(differences)} differences shown above)")
             click.echo("Read models match a clean rebuild.")
             return
-        result = replay(
-            runtime.projector, progress=meter, batch_size=batch_size, events_per_transaction=commit_every, parts=parts
-        )
-        meter.finish()
+        with meter("replay", "events") as shown:
+            result = replay(
+                runtime.projector,
+                progress=counts(shown),
+                batch_size=batch_size,
+                events_per_transaction=commit_every,
+                parts=parts,
+            )
         warn_poisoned(runtime.projector)
         rate = result.applied / result.seconds if result.seconds else 0.0
         click.echo(

@@ -37,21 +37,47 @@ def user() -> None:
 
 
 def _read_password(from_stdin: bool) -> str:
+    """The password, checked against the accounts' rule (at least 8 characters)
+    before anything is stored; at the prompt a short one is asked for again."""
+    from tracker.accounts import MIN_PASSWORD
+
+    def checked(password: str) -> str:
+        if len(password) < MIN_PASSWORD:
+            raise ServeError(
+                f"password: must be at least {MIN_PASSWORD} characters long (the one given has {len(password)})"
+            )
+        return password
+
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise ServeError("--password-stdin: no password on standard input")
-        return password
-    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+        return checked(password)
+
+    def asked(text: str) -> str:
+        try:
+            return checked(text)
+        except ServeError as error:
+            raise click.UsageError(str(error)) from None  # click says so and asks again
+
+    return str(
+        click.prompt(
+            f"Password ({MIN_PASSWORD} characters or more)", hide_input=True, confirmation_prompt=True, value_proc=asked
+        )
+    )
 
 
 @user.command("add")
 @click.argument("name")
 @click.option("--role", default="viewer", show_default=True, help="viewer, editor or admin.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password (8 characters or more) from the first line of standard input.",
+)
 @pass_ctx
 def user_add(ctx: Context, name: str, role: str, password_stdin: bool) -> None:
-    """Add an account; the password is asked for (or read from stdin) and stored hashed."""
+    """Add an account; the password (at least 8 characters) is asked for, or read from stdin, and stored hashed."""
     from tracker.accounts import Accounts, clean_name, clean_role
 
     clean_name(name), clean_role(role)  # fail before asking for a password

@@ -71,21 +71,26 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)  # poisoned events, reports the read models do not show
 
 
-def run_evaluation(dataset: Dataset, *, log: Callable[[str], None] | None = None) -> RunResult:
-    """Ingests ``dataset`` in stages through a fresh store; returns what the tracker made of it."""
+def run_evaluation(
+    dataset: Dataset, *, log: Callable[[str], None] | None = None, progress: Callable[[int, int], None] | None = None
+) -> RunResult:
+    """Ingests ``dataset`` in stages through a fresh store; returns what the tracker made of it.
+    ``progress`` is told (stages polled, stages) after each stage."""
     say = log or (lambda _line: None)
     started = time.monotonic()
     with temporary_store(None) as store:
         runtime = open_runtime(store.settings())
         try:
-            result = _run(dataset, runtime, say)
+            result = _run(dataset, runtime, say, progress or (lambda _done, _total: None))
         finally:
             runtime.close()
     result.seconds = time.monotonic() - started
     return result
 
 
-def _run(dataset: Dataset, runtime: Runtime, say: Callable[[str], None]) -> RunResult:
+def _run(
+    dataset: Dataset, runtime: Runtime, say: Callable[[str], None], progress: Callable[[int, int], None]
+) -> RunResult:
     for story in dataset.stories:
         runtime.newsroom.open_story(title=story.title, slug=story.slug, summary=story.summary, rules=story.rules)
     states: list[tuple[Checkpoint, StateSeen]] = []
@@ -97,7 +102,8 @@ def _run(dataset: Dataset, runtime: Runtime, say: Callable[[str], None]) -> RunR
     with serving(dataset.feeds) as server, Ingestion(runtime) as ingestion:
         for feed in dataset.feeds:
             ingestion.add_feed(server.url(feed), name=feed)
-        for stage in stages:
+        for done, stage in enumerate(stages):
+            progress(done, len(stages))
             server.publish(dataset.feeds, dataset.items[: stage + 1])
             summary = ingestion.poll_all_now()
             if summary.store_error:
@@ -110,6 +116,7 @@ def _run(dataset: Dataset, runtime: Runtime, say: Callable[[str], None]) -> RunR
             say(line)
             for checkpoint in by_stage.get(stage, []):
                 states.append((checkpoint, state_seen(runtime.catalog.story(checkpoint.story).state)))
+        progress(len(stages), len(stages))
         stories = {s.slug: _story_result(dataset, runtime, ingestion, s.slug) for s in dataset.stories}
     warnings = _warnings(runtime) + [
         f"story {slug}: {len(r.foreign_reports)} reports match no item of the set ({', '.join(r.foreign_reports[:5])})"

@@ -36,7 +36,7 @@ from tracker.ingest.parser import FeedError, ParsedFeed
 from tracker.ingest.parsing import ParsePool, Verdicts, parse_here, parsed
 from tracker.ingest.prejudge import Judge, Judges, Verdict, rule_index, text_key
 from tracker.ingest.store import Claim, IngestStore, StoredItem
-from tracker.ingest.summary import Counts, CycleSummary
+from tracker.ingest.summary import Counts, CycleSummary, FeedProgress
 from tracker.ingest.tracking import Tracked
 from tracker.moments import now_utc
 from tracker.tuning import Tuning
@@ -63,8 +63,11 @@ class Cycle:
         batch: int,
         concurrency: int,
         lease_seconds: float,
+        progress: FeedProgress | None = None,
     ) -> None:
         self.store = store
+        self.progress = progress
+        self.feeds_done = self.items_seen = 0
         self.tuning = tuning
         self.fetcher = fetcher
         self.threads = threads
@@ -180,6 +183,10 @@ class Cycle:
         waiting = 0
         for feed_id, step in self.archiver.complete_batch(ready):
             summary += step
+            self.feeds_done += 1
+            self.items_seen += step.items_seen
+            if self.progress is not None:
+                self.progress(self.feeds_done, self.items_seen)
             if step.items_new or step.items_revised:
                 unmatched.append(feed_id)
                 waiting += step.items_new + step.items_revised

@@ -28,7 +28,7 @@ from tracker.ingest.fetcher import Fetcher
 from tracker.ingest.follower import ViewFollower
 from tracker.ingest.parsing import ParsePool
 from tracker.ingest.store import IngestStore
-from tracker.ingest.summary import CycleSummary
+from tracker.ingest.summary import CycleSummary, FeedProgress
 from tracker.ingest.tracking import Tracked, tracked_stories
 from tracker.ingest.withdrawals import restore_withdrawn
 from tracker.tuning import Tuning
@@ -78,8 +78,11 @@ class Orchestrator:
         self.parse_pool.close()
         self.fetcher.close()
 
-    def run_cycle(self, *, feed_ids: Sequence[int] | None = None, force: bool = False) -> CycleSummary:
-        """Polls every due feed (or ``feed_ids``; ``force`` ignores next_check_at), once each."""
+    def run_cycle(
+        self, *, feed_ids: Sequence[int] | None = None, force: bool = False, progress: FeedProgress | None = None
+    ) -> CycleSummary:
+        """Polls every due feed (or ``feed_ids``; ``force`` ignores next_check_at), once each;
+        ``progress`` is told after each feed archived."""
         with self._lock:
             started = time.monotonic()
             cycle = Cycle(
@@ -95,6 +98,7 @@ class Orchestrator:
                 batch=self.batch,
                 concurrency=self.concurrency,
                 lease_seconds=self.lease_seconds,
+                progress=progress,
             )
             # The cycle's saves are projected by a follower thread while it goes on;
             # it waits for the read models once, at its end.

@@ -46,7 +46,7 @@ from tracker.ingest.orchestrator import Orchestrator, rematch
 from tracker.ingest.parser import FeedError, parse_feed
 from tracker.ingest.store import DuplicateFeed, IdentityChange, IngestStore, UnknownFeed
 from tracker.ingest.suggestions import Suggestions, UnknownSuggestion
-from tracker.ingest.summary import CycleSummary
+from tracker.ingest.summary import CycleSummary, FeedProgress
 from tracker.ingest.tracking import tracked
 from tracker.ingest.views import (
     ArchiveItemView,
@@ -239,18 +239,19 @@ class Ingestion:
 
     # -- polling -------------------------------------------------------------------------
 
-    def poll_once(self) -> CycleSummary:
+    def poll_once(self, progress: FeedProgress | None = None) -> CycleSummary:
         """One cycle over every due feed (what `tracker poll --once` runs)."""
-        return self.orchestrator.run_cycle()
+        return self.orchestrator.run_cycle(progress=progress)
 
     def poll_feed_now(self, feed_id: int) -> CycleSummary:
         """Checks one feed now, due or not (unless another poller holds it)."""
         self.store.feed(feed_id)
         return self.orchestrator.run_cycle(feed_ids=[feed_id], force=True)
 
-    def poll_all_now(self) -> CycleSummary:
+    def poll_all_now(self, progress: FeedProgress | None = None) -> CycleSummary:
         """Checks every feed now, due or not (the bench's cycle)."""
-        return self.orchestrator.run_cycle(feed_ids=[f.id for f in self.store.list_feeds()], force=True)
+        feed_ids = [f.id for f in self.store.list_feeds()]
+        return self.orchestrator.run_cycle(feed_ids=feed_ids, force=True, progress=progress)
 
     # -- suggestions -------------------------------------------------------------------------
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+#: Told after each feed a cycle has archived: feeds done so far, items seen so far
+#: (what `tracker poll` shows on a terminal).
+FeedProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
