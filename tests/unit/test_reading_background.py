@@ -122,3 +122,25 @@ def test_no_agreement_yet_says_more_than_talks_still_held() -> None:
     assert triples(
         "", "Ardent Foods has not reached a deal with Belmar Packaging, though they are still negotiating."
     ) == {("Ardent Foods", "Belmar Packaging", Kind.NO_AGREEMENT)}
+
+
+def test_a_product_or_a_tracked_topic_word_is_no_party_to_a_relation() -> None:
+    context = StoryContext(
+        parties=CONTEXT.parties, principal=CONTEXT.principal, topic_words=(*CONTEXT.topic_words, "Crispo")
+    )
+    found = {(r.a, r.b) for r in read("Authority opens investigation into Crispo snacks", "", "", context).relations}
+    assert not any("Crispo" in pair for pair in found)
+    products = read("", "The Food Safety Authority is examining Zentro vans built by Ardent Foods.", "", CONTEXT)
+    assert "Zentro" not in {n for r in products.relations for n in (r.a, r.b)} | set(products.names)
+
+
+def test_a_silence_on_no_matter_is_on_the_news_the_field_told_before() -> None:
+    reading = read(
+        "",
+        "Ardent Foods sued Belmar Packaging on Monday. Belmar did not respond to a request for comment.",
+        "",
+        CONTEXT,
+    )
+    assert [(s.speaker, s.about) for s in reading.statements] == [
+        ("Belmar Packaging", "legal_action Ardent Foods–Belmar Packaging")
+    ]

@@ -121,6 +121,9 @@ class FieldReader(Sides):
                 statement = replace(statement, about=f"{r.kind.value} {r.a}–{r.b}")
             elif not has_matter and shared and statement.kind in _SILENT:
                 statement = replace(statement, about=shared)
+            elif not has_matter and statement.kind in _SILENT and self.found.relations:
+                r = self.found.relations[0]  # "X did not respond to a request for comment": on the field's news
+                statement = replace(statement, about=f"{r.kind.value} {r.a}–{r.b}")
             elif has_matter and statement.kind in _SILENT:
                 shared = statement.about
             self.found.statements.append(statement)

@@ -66,6 +66,25 @@ def _same_names(discovered: list[nm.Mention], known: list[str]) -> dict[str, str
     return same
 
 
+_PRODUCT = re.compile(
+    r"\s+(?:SUVs?|cars?|vehicles?|sport-utility vehicles?|models?|saloons?|sedans?|pickups?|trucks?|vans?|hatchbacks?"
+    r"|phones?|smartphones?|handsets?|laptops?|tablets?|consoles?|headsets?|chips?|drugs?|vaccines?|tablets?)\b"
+)
+
+
+def _products(fields: list[_Field], context: StoryContext, aliases: nm.Aliases) -> set[str]:
+    """Names that are things, not actors: a name before a product noun anywhere in the item
+    ("Kestrel SUVs"), or one the story tracks as a topic word but not as a party (its model,
+    its place); never a person."""
+    topic = {_key(w) for w in context.topic_words} - set(aliases.canonical)
+    found: set[str] = set()
+    for f in fields:
+        for d in f.discovered:
+            if not d.person and (_key(d.name) in topic or _PRODUCT.match(f.text, d.end)):
+                found.add(d.name)
+    return found
+
+
 def _rivals_to_target(relations: list[Relation], context: StoryContext, named: set[str]) -> list[Relation]:
     """Two suitors of the story's target are not in talks or a deal with each other: a deal
     relation between two of the story's parties, neither its anchor, is the object's with
@@ -101,6 +120,9 @@ def read(title: str, summary: str = "", content: str = "", context: StoryContext
                 mention.name, f"'{text[mention.start : mention.end]}' here is {longer.name} ({sector}), not the party"
             )
         fields.append(_Field(where, text, known, nm.regulator_mentions(text), discovered))
+    products = _products(fields, context, aliases)
+    for f in fields:
+        f.discovered = [d for d in f.discovered if d.name not in products]
     strict = {k.name for f in fields for k in f.known if k.name not in namesakes}
     for f in fields:
         for name, word in rv.ordinary_word_namesakes(f.text, aliases, f.known).items():
