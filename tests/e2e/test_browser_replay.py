@@ -106,3 +106,15 @@ def test_time_travel_to_a_news_date_shows_what_was_published_by_then_without_cho
     page.click("text=See what had been published by 2024-05-26 (as reported)")
     assert "Meta has held early partnership talks" in page.inner_text(".timeline")
     assert not page.csp_violations
+
+
+def test_the_replay_and_the_time_travel_notice_have_no_serious_accessibility_violations(page, site) -> None:
+    from test_browser_accessibility import audit
+
+    pages = {
+        "story": STORY,
+        "replay step": f"{STORY}?step=3",
+        "before the opening": f"{STORY}?as_of=2024-05-26&mode=recorded",
+        "changes by published time": f"{STORY}/changes?since=2024-05-24",
+    }
+    assert audit(page, site, pages) == []
