@@ -13,7 +13,7 @@ import pytest
 from tracker.domain.errors import InvalidField, NothingChanged, ReportRetracted
 from tracker.domain.state import derive_state
 from tracker.domain.story import Story
-from tracker.ingest.syndication import THRESHOLD, Clusterer, Text, shingles
+from tracker.ingest.near_copies import THRESHOLD, Clusterer, Text, shingles
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "syndication" / "reports.json"
 START = datetime(2024, 6, 3, 6, tzinfo=UTC)

@@ -172,16 +172,27 @@ class Newsroom(TrackerApplication):
         self._update(slug, lambda story: story.add_report(report_id=report_id, origin=origin, **fields))
         return report_id
 
-    def add_reports(self, slug: str, reports: Iterable[Mapping[str, Any]]) -> list[str]:
-        """Adds several reports in one atomic save: all of them or none."""
+    def add_reports(
+        self,
+        slug: str,
+        reports: Iterable[Mapping[str, Any]],
+        *,
+        then: Callable[[Story, list[str]], None] | None = None,
+    ) -> list[str]:
+        """Adds several reports in one atomic save: all of them or none.
+        ``then(story, report_ids)`` runs after they are added, in the same
+        command, so what it records is saved with them (syndication's clusterings)."""
         batch = [{"report_id": new_report_id(), **fields} for fields in reports]
+        ids = [fields["report_id"] for fields in batch]
 
         def command(story: Story) -> None:
             for fields in batch:
                 story.add_report(**fields)
+            if then is not None:
+                then(story, ids)
 
         self._update(slug, command)
-        return [fields["report_id"] for fields in batch]
+        return ids
 
     def correct_report(self, slug: str, report_id: str, **fields: Any) -> int:
         return self._update(slug, lambda story: story.correct_report(report_id, **fields))

@@ -155,10 +155,12 @@ class Appender:
         for start in range(0, len(batch), self.append_chunk):
             chunk = batch[start : start + self.append_chunk]
             try:
-                self.newsroom.add_reports(story.slug, [fields for _, _, fields in chunk])
+                self.newsroom.add_reports(
+                    story.slug, [fields for _, _, fields in chunk], then=self.syndication.cluster_new
+                )
                 counts.appended += len(chunk)
                 if version is not None:
-                    version += len(chunk)  # one event per report
+                    version += len(chunk) + self.syndication.last_events  # one event per report, then clusterings
                 rows.extend(decision_row(story, i, m, Outcome.APPENDED, report_id=i.report_id) for i, m, _ in chunk)
             except DomainError:
                 version = None  # not all of them appended: the sets no longer describe the story
@@ -169,9 +171,6 @@ class Appender:
                         counts.appended += 1
                     if outcome is not Outcome.NOT_APPENDED:
                         rows.append(decision_row(story, item, result, Outcome.APPENDED, report_id=item.report_id))
-        clustered = self.syndication.after_append(story.slug, [i.report_id for i, _, _ in batch])
-        if version is not None:
-            version += clustered  # one event per report clustered
         if version is None:
             self.known.pop(current.id, None)
         else:
@@ -199,7 +198,7 @@ class Appender:
 
     def _append_one(self, slug: str, fields: dict[str, Any]) -> Outcome:
         try:
-            self.newsroom.add_reports(slug, [fields])
+            self.newsroom.add_reports(slug, [fields], then=self.syndication.cluster_new)
             return Outcome.APPENDED
         except DuplicateReport:
             return Outcome.PRESENT
