@@ -186,7 +186,7 @@ def report_link(slug: str, report_id: str) -> Response:
 def changes(slug: str) -> tuple[str, int]:
     """What changed since a moment (``since``, by publication time unless
     ``by=recorded``), a version (``since_version``) or, by default, the last visit."""
-    after = queries.story(slug)
+    after, story_replay = replay.story_replay(slug)
     visit = session.get("visits", {}).get(slug, {})
     since_text = (request.args.get("since") or "").strip()
     version_text = (request.args.get("since_version") or "").strip()
@@ -225,7 +225,7 @@ def changes(slug: str) -> tuple[str, int]:
         return render_template(
             "story/changes.html", view=after, diff=None, basis="", problem=problem, form=form, visit=visit
         ), 400
-    diff = story_changes(before, after, published_since=published_since)
+    diff = story_changes(before, after, published_since=published_since, story_replay=story_replay)
     return render_template(
         "story/changes.html", view=after, diff=diff, basis=basis, problem=None, form=form, visit=visit
     ), 200

@@ -79,14 +79,20 @@ class StoryChanges:
 
 
 def story_changes(
-    before: StoryView | None, after: StoryView, *, published_since: datetime | None = None
+    before: StoryView | None,
+    after: StoryView,
+    *,
+    published_since: datetime | None = None,
+    story_replay: Replay | None = None,
 ) -> StoryChanges:
     """Compares ``before`` (None: the story did not exist yet) with ``after``,
     which holds every report. By default "since" is recording time: new is
     what the desk recorded after ``before``'s version. With
     ``published_since``, ``before`` is the story as reported by that moment
-    and new is what was published after it."""
-    story_replay = replay(after.slug, after.reports, after.rules)
+    and new is what was published after it. ``story_replay``: the replay of
+    ``after`` when the caller keeps one (folded here otherwise)."""
+    if story_replay is None:
+        story_replay = replay(after.slug, after.reports, after.rules)
     if before is None:
         return StoryChanges(
             since_version=0,

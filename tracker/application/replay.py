@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from tracker.application.queries import StoryQueries
@@ -23,7 +24,7 @@ from tracker.domain.errors import DomainError
 from tracker.domain.fact_keys import pair_key
 from tracker.domain.report import Report
 from tracker.domain.state import Facts, chronological, fact_candidates, order_of
-from tracker.domain.threads import Cast, OpenQuestion, StoryState, Thread, Transition
+from tracker.domain.threads import Cast, OpenQuestion, StoryState, Thread, Transition, resolve_state
 from tracker.domain.vocabulary import Kind
 
 #: Fact keys whose change may move a thread or answer a question.
@@ -64,6 +65,14 @@ class ThreadMove:
 
 
 @dataclass(frozen=True)
+class _Story:
+    """What every step's state is resolved with: the reports by id and the story's cast."""
+
+    reports: Mapping[str, Report]
+    cast: Cast
+
+
+@dataclass(frozen=True)
 class ReplayStep:
     """One development and the state of the story just after it."""
 
@@ -73,9 +82,17 @@ class ReplayStep:
     moves: tuple[ThreadMove, ...]
     answered: tuple[OpenQuestion, ...]
     raised: tuple[OpenQuestion, ...]
-    state: StoryState
     #: How many reports (in published order, retracted ones included) had been published by this step.
     reports_so_far: int
+    #: The facts just after this step, resolved into :attr:`state` when asked
+    #: (a page shows one step's state; resolving every step's would cost the most).
+    facts: Facts = field(repr=False, compare=False)
+    story: _Story = field(repr=False, compare=False)
+
+    @cached_property
+    def state(self) -> StoryState:
+        """The state of the story just after this step."""
+        return self.facts.resolve(self.story.reports, self.story.cast)
 
     @property
     def headline(self) -> str:
@@ -114,6 +131,7 @@ def replay(slug: str, reports: Iterable[Report], rules: Mapping[str, Any] | None
     ordered = tuple(chronological(reports))
     by_id = {r.report_id: r for r in ordered}
     cast = Cast.of(rules)
+    story = _Story(by_id, cast)
     facts = Facts(sources={})
     outlets: dict[str, set[str]] = {}
     threads: dict[str, Thread] = {}
@@ -130,7 +148,9 @@ def replay(slug: str, reports: Iterable[Report], rules: Mapping[str, Any] | None
         seen_active = True
         if not first and not any(key.startswith(_DEVELOPING) for key in changed):
             continue
-        state = facts.resolve(by_id, cast)
+        # threads and questions come from these keys alone: the rest of the state waits for ReplayStep.state
+        developing = {key: fact for key, fact in facts.latest.items() if key.startswith(_DEVELOPING)}
+        state = resolve_state(developing, {}, by_id, cast, facts.sources)
         now_threads = {pair_key(*t.parties): t for t in state.threads}
         now_questions = {q.key: q for q in state.open_questions}
         moves = tuple(
@@ -142,7 +162,8 @@ def replay(slug: str, reports: Iterable[Report], rules: Mapping[str, Any] | None
         raised = tuple(q for key, q in now_questions.items() if key not in questions)
         threads, questions = now_threads, now_questions
         if first or moves or answered or raised:
-            steps.append(ReplayStep(len(steps) + 1, report, first, moves, answered, raised, state, index + 1))
+            snapshot = Facts(dict(facts.latest), dict(facts.counts), dict(facts.sources or {}))
+            steps.append(ReplayStep(len(steps) + 1, report, first, moves, answered, raised, index + 1, snapshot, story))
     return Replay(slug, tuple(steps), ordered)
 
 
