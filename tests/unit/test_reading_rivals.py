@@ -50,3 +50,31 @@ def test_a_regulators_probe_of_another_company_is_context_and_of_a_party_is_core
     assert other.relevance is Relevance.CONTEXT
     ours = read("", "The Sports Ownership Authority opened an investigation into Kessler Group.", "", CONTEXT)
     assert ours.relevance is Relevance.CORE
+
+
+def test_the_club_and_the_buyer_announcing_are_both_companies_named_before() -> None:
+    reading = read(
+        "", "Harbour Rovers has agreed to be sold to Kessler Group, the club and the buyer announced.", "", CONTEXT
+    )
+    assert {(s.speaker, s.kind) for s in reading.statements} == {
+        ("Harbour Rovers", Kind.CONFIRMED),
+        ("Kessler Group", Kind.CONFIRMED),
+    }
+
+
+def test_a_club_announcing_a_partys_deal_with_an_outsider_does_not_make_it_the_storys_news() -> None:
+    reading = read(
+        "", "Ostrava Partners has agreed to buy 40% of the Portuguese club Vila Maré, the club announced.", "", CONTEXT
+    )
+    assert reading.relevance is Relevance.CONTEXT
+    assert "Portuguese" not in reading.names
+
+
+def test_sides_still_negotiating_are_the_pair_named_before_not_the_club_that_says_so() -> None:
+    found = triples(
+        "",
+        "Kessler Group has not reached an agreement with Harbour Rovers, although the two sides are still talking "
+        "to each other, the club said.",
+    )
+    assert {frozenset((a, b)) for a, b, _k in found} == {frozenset(("Harbour Rovers", "Kessler Group"))}
+    assert {k for _a, _b, k in found} == {Kind.NO_AGREEMENT}

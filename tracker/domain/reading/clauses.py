@@ -66,6 +66,9 @@ COMPANY_NOUNS = (
     r"start-?up|company|firm|chatbot maker|app maker|group|airline|carrier|bank|insurer|retailer|publisher|lab"
     r"|club|consortium|carmaker|automaker|manufacturer|supplier|buyer|bidder"
 )
+#: Two pointers joined ("the club and the buyer announced") are one subject, not two clauses.
+_POINTER = re.compile(rf"the (?:{COMPANY_NOUNS})\b", re.IGNORECASE)
+_POINTER_END = re.compile(rf"\bthe (?:{COMPANY_NOUNS})$", re.IGNORECASE)
 #: A pointer back to the story's subject ("talking to the start-up").
 ANAPHOR = re.compile(rf"\b(?:the (?:{COMPANY_NOUNS})|it|them)\b", re.I)
 #: A relative clause ("Meta, which held talks with xAI, declined") or an apposition ("Ana Ruiz,
@@ -117,7 +120,8 @@ def clauses(text: str, sentence: Span, predicates: Sequence[tuple[int, int]]) ->
         since = max([e for _s, e in cuts if e <= m.start()], default=sentence.start)
         before = any(since <= s and e <= m.start() for s, e in predicates)
         after = [s for s, _e in predicates if s >= m.end()]
-        if before and after and _no_cut_between(cuts, m.end(), min(after)):
+        pointers = _POINTER_END.search(text, sentence.start, m.start()) and _POINTER.match(text, m.end())
+        if before and after and not pointers and _no_cut_between(cuts, m.end(), min(after)):
             cuts.append((m.start(), m.end()))
     cuts.sort()
     spans: list[Span] = []

@@ -50,6 +50,7 @@ _SCOPING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED})
 _SILENT = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE})
 _DEALS = frozenset({Kind.AGREEMENT_REACHED, Kind.TALKS_HELD})
 _COMPANY = re.compile(rf"the (?:{COMPANY_NOUNS})$", re.IGNORECASE)
+_BOTH = re.compile(rf"the (?:{COMPANY_NOUNS}) and the (?:{COMPANY_NOUNS})\b", re.IGNORECASE)
 #: A non-restrictive relative clause ("Acme, which last week dropped its bid, hired ...") tells what came before.
 _ASIDE_CLAUSE = re.compile(r",\s*(?:which|who|whose)\b[^,;]*(?:,|$)", re.IGNORECASE)
 #: Words that date a clause before the news ("had been negotiating since May", "settled ... last month").
@@ -152,14 +153,16 @@ class FieldReader(Sides):
             own = self._possessive(before, hit) or (groups[-1] if groups else [])
             back = _PRONOUN.search(text, own[-1].end, hit.start) if own and own is groups[-1] else None
             if back:  # "Lawyers for X and Y told Judge Z they had begun talks": they are X and Y
-                plural = PLURAL.match(back.group(0)) and len(groups[0]) < 2
+                plural = (PLURAL.match(back.group(0)) and len(groups[0]) < 2) or _BOTH.match(text, back.start())
                 own = (pair_before(self.near, back.start()) if plural else []) or groups[0]
             opening = clause.start if floor == clause.start else hit.start  # "an analyst at X" must open the clause
             blocked = bool(own) and not back and hit.verbal and not speaks_for_itself(text, own, hit.start, opening)
             if blocked:
                 own = []  # "Coastal's biggest shareholder said": not Coastal speaking
             pronoun = None if own or blocked else _PRONOUN.search(text, floor, hit.start)
-            if pronoun and _COMPANY.match(pronoun.group(0)):  # the subject the sentence is about, else the last named
+            if pronoun and _BOTH.match(text, pronoun.start()):  # "the club and the buyer announced"
+                own = pair_before(self.near, pronoun.start())
+            elif pronoun and _COMPANY.match(pronoun.group(0)):  # the subject the sentence is about, else the last named
                 own = [m for m in subject if m.proper and not m.person and not m.regulator][:1]
                 own = own or company_before(self.near, pronoun.start(), self.principal)
             elif pronoun and PLURAL.match(pronoun.group(0)):

@@ -30,6 +30,7 @@ ORG_SUFFIXES = frozenset(
     | {"communications", "pharmaceuticals", "foods", "brands", "services", "solutions", "enterprises", "resources"}
     | {"investments", "electronics", "entertainment", "chemicals", "steel", "petroleum", "insurance", "bancorp"}
     | {"freight", "cargo", "express", "transport", "ports", "farms", "bakeries", "brewers", "mills", "stores"}
+    | {"fc", "rovers", "united", "athletic", "albion", "wanderers", "rangers", "hotspur"}  # football clubs
 )
 #: Words that say a same-named organisation is in another line of business (or is a place).
 SECTOR_WORDS = frozenset(
@@ -53,6 +54,8 @@ _STOP = frozenset(
     | {"us", "u.s", "uk", "u.k", "eu", "america", "american", "europe", "european", "britain", "british", "china"}
     | {"chinese", "india", "japan", "germany", "france", "canada", "california", "london", "paris", "washington"}
     | {"americans", "europeans", "britons", "californians", "americas"}
+    | {"portuguese", "belgian", "polish", "norwegian", "danish", "austrian", "brazilian", "mexican", "russian"}
+    | {"ukrainian", "turkish", "greek", "welsh", "english", "czech", "hungarian", "finnish", "argentine", "israeli"}
     | {"finnish", "german", "french", "swedish", "dutch", "italian", "spanish", "japanese", "korean", "indian"}
     | {"canadian", "australian", "irish", "scottish", "swiss", "texan", "ohio", "boston", "county", "state"}
     | {"brussels", "beijing", "tokyo", "berlin", "delaware", "texas", "reuters", "bloomberg", "ft", "axios", "cnbc"}

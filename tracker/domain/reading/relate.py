@@ -51,6 +51,7 @@ _SUCCEEDED = re.compile(r"(?:replaced|succeeded) by$", re.IGNORECASE)
 _AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s*$", re.IGNORECASE)
 _BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
 PLURAL = re.compile(r"both|they|the (?:two|companies|firms|airlines|carriers|banks)", re.IGNORECASE)
+_SAYS = re.compile(r"\s+(?:said|says|announced|confirmed|added|told)\b", re.IGNORECASE)
 _WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
 
 
@@ -145,6 +146,8 @@ class Sides:
             a_side = counterpart(text, self.near, self.sentence, self.principal, span, b_side, anywhere=True)
         elif a_side and not b_side and (kind in MUTUAL or kind is Kind.LEGAL_ACTION):
             pointed = ANAPHOR.search(text, hit.end, self.clause.end)  # "talking to the start-up"
+            if pointed and _SAYS.match(text, pointed.end()):
+                pointed = None  # "..., the club said": a speaker, not the other side
             if len(a_side) >= 2 and kind in MUTUAL and not pointed:
                 a_side, b_side = a_side[:1], a_side[1:]  # "Meta and Character.AI have not reached an agreement"
             elif _DELIBERATE.search(hit.text) and not pointed:

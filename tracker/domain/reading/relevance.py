@@ -113,6 +113,10 @@ def relevance(
                 return Relevance.CORE
         elif (r.a in story or r.b in story) and _anchored(r, context, story, known):
             return Relevance.CORE
+    # a statement on a party's business with an outsider ("the club announced" its sale to X) is that story's
+    outside = {f"{r.kind.value} {r.a}–{r.b}" for r in relations if not _anchored(r, context, story, known)}
     if known & principal:
         story = story | people
-    return Relevance.CORE if any(s.speaker in story for s in statements) else Relevance.CONTEXT
+    return (
+        Relevance.CORE if any(s.speaker in story and s.about not in outside for s in statements) else Relevance.CONTEXT
+    )
