@@ -213,30 +213,6 @@ def report_add(
         click.echo(f"Added report {new_id} to {slug}")
 
 
-@report.command("correct")
-@click.argument("slug")
-@click.argument("report_id")
-@click.option("--reason", required=True)
-@click.option("--headline")
-@click.option("--summary")
-@click.option("--url")
-@click.option("--by", default=operator, show_default="cli:$USER", help="Who made the change.")
-@pass_ctx
-def report_correct(
-    ctx: Context,
-    slug: str,
-    report_id: str,
-    reason: str,
-    headline: str | None,
-    summary: str | None,
-    url: str | None,
-    by: str,
-) -> None:
-    """Correct a report's headline, summary or link."""
-    version = ctx.app.correct_report(slug, report_id, reason=reason, headline=headline, summary=summary, url=url, by=by)
-    click.echo(f"Corrected {report_id} (story version {version})")
-
-
 @report.command("retract")
 @click.argument("slug")
 @click.argument("report_id")
@@ -322,4 +298,5 @@ def run(ctx: Context, demo: bool) -> None:
     run_everything(ctx, demo=demo)
 
 
+import tracker.cli.corrections  # noqa: E402 - registers `report correct` and `summary`
 import tracker.cli.parties  # noqa: E402, F401 - registers `party` and `reclassify`
