@@ -62,9 +62,9 @@ def history(slug: str, *, after_version: int = 0, limit: int | None = None) -> S
     return source().history(slug, after_version=after_version, limit=limit)
 
 
-def search(text: str, limit: int = 50) -> Sequence[SearchHit]:
-    """Full-text search over every story's reports (the read models' index)."""
-    return source().search(text, limit=limit)
+def search(text: str, limit: int = 50, order: str = "relevance") -> Sequence[SearchHit]:
+    """Full-text search over every story's reports (the read models' index), best or newest first."""
+    return source().search(text, limit=limit, order=order)
 
 
 def activity(slug: str) -> list[int]:

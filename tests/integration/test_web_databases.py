@@ -29,4 +29,4 @@ def test_an_editor_adds_a_report_that_time_travel_to_before_it_does_not_show(run
     reported = client.get(f"/api/stories/{SEED}?as_of=2024-06-02&mode=reported").get_json()
     assert "Meta confirms talks" not in [r["headline"] for r in reported["reports"]]
     hits = client.get("/search?q=confirms").get_data(as_text=True)
-    assert "Meta confirms talks" in hits
+    assert "Meta <mark>confirms</mark> talks" in hits

@@ -182,7 +182,7 @@ def test_the_event_history_is_paginated_newest_first(client, web_runtime) -> Non
 
 def test_search_finds_reports_across_stories_and_says_when_nothing_matches(client) -> None:
     page = client.get("/search?q=xai+talks").get_data(as_text=True)
-    assert "Character.AI has had similar discussions with Musk&#39;s xAI" in page
+    assert "Character.AI has had similar discussions with Musk&#39;s <mark>xAI</mark>" in page
     assert "Meta has held early partnership talks" not in page
     assert "Nothing found" in client.get("/search?q=zeppelin").get_data(as_text=True)
     assert client.get("/search?q=" + "x" * 300).status_code == 400

@@ -56,8 +56,8 @@ class StoryQueries(Protocol):
         """The story's stored events, oldest first; a page with ``after_version`` and ``limit``."""
         ...
 
-    def search(self, query: str, *, limit: int = 50) -> Sequence[SearchHit]:
-        """Full-text search over every story's reports, best first."""
+    def search(self, query: str, *, limit: int = 50, order: str = "relevance") -> Sequence[SearchHit]:
+        """Full-text search over every story's reports, best first (``order="date"``: newest first)."""
         ...
 
     def activity(self, slug: str, *, buckets: int = 12) -> list[int]:

@@ -65,6 +65,7 @@ class SearchHit:
     outlet: str
     published_at: datetime
     retracted: bool
+    kinds: tuple[str, ...] = ()  # the report's kinds, for the search page's badges
 
 
 @dataclass(frozen=True)

@@ -5,20 +5,18 @@ The stored reason stays what matching wrote (``Match.explain()``:
 led by a note such as ``not appended: ...``); this module reads it back and
 says it the way a journalist would ("mentions Character.AI in the headline,
 but none of: Meta, xAI, deal ...") with the story's rules, when they are the
-rules it was matched under. :func:`marked` cuts a text into plain and
-matched pieces so a page can highlight the words (it escapes; this does not).
-Pure Python.
+rules it was matched under. The matched words are marked with
+:func:`tracker.domain.highlight.marked`. Pure Python.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from tracker.domain.highlight import marked
 from tracker.domain.rules import Hit, Rules
-from tracker.domain.terms import Term, Text
 
 #: How many missing terms a reason names before "…".
 NAMED_MISSING = 6
@@ -27,7 +25,6 @@ _WHERE = {"title": "the headline", "summary": "the summary", "content": "the ful
 _STRENGTH = re.compile(r"(?:^|; )(strong|weak|excluded|none): ")
 _RULES = re.compile(r"\s*\[rules ([0-9a-f]*)\]\s*$")
 _HIT = re.compile(r'(all_of\[\d+\]|any_of|none_of) "(.+?)" \((title|summary|content)\)(?:; |$)')
-_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -103,45 +100,4 @@ def plain_reason(explained: Explained, rules: Rules | None) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _fold(char: str) -> str:
-    folded = unicodedata.normalize("NFKD", char)
-    return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
-
-
-def _token_spans(text: str) -> list[tuple[str, int, int]]:
-    """The words matching compares (lower-case, accent-free), each with its span in ``text``."""
-    folded, origin = [], []
-    for index, char in enumerate(text):
-        piece = char.lower() if char.isascii() else _fold(char)
-        folded.append(piece)
-        origin.extend([index] * len(piece))
-    joined = "".join(folded)
-    return [(m.group(), origin[m.start()], origin[m.end() - 1] + 1) for m in _WORD.finditer(joined)]
-
-
-def marked(text: str, terms: Iterable[str]) -> list[tuple[str, bool]]:
-    """``text`` in pieces, True for those where one of ``terms`` occurs (as matching finds them)."""
-    if not text:
-        return []
-    spans = _token_spans(text)
-    prepared = Text(text)
-    if [s[0] for s in spans] != prepared.tokens:  # a folding this cannot map back: show it unmarked
-        return [(text, False)]
-    ranges: list[tuple[int, int]] = []
-    for raw in terms:
-        term = Term.of(raw)
-        for start, end in prepared.find(term):
-            ranges.append((spans[start][1], spans[end - 1][2]))
-    pieces: list[tuple[str, bool]] = []
-    at = 0
-    for start, end in sorted(ranges):
-        if end <= at:
-            continue
-        start = max(start, at)
-        if start > at:
-            pieces.append((text[at:start], False))
-        pieces.append((text[start:end], True))
-        at = end
-    if at < len(text):
-        pieces.append((text[at:], False))
-    return pieces
+__all__ = ["Explained", "marked", "plain_reason", "read_explanation"]

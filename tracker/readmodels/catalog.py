@@ -245,8 +245,8 @@ class Catalog:
 
     # -- search -------------------------------------------------------------------
 
-    def search(self, query: str, *, limit: int = 50) -> tuple[SearchHit, ...]:
-        return search_reports(self.engine, self.t, query, limit=limit)
+    def search(self, query: str, *, limit: int = 50, order: str = "relevance") -> tuple[SearchHit, ...]:
+        return search_reports(self.engine, self.t, query, limit=limit, order=order)
 
     # -- helpers --------------------------------------------------------------------
 

@@ -239,8 +239,10 @@ class ArchiveStore(SQLStore):
             last = chunk[-1].id
 
     def search(self, text: str, limit: int = 50) -> list[StoredItem]:
+        """Items holding every word of ``text``, newest first: in id order (items are numbered as they
+        arrive), so the scan walks the key backwards and stops at ``limit`` matches instead of sorting all."""
         terms = words(text)
-        query = select(*STORED_ITEM_COLUMNS).order_by(items.c.first_seen_at.desc(), items.c.id.desc()).limit(limit)
+        query = select(*STORED_ITEM_COLUMNS).order_by(items.c.id.desc()).limit(limit)
         for term in terms[:10]:
             query = query.where(items.c.search_text.like(f"% {term}%"))
         with self.engine.connect() as conn:
