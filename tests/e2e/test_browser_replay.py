@@ -118,3 +118,14 @@ def test_the_replay_and_the_time_travel_notice_have_no_serious_accessibility_vio
         "changes by published time": f"{STORY}/changes?since=2024-05-24",
     }
     assert audit(page, site, pages) == []
+
+
+def test_leaving_the_replay_stops_play_so_a_later_visit_does_not_start_playing(page, site) -> None:
+    page.goto(f"{site}{STORY}?step=1#replay")
+    page.click(".replay-play")
+    assert page.get_attribute(".replay-play", "aria-pressed") == "true"
+    page.click("text=Leave the replay")
+    page.wait_for_url(f"**{STORY}")
+    page.goto(f"{site}{STORY}?step=2#replay")
+    assert page.get_attribute(".replay-play", "aria-pressed") == "false"
+    assert page.text_content(".replay-play") == "Play"

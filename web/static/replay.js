@@ -67,6 +67,12 @@
   keys.hidden = false;
   play.disabled = !next;
   play.addEventListener("click", function () { setPlaying(!playing()); });
+  /* following any link (a step, Leave the replay) is the reader's own move: Play stops */
+  document.addEventListener("click", function (event) {
+    if (event.target && event.target.closest && event.target.closest("a[href]")) {
+      setPlaying(false);
+    }
+  });
 
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) {
