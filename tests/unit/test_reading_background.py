@@ -144,3 +144,12 @@ def test_a_silence_on_no_matter_is_on_the_news_the_field_told_before() -> None:
     assert [(s.speaker, s.about) for s in reading.statements] == [
         ("Belmar Packaging", "legal_action Ardent Foods–Belmar Packaging")
     ]
+
+
+def test_an_inquiry_named_with_its_owner_is_known_unless_it_is_aimed_at_someone() -> None:
+    assert Kind.REGULATORY_SCRUTINY not in kinds(
+        "", "The Food Safety Authority said its investigation was at an early stage."
+    )
+    assert ("Food Safety Authority", "Belmar Packaging", Kind.REGULATORY_SCRUTINY) in triples(
+        "", "The Food Safety Authority said its examination of Belmar Packaging continues."
+    )

@@ -65,6 +65,7 @@ _MOVING_CASE = frozenset({"joined", "joins", "join", "won", "wins", "lost", "los
 _MOVING_CASE |= {"revived", "revives", "refiled", "amended", "amends", "expanded", "expands", "widened", "widens"}
 #: A word before "agreed" that makes it an adjective ("the club's agreed buyer", "an agreed deal").
 _ADJECTIVE_BEFORE = re.compile(r"(?:[’']s?|\b(?:the|an?|its|their|our|his|her))\s+$", re.IGNORECASE)
+_AIMED = re.compile(r"\s+(?:of|into|over|against)\b", re.IGNORECASE)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$", re.IGNORECASE)
 _PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
 _MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
@@ -149,7 +150,8 @@ def turn(hit: Hit, text: str, floor: int) -> Kind | None:
     if kind not in SPEAKING and any(w in _ASIDE for w in cues[-3:]):
         return None  # "the agency is separately investigating X": another matter, or told before
     lead = text[max(floor, hit.start - 60) : hit.start]
-    if kind is Kind.LEGAL_ACTION and not hit.verbal:
+    aimed = hit.text.lower().endswith(" of") or _AIMED.match(text, hit.end) is not None  # "its examination of X"
+    if (kind is Kind.LEGAL_ACTION or (kind is Kind.REGULATORY_SCRUTINY and not aimed)) and not hit.verbal:
         moving = any(w in _MOVING_CASE for w in cues)
         if not moving and (_KNOWN_CASE.search(lead) or any(w in _ENDING_CASE for w in cues)):
             return None  # "calling the lawsuit without merit", "will drop its lawsuit": a case already known
