@@ -2,7 +2,9 @@
 a new one copies.
 
 Near-duplicate text is estimated as the Jaccard similarity of the MinHashes
-(``datasketch``) of word shingles. ``THRESHOLD`` was set from the labelled
+of word shingles (``rensa``: a compiled MinHash and LSH that imports in a
+millisecond; datasketch, with SciPy under it, took over half a second and
+50 MB to import into every cycle). ``THRESHOLD`` was set from the labelled
 set in ``tests/fixtures/syndication`` (pairwise precision and recall 1.0
 there). A report is compared exactly only with the few cluster leads whose
 MinHashes share an LSH band with its own (:class:`StoryIndex`); the cost per
@@ -12,22 +14,19 @@ item is in docs/performance.md. Pure computation: recording what it finds is
 
 from __future__ import annotations
 
-import functools
-import importlib
 import re
-import sys
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from datasketch import MinHash  # type: ignore[import-untyped]
+from rensa import RMinHash as MinHash  # type: ignore[import-untyped]
+from rensa import RMinHashLSH
 
 WINDOW = timedelta(hours=48)
 THRESHOLD = 0.4  # labelled set: copies >= 0.54 to their nearest earlier copy, other developments <= 0.28
-NUM_PERM = 128  # estimate error ~0.04 near the threshold, well inside the labelled margin
+NUM_PERM = 120  # estimate error ~0.045 near the threshold, well inside the labelled margin
+BANDS = 40  # of 3 rows: pairs at 0.4 share a band 93% of the time, at 0.54 99.9%, at 0.15 13%
 SHINGLE = 2  # words per shingle
 MAX_CANDIDATES = 32  # exact comparisons per new report
 _WORD = re.compile(r"[^\W_]+")
@@ -89,48 +88,9 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
 
 
-SCHEME = "affine32"  # datasketch's default scheme, named so sketches can share their permutations
-
-
-def _datasketch() -> Any:
-    """datasketch, imported when first needed: with SciPy it takes over half a
-    second to import, which a cycle that appends nothing (most of them) never pays."""
-    return importlib.import_module("datasketch")
-
-
-def prepare() -> None:
-    """Imports datasketch on a thread of its own, once: called when a cycle
-    fetches a changed feed, so the import overlaps the fetching and parsing
-    instead of holding up the first append."""
-    global _preparing
-    with _prepare_lock:
-        if _preparing is None and "datasketch" not in sys.modules:
-            _preparing = threading.Thread(target=_datasketch, name="import-datasketch", daemon=True)
-            _preparing.start()
-
-
-_prepare_lock = threading.Lock()
-_preparing: threading.Thread | None = None
-
-
-@functools.cache
-def _permutations() -> Any:
-    """The hash permutations of every sketch (seed 17), drawn once: datasketch
-    draws them again for each MinHash it makes, which costs more than hashing a report."""
-    return _datasketch().MinHash(num_perm=NUM_PERM, seed=17, scheme=SCHEME).permutations
-
-
-@functools.cache
-def lsh_params(threshold: float) -> tuple[int, int]:
-    """(bands, rows) for an LSH index at ``threshold``: the library finds them by
-    numerical integration, once per index; they depend on the threshold alone."""
-    probe = _datasketch().MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    return probe.b, probe.r
-
-
 def minhash(text: str) -> MinHash:
-    sketch = _datasketch().MinHash(num_perm=NUM_PERM, seed=17, permutations=_permutations(), scheme=SCHEME)
-    sketch.update_batch(list(shingles(text)))
+    sketch = MinHash(num_perm=NUM_PERM, seed=17)
+    sketch.update([s.decode() for s in shingles(text)])
     return sketch
 
 
@@ -222,20 +182,21 @@ class StoryIndex:
 
     def __init__(self, clusterer: Clusterer) -> None:
         self.clusterer = clusterer
-        threshold = clusterer.threshold * 0.8  # a margin below: LSH is approximate
-        self.lsh = _datasketch().MinHashLSH(threshold=threshold, num_perm=NUM_PERM, params=lsh_params(threshold))
-        self.inserted: set[str] = set()
+        self.lsh = RMinHashLSH(threshold=clusterer.threshold, num_perm=NUM_PERM, num_bands=BANDS)
+        self.inserted: dict[str, int] = {}  # report id -> its key in the index (the order inserted)
+        self.ids: list[str] = []
 
     def add(self, text: Text) -> None:
         if text.report_id not in self.inserted:
-            self.inserted.add(text.report_id)
-            self.lsh.insert(text.report_id, self.clusterer.sketch(text))
+            self.inserted[text.report_id] = len(self.ids)
+            self.lsh.insert(len(self.ids), self.clusterer.sketch(text))
+            self.ids.append(text.report_id)
 
     def candidates(self, sketch: MinHash) -> list[str]:
         """At most :data:`MAX_CANDIDATES` of them: copies of one scoop share
         its lead, so comparing a few finds it (a templated wire can make
         thousands of reports share a band)."""
-        return sorted(self.lsh.query(sketch))[:MAX_CANDIDATES]
+        return [self.ids[key] for key in sorted(self.lsh.query(sketch))[:MAX_CANDIDATES]]
 
 
 def record(seen: dict[str, Text], found: Clustering, *, new: str = "") -> int:

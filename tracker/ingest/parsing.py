@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from tracker.ingest import near_copies
 from tracker.ingest.fetcher import FetchResult
 from tracker.ingest.parser import FeedError, ParsedFeed, parse_feed
 from tracker.ingest.prejudge import Judge, TextKey, Verdict, parse_and_judge, parse_process_started, process_ready
@@ -63,7 +62,6 @@ class ParsePool:
     ) -> Future[tuple[ParsedFeed, Verdicts]] | None:
         """The parse of a fetched body in the processes (started if ``start``);
         None: parse it here (no pool, or the pool is gone or shutting down)."""
-        near_copies.prepare()  # a changed feed: reports may be appended and compared soon
         executor = self._executor or (self.start() if start else None)
         if executor is None:
             return None
