@@ -16,6 +16,7 @@ from tracker.ingest.subscriptions import Subscriptions, UnknownRemoval
 from tracker.jobs import JobKind, Jobs
 from web.access import editor_required
 from web.feed_display import feed_rows
+from web.filters import sentence
 from web.forms import ActionForm, FeedForm
 from web.ingestion import ingestion
 from web.queries import runtime
@@ -25,7 +26,7 @@ bp = Blueprint("feeds", __name__)
 URL_HELP = (
     "The http(s) address of an RSS or Atom feed; it is fetched once to check it. "
     "Feeds kept on the server's disk (file: addresses under fetch.file_root) are added by an operator "
-    "with `tracker feed add`, which also takes intervals in seconds."
+    "with the command tracker feed add, which also takes intervals in seconds."
 )
 
 
@@ -143,7 +144,7 @@ def restore(removal_id: int) -> tuple[str, int] | Response:
     try:
         feed = subscriptions().restore(removal_id, by())
     except UnknownRemoval as error:
-        abort(404, description=str(error).capitalize() + ".")
+        abort(404, description=sentence(str(error)) + ".")
     except DuplicateFeed as error:
         abort(409, description=f"Not restored: {error}.")
     flash(f"Restored {feed.display_name}; the poller checks it again now.", "success")
@@ -177,7 +178,7 @@ def import_opml() -> tuple[str, int] | Response:
         with ingestion() as service:  # web ingestion: http(s) only, so no outline can name a server file
             result = service.import_opml(data, check=False)
     except OpmlRefused as error:
-        form.opml.errors = [str(error).removeprefix("OPML: ").capitalize() + "."]
+        form.opml.errors = [sentence(str(error).removeprefix("OPML: ")) + "."]
         return render_index(opml=form, status=400)
     added, skipped, refused = len(result.added), len(result.skipped), len(result.invalid)
     if not (added or skipped or refused):
