@@ -11,7 +11,6 @@ story).
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -30,6 +29,7 @@ from tracker.domain.errors import (
 )
 from tracker.domain.reading.checks import clean_reading
 from tracker.domain.reading.model import Reading
+from tracker.domain.reclassification import reading_parties, reclassification
 from tracker.domain.report import (
     MAX_HEADLINE,
     Origin,
@@ -41,32 +41,29 @@ from tracker.domain.report import (
     clean_speakers,
     clean_text,
     clean_url,
-    party_key,
     to_report,
 )
 from tracker.domain.rules import parse_rules
+from tracker.domain.slugs import clean_slug, slugify
+from tracker.domain.story_editorial import EditorialCommands
 from tracker.domain.story_events import with_party, without_party
 from tracker.domain.vocabulary import OriginKind, Status
 
-__all__ = ["STORY_NAMESPACE", "Story", "clean_slug", "slugify", "to_report", "with_party", "without_party"]
+__all__ = [
+    "STORY_NAMESPACE",
+    "Story",
+    "clean_slug",
+    "reading_parties",
+    "slugify",
+    "to_report",
+    "with_party",
+    "without_party",
+]
 
 STORY_NAMESPACE = uuid.UUID("5a0f3c1e-2b7d-4f3e-9c55-6e7a1d0b8c42")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def clean_slug(value: str) -> str:
-    slug = (value or "").strip()
-    if not _SLUG.fullmatch(slug) or len(slug) > 120:
-        raise InvalidField("slug", f"{value!r} must be lower-case letters, digits and single hyphens (max 120)")
-    return slug
-
-
-def slugify(title: str) -> str:
-    """A slug proposal from a title: 'Meta & xAI court Character.AI' -> 'meta-xai-court-character-ai'."""
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:120].strip("-")
-
-
-class Story(Aggregate):
+class Story(EditorialCommands, Aggregate):
     """A developing story; reports are appended, never edited in place."""
 
     TOPIC = "tracker.story:Story"
@@ -228,31 +225,13 @@ class Story(Aggregate):
         """``reading``: the new relations, statements and relevance (None:
         derived from the kinds, parties and speakers given)."""
         current = self._live_report(report_id)
-        if reading is not None and parties is None:
-            parties = [*current["parties"], *(p for p in reading_parties(reading) if p not in current["parties"])]
-        new_kinds = [k.value for k in clean_kinds(kinds)]
-        new_parties = list(current["parties"] if parties is None else clean_parties(parties))
-        old_speakers = [s for s in current.get("speakers", []) if party_key(s) in {party_key(p) for p in new_parties}]
-        if speakers is None and reading is not None:
-            speakers = list(reading.speakers)
-        new_speakers = list(old_speakers if speakers is None else clean_speakers(speakers, new_parties))
-        new_reading = None if reading is None else clean_reading(reading)
-        unchanged = (new_kinds, new_parties, new_speakers) == (
-            current["kinds"],
-            current["parties"],
-            current.get("speakers", []),
-        )
-        if unchanged and (new_reading is None or _same_reading(new_reading, current.get("reading"))):
-            raise NothingChanged(f"report {report_id!r} already reads like this")
+        changed = reclassification(current, kinds=kinds, parties=parties, speakers=speakers, reading=reading)
         self.trigger_event(
             self.ReportReclassified,
             report_id=report_id,
-            kinds=new_kinds,
-            parties=new_parties,
             by=clean_text(by, "by", required=True, limit=200),
             evidence=[clean_text(e[:500], "evidence", required=False, limit=500) for e in evidence],
-            speakers=new_speakers,
-            reading=new_reading,
+            **changed,
         )
 
     def retitle(self, title: str, *, by: str = "") -> None:
@@ -284,71 +263,6 @@ class Story(Aggregate):
             raise NothingChanged("the story already has these tracking rules")
         self.trigger_event(self.RulesChanged, rules=dict(rules), by=clean_text(by, "by", required=False, limit=200))
 
-    def accept_party(self, name: str, *, aliases: Iterable[str] = (), by: str) -> None:
-        name = clean_text(name, "name", required=True, limit=200)
-        clean_aliases = [a for a in clean_parties(aliases, "aliases") if party_key(a) != party_key(name)]
-        known = {party_key(n) for n in self.rules.get("parties", {})}
-        if party_key(name) in known:
-            raise NothingChanged(f"{name} is already a party of the story")
-        parse_rules(with_party(self.rules, name, clean_aliases))
-        self.trigger_event(
-            self.PartyAccepted, name=name, aliases=clean_aliases, by=clean_text(by, "by", required=True, limit=200)
-        )
-
-    def dismiss_party(self, name: str, *, by: str) -> None:
-        name = clean_text(name, "name", required=True, limit=200)
-        if party_key(name) in {party_key(n) for n in self.rules.get("not_parties", [])}:
-            raise NothingChanged(f"{name} is already dismissed")
-        parse_rules(without_party(self.rules, name))
-        self.trigger_event(self.PartyDismissed, name=name, by=clean_text(by, "by", required=True, limit=200))
-
-    def cluster_report(self, report_id: str, lead_id: str, *, similarity: float = 1.0, by: str) -> None:
-        """Records ``report_id`` as a copy of ``lead_id`` (of the lead's lead
-        when that is a copy itself); the report's own copies, if any, move
-        to the new lead with it."""
-        self.cluster_reports([(report_id, lead_id, similarity)], by=by)
-
-    def cluster_reports(self, clusterings: Iterable[tuple[str, str, float]], *, by: str) -> None:
-        """:meth:`cluster_report` for several, finding every lead's copies in
-        one pass over the reports (not one pass per clustering: a scoop's
-        thousand copies would make it quadratic)."""
-        copies: dict[str, dict[str, None]] = {}  # lead -> its copies, in the order recorded
-        for rid, r in self.reports.items():
-            if r.get("cluster_lead"):
-                copies.setdefault(r["cluster_lead"], {})[rid] = None
-        for report_id, lead_id, similarity in clusterings:
-            own = [rid for rid in copies.pop(report_id, {}) if self.reports[rid].get("cluster_lead") == report_id]
-            lead = self._cluster(report_id, lead_id, similarity, by, own)
-            copies.setdefault(lead, {}).update(dict.fromkeys((report_id, *own)))
-
-    def _cluster(self, report_id: str, lead_id: str, similarity: float, by: str, copies: list[str]) -> str:
-        """Clusters ``report_id`` and its ``copies`` under ``lead_id``'s lead; returns that lead."""
-        report = self._live_report(report_id)
-        lead = self._live_report(lead_id)
-        lead_id = lead.get("cluster_lead") or lead_id
-        self._live_report(lead_id)
-        if lead_id == report_id:
-            raise InvalidField("lead_id", f"report {report_id!r} cannot be a copy of itself")
-        if report.get("cluster_lead") == lead_id:
-            raise NothingChanged(f"report {report_id!r} is already a copy of {lead_id!r}")
-        if not 0.0 <= float(similarity) <= 1.0:
-            raise InvalidField("similarity", f"{similarity!r} must be between 0 and 1")
-        who = clean_text(by, "by", required=True, limit=200)
-        for rid in [report_id, *copies]:
-            self.trigger_event(
-                self.ReportClustered, report_id=rid, lead_id=lead_id, similarity=float(similarity), by=who
-            )
-        return lead_id
-
-    def split_report(self, report_id: str, *, by: str) -> None:
-        """Makes a copy an independent report again."""
-        report = self._live_report(report_id)
-        if not report.get("cluster_lead"):
-            raise NothingChanged(f"report {report_id!r} is not a copy")
-        self.trigger_event(
-            self.ReportUnclustered, report_id=report_id, by=clean_text(by, "by", required=True, limit=200)
-        )
-
     # -- guards and reads ---------------------------------------------------------
 
     def _live_report(self, report_id: str) -> dict[str, Any]:
@@ -366,24 +280,3 @@ class Story(Aggregate):
     def report_list(self) -> list[Report]:
         """Every report, retracted ones included, in the order recorded."""
         return [to_report(r) for r in self.reports.values()]
-
-
-def reading_parties(reading: Reading) -> list[str]:
-    """Every name a reading holds as a party: its known parties, the actors
-    of its relations and statements (discovered names included) and the
-    parties it only mentions."""
-    names = [
-        *reading.parties,
-        *(n for r in reading.relations for n in (r.a, r.b)),
-        *(s.speaker for s in reading.statements),
-        *reading.mentioned,
-    ]
-    return list(dict.fromkeys(names))
-
-
-def _same_reading(new: Mapping[str, Any], old: Mapping[str, Any] | None) -> bool:
-    """Whether two stored readings say the same (evidence and classifier aside)."""
-    if old is None:
-        return False
-    keys = ("kinds", "parties", "mentioned", "relations", "statements", "names", "relevance", "namesake")
-    return all(new.get(k) == old.get(k) for k in keys)
