@@ -153,3 +153,9 @@ def test_an_inquiry_named_with_its_owner_is_known_unless_it_is_aimed_at_someone(
     assert ("Food Safety Authority", "Belmar Packaging", Kind.REGULATORY_SCRUTINY) in triples(
         "", "The Food Safety Authority said its examination of Belmar Packaging continues."
     )
+
+
+def test_a_court_step_on_a_known_case_is_news_of_it() -> None:
+    assert ("Belmar Packaging", "Ardent Foods", Kind.LEGAL_ACTION) in triples(
+        "Ardent Foods asks judge to dismiss the Belmar Packaging lawsuit"
+    ) | triples("Ardent Foods asks judge to dismiss Belmar Packaging's lawsuit")

@@ -48,21 +48,12 @@ _KNOWN_CASE = re.compile(
 )
 #: ... and a case being dropped, paused or withdrawn is not news of a case ("will drop its lawsuit").
 _ENDING_CASE = frozenset({"drop", "drops", "dropped", "dropping", "withdraw", "withdraws", "withdrew", "pause"})
-_ENDING_CASE |= {
-    "paused",
-    "pausing",
-    "suspend",
-    "suspended",
-    "dismiss",
-    "dismissed",
-    "settle",
-    "settled",
-    "end",
-    "ended",
-}
+_ENDING_CASE |= {"paused", "pausing", "suspend", "suspended", "settle", "settled", "end", "ended"}
 #: ... unless something new happens to it ("ten writers joined the lawsuit").
 _MOVING_CASE = frozenset({"joined", "joins", "join", "won", "wins", "lost", "loses", "appealed", "appeals"})
 _MOVING_CASE |= {"revived", "revives", "refiled", "amended", "amends", "expanded", "expands", "widened", "widens"}
+_MOVING_CASE |= {"dismiss", "dismissed", "dismisses", "throw", "threw", "lets", "let", "allowed", "allows", "refused"}
+_MOVING_CASE |= {"heard", "hears", "ruled", "rules", "upheld", "upholds", "blocked", "certified", "certifies"}
 #: A word before "agreed" that makes it an adjective ("the club's agreed buyer", "an agreed deal").
 _ADJECTIVE_BEFORE = re.compile(r"(?:[’']s?|\b(?:the|an?|its|their|our|his|her))\s+$", re.IGNORECASE)
 _AIMED = re.compile(r"\s+(?:of|into|over|against)\b", re.IGNORECASE)
@@ -152,7 +143,7 @@ def turn(hit: Hit, text: str, floor: int) -> Kind | None:
     lead = text[max(floor, hit.start - 60) : hit.start]
     aimed = hit.text.lower().endswith(" of") or _AIMED.match(text, hit.end) is not None  # "its examination of X"
     if (kind is Kind.LEGAL_ACTION or (kind is Kind.REGULATORY_SCRUTINY and not aimed)) and not hit.verbal:
-        moving = any(w in _MOVING_CASE for w in cues)
+        moving = any(w in _MOVING_CASE for w in before_words(text, hit.start, floor, 7))
         if not moving and (_KNOWN_CASE.search(lead) or any(w in _ENDING_CASE for w in cues)):
             return None  # "calling the lawsuit without merit", "will drop its lawsuit": a case already known
     if kind is Kind.AGREEMENT_REACHED and hit.text.lower() == "agreed" and _ADJECTIVE_BEFORE.search(lead):
