@@ -103,3 +103,24 @@ def test_search_marks_the_words_found_sorts_by_date_and_searches_the_wire_archiv
     assert width <= 390, f"the search page is {width}px wide on a 390px screen"
     shot(page, "search-archive-phone")
     assert not page.csp_violations
+
+
+def test_the_pages_this_adds_have_no_serious_or_critical_accessibility_violations(page, site, wire, runtime) -> None:
+    from test_browser_accessibility import audit
+
+    sign_in(page, site)
+    subscribe(page, site, wire)
+    page.click("text=Poll now")
+    assert run_queued_jobs(runtime) == 1
+    feed_id = page.locator("table.feeds tbody tr").first.get_attribute("id").removeprefix("feed-")
+    pages = {
+        "remove feed confirmation": f"/feeds/{feed_id}/remove",
+        "index filtered": "/?status=developing",
+        "search with the archive": "/search?q=character&archive=1&order=date",
+        "suggestions with marks": "/stories/meta-xai-court-character-ai/suggestions",
+    }
+    problems = audit(page, site, pages)
+    page.goto(f"{site}/feeds/{feed_id}/remove")
+    page.click("button:has-text('Remove the feed')")
+    problems += audit(page, site, {"feeds with recently removed": "/feeds"})
+    assert not problems, "\n".join(problems)
