@@ -22,21 +22,46 @@ from tracker.evaluation.runner import RunResult, run_evaluation
 SHIPPED = PROJECT_ROOT / "tests" / "fixtures" / "eval"
 
 # Floors, a little below the figures measured on the code of 1 December 2026,
-# 20:26 (reader/1, threads state, namesake and background holds): attachment
-# recall 0.818 (14 context items wait in the inbox), with suggestions 1.000,
-# precision 1.000; kinds F1 0.987, relations 0.961, statements 1.000,
-# attribution 1.000, relevance 1.000; threads 1.000, open questions 1.000.
-# The reader was tuned on this set: see tests/fixtures/eval/README.md, holdout/.
-ATTACHMENT_RECALL = 0.75  # relevant items appended as reports
+# 23:00 (reader/2: background clauses, known cases, rival suitors, the story's
+# anchor): attachment recall 0.818 (14 context items wait in the inbox), with
+# suggestions 1.000, precision 1.000; kinds F1 1.000, relations 0.990,
+# statements 1.000, attribution 1.000, relevance 1.000; threads 1.000, open
+# questions 1.000. The reader was tuned on this set: see
+# tests/fixtures/eval/README.md, holdout/ and holdout2/ (tuned on since).
+ATTACHMENT_RECALL = 0.78  # relevant items appended as reports
 ATTACHMENT_REACHED = 0.95  # appended or waiting in the inbox
-ATTACHMENT_PRECISION = 0.90  # appended items that belong to the story
-KINDS_F1 = 0.93
-RELATIONS_F1 = 0.90
-STATEMENTS_F1 = 0.95
-ATTRIBUTION_ACCURACY = 0.95
-RELEVANCE_ACCURACY = 0.90
-THREADS_ACCURACY = 0.90
-OPEN_QUESTIONS_ACCURACY = 0.90
+ATTACHMENT_PRECISION = 0.97  # appended items that belong to the story
+KINDS_F1 = 0.97
+RELATIONS_F1 = 0.95
+STATEMENTS_F1 = 0.97
+ATTRIBUTION_ACCURACY = 0.97
+RELEVANCE_ACCURACY = 0.97
+THREADS_ACCURACY = 0.97
+OPEN_QUESTIONS_ACCURACY = 0.97
+
+#: The held-out sets, each once tuned on: (folder, floors a little below the
+#: figures of 23:00) — holdout: everything 1.000 (attachment recall 0.895);
+#: holdout2: kinds 0.966, relations 0.982, statements, attribution, relevance,
+#: threads and open questions 1.000, precision 0.967 (one party's other deal
+#: auto-attached as context), attachment recall 0.806, with suggestions 1.000.
+HOLDOUTS = {
+    "holdout": {
+        "precision": 0.97,
+        "reached": 0.95,
+        "kinds": 0.95,
+        "relations": 0.95,
+        "statements": 0.95,
+        "state": 0.95,
+    },
+    "holdout2": {
+        "precision": 0.95,
+        "reached": 0.95,
+        "kinds": 0.93,
+        "relations": 0.95,
+        "statements": 0.95,
+        "state": 0.95,
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +97,22 @@ def test_state_floors(measured: tuple[RunResult, Scores]) -> None:
     _result, scores = measured
     assert scores.threads.accuracy >= THREADS_ACCURACY
     assert scores.open_questions.accuracy >= OPEN_QUESTIONS_ACCURACY
+
+
+@pytest.mark.parametrize("folder", sorted(HOLDOUTS))
+def test_the_held_out_sets_stay_above_their_floors(folder: str) -> None:
+    floors = HOLDOUTS[folder]
+    result = run_evaluation(load_dataset(SHIPPED / folder))
+    scores = score(result)
+    data = figures(scores, result)
+    assert scores.attachment.precision >= floors["precision"]
+    assert scores.attachment.reached >= floors["reached"]
+    assert scores.kinds.f1 >= floors["kinds"]
+    assert scores.relations.f1 >= floors["relations"]
+    assert scores.statements.f1 >= floors["statements"]
+    assert data["statements"]["attribution_accuracy"] >= floors["statements"]
+    assert scores.threads.accuracy >= floors["state"]
+    assert scores.open_questions.accuracy >= floors["state"]
 
 
 def test_the_command_prints_the_figures_and_writes_json(tmp_path: Path) -> None:
