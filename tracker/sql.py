@@ -60,6 +60,41 @@ def execute_many(conn: Connection, sql: str, values: Sequence[Sequence[Any]]) ->
             cursor.executemany(sql, values)
 
 
+#: Rows per multi-row INSERT on PostgreSQL (a statement per row is a server round of its own).
+ROWS_PER_INSERT = 250
+
+
+def insert_many(conn: Connection, head: str, values: Sequence[Sequence[Any]], tail: str = "") -> None:
+    """``head VALUES (...) tail`` for every row of ``values``: SQLite's executemany
+    (in process, one statement prepared once); on PostgreSQL multi-row VALUES,
+    :data:`ROWS_PER_INSERT` rows a statement."""
+    if not values:
+        return
+    mark = placeholder(conn)
+    row = "(" + ", ".join(mark for _ in values[0]) + ")"
+    if conn.dialect.name == "sqlite":
+        execute_many(conn, f"{head} VALUES {row} {tail}", values)
+        return
+    with driver_cursor(conn) as cursor:
+        for start in range(0, len(values), ROWS_PER_INSERT):
+            chunk = values[start : start + ROWS_PER_INSERT]
+            flat = [value for one in chunk for value in one]
+            cursor.execute(f"{head} VALUES {', '.join(row for _ in chunk)} {tail}", flat)
+
+
+def update_where_id_in(conn: Connection, table: str, assignments: str, ids: Sequence[int]) -> None:
+    """``UPDATE table SET assignments WHERE id IN ids``: one statement per
+    10,000 ids on PostgreSQL (``= ANY`` of an array), SQLite's executemany."""
+    if not ids:
+        return
+    if conn.dialect.name == "sqlite":
+        execute_many(conn, f"UPDATE {table} SET {assignments} WHERE id = ?", [(i,) for i in ids])
+        return
+    with driver_cursor(conn) as cursor:
+        for start in range(0, len(ids), 10_000):
+            cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = ANY(%s)", [list(ids[start : start + 10_000])])
+
+
 def sqlite_time(value: datetime | None) -> str | None:
     """What SQLAlchemy's SQLite DateTime stores: naive UTC, the first 26
     characters of the ISO form, 'YYYY-MM-DD HH:MM:SS.ffffff'."""

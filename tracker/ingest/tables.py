@@ -147,6 +147,8 @@ decisions = Table(
     UniqueConstraint("story_slug", "item_id", name="uq_ingest_decisions_story_item"),
 )
 Index("ix_ingest_decisions_story", decisions.c.story_slug, decisions.c.outcome)
+#: The decisions on a batch of items, whatever the story (each cycle looks them up).
+Index("ix_ingest_decisions_item", decisions.c.item_id)
 
 story_rules = Table(
     "ingest_story_rules",
@@ -164,6 +166,8 @@ def _add_item_content(_target: object, connection: Connection, **_kw: object) ->
     archived get their keys (idempotent; several workers starting at once
     may race here: a column another one added is left as it is)."""
     inspector = inspect(connection)
+    if inspector.has_table(decisions.name):  # made before it was indexed by item
+        connection.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{decisions.name}_item ON {decisions.name} (item_id)"))
     if not inspector.has_table(items.name):
         return
     present = {column["name"] for column in inspector.get_columns(items.name)}

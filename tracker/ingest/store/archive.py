@@ -40,7 +40,7 @@ from tracker.ingest.store.items import (
 from tracker.ingest.tables import feeds, items
 from tracker.ingest.text import canonical_url
 from tracker.moments import now_utc
-from tracker.sql import driver_cursor, execute_many, placeholder, sqlite_time
+from tracker.sql import driver_cursor, execute_many, insert_many, placeholder, sqlite_time, update_where_id_in
 
 
 class ArchiveStore(SQLStore):
@@ -213,9 +213,7 @@ class ArchiveStore(SQLStore):
         if not ids:
             return
         with self.engine.begin() as own:
-            execute_many(
-                own, f"UPDATE {items.name} SET pending = FALSE WHERE id = {placeholder(own)}", [(i,) for i in ids]
-            )
+            update_where_id_in(own, items.name, "pending = FALSE", ids)
 
     def item(self, item_id: int) -> StoredItem | None:
         with self.engine.connect() as conn:
@@ -272,11 +270,7 @@ def _existing(cursor: Any, mark: str, feed_id: int, keys: list[str]) -> dict[str
 def _insert_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """One driver-level executemany (SQLAlchemy's per-row parameter processing cost more than
     SQLite's own work); an item already archived for its feed is left as it is."""
-    mark = placeholder(conn)
-    statement = (
-        f"INSERT INTO {items.name} ({', '.join(_ITEM_COLUMNS)}) VALUES ({', '.join(mark for _ in _ITEM_COLUMNS)}) "
-        "ON CONFLICT (feed_id, identity_key) DO NOTHING"
-    )
+    head = f"INSERT INTO {items.name} ({', '.join(_ITEM_COLUMNS)})"
     in_order = operator.itemgetter(*_ITEM_COLUMNS)
     if conn.dialect.name == "sqlite":
         # SQLite's text times; a batch shares its 'now', so each distinct time is formatted once
@@ -294,4 +288,4 @@ def _insert_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
             values.append(value)
     else:
         values = [in_order(row) for row in rows]
-    execute_many(conn, statement, values)
+    insert_many(conn, head, values, "ON CONFLICT (feed_id, identity_key) DO NOTHING")
