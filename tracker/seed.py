@@ -77,6 +77,7 @@ def load_seed(app: Newsroom, path: Path) -> SeedResult:
         summary=story.get("summary", ""),
         rules=story.get("rules", {}),
         reports=missing,
+        by="seed",
     )
     return SeedResult(slug=slug, opened=True, reports_added=len(missing))
 

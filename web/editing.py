@@ -123,7 +123,7 @@ def open_story() -> Page:
         slug, status = attempt(
             form,
             lambda: newsroom().open_story(
-                title=form.title.data or "", slug=form.slug.data or "", summary=form.summary.data or ""
+                title=form.title.data or "", slug=form.slug.data or "", summary=form.summary.data or "", by=by()
             ),
         )
         if slug:
@@ -157,6 +157,7 @@ def add_report(slug: str) -> Page:
                 url=form.url.data or "",
                 summary=form.summary.data or "",
                 classified_by=by(),
+                by=by(),
             )
 
         report_id, status = attempt(form, command)

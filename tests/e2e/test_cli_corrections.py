@@ -52,3 +52,30 @@ def test_the_summary_is_changed_by_cli_and_the_same_summary_again_is_refused(tra
     assert tracker("story", SLUG, "--json").json()["summary"] == "Meta struck a deal."
     again = tracker("summary", SLUG, "Meta struck a deal.")
     assert again.code == 1 and "already has this summary" in again.err
+
+
+def test_a_report_added_by_cli_says_who_added_it(tracker) -> None:
+    tracker("seed")
+    added = tracker(
+        "report",
+        "add",
+        SLUG,
+        "--headline",
+        "Talks go on",
+        "--published",
+        "2024-06-01",
+        "--kind",
+        "talks_held",
+        "--by",
+        "desk:bo",
+        "--json",
+    )
+    assert added.code == 0, added.err
+    history = tracker("history", SLUG, "--json").json()
+    assert (history[-1]["event_type"], history[-1]["payload"]["by"]) == ("ReportAdded", "desk:bo")
+
+
+def test_the_seed_story_says_the_seed_opened_it_and_added_its_reports(tracker) -> None:
+    tracker("seed")
+    history = tracker("history", SLUG, "--json").json()
+    assert {e["payload"]["by"] for e in history} == {"seed"}

@@ -131,3 +131,19 @@ def test_the_history_names_events_plainly_with_a_who_column(editor, web_runtime)
 
 def test_a_viewer_cannot_correct(viewer) -> None:
     assert viewer.get(URL).status_code == 403
+
+
+def test_a_story_opened_and_a_report_added_by_an_editor_say_who_in_the_history(editor, web_runtime) -> None:
+    assert (
+        post_form(editor, "/stories/new", {"title": "Chip makers merge", "slug": "", "summary": ""}).status_code == 302
+    )
+    added = post_form(
+        editor,
+        "/stories/chip-makers-merge/reports/new",
+        {"headline": "Talks begin", "published_at": "2024-06-03T09:30Z", "kinds": ["talks_held"], "parties": ""},
+    )
+    assert added.status_code == 302
+    opened, report = web_runtime.catalog.history("chip-makers-merge")
+    assert (opened.payload["by"], report.payload["by"]) == ("edna", "edna")
+    page = editor.get("/stories/chip-makers-merge/history").get_data(as_text=True)
+    assert page.count('<td class="event-who">edna</td>') == 2

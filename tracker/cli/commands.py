@@ -121,11 +121,12 @@ def history(ctx: Context, slug: str, as_json: bool) -> None:
 @click.option("--title", required=True)
 @click.option("--slug", default="", help="Defaults to one made from the title.")
 @click.option("--summary", default="")
+@click.option("--by", default=operator, show_default="cli:$USER", help="Who opened it.")
 @json_option
 @pass_ctx
-def open_story(ctx: Context, title: str, slug: str, summary: str, as_json: bool) -> None:
+def open_story(ctx: Context, title: str, slug: str, summary: str, by: str, as_json: bool) -> None:
     """Open a new story."""
-    slug = ctx.app.open_story(title=title, slug=slug, summary=summary)
+    slug = ctx.app.open_story(title=title, slug=slug, summary=summary, by=by)
     if as_json:
         emit_json({"slug": slug})
     else:
@@ -176,6 +177,7 @@ def report() -> None:
 @click.option("--url", default="")
 @click.option("--attribution", default="")
 @click.option("--id", "report_id", default="", help="Defaults to a new id.")
+@click.option("--by", default=operator, show_default="cli:$USER", help="Who added it.")
 @json_option
 @pass_ctx
 def report_add(
@@ -191,6 +193,7 @@ def report_add(
     url: str,
     attribution: str,
     report_id: str,
+    by: str,
     as_json: bool,
 ) -> None:
     """Add a report to a story by hand."""
@@ -206,6 +209,7 @@ def report_add(
         outlet=outlet,
         url=url,
         attribution=attribution,
+        by=by,
     )
     if as_json:
         emit_json({"slug": slug, "report_id": new_id})

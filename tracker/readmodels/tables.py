@@ -33,7 +33,7 @@ from tracker.readmodels.search_index import create_search, drop_search
 VIEW_VERSIONS: dict[str, int] = {
     "stories": 1,
     "story_changes": 1,
-    "reports": 6,
+    "reports": 7,  # 7: reclassifications say who and when; corrections of dates and parties
     "facts": 2,
     "versions": 2,
     "search": 2,
