@@ -34,7 +34,7 @@ def index() -> tuple[str, int]:
         error, status = f"There is no status “{wanted[:40]}”; choose one of: {', '.join(STATUSES)}.", 400
         wanted = ""
     shown = [s for s in everything if not wanted or s.status == wanted]
-    lines = {s.slug: activity(at for at, _ in queries.source().developments(s.slug)) for s in shown}
+    lines = {s.slug: activity(queries.source().published_moments(s.slug)) for s in shown}
     return render_template(
         "stories/index.html",
         stories=shown,

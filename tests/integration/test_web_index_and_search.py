@@ -77,12 +77,15 @@ def test_an_unknown_status_is_refused_by_name(client) -> None:
 
 
 def test_the_sparkline_states_its_scale_in_its_title_and_label(client, runtime) -> None:
-    runtime.newsroom.add_report(
+    report_id = runtime.newsroom.add_report(
         SEED, headline="Meta confirms it held talks", published_at=datetime(2024, 6, 6, tzinfo=UTC), kinds=["confirmed"]
     )
     row = story_row(client.get("/").get_data(as_text=True), SEED)
     scale = "10 reports from 25 May 2024 to 6 Jun 2024; each point is 24 hours, the highest holds 9"
     assert f'aria-label="Reports over time: {scale}"' in row and f"<title>{scale}</title>" in row
+    runtime.newsroom.retract_report(SEED, report_id, reason="wrong story", by="edna")
+    retracted = story_row(client.get("/").get_data(as_text=True), SEED)
+    assert "<title>9 reports, all on 25 May 2024</title>" in retracted  # a retracted report leaves the line
     runtime.newsroom.open_story(title="Empty one", slug="empty")
     assert "no reports" in story_row(client.get("/").get_data(as_text=True), "empty")
 

@@ -64,6 +64,10 @@ class StoryQueries(Protocol):
         """Reports per period over the story's life (the index sparklines)."""
         ...
 
+    def published_moments(self, slug: str) -> Sequence[datetime]:
+        """When each active report of the story was published (the index sparkline and its scale)."""
+        ...
+
     def developments(
         self, slug: str, *, version: int | None = None, published_by: datetime | None = None
     ) -> Sequence[tuple[datetime, Kind]]:

@@ -36,6 +36,7 @@ from tracker.domain.story import Story, clean_slug
 from tracker.domain.vocabulary import Kind
 from tracker.moments import utc
 from tracker.readmodels import tables as tbl
+from tracker.readmodels.activity import published_moments
 from tracker.readmodels.report_rows import db_time, load_reports, name_counts, reports_by_id, source_counts
 from tracker.readmodels.search import search_reports
 from tracker.readmodels.time_travel import PastViews
@@ -104,6 +105,10 @@ class Catalog:
             index = min(buckets - 1, int((moment - first).total_seconds() / span * buckets))
             counts[index] += 1
         return counts
+
+    def published_moments(self, slug: str) -> tuple[datetime, ...]:
+        """When each active report was published (the index's sparkline and its scale)."""
+        return published_moments(self.engine, self.t, self._story_row(slug)["story_id"])
 
     def developments(
         self, slug: str, *, version: int | None = None, published_by: datetime | None = None
