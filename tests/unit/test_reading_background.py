@@ -159,3 +159,24 @@ def test_a_court_step_on_a_known_case_is_news_of_it() -> None:
     assert ("Belmar Packaging", "Ardent Foods", Kind.LEGAL_ACTION) in triples(
         "Ardent Foods asks judge to dismiss the Belmar Packaging lawsuit"
     ) | triples("Ardent Foods asks judge to dismiss Belmar Packaging's lawsuit")
+
+
+def test_talks_that_stall_are_no_agreement_between_the_pair() -> None:
+    found = triples("", "Talks between Ardent Foods and Belmar Packaging over a supply contract have stalled.")
+    assert {k for _a, _b, k in found} == {Kind.NO_AGREEMENT}
+    assert {frozenset((a, b)) for a, b, _k in found} == {frozenset(("Ardent Foods", "Belmar Packaging"))}
+
+
+def test_a_regulator_fining_a_company_is_scrutiny_of_it() -> None:
+    assert triples("", "The Food Safety Authority fined Ardent Foods 2 million euros on Tuesday.") == {
+        ("Food Safety Authority", "Ardent Foods", Kind.REGULATORY_SCRUTINY)
+    }
+
+
+def test_the_person_replaced_leaves_the_company_that_made_the_appointment() -> None:
+    found = triples(
+        "",
+        "Ardent Foods has appointed Ruth Amsel, previously at Belmar Packaging, as chief executive, "
+        "replacing Colm Dwyer, who retired in May.",
+    )
+    assert {("Ruth Amsel", "Ardent Foods", Kind.PERSONNEL), ("Colm Dwyer", "Ardent Foods", Kind.PERSONNEL)} <= found

@@ -65,6 +65,8 @@ _LABOUR_BEFORE = frozenset(
     {"pay", "wage", "wages", "salary", "labour", "labor", "union", "unions", "pension", "pensions", "contract"}
     | {"bargaining", "crew", "staff", "workers", "employee", "employees", "strike", "rota", "roster", "rosters"}
 )
+#: The sides among them: the subject of a predicate ("the union walked away").
+_LABOUR_SIDES = frozenset({"union", "unions", "staff", "workers", "employee", "employees", "crew"})
 #: ... or what they are about, after the phrase ("talks ... on rosters and pay", "met to discuss wages") ...
 _LABOUR_TOPIC = re.compile(
     r"\b(?:wages?|salar(?:y|ies)|rosters?|rotas?|pensions?|overtime|shift patterns|working conditions|bargaining"
@@ -121,12 +123,16 @@ def offered(hit: Hit) -> bool:
     return re.search(r"remed|concession|commitment|undertaking", hit.text.lower()) is not None
 
 
-def labour(hit: Hit, text: str, start: int, end: int) -> bool:
+def labour(hit: Hit, text: str, start: int, end: int, opening: int | None = None) -> bool:
     """Talks or a deal about pay, rosters or jobs with staff or a union: labour negotiations, not the
     story's deal talks ("cabin crew open pay talks", "the union began talks with the airline on rosters")."""
     if hit.kind not in _MUTUAL:
         return False
-    if any(w in _LABOUR_BEFORE for w in before_words(text, hit.start, start, 1)):
+    before = before_words(text, hit.start, start, 1)
+    if hit.verbal and hit.kind in (Kind.NO_AGREEMENT, Kind.TALKS_ENDED):  # "wage negotiations ... stalled"
+        topic = _LABOUR_TOPIC.search(text, start if opening is None else opening, end)  # ``opening``: the sentence's
+        return bool(set(before) & _LABOUR_SIDES) or topic is not None
+    if any(w in _LABOUR_BEFORE for w in before):
         return True
     return _LABOUR_TOPIC.search(text, hit.end, end) is not None or _LABOUR_SIDE.search(text, start, end) is not None
 

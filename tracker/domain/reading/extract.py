@@ -230,7 +230,7 @@ class FieldReader(Sides):
 
     def _turn(self, hit: ph.Hit, clause: Span) -> Kind | None:
         kind = cues.turn(hit, self.text, clause.start)
-        if kind is not None and cues.labour(hit, self.text, clause.start, clause.end):
+        if kind is not None and cues.labour(hit, self.text, clause.start, clause.end, self.sentence.start):
             return None  # pay talks with a union: not the story's deal talks
         if kind is Kind.REGULATORY_SCRUTINY and cues.remedy(hit) and not self._sentence_regulators():
             if hit.text.lower().startswith("agree"):

@@ -54,6 +54,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r" (?:the |an? |its |their |a second |another )?(?:[\w’'$.-]+ )?(?:improved |revised |sweetened |takeover |"
             r"second |final )?(?:offer|bid|proposal|approach)",
             r"not reached",
+            r"(?:have |has |had )?(?:stalled|stall|stalls|faltered|falters|deadlocked|hit an impasse|reached an impasse)",
         ),
         (
             r"no (?:final |formal )?(?:agreement|deal)(?: has been (?:reached|struck|signed))?(?: yet)?",
@@ -147,11 +148,12 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.REGULATORY_SCRUTINY: (
         (
             r"(?:opened|opens|open|launched|launches|launch) (?:an? |the )?(?:\w+ )?(?:inquiry|investigation|probe|review)",
-            r"(?:widens|widened|widening|extends|extended|expands|expanded|closes|closed|keeps|kept)"
+            r"(?:widens|widened|widening|extends|extended|expands|expanded|closes|closed|closing|keeps|kept)"
             r" (?:its |the |a )?(?:[\w.]+ )?(?:probe|inquiry|investigation|look|examination)",
             r"(?:is |are |was |were )?(?:examining|examines|examined|investigating|investigates|investigated|probing|looking at|looked at|"
             r"probes|probed|scrutinising|scrutinizing|scrutinised|scrutinized|reviewing|reviews|looking into|looked into)",
             r"(?:will|to|would|could|may|must|shall) (?:examine|investigate|review|probe|scrutini[sz]e|look into|assess)",
+            r"(?:fined|fines|penalised|penalized|sanctioned|sanctions|censured|censures|reprimanded|reprimands)",
             r"(?:cleared|clears|clear|blocked|blocks|block|waved through)(?= (?:the |a |an |its |their )?(?:[\w’'–-]+ )?"
             r"(?:deal|merger|takeover|acquisition|tie-up|purchase|combination|bid|offer))",
             # remedies: what a company gives up to win approval (read as scrutiny only where a regulator is named)
@@ -225,6 +227,7 @@ _CASED: dict[Kind, tuple[str, ...]] = {
     ),
     Kind.PERSONNEL: (
         r"(?:named|names)(?=\s+(?-i:[A-Z]))",
+        r"(?:replacing|replaces|succeeding|succeeds)(?=\s+(?-i:[A-Z]))",
         r"(?:left|leaves|leave|leaving|quit|quits|departed|departs)(?=\s+(?-i:[A-Z])|\s+the (?:company|firm|start-?up|group"
         r"|airline|carrier|bank|business|lab|studio|publisher|insurer|retailer|maker))",
     ),
@@ -246,14 +249,14 @@ _STEMS: dict[Kind, tuple[str, ...]] = {
     kind: tuple(stems.split())
     for kind, stems in {
         Kind.TALKS_ENDED: "longer end broke drop withdr call abandon terminat scrap suspend stop halt pull walk collaps fell fallen founder",
-        Kind.NO_AGREEMENT: "not n't n’t yet fail no without stall decision reject turn spurn rebuff",
+        Kind.NO_AGREEMENT: "not n't n’t yet fail no without stall falter deadlock impasse decision reject turn spurn rebuff",
         Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl resol approv merg combin take took accept",
         Kind.TALKS_HELD: "talk discuss convers negotiat explor court approach consider weigh mull eye spok speak met meet resum agree bid offer propos",
         Kind.DECLINED_TO_COMMENT: "declin refus comment say discuss",
         Kind.NO_RESPONSE: "respon repl return answer reach unavailable",
         Kind.DENIED: "den refut dismiss reject true said say",
         Kind.CONFIRMED: "confirm statement announc",
-        Kind.REGULATORY_SCRUTINY: "open launch examin investig prob scrutin review look inquir antitrust invit sought seek gather assess clear block waved sell divest give dispos offload hive shed remed concess commit undertak",
+        Kind.REGULATORY_SCRUTINY: "fine penal sanction censur reprimand open launch examin investig prob scrutin review look inquir antitrust invit sought seek gather assess clear block waved sell divest give dispos offload hive shed remed concess commit undertak",
         Kind.LEGAL_ACTION: "sue suing suit legal court litig action case claim judge complain",
         Kind.PERSONNEL: "hir join appoint poach tap promot return step resign lead becom became name acqui departure longer replaced succeeded",
     }.items()

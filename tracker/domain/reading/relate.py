@@ -47,7 +47,7 @@ _ROLE = re.compile(
 MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
 _DELIBERATE = re.compile(r"consider|weigh|mull", re.IGNORECASE)
 _DEPARTS = re.compile(r"step|resign|quit|retir|no longer", re.IGNORECASE)
-_SUCCEEDED = re.compile(r"(?:replaced|succeeded) by$", re.IGNORECASE)
+_SUCCEEDED = re.compile(r"(?:replaced|succeeded) by$|^(?:replacing|replaces|succeeding|succeeds)$", re.IGNORECASE)
 _AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s*$", re.IGNORECASE)
 _BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
 PLURAL = re.compile(r"both|they|the (?:two|companies|firms|airlines|carriers|banks)", re.IGNORECASE)
@@ -174,7 +174,11 @@ class Sides:
             )
         elif kind is Kind.PERSONNEL and _SUCCEEDED.search(hit.text):  # "... was replaced by Acme's founder, Ann Lee"
             a_side = [m for m in after if m.person][:1]
-            b_side = company_before(self.near, hit.start, self.principal) if a_side else []
+            moved = [r.b for r in (*self.found.relations, *relations) if r.kind is Kind.PERSONNEL]
+            if moved:  # "Acme named X chief executive ... He replaces Y": Y leaves Acme
+                b_side = [Mention(hit.start, hit.start, moved[-1], known=True)]
+            else:
+                b_side = company_before(self.near, hit.start, self.principal)
         elif kind is Kind.PERSONNEL:
             a_side, b_side = person_first(a_side, b_side)
             if a_side and not b_side and (ANAPHOR.search(text, hit.end, hit.end + 20) or _DEPARTS.search(hit.text)):
