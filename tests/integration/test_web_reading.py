@@ -175,9 +175,9 @@ def test_the_event_history_is_paginated_newest_first(client, web_runtime) -> Non
         web_runtime.newsroom.change_status(SEED, "quiet")
         web_runtime.newsroom.change_status(SEED, "developing")
     first = client.get(f"/stories/{SEED}/history").get_data(as_text=True)
-    assert "Page 1 of 2" in first and "StatusChanged" in first and "Opened" not in first
+    assert "Page 1 of 2" in first and "Status changed to developing" in first and "Story opened" not in first
     last = client.get(f"/stories/{SEED}/history?page=2").get_data(as_text=True)
-    assert '<code class="event-type">Opened</code>' in last and "ReportAdded" in last
+    assert '<td class="event-what" title="Opened">Story opened</td>' in last and "Report added" in last
 
 
 def test_search_finds_reports_across_stories_and_says_when_nothing_matches(client) -> None:
