@@ -53,6 +53,7 @@ def audit(page: Any, site: str, pages: dict[str, str], widths: tuple[int, ...] =
             response = page.goto(f"{site}{path}")
             assert response.status < 400, f"{label} ({path}) answered {response.status}"
             problems += serious_violations(page, f"{label} at {width}px")
+            shot(page, f"{re.sub(r'[^a-z]+', '-', label).strip('-')}-{width}", full_page=False)
     return problems
 
 
