@@ -36,7 +36,7 @@ from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import JSONTranscoder, StoredEvent, Transcoder
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 #: The distributions these overrides were written against, exactly.
@@ -123,10 +123,30 @@ class BulkInsertApplicationRecorder(SQLAlchemyApplicationRecorder):
         return ids
 
 
+#: How long a connection to an SQLite file waits for another writer (SQLite's
+#: busy timeout; the driver's default is 5 s). The poll cycle, the read-model
+#: follower, the worker and the web all write to one file; a follower
+#: transaction of a big save on a loaded machine outlasted 5 s, and the
+#: cycle's next write failed with "database is locked".
+SQLITE_BUSY_SECONDS = 30
+
+
 class Factory(SQLAlchemyFactory):
     """The persistence module named by ``tracker.persistence.event_store_env``."""
 
     application_recorder_class = BulkInsertApplicationRecorder
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        engine = self.datastore.engine
+        if engine is not None and engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _wait_for_writers)
+
+
+def _wait_for_writers(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_SECONDS * 1000}")
+    cursor.close()
 
 
 @dataclass(frozen=True)
