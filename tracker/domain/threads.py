@@ -5,8 +5,9 @@ latest-of facts (:mod:`.state`).
 A thread is every relation between one pair of parties. Its status is its
 most significant standing fact, not its latest report: an agreement stands
 until talks are said to have ended after it; talks that ended stay ended
-unless they are reported again later; "no agreement yet" outranks "talks
-held" (it says more); legal action, scrutiny and personnel moves show only
+unless talks are reported held again later (a later "still no deal" is no
+news of talks), and then only what was said since the end counts; "no
+agreement yet" outranks "talks held" (it says more); legal action, scrutiny and personnel moves show only
 for a pair with no deal in play. A later background report erases nothing.
 """
 
@@ -175,12 +176,14 @@ def _status(facts: Mapping[Kind, _Fact]) -> Kind:
     def later(x: Kind, y: Kind) -> bool:
         return x in facts and (y not in facts or facts[x].order > facts[y].order)
 
-    agreed, ended = Kind.AGREEMENT_REACHED, Kind.TALKS_ENDED
+    agreed, ended, held, none = Kind.AGREEMENT_REACHED, Kind.TALKS_ENDED, Kind.TALKS_HELD, Kind.NO_AGREEMENT
     if agreed in facts and not later(ended, agreed):
         return agreed
-    if ended in facts and not (later(Kind.TALKS_HELD, ended) or later(Kind.NO_AGREEMENT, ended)):
-        return ended
-    for kind in (Kind.NO_AGREEMENT, Kind.TALKS_HELD):
+    if ended in facts:
+        if not later(held, ended):
+            return ended  # "still no deal" after the end says nothing new; only talks held again reopen them
+        return none if later(none, ended) else held  # resumed: what was said since, not before the end
+    for kind in (none, held):
         if kind in facts:
             return kind
     return max((k for k in _OTHER if k in facts), key=lambda k: (facts[k].order, -_OTHER.index(k)))
