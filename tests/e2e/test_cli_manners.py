@@ -198,3 +198,22 @@ def test_an_evaluation_shows_a_bar_over_its_stages_on_a_terminal_and_stage_lines
     assert not STAGE_LINE.search(shown), "on a terminal the bar replaces the stage lines"
     piped = tracker("eval", dataset)
     assert piped.code == 0 and STAGE_LINE.search(piped.err) and "[#" not in piped.err
+
+
+def test_re_reading_a_whole_story_shows_a_bar_over_its_reports_on_a_terminal_only(tracker, tracker_env) -> None:
+    assert tracker("init").code == 0
+    assert tracker("open", "--title", "Deal watch", "--slug", "deal").code == 0
+    for day in (1, 2, 3):  # kinds given by hand as "other": the reader reads an agreement
+        added = tracker(
+            "report", "add", "deal", "--headline", f"Meta and Character.AI reach an agreement ({day})",
+            "--published", f"2024-06-0{day}T09:00Z", "--kind", "other", "--party", "Meta", "--party", "Character.AI",
+        )  # fmt: skip
+        assert added.code == 0, added.err
+    dry = tracker("reclassify", "deal", "--all", "--dry-run")
+    assert "3 reports would change" in dry.out and dry.err == ""
+    code, shown = on_terminal(tracker_env, "reclassify", "deal", "--all")
+    assert code == 0, shown
+    assert re.search(r"re-read\s+\[#+\]\s+3/3\s+100%", shown) and "reports/s" in shown, shown
+    assert "3 reports re-read" in shown
+    code, again = on_terminal(tracker_env, "reclassify", "deal", "--all", "--json")
+    assert code == 0 and "[#" not in again and '"reports": []' in again, again
