@@ -11,6 +11,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from tracker.ingest.opml import MAX_OPML_BYTES, OpmlRefused
+from tracker.ingest.opml_import import import_outlines
 from tracker.ingest.service import DuplicateFeed, FeedRejected, FeedView, UnknownFeed
 from tracker.ingest.subscriptions import Subscriptions, UnknownRemoval
 from tracker.jobs import JobKind, Jobs
@@ -174,9 +175,8 @@ def import_opml() -> tuple[str, int] | Response:
     if not data:
         form.opml.errors = ["Choose an OPML file to import."]
         return render_index(opml=form, status=400)
-    try:
-        with ingestion() as service:  # web ingestion: http(s) only, so no outline can name a server file
-            result = service.import_opml(data, check=False)
+    try:  # http(s) only, so no outline can name a server file; nothing fetched in the request
+        result = import_outlines(runtime().engine, data, local_files=False)
     except OpmlRefused as error:
         form.opml.errors = [sentence(str(error).removeprefix("OPML: ")) + "."]
         return render_index(opml=form, status=400)

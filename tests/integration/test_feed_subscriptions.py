@@ -102,3 +102,30 @@ def test_waiting_counts_and_the_archive_search_agree_with_a_poll(runtime) -> Non
             assert [i.item_id for i in service.search_archive("")] == sorted(
                 (i.item_id for i in service.search_archive("")), reverse=True
             )
+
+
+def test_an_opml_list_is_subscribed_in_one_go_listing_what_was_skipped_or_refused(runtime) -> None:
+    from tracker.ingest.opml_import import import_outlines
+
+    store = IngestStore(runtime.engine)
+    store.add_feed("https://news.example/old.xml", name="Old")
+    outlines = "".join(
+        f'<outline text="{name}" xmlUrl="{url}"/>'
+        for name, url in [
+            ("Old", "https://news.example/old.xml"),
+            ("New", "https://news.example/new.xml"),
+            ("New again", "https://news.example/new.xml"),
+            ("Disk", "file:///etc/passwd"),
+            ("Gopher", "gopher://news.example/"),
+        ]
+        + [(f"Bulk {i}", f"https://bulk{i}.example/rss") for i in range(600)]  # more than one IN chunk
+    )
+    result = import_outlines(runtime.engine, f"<opml><body>{outlines}</body></opml>")
+    assert result.added[0] == "https://news.example/new.xml" and len(result.added) == 601
+    assert set(result.skipped) == {"https://news.example/old.xml", "https://news.example/new.xml"}
+    assert [line.split(":", 1)[0] for line in result.invalid] == ["file", "gopher"]
+    assert store.feed_by_url("https://news.example/new.xml").name == "New"  # the first listing names it
+    assert store.feed_by_url("https://news.example/new.xml").source == "opml"
+    assert len(store.list_feeds()) == 602
+    again = import_outlines(runtime.engine, f"<opml><body>{outlines}</body></opml>")
+    assert again.added == () and len(again.skipped) == 603  # 602 subscribed, one listed twice
