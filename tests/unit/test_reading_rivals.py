@@ -78,3 +78,24 @@ def test_sides_still_negotiating_are_the_pair_named_before_not_the_club_that_say
     )
     assert {frozenset((a, b)) for a, b, _k in found} == {frozenset(("Harbour Rovers", "Kessler Group"))}
     assert {k for _a, _b, k in found} == {Kind.NO_AGREEMENT}
+
+
+def test_walking_away_pulling_out_and_winning_the_auction_are_ends_and_deals() -> None:
+    assert triples("", "Ostrava Partners is walking away from its pursuit of Harbour Rovers.") == {
+        ("Ostrava Partners", "Harbour Rovers", Kind.TALKS_ENDED)
+    }
+    assert triples("", "Kessler Group pulls out of Rovers talks.") == {
+        ("Kessler Group", "Harbour Rovers", Kind.TALKS_ENDED)
+    }
+    assert triples("", "Kessler Group won the auction for Harbour Rovers.") == {
+        ("Kessler Group", "Harbour Rovers", Kind.AGREEMENT_REACHED)
+    }
+
+
+def test_talks_said_to_have_ended_are_ended_and_a_deal_after_months_of_talks_is_a_deal() -> None:
+    assert triples("", "Harbour Rovers confirmed it had ended talks with Ostrava Partners.") == {
+        ("Harbour Rovers", "Ostrava Partners", Kind.TALKS_ENDED)
+    }
+    assert triples("", "Harbour Rovers and Kessler Group have agreed a deal, ending months of talks.") == {
+        ("Harbour Rovers", "Kessler Group", Kind.AGREEMENT_REACHED)
+    }

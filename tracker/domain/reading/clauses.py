@@ -64,7 +64,8 @@ _FACES = re.compile(r"\b(?:faces?|facing|faced|under|hit with|subject of|target 
 #: What a report calls a company it has named ("the start-up", "the airline").
 COMPANY_NOUNS = (
     r"start-?up|company|firm|chatbot maker|app maker|group|airline|carrier|bank|insurer|retailer|publisher|lab"
-    r"|club|consortium|carmaker|automaker|manufacturer|supplier|buyer|bidder"
+    r"|club|consortium|carmaker|automaker|manufacturer|supplier|buyer|bidder|drugmaker|chipmaker|lender|operator"
+    r"|broadcaster|developer|brewer|miner"
 )
 #: Two pointers joined ("the club and the buyer announced") are one subject, not two clauses.
 _POINTER = re.compile(rf"the (?:{COMPANY_NOUNS})\b", re.IGNORECASE)

@@ -20,14 +20,16 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.TALKS_ENDED: (
         (
             r"(?:is|are|was|were)? ?no longer (?:in (?:\w+ )?(?:talks|discussions|negotiations)|negotiating|talking)",
-            r"(?:ended|ends|end|broke off|breaks off|called off|calls off|abandoned|abandons|terminated|scrapped|suspended|"
-            r"stopped|stops|halted|halts)"
+            r"(?:(?:has|have|had) (?:now )?)?(?:ended|ends|end|ending|broke off|breaks off|broken off|called off|calls off"
+            r"|abandoned|abandons|terminated|scrapped|suspended|stopped|stops|halted|halts|quit|quits|exited|exits)"
             r" (?:the |their |its |all )?(?:talks|negotiations|discussions|deal talks)",
-            r"pulled out of (?:the )?(?:talks|negotiations)",
+            r"(?:pulled|pulls|pulling|pull) out of (?:the |its |their )?(?:[\w.-]+ )?(?:talks|negotiations|bid|deal"
+            r"|race|auction|bidding|process)",
+            r"(?:withdrew|withdraws|withdrawn|withdrawing) from (?:the |its |their )?(?:[\w.-]+ )?(?:talks|negotiations"
+            r"|race|auction|bidding|process)",
             r"(?:abandoned|abandons|dropped|drops|withdrew|withdraws|withdrawn|ended|ends) (?:its|the|their|a) "
             r"(?:\w+ )?(?:bid|offer|pursuit|approach)",
-            r"walked away(?: from)?",
-            r"walks away(?: from)?",
+            r"(?:walked|walks|walking|walk) away(?: from)?",
             r"(?:called|calls) off (?:the |its |their |a )?(?:\w+ )?(?:talks|deal|negotiations|merger|takeover|bid|acquisition)",
             r"(?:collapsed|broke down|have broken down|fell apart|have fallen apart|foundered)",
         ),
@@ -65,6 +67,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     Kind.AGREEMENT_REACHED: (
         (
+            r"(?:won|wins|win) (?:the )?(?:auction|bidding|race|contest|battle) (?:for|to buy)",
             r"(?:strikes|struck|strike|signs|signed|sign|seals|sealed|seal|inks|inked|clinches|clinched)"
             r" (?:a |an |the )?(?:[\w-]+ )?(?:licensing |licence |license )?(?:deal|agreement|partnership|pact)",
             r"(?:reached|reach|reaches) (?:a |an )?(?:\S+ )?(?:agreement|deal|settlement)",
@@ -248,9 +251,9 @@ _COMPILED_CASED = tuple((kind, _compile(patterns, re.IGNORECASE)) for kind, patt
 _STEMS: dict[Kind, tuple[str, ...]] = {
     kind: tuple(stems.split())
     for kind, stems in {
-        Kind.TALKS_ENDED: "longer end broke drop withdr call abandon terminat scrap suspend stop halt pull walk collaps fell fallen founder",
+        Kind.TALKS_ENDED: "longer end broke drop withdr call abandon terminat scrap suspend stop halt pull walk quit exit collaps fell fallen founder",
         Kind.NO_AGREEMENT: "not n't n’t yet fail no without stall falter deadlock impasse decision reject turn spurn rebuff",
-        Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl resol approv merg combin take took accept",
+        Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl resol approv merg combin take took accept won win",
         Kind.TALKS_HELD: "talk discuss convers negotiat explor court approach consider weigh mull eye spok speak met meet resum agree bid offer propos",
         Kind.DECLINED_TO_COMMENT: "declin refus comment say discuss",
         Kind.NO_RESPONSE: "respon repl return answer reach unavailable",

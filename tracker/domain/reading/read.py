@@ -193,8 +193,8 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
         if r.kind not in (Kind.TALKS_HELD, Kind.NO_AGREEMENT) or not {(r.a, r.b), (r.b, r.a)} & ended
     ]
     relations = _rivals_to_target(relations, context, set(known_seen))
-    no_deal_yet = {frozenset((r.a, r.b)) for r in relations if r.kind is Kind.NO_AGREEMENT}
-    relations = [  # "no agreement yet, though still negotiating": no agreement says more than talks held
+    no_deal_yet = {frozenset((r.a, r.b)) for r in relations if r.kind in (Kind.NO_AGREEMENT, Kind.AGREEMENT_REACHED)}
+    relations = [  # "no agreement yet, though still negotiating", "a deal after months of talks": it says more
         r for r in relations if r.kind is not Kind.TALKS_HELD or frozenset((r.a, r.b)) not in no_deal_yet
     ]
     actors = [n for r in relations for n in (r.a, r.b)] + [s.speaker for s in statements]
