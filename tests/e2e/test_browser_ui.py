@@ -215,7 +215,7 @@ def test_a_suggested_feed_item_with_a_script_title_shows_as_text_and_can_be_acce
 
 def test_the_other_pages_render_and_the_story_page_fits_a_phone(page, site) -> None:
     page.goto(f"{site}/stories/{SEED}/history")
-    assert "ReportAdded" in page.inner_text("table.events")
+    assert "Report added" in page.inner_text("table.events")
     shot(page, "history")
     page.goto(f"{site}/stories/{SEED}/changes?since=2001-01-01")
     assert "New reports" in page.inner_text("main")
