@@ -125,7 +125,7 @@ def test_the_keyboard_focus_is_visible_on_links_buttons_and_fields(page, site) -
     assert not unmarked, f"focused without a visible outline or ring: {unmarked}"
 
 
-def test_a_500_character_unbroken_headline_does_not_widen_the_story_page_or_the_retract_form(
+def test_a_500_character_unbroken_headline_does_not_widen_the_story_page_the_retract_form_or_the_lists(
     page, site, runtime
 ) -> None:
     from datetime import UTC, datetime
@@ -145,14 +145,16 @@ def test_a_500_character_unbroken_headline_does_not_widen_the_story_page_or_the_
         for label, path in (
             ("story", f"/stories/{SEED}"),
             ("retract form", f"/stories/{SEED}/reports/{report}/retract"),
-            ("search", f"/search?q={LONG_WORD}"),
+            ("index", "/"),
+            ("changes", f"/stories/{SEED}/changes?since=2001-01-01"),
+            ("history", f"/stories/{SEED}/history"),
         ):
             page.goto(f"{site}{path}")
-            if label != "search":
+            if label in ("story", "retract form"):
                 assert page.locator(f"text={LONG_WORD[:40]}").count() >= 1, f"the long headline is on the {label}"
             scroll = page.evaluate("document.documentElement.scrollWidth")
             assert scroll <= width, f"the {label} is {scroll}px wide in a {width}px window"
-        shot(page, f"long-headline-{width}", full_page=False)
+            shot(page, f"long-headline-{label.replace(' ', '-')}-{width}", full_page=False)
 
 
 def test_the_story_chart_has_its_figures_as_a_table_that_agrees_with_the_bars(page, site) -> None:
