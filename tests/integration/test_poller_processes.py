@@ -123,7 +123,8 @@ def test_two_pollers_on_postgresql_share_the_feeds_without_double_processing(pos
     runtime = open_runtime(load_settings(env))
     try:
         with LoopbackServer() as server:
-            expected = prepare(runtime, server, feeds=60, items=3, delay=0.3)
+            # each fetch takes a second: the first poller cannot claim every feed before the second starts
+            expected = prepare(runtime, server, feeds=60, items=3, delay=1.0)
             pollers = [
                 subprocess.Popen(
                     [TRACKER, "poll", "--once", "--json"],

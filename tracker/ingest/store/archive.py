@@ -3,19 +3,18 @@ time, read back pending for matching, searched."""
 
 from __future__ import annotations
 
-import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, bindparam, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import bindparam, select, update
 
 from tracker.domain.rules import words
 from tracker.ingest.feeds import Feed
 from tracker.ingest.identity import LINK_CHANGED, link_id, outlet_of
 from tracker.ingest.parser import FeedItem
+from tracker.ingest.store.archive_rows import archived_in_documents, archived_in_feed, feed_values, insert_items
 from tracker.ingest.store.base import SQLStore
 from tracker.ingest.store.drift import (
     RELINK,
@@ -26,7 +25,7 @@ from tracker.ingest.store.drift import (
     switched_revision,
     with_originals,
 )
-from tracker.ingest.store.feeds import update_claimed_feed
+from tracker.ingest.store.feeds import update_claimed_feed, update_claimed_feeds
 from tracker.ingest.store.identities import Identified, change, identify, record_changes
 from tracker.ingest.store.items import (
     STORED_ITEM_COLUMNS,
@@ -40,7 +39,7 @@ from tracker.ingest.store.items import (
 from tracker.ingest.tables import feeds, items
 from tracker.ingest.text import canonical_url
 from tracker.moments import now_utc
-from tracker.sql import driver_cursor, execute_many, insert_many, placeholder, sqlite_time, update_where_id_in
+from tracker.sql import driver_cursor, execute_many, placeholder, sqlite_time, update_where_id_in
 
 
 class ArchiveStore(SQLStore):
@@ -63,16 +62,26 @@ class ArchiveStore(SQLStore):
         revised: Counter[int] = Counter()
         listed: dict[int, set[str]] = {}
         with self.engine.begin() as conn:
-            # Driver-level statements: two per feed, where SQLAlchemy's own
-            # statement handling cost more than the database's work.
+            # Driver-level statements (SQLAlchemy's own statement handling cost
+            # more than the database's work): on SQLite two per feed, in process.
             mark = placeholder(conn)
+            postgres = conn.dialect.name == "postgresql"
             with driver_cursor(conn) as cursor:
-                for document in documents:
+                updates = [(d.claim.feed.id, d.claim.token, feed_values(d)) for d in documents]
+                # PostgreSQL: every feed's claim and archived items in a few statements (each is a round trip)
+                held = update_claimed_feeds(cursor, updates) if postgres else None
+                archived = (
+                    archived_in_documents(cursor, [d for d in documents if d.claim.feed.id in held and d.items])
+                    if held is not None
+                    else None
+                )
+                for document, (feed_id, token, values) in zip(documents, updates, strict=True):
                     feed = document.claim.feed
-                    values = dict(document.validators)
-                    if document.release is not None:
-                        values.update(claimed_by=None, claim_token=None, claim_expires_at=None, **document.release)
-                    if update_claimed_feed(conn, cursor, feed.id, document.claim.token, values) != 1:
+                    if not (
+                        feed_id in held
+                        if held is not None
+                        else update_claimed_feed(conn, cursor, feed_id, token, values) == 1
+                    ):
                         outcomes.append(None)
                         continue
                     outcomes.append(feed.id)
@@ -80,7 +89,10 @@ class ArchiveStore(SQLStore):
                         continue
                     by_key = {identity_key(i.identity): i for i in document.items}
                     listed[feed.id] = set(by_key)
-                    existing = _existing(cursor, mark, feed.id, list(by_key))
+                    if archived is not None:
+                        existing = archived.get(feed.id, {})
+                    else:
+                        existing = archived_in_feed(cursor, mark, feed.id, list(by_key))
                     feed_key = canonical_url(feed.url)
                     outlet = outlet_of("", feed.url)
                     for key, item in by_key.items():
@@ -129,9 +141,9 @@ class ArchiveStore(SQLStore):
                 when = sqlite_time(now) if conn.dialect.name == "sqlite" else now
                 execute_many(conn, RELINK.format(mark), [(*row[:-2], when, row[-1]) for row in relinked])
             if identified.inserts:
-                _insert_items(conn, identified.inserts)
+                insert_items(conn, identified.inserts)
             if identified.later:
-                _insert_items(conn, with_originals(conn, identified))
+                insert_items(conn, with_originals(conn, identified))
             if revisions:
                 conn.execute(
                     update(items)
@@ -245,47 +257,3 @@ class ArchiveStore(SQLStore):
             query = query.where(items.c.search_text.like(f"% {term}%"))
         with self.engine.connect() as conn:
             return [StoredItem.from_values(r) for r in conn.execute(query)]
-
-
-_ITEM_COLUMNS = tuple(c.name for c in items.columns if c.name != "id")
-_TIME_POSITIONS = tuple(i for i, name in enumerate(_ITEM_COLUMNS) if isinstance(items.c[name].type, DateTime))
-
-
-def _existing(cursor: Any, mark: str, feed_id: int, keys: list[str]) -> dict[str, tuple[Any, ...]]:
-    """The feed's archived items among ``keys``: identity key ->
-    (id, content hash, revision, link, link id, original id)."""
-    existing: dict[str, tuple[Any, ...]] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        cursor.execute(
-            f"SELECT identity_key, id, content_hash, revision, link, link_id, original_id FROM {items.name} "
-            f"WHERE feed_id = {mark} AND identity_key IN ({', '.join(mark for _ in chunk)})",
-            [feed_id, *chunk],
-        )
-        for key, *found in cursor.fetchall():
-            existing[key] = tuple(found)
-    return existing
-
-
-def _insert_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """One driver-level executemany (SQLAlchemy's per-row parameter processing cost more than
-    SQLite's own work); an item already archived for its feed is left as it is."""
-    head = f"INSERT INTO {items.name} ({', '.join(_ITEM_COLUMNS)})"
-    in_order = operator.itemgetter(*_ITEM_COLUMNS)
-    if conn.dialect.name == "sqlite":
-        # SQLite's text times; a batch shares its 'now', so each distinct time is formatted once
-        spelled: dict[datetime, str | None] = {}
-        values = []
-        for row in rows:
-            value = list(in_order(row))
-            for position in _TIME_POSITIONS:
-                moment = value[position]
-                if moment is not None:
-                    text = spelled.get(moment)
-                    if text is None:
-                        text = spelled[moment] = sqlite_time(moment)
-                    value[position] = text
-            values.append(value)
-    else:
-        values = [in_order(row) for row in rows]
-    insert_many(conn, head, values, "ON CONFLICT (feed_id, identity_key) DO NOTHING")
