@@ -68,6 +68,7 @@ def test_a_club_announcing_a_partys_deal_with_an_outsider_does_not_make_it_the_s
     )
     assert reading.relevance is Relevance.CONTEXT
     assert "Portuguese" not in reading.names
+    assert "Ostrava Partners" not in reading.parties and "Ostrava Partners" in reading.mentioned  # waits for an editor
 
 
 def test_sides_still_negotiating_are_the_pair_named_before_not_the_club_that_says_so() -> None:

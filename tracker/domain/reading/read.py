@@ -15,7 +15,7 @@ from tracker.domain.reading import names as nm
 from tracker.domain.reading import relevance as rv
 from tracker.domain.reading.clauses import sentences
 from tracker.domain.reading.extract import FieldReader
-from tracker.domain.reading.model import Reading, Relation, Statement, StoryContext
+from tracker.domain.reading.model import Reading, Relation, Relevance, Statement, StoryContext
 from tracker.domain.reading.phrases import find_hits
 from tracker.domain.rules import Text, words
 from tracker.domain.vocabulary import Kind
@@ -198,7 +198,12 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
         r for r in relations if r.kind is not Kind.TALKS_HELD or frozenset((r.a, r.b)) not in no_deal_yet
     ]
     actors = [n for r in relations for n in (r.a, r.b)] + [s.speaker for s in statements]
-    parties = tuple(dict.fromkeys(n for n in actors if n in known_seen))
+    namesake = "; ".join(namesakes[n] for n in sorted(namesakes))
+    relevance = rv.relevance(context, relations, statements, set(known_seen), namesake, frozenset(people))
+    aside = (
+        rv.outside_actors(context, relations, statements, set(known_seen)) if relevance is Relevance.CONTEXT else set()
+    )
+    parties = tuple(dict.fromkeys(n for n in actors if n in known_seen and n not in aside))
     mentioned = tuple(n for n in known_seen if n not in parties)
     acting = set(actors)
     names = [(name, where) for name, where, initial in name_seen.values() if not initial or name in acting]
@@ -216,7 +221,6 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     evidence += [f"party {n} ({known_seen[n]})" for n in parties]
     evidence += [f"mentioned {n} ({known_seen[n]})" for n in mentioned]
     evidence += [f"name {name} ({where})" for name, where in names]
-    namesake = "; ".join(namesakes[n] for n in sorted(namesakes))
     evidence += [f"namesake {n}: {reason}" for n, reason in sorted(namesakes.items())]
     return Reading(
         kinds=tuple(kinds),
@@ -225,7 +229,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
         relations=tuple(relations),
         statements=tuple(statements),
         names=tuple(name for name, _where in names),
-        relevance=rv.relevance(context, relations, statements, set(known_seen), namesake, frozenset(people)),
+        relevance=relevance,
         namesake=namesake,
         evidence=tuple(evidence),
         classified_by=READER,

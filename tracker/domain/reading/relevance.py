@@ -120,3 +120,17 @@ def relevance(
     return (
         Relevance.CORE if any(s.speaker in story and s.about not in outside for s in statements) else Relevance.CONTEXT
     )
+
+
+def outside_actors(
+    context: StoryContext, relations: Sequence[Relation], statements: Sequence[Statement], known: set[str]
+) -> set[str]:
+    """The story's parties that act here only in another story (a deal with an outsider, and
+    statements on it): mentioned, not acting, so such a report waits for an editor."""
+    principal = context.principal or frozenset(context.parties)
+    story = principal | (frozenset(context.parties) if known & principal else frozenset())
+    outside = [r for r in relations if r.kind is not Kind.PERSONNEL and not _anchored(r, context, story, known)]
+    labels = {f"{r.kind.value} {r.a}–{r.b}" for r in outside}
+    inside = [n for r in relations if r not in outside for n in (r.a, r.b)]
+    inside += [s.speaker for s in statements if s.about not in labels]
+    return {n for r in outside for n in (r.a, r.b)} - set(inside)
