@@ -21,6 +21,7 @@ from tracker.domain.report import clean_text
 from tracker.domain.rules import Rules, RulesError, parse_rules
 from tracker.domain.vocabulary import Status
 from tracker.ingest.preview import PREVIEW_SCAN, RulesPreview, preview_rules
+from tracker.ingest.tracking import tracked_under
 from tracker.jobs import Job, JobKind, Jobs
 from web import queries
 from web.access import editor_required
@@ -145,8 +146,10 @@ def preview_of(slug: str, status: str, current: dict[str, Any], wanted: dict[str
         old = parse_rules(current)
     except RulesError:
         old = Rules()
+    new = parse_rules(wanted)
     with ingestion() as service:
-        return preview_rules(service.store, slug, old, parse_rules(wanted), appends=status != Status.CONCLUDED.value)
+        story = tracked_under(service.newsroom, slug, new)
+        return preview_rules(service.store, slug, old, new, appends=status != Status.CONCLUDED.value, story=story)
 
 
 def jobs() -> Jobs:

@@ -25,7 +25,7 @@ from tracker.seed import load_seed, seed_files
 
 RULES_PAGE = f"/stories/{SEED}/rules"
 CHARACTER = "Character.AI, Character AI, CharacterAI, Character Technologies"
-VOICE = "Character.AI adds voice calls to its chatbots"
+VOICE = "Character.AI agrees voice licensing terms with Google for its chatbots"  # weak under the seed rules
 TEACHERS = "Character.AI updates its app for teachers"
 OFFICE = "C.AI opens an office in London"
 
@@ -183,3 +183,39 @@ def test_the_command_line_lists_withdrawn_suggestions_with_why_and_previews_with
     everything = runner.invoke(cli, ["--database", sqlite_url, "rules", SEED, "--remove", CHARACTER])
     assert everything.exit_code == 1 and "--track-anything" in everything.output
     assert event_count(wire_runtime) == before
+
+
+def test_the_preview_foretells_what_saving_each_of_a_sequence_of_rules_does_to_the_archive(wire_runtime) -> None:
+    from tracker.domain.rules import parse_rules
+    from tracker.ingest.preview import preview_rules
+    from tracker.ingest.tracking import tracked_under
+
+    store = IngestStore(wire_runtime.engine)
+    sequence = [
+        seed_rules(wire_runtime, none_of=["chatbots"]),  # withdraws the voice item
+        seed_rules(wire_runtime, any_of=["voice", "office"], min_any=1, none_of=[]),  # brings it back, strong
+        seed_rules(wire_runtime, all_of=[[*CHARACTER.split(", "), "C.AI"]], any_of=["office"], min_any=1),
+        seed_rules(wire_runtime, none_of=["London", "teachers"]),
+    ]
+    for number, rules in enumerate(sequence):
+        old, new = parse_rules(wire_runtime.newsroom.story(SEED).rules), parse_rules(rules)
+        preview = preview_rules(store, SEED, old, new, story=tracked_under(wire_runtime.newsroom, SEED, new))
+        before = outcomes(wire_runtime)
+        with Ingestion(wire_runtime) as service:
+            service.change_rules(SEED, rules, by="Ed")
+        after = outcomes(wire_runtime)
+        became = {
+            title: (before.get(title), outcome) for title, outcome in after.items() if before.get(title) != outcome
+        }
+        attached = [t for t, (was, now) in became.items() if now == "appended"]
+        suggested = [t for t, (was, now) in became.items() if now == "suggested"]
+        withdrawn = [t for t, (was, now) in became.items() if now == "withdrawn"]
+        assert (preview.attached, preview.suggested, preview.withdrawn) == (
+            len(attached),
+            len(suggested),
+            len(withdrawn),
+        ), (number, became)
+        assert {i.headline for i in preview.first_attached} == set(attached), number
+        assert {i.headline for i in preview.first_suggested} == set(suggested), number
+        assert {i.headline for i in preview.first_withdrawn} == set(withdrawn), number
+    assert any(now == "appended" for now in outcomes(wire_runtime).values())  # the sequence attached something

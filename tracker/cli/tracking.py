@@ -161,13 +161,15 @@ def _preview(ingestion: Any, slug: str, stored: Any, new: Any, as_json: bool) ->
     from tracker.domain.rules import Rules, RulesError, parse_rules
     from tracker.domain.vocabulary import Status
     from tracker.ingest.preview import preview_rules
+    from tracker.ingest.tracking import tracked_under
 
     try:
         old = parse_rules(dict(stored))
     except RulesError:
         old = Rules()
     status = ingestion.queries.story(slug, timeline_limit=1).status
-    found = preview_rules(ingestion.store, slug, old, new, appends=status != Status.CONCLUDED.value)
+    story = tracked_under(ingestion.newsroom, slug, new)
+    found = preview_rules(ingestion.store, slug, old, new, appends=status != Status.CONCLUDED.value, story=story)
     if as_json:
         emit_json(found)
         return

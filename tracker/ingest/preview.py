@@ -11,28 +11,34 @@ or found duplicate are left as they are, as re-matching leaves them.
 ``preview_rules`` reads the newest :data:`PREVIEW_SCAN` archived items and
 the story's decisions (it writes nothing) so that a web request stays quick;
 the preview says when the archive holds more than it looked at. The reader
-may still hold back a strong match that names a namesake (it then waits in
-the inbox): the preview does not read items.
+holds back a strong match that names a namesake, or background in which no
+party acts (it then waits in the inbox): given the story, the preview reads
+the strong matches as the cycle does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 
-from tracker.domain.decide import Outcome
-from tracker.domain.rules import Match, Rules, Strength, Text, match
+from tracker.domain.decide import Outcome, decide
+from tracker.domain.rules import Match, Rules, Strength, match
+from tracker.ingest.readings import Readings
 from tracker.ingest.store import STORED_ITEM_COLUMNS, IngestStore, StoredItem
+from tracker.ingest.summary import Counts
 from tracker.ingest.tables import items as items_table
+from tracker.ingest.tracking import Tracked
 
 #: Archived items a preview looks at (the newest), so that a web request stays quick.
 PREVIEW_SCAN = 5000
 #: Items listed under each count.
 PREVIEW_LISTED = 10
+#: Strong matches a preview reads at most (the reader's ~0.5 ms each, in a web request).
+PREVIEW_READS = 500
 
 #: Decisions re-matching never revisits.
 SETTLED = frozenset({Outcome.APPENDED, Outcome.ACCEPTED, Outcome.REJECTED, Outcome.DUPLICATE})
@@ -118,6 +124,21 @@ def _before(old: Match, decision: str | None) -> str:
     return f"{old.strength.value} match" if old.matched else "no match"
 
 
+@dataclass(frozen=True)
+class _Story:
+    """The story as :func:`~tracker.domain.decide.decide` sees it under the new rules."""
+
+    slug: str
+    rules: Rules
+    appends_automatically: bool
+
+
+@dataclass(frozen=True)
+class _Prior:
+    outcome: str
+    content_hash: str
+
+
 def compare(
     old: Rules,
     new: Rules,
@@ -127,46 +148,64 @@ def compare(
     appends: bool = True,
     total: int | None = None,
     listed: int = PREVIEW_LISTED,
+    hold: Callable[[Any, Any, Match], str] | None = None,
 ) -> RulesPreview:
     """What re-matching ``archived`` under ``new`` would change, given the story's
     decisions (item id -> outcome). ``appends``: the story appends strong matches
-    by itself (it does unless its rules say not or it is concluded)."""
+    by itself (it does unless its rules say not or it is concluded).
+
+    The re-match is :func:`~tracker.domain.decide.decide` itself, as the worker
+    runs it after a save: withdrawn suggestions first come back as
+    suggestions (see withdrawals.py), then every unsettled item is decided
+    again with ``withdraw_unmatched``. ``hold``: as decide's (why a strong match
+    waits in the inbox instead: the reader's namesakes and background)."""
+    items = list(archived)
+    story = _Story("preview", new, appends and new.auto_append)
+    prior = {
+        (story.slug, item_id): _Prior(Outcome.SUGGESTED if outcome == Outcome.WITHDRAWN else outcome, "")
+        for item_id, outcome in decided.items()
+    }
+    hashed = [_Hashed(i) for i in items]
+    plan = decide(hashed, [story], prior, withdraw_unmatched=True, hold=hold)
+    effects: dict[int, tuple[str, Match]] = {}
+    for item, result in plan.appends.get(story.slug, []):
+        effects[item.id] = ("attached", result)
+    for _, item, result in plan.suggestions:
+        effects[item.id] = ("suggested", result)
+    withdrawn = {item_id for _, item_id in plan.withdrawn}
+    for wrapped in hashed:
+        decision = decided.get(wrapped.id)
+        if wrapped.id in effects or decision not in (Outcome.SUGGESTED, Outcome.WITHDRAWN):
+            continue
+        again = match(new, wrapped.title, wrapped.summary, wrapped.content)
+        if decision == Outcome.SUGGESTED and wrapped.id in withdrawn:
+            effects[wrapped.id] = ("withdrawn", again)
+        elif decision == Outcome.WITHDRAWN and wrapped.id not in withdrawn:
+            effects[wrapped.id] = ("suggested", again)  # it comes back
     found: dict[str, list[PreviewItem]] = {"attached": [], "suggested": [], "withdrawn": []}
     counts = dict.fromkeys(found, 0)
-    scanned = 0
-    for item in archived:
-        scanned += 1
-        decision = decided.get(item.id)
-        if decision in SETTLED:
+    for wrapped in hashed:
+        if wrapped.id not in effects:
             continue
-        prepared = (Text(item.title), Text(item.summary), Text(item.content or ""))
-        after = match(new, item.title, item.summary, item.content, prepared=prepared)
-        strong = after.strength is Strength.STRONG and appends and new.auto_append
-        if strong and decision in (None, Outcome.SUGGESTED, Outcome.WITHDRAWN):
-            effect = "attached"
-        elif after.matched and decision in (None, Outcome.WITHDRAWN):
-            effect = "suggested"
-        elif not after.matched and decision == Outcome.SUGGESTED:
-            effect = "withdrawn"
-        else:
-            continue
+        original = wrapped.item
+        effect, after = effects[wrapped.id]
         counts[effect] += 1
         if len(found[effect]) < listed:
-            before = match(old, item.title, item.summary, item.content, prepared=prepared)
+            before = match(old, wrapped.title, wrapped.summary, wrapped.content)
             found[effect].append(
                 PreviewItem(
-                    item_id=item.id,
-                    headline=item.title,
-                    link=item.link,
-                    feed=item.feed_name or item.feed_url,
-                    published_at=item.published_at,
-                    before=_before(before, decision),
+                    item_id=original.id,
+                    headline=original.title,
+                    link=original.link,
+                    feed=original.feed_name or original.feed_url,
+                    published_at=original.published_at,
+                    before=_before(before, decided.get(original.id)),
                     after=after.explain(),
                 )
             )
     return RulesPreview(
-        scanned=scanned,
-        archived=max(total or 0, scanned),
+        scanned=len(items),
+        archived=max(total or 0, len(items)),
         attached=counts["attached"],
         suggested=counts["suggested"],
         withdrawn=counts["withdrawn"],
@@ -174,6 +213,33 @@ def compare(
         first_suggested=tuple(found["suggested"]),
         first_withdrawn=tuple(found["withdrawn"]),
     )
+
+
+@dataclass(frozen=True)
+class _Hashed:
+    """An archived item as decide() takes it (the preview corrects nothing, so every hash matches "")."""
+
+    item: Archived
+
+    @property
+    def id(self) -> int:
+        return self.item.id
+
+    @property
+    def title(self) -> str:
+        return self.item.title
+
+    @property
+    def summary(self) -> str:
+        return self.item.summary
+
+    @property
+    def content(self) -> str:
+        return self.item.content or ""
+
+    @property
+    def content_hash(self) -> str:
+        return ""
 
 
 def newest_items(store: IngestStore, limit: int = PREVIEW_SCAN) -> tuple[list[StoredItem], int]:
@@ -185,9 +251,29 @@ def newest_items(store: IngestStore, limit: int = PREVIEW_SCAN) -> tuple[list[St
 
 
 def preview_rules(
-    store: IngestStore, slug: str, old: Rules, new: Rules, *, appends: bool = True, scan: int = PREVIEW_SCAN
+    store: IngestStore,
+    slug: str,
+    old: Rules,
+    new: Rules,
+    *,
+    appends: bool = True,
+    scan: int = PREVIEW_SCAN,
+    story: Tracked | None = None,
 ) -> RulesPreview:
-    """What saving ``new`` in place of ``old`` would do to the newest ``scan`` archived items (reads only)."""
+    """What saving ``new`` in place of ``old`` would do to the newest ``scan`` archived
+    items (reads only). ``story``: the story tracked under ``new`` (see
+    tracking.tracked_under); with it, the strong matches are read as the cycle
+    reads them (at most :data:`PREVIEW_READS`), so one the reader holds back is
+    foretold as a suggestion, not an attachment."""
     archived, total = newest_items(store, scan)
     decided = {d.item_id: d.outcome for d in store.decisions_for_story(slug)}
-    return compare(old, new, archived, decided, appends=appends, total=total)
+    hold = None
+    if story is not None:
+        readings, counts, tracked_story = Readings(), Counts(), story
+
+        def hold(_story: Any, item: Any, result: Match) -> str:
+            if counts.read >= PREVIEW_READS:
+                return ""  # not read: foretold as the rules alone decide it
+            return readings.hold(tracked_story, item, result, counts)
+
+    return compare(old, new, archived, decided, appends=appends, total=total, hold=hold)

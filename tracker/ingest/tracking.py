@@ -44,9 +44,22 @@ def tracked(newsroom: Newsroom, slug: str) -> Tracked | None:
     except RulesError as error:
         log.warning("story %s: tracking rules ignored (%s)", slug, error)
         return None
+    return _tracked(story, rules)
+
+
+def tracked_under(newsroom: Newsroom, slug: str, rules: Rules) -> Tracked | None:
+    """The story ``slug`` as it would be tracked under ``rules`` (a preview of new rules)."""
+    try:
+        story: Story = newsroom.repository.get(Story.create_id(slug))
+    except AggregateNotFoundError:
+        return None
+    return _tracked(story, rules)
+
+
+def _tracked(story: Story, rules: Rules) -> Tracked:
     known = tuple(dict.fromkeys(p for report in story.reports.values() for p in report["parties"]))
     return Tracked(
-        slug=slug,
+        slug=story.slug,
         status=story.status,
         version=story.version,
         rules=rules,
