@@ -85,7 +85,7 @@ def test_a_namesake_with_a_strong_match_lands_in_the_inbox_with_the_reason(inges
     # an editor who accepts it gets the report, read as the reader read it
     report_id = ingestion.accept_suggestion(SLUG, suggestion.suggestion_id, by="Ed Itor")
     accepted = feed_reports(loopback_runtime)[report_id]
-    assert accepted.reading.namesake and accepted.classified_by == "reader/2"
+    assert accepted.reading.namesake and accepted.classified_by == "reader/3"
 
 
 def test_a_revised_headline_re_reads_the_report_but_an_editors_reading_is_left_alone(
@@ -121,7 +121,7 @@ def test_a_revised_headline_re_reads_the_report_but_an_editors_reading_is_left_a
     assert event.payload["by"] == "classifier"
     assert event.payload["reading"]["kinds"] == ["agreement_reached"]
     assert [r["kind"] for r in event.payload["reading"]["relations"]] == ["agreement_reached"]
-    assert event.payload["reading"]["classified_by"] == "reader/2"
+    assert event.payload["reading"]["classified_by"] == "reader/3"
     # the editor's report: corrected, not re-read
     assert reports[edited.report_id].headline == "Character.AI signs deal with Meta over chatbots"
     assert reports[edited.report_id].classified_by == "Ed Itor"

@@ -195,7 +195,7 @@ def test_a_big_cycle_matches_and_reads_in_the_parse_processes_as_the_cycle_threa
         assert list(report.classification_evidence) == expected["evidence"]
         # the stored reading leaves its evidence to the event (classification_evidence, checked above)
         assert report.reading == dataclasses.replace(expected["reading"], evidence=())
-        assert report.classified_by == "reader/2"
+        assert report.classified_by == "reader/3"
         kinds_seen.update(expected["kinds"])
     assert {"declined_to_comment", "confirmed", "no_agreement"} <= kinds_seen
 

@@ -58,7 +58,7 @@ def test_a_cycle_archives_every_item_appends_strong_matches_and_suggests_weak_on
     assert report.report_id.startswith("feed-")
     assert Kind.TALKS_HELD in report.kinds and Kind.DECLINED_TO_COMMENT in report.kinds
     assert "Meta" in report.parties and "Character.AI" in report.parties
-    assert report.classified_by == "reader/2" and report.reading.classified_by == "reader/2"
+    assert report.classified_by == "reader/3" and report.reading.classified_by == "reader/3"
     assert report.classification_evidence[0].startswith("match strong: all_of[0]")
     assert report.outlet == "Fixture wire" and report.attribution == "A. Reporter"
     (suggestion,) = ingestion.suggestions(SLUG)

@@ -79,6 +79,11 @@ _LABOUR_SIDE = re.compile(
     r"|(?<!European )(?<!Credit )\b(?-i:Union)\b(?!\s+(?-i:[A-Z]))|\b(?-i:Workers|Employees|Crew)\b",
     re.IGNORECASE,
 )
+#: A party that is a union or a staff body ("United Dockworkers Union", "Pilots' Association").
+LABOUR_PARTY = re.compile(
+    r"\b(?:unions?|workers|employees|staff|(?:pilots|nurses|teachers|doctors)['’]? association|federation of labou?r)\b",
+    re.IGNORECASE,
+)
 #: A promise or demand to sell assets: a remedy for a regulator, not a deal with it.
 REMEDY = re.compile(
     r"\b(?:sell|divest|give up|dispose of|offload|hive off|shed|remed|concession|commitment|undertaking)"

@@ -230,13 +230,21 @@ class FieldReader(Sides):
 
     def _turn(self, hit: ph.Hit, clause: Span) -> Kind | None:
         kind = cues.turn(hit, self.text, clause.start)
-        if kind is not None and cues.labour(hit, self.text, clause.start, clause.end, self.sentence.start):
-            return None  # pay talks with a union: not the story's deal talks
+        if (
+            kind is not None
+            and not self._labour_story()
+            and cues.labour(hit, self.text, clause.start, clause.end, self.sentence.start)
+        ):
+            return None  # pay talks with a union: not the story's deal talks (unless the story tracks a union)
         if kind is Kind.REGULATORY_SCRUTINY and cues.remedy(hit) and not self._sentence_regulators():
             if hit.text.lower().startswith("agree"):
                 return Kind.AGREEMENT_REACHED  # "agreed to sell its stake to X": a sale, no remedy
             return kind if cues.offered(hit) else None  # "offered remedies" stays scrutiny; a plan to sell, nothing
         return kind
+
+    def _labour_story(self) -> bool:
+        """A story one of whose own parties is a union or a staff body: its pay talks are its news."""
+        return any(cues.LABOUR_PARTY.search(name) for name in self.principal)
 
     def _possessive(self, before: Sequence[Mention], hit: ph.Hit) -> list[Mention]:
         """ "Google's licensing deal": the owner of the phrase is its subject."""

@@ -87,7 +87,16 @@ _OF_HEADS = frozenset(
     }
 )
 _WORD = r"(?:[A-Z][A-Za-z0-9&]*(?:\.[A-Z][A-Za-z]*)?(?:-[A-Z][A-Za-z0-9]*)*|[a-z]{1,2}[A-Z][A-Za-z0-9]*)"
-_SPAN = re.compile(rf"(?<![\w.]){_WORD}(?:(?:[ \t]+|[ \t]+&[ \t]+|[ \t]+(?:of|for)[ \t]+){_WORD})*(?![\w])")
+_SPAN = re.compile(rf"(?<![\w.]){_WORD}(?:(?:[ \t]+|[ \t]+&[ \t]+|[ \t]+(?:of|for|and)[ \t]+){_WORD})*(?![\w])")
+#: The last word of an institution's name that may hold an "and" ("Markets and Competition Commission").
+_AND_HEADS = frozenset(
+    {"commission", "authority", "service", "board", "office", "agency", "bureau", "council", "department"}
+    | {"ministry", "tribunal", "institute", "association", "society", "foundation"}
+)
+#: Words of a place that may stand inside an organisation's name ("Harwell County Pension Fund").
+_INNER_PLACE = frozenset({"county"})
+#: The last word of a venue: a court hears a case, it is not a party to it.
+_VENUES = frozenset({"court", "courts"})
 _DISTINCT = re.compile(r"[a-z][A-Z]|[A-Za-z]\.[A-Z]|^[A-Z]{2,}$")
 _PERSON = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?: [A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){1,2}$")
 _COMPOUND = re.compile(r"[ \t]+(?:tie-up|deal|partnership|merger|pact|alliance|talks|agreement)\b", re.IGNORECASE)
@@ -229,7 +238,7 @@ def discovered_mentions(text: str, sentence_starts: frozenset[int], distinct_onl
         for start, end in pieces:
             piece = text[start:end]
             lowered = piece.lower()
-            if lowered in _MULTI_STOP or lowered in _STOP or lowered in _ALONE:
+            if lowered in _MULTI_STOP or lowered in _STOP or lowered in _ALONE or lowered.split()[-1] in _VENUES:
                 continue
             distinct = bool(_DISTINCT.search(piece)) or _org_like(piece)
             if distinct_only and not distinct:
@@ -257,9 +266,13 @@ def _pieces(text: str, start: int, end: int, blanks: list[tuple[int, int]]) -> l
     pieces: list[tuple[int, int]] = []
     begin: int | None = None
     last_end = start
+    institution = text[start:end].split()[-1].lower() in _AND_HEADS
     for w in re.finditer(r"\S+", text[start:end]):
         ws, we = start + w.start(), start + w.end()
         token = w.group(0).lower()
+        if begin is not None and we < end and (token in _INNER_PLACE or (token == "and" and institution)):
+            last_end = we
+            continue  # "Harwell County Pension Fund", "Arbitration and Conciliation Service": one name
         if token in _STOP or token == "&" or any(s <= ws < e for s, e in blanks):
             if token in ("of", "for") and begin is not None and text[begin:last_end].split()[-1].lower() in _OF_HEADS:
                 continue

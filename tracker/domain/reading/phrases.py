@@ -31,10 +31,10 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:\w+ )?(?:bid|offer|pursuit|approach)",
             r"(?:walked|walks|walking|walk) away(?: from)?",
             r"(?:called|calls) off (?:the |its |their |a )?(?:\w+ )?(?:talks|deal|negotiations|merger|takeover|bid|acquisition)",
-            r"(?:collapsed|broke down|have broken down|fell apart|have fallen apart|foundered)",
+            r"(?:collapsed|broke down|break down|breaks down|have broken down|fell apart|have fallen apart|foundered)",
         ),
         (
-            r"(?:talks|negotiations|discussions) (?:have |had )?(?:collapsed|broke down|broken down|ended|fell apart|"
+            r"(?:talks|negotiations|discussions) (?:have |had )?(?:collapsed|broke down|break down|broken down|ended|fell apart|"
             r"fallen apart|foundered|were called off|have been called off|were abandoned)",
             r"collapse of (?:the )?(?:talks|negotiations)",
             r"(?:have|has|had) (?:now )?(?:ended|collapsed|broken down|fallen apart)",
@@ -47,7 +47,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:has|have|had)n[’']t (?:yet )?(?:reached|struck|signed|agreed)(?: an? (?:agreement|deal))?",
             r"(?:is|are) yet to (?:agree|reach|sign|strike)",
             r"yet to (?:agree|reach an? (?:agreement|deal)|sign|strike)",
-            r"failed to (?:agree|reach an? (?:agreement|deal))",
+            r"failed (?:again |for (?:a|the) \w+ (?:day|week|time|month)s? (?:running )?)?to (?:agree|reach an? (?:agreement|deal))",
             r"did not (?:agree|reach an? (?:agreement|deal))",
             r"not (?:yet |so far )?(?:produced|yielded|led to|resulted in) (?:a|an|any) (?:deal|agreement)",
             r"could not (?:agree|settle on terms|reach an? (?:agreement|deal))",

@@ -20,7 +20,7 @@ from tracker.domain.reading.phrases import find_hits
 from tracker.domain.rules import Text, words
 from tracker.domain.vocabulary import Kind
 
-READER = "reader/2"
+READER = "reader/3"
 _EMPTY = StoryContext()
 _EXPLAINER = re.compile(r"^\s*(?:explainer|explained|guide|faq|q&a|analysis|opinion)\s*[:|–-]", re.IGNORECASE)
 
@@ -32,6 +32,10 @@ class _Field:
     known: list[nm.Mention]
     regulators: list[nm.Mention]
     discovered: list[nm.Mention]
+
+
+def _inside(short: nm.Mention, long: nm.Mention) -> bool:
+    return long.start <= short.start and short.end <= long.end and long.end - long.start > short.end - short.start
 
 
 def _key(name: str) -> str:
@@ -119,7 +123,11 @@ def read(title: str, summary: str = "", content: str = "", context: StoryContext
             namesakes.setdefault(
                 mention.name, f"'{text[mention.start : mention.end]}' here is {longer.name} ({sector}), not the party"
             )
-        fields.append(_Field(where, text, known, nm.regulator_mentions(text), discovered))
+        longer = [m for m in (*known, *discovered) if m.regulator or m.known]
+        regulators = [  # "Competition Commission" inside "Markets and Competition Commission" is not another one
+            r for r in nm.regulator_mentions(text) if not any(_inside(r, m) for m in longer)
+        ]
+        fields.append(_Field(where, text, known, regulators, discovered))
     products = _products(fields, context, aliases)
     for f in fields:
         f.discovered = [d for d in f.discovered if d.name not in products]
