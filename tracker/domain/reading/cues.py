@@ -23,7 +23,7 @@ MODALS = frozenset(
     | {"sought", "hopes", "hoping", "wants", "want", "proposed", "potential", "possible", "possibly"}
     | {"rumoured", "rumored", "expected", "likely", "intends", "whether", "exploring", "explored"}
     | {"explore", "discussing", "discussed", "talks", "negotiating", "bid", "offer", "eyeing", "pursuing"}
-    | {"trying", "attempt", "prospective"}
+    | {"trying", "attempt", "prospective", "due"}
 )
 _AFTER_MODAL = re.compile(
     r"^[\s,]*(?:is|are|was|were|remains?)? ?(?:still )?(?:under discussion|being (?:discussed|negotiated))", re.I
@@ -57,7 +57,7 @@ _MOVING_CASE |= {"heard", "hears", "ruled", "rules", "upheld", "upholds", "block
 #: A word before "agreed" that makes it an adjective ("the club's agreed buyer", "an agreed deal").
 _ADJECTIVE_BEFORE = re.compile(r"(?:[’']s?|\b(?:the|an?|its|their|our|his|her))\s+$", re.IGNORECASE)
 _AIMED = re.compile(r"\s+(?:of|into|over|against)\b", re.IGNORECASE)
-_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$", re.IGNORECASE)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+$", re.IGNORECASE)
 _PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
 _MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
 #: Words that make talks labour negotiations: the word before the phrase ("pay talks", "union negotiations") ...

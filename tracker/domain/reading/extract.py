@@ -62,6 +62,7 @@ _EARLIER = re.compile(
 #: What a party is accused of is the matter of the claim, not news ("alleging the club negotiated with ...").
 _OFFER = re.compile(r"(?:offer|bid|proposal|approach)$", re.IGNORECASE)
 _CLAUSE_CUT = re.compile(r"[;,]\s*|\s+(?:and|but|while|although|after|before)\s+", re.IGNORECASE)
+_HEAD = re.compile(r"(?<![\w'’])[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?$")
 _ALLEGING = re.compile(r"\b(?:alleg(?:e|es|ed|ing|ation|ations)|accus(?:e|es|ed|ing))\b", re.IGNORECASE)
 
 
@@ -169,6 +170,9 @@ class FieldReader(Sides):
                 own = pair_before(self.near, pronoun.start()) or self.pair or self.last
             elif pronoun and self.last:
                 own = self.last
+            named = self._head_anaphor(own[-1].end if own and not back else floor, hit)
+            if named:  # "..., the council confirmed": the council named before, not the name just before
+                own, blocked = named, False
             if own or blocked:
                 subject = own
             if clause_subject is None and subject:
@@ -215,7 +219,8 @@ class FieldReader(Sides):
     def _told(self, hit: ph.Hit, asides: list[tuple[int, int]], alleging: re.Match[str] | None) -> bool:
         """A relation told as background: in a relative clause, in a clause dated before the news,
         or what someone is accused of."""
-        if any(s <= hit.start < e for s, e in asides) or (alleging and alleging.end() <= hit.start):
+        accused = alleging is not None and alleging.end() <= hit.start and hit.kind is not Kind.LEGAL_ACTION
+        if any(s <= hit.start < e for s, e in asides) or accused:  # "accused ... in a lawsuit": the lawsuit is news
             return True
         clause_start = max(
             (m.end() for m in _CLAUSE_CUT.finditer(self.text, self.sentence.start, hit.start)),
@@ -241,6 +246,21 @@ class FieldReader(Sides):
                 return Kind.AGREEMENT_REACHED  # "agreed to sell its stake to X": a sale, no remedy
             return kind if cues.offered(hit) else None  # "offered remedies" stays scrutiny; a plan to sell, nothing
         return kind
+
+    def _head_anaphor(self, start: int, hit: ph.Hit) -> list[Mention]:
+        """ "the council", "the service", "the fund" just before a statement verb: the organisation
+        named last whose name ends in that word ("Kelmouth City Council")."""
+        if not hit.verbal or hit.kind not in _SPEAKING:
+            return []
+        head = _HEAD.search(self.text, start, hit.start)
+        if head is None:
+            return []
+        noun = head.group(1).lower()
+        return [
+            m
+            for m in self.near
+            if m.start < head.start() and not m.person and m.proper and m.name.split()[-1].lower() == noun
+        ][-1:]
 
     def _labour_story(self) -> bool:
         """A story one of whose own parties is a union or a staff body: its pay talks are its news."""

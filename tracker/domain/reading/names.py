@@ -101,7 +101,8 @@ _DISTINCT = re.compile(r"[a-z][A-Z]|[A-Za-z]\.[A-Z]|^[A-Z]{2,}$")
 _PERSON = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?: [A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){1,2}$")
 _COMPOUND = re.compile(r"[ \t]+(?:tie-up|deal|partnership|merger|pact|alliance|talks|agreement)\b", re.IGNORECASE)
 _ACTS = re.compile(
-    r"[ \t]+(?:said|says|has|have|had|is|was|will|would|and|also|ceo|chief|president|founder|co-founder"
+    r"[ \t]+(?:said|says|has|have|had|is|was|will|would|could|can|cannot|may|might|must|did|does|do|and|also"
+    r"|ceo|chief|president|founder|co-founder"
     r"|spokesperson|[a-z]+(?:ed|s))\b|[’']s\b",
     re.IGNORECASE,
 )

@@ -194,6 +194,9 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"poached|poaches|poach|taps|tapped|promoted|promotes|returns to|returned to|returning to)",
             r"(?:steps|stepped|stepping|step) down",
             r"(?:will |to )(?:help )?lead",
+            r"(?:will |to )run (?:the |its )?(?:company|firm|group|business|department) as",
+            r"(?:has been |have been |was |were |is being )?(?:placed|put|sent) on (?:paid |unpaid |administrative |"
+            r"gardening )?leave",
             r"(?:becomes|became|will become|is named|was named|named|names|name|appointed|appoints)"
             r" (?:as )?(?:its |the |an? )?(?:new |interim |acting )?(?:chief|head|president|ceo|cto|chair)\w*",
             r"(?:resigns|resigned|resign|resigning)",
@@ -261,7 +264,7 @@ _STEMS: dict[Kind, tuple[str, ...]] = {
         Kind.CONFIRMED: "confirm statement announc",
         Kind.REGULATORY_SCRUTINY: "fine penal sanction censur reprimand open launch examin investig prob scrutin review look inquir antitrust invit sought seek gather assess clear block waved sell divest give dispos offload hive shed remed concess commit undertak",
         Kind.LEGAL_ACTION: "sue suing suit legal court litig action case claim judge complain",
-        Kind.PERSONNEL: "hir join appoint poach tap promot return step resign lead becom became name acqui departure longer replaced succeeded",
+        Kind.PERSONNEL: "hir join appoint poach tap promot return step resign lead run leave becom became name acqui departure longer replaced succeeded",
     }.items()
 }
 
