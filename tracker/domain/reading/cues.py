@@ -56,6 +56,10 @@ _MOVING_CASE |= {"dismiss", "dismissed", "dismisses", "throw", "threw", "lets", 
 _MOVING_CASE |= {"heard", "hears", "ruled", "rules", "upheld", "upholds", "blocked", "certified", "certifies"}
 #: A word before "agreed" that makes it an adjective ("the club's agreed buyer", "an agreed deal").
 _ADJECTIVE_BEFORE = re.compile(r"(?:[’']s?|\b(?:the|an?|its|their|our|his|her))\s+$", re.IGNORECASE)
+#: A clause of its own after "after" ("after the two agreed", "after they signed"): an event, not background.
+_SUBJECT_AFTER = re.compile(r"\b(?:after|since|following)\s+(?:the two(?: sides)?|both sides|they|the pair)\s+$", re.I)
+#: "under the terms of its agreement": the deal in force, background.
+_TERMS = re.compile(r"\bunder (?:the )?terms of (?:the |its |their |a )?$", re.IGNORECASE)
 _AIMED = re.compile(r"\s+(?:of|into|over|against)\b", re.IGNORECASE)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+$", re.IGNORECASE)
 _PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
@@ -157,11 +161,18 @@ def turn(hit: Hit, text: str, floor: int) -> Kind | None:
         moving = any(w in _MOVING_CASE for w in before_words(text, hit.start, floor, 7))
         if not moving and (_KNOWN_CASE.search(lead) or any(w in _ENDING_CASE for w in cues)):
             return None  # "calling the lawsuit without merit", "will drop its lawsuit": a case already known
+    if kind is Kind.AGREEMENT_REACHED and not hit.verbal and _TERMS.search(lead):
+        return None  # "under the terms of its agreement with X": the deal in force, not news
     if kind is Kind.AGREEMENT_REACHED and hit.text.lower() == "agreed" and _ADJECTIVE_BEFORE.search(lead):
         return None  # "the club's agreed buyer": an adjective
     if kind is Kind.CONFIRMED and _PASSIVE_BEFORE.search(lead) and not re.match(r"\s+by\b", text[hit.end :]):
         return None  # "after the recall was announced": a thing announced, no speaker
-    if relational and (kind is Kind.AGREEMENT_REACHED or not hit.verbal) and background(cues):
+    if (
+        relational
+        and (kind is Kind.AGREEMENT_REACHED or not hit.verbal)
+        and background(cues)
+        and not _SUBJECT_AFTER.search(lead)
+    ):
         return None  # "after the Google deal", "cooperate with the investigation": background
     if kind is Kind.AGREEMENT_REACHED:
         if negated(cues) or no_longer(cues):

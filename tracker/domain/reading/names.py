@@ -187,6 +187,11 @@ def _org_like(text: str) -> bool:
     return bool(lowered) and (lowered[-1] in ORG_SUFFIXES or any(w in SECTOR_WORDS for w in lowered))
 
 
+def distinct(name: str) -> bool:
+    """A name that cannot be an ordinary word or a place: inner capitals, dots, all capitals, a company suffix."""
+    return bool(_DISTINCT.search(name)) or _org_like(name)
+
+
 def title_cased(title: str) -> bool:
     """A headline in Title Case: its capitals say nothing about names."""
     long_words = _TITLE_WORD.findall(title)

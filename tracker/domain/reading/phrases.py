@@ -23,9 +23,9 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:(?:has|have|had) (?:now )?)?(?:ended|ends|end|ending|broke off|breaks off|broken off|called off|calls off"
             r"|abandoned|abandons|terminated|scrapped|suspended|stopped|stops|halted|halts|quit|quits|exited|exits)"
             r" (?:the |their |its |all )?(?:talks|negotiations|discussions|deal talks)",
-            r"(?:pulled|pulls|pulling|pull) out of (?:the |its |their )?(?:[\w.-]+ )?(?:talks|negotiations|bid|deal"
+            r"(?:pulled|pulls|pulling|pull) out of (?:the |its |their )?(?:[\w.-]+ ){0,2}(?:talks|negotiations|bid|deal"
             r"|race|auction|bidding|process)",
-            r"(?:withdrew|withdraws|withdrawn|withdrawing) from (?:the |its |their )?(?:[\w.-]+ )?(?:talks|negotiations"
+            r"(?:withdrew|withdraws|withdrawn|withdrawing) from (?:the |its |their )?(?:[\w.-]+ ){0,2}(?:talks|negotiations"
             r"|race|auction|bidding|process)",
             r"(?:abandoned|abandons|dropped|drops|withdrew|withdraws|withdrawn|ended|ends) (?:its|the|their|a) "
             r"(?:\w+ )?(?:bid|offer|pursuit|approach)",
@@ -181,11 +181,11 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:is|was) taking legal action",
         ),
         (
-            r"(?:copyright )?(?:lawsuits?|legal action|court filing|litigation|class action)",
+            r"(?:copyright )?(?:lawsuits?|legal action|legal challenge|court filing|litigation|class action|injunction)",
             r"copyright (?:case|claims?|suit)",
             r"(?:judge|court) (?:rules?|ruled|blocked|blocks|ordered|orders|dismissed|threw out)",
             r"(?:case|claims?|suit) against",
-            r"[’']s (?:copyright )?(?:case|lawsuit|suit|claims?)",
+            r"[’']s (?:copyright )?(?:case|lawsuit|suit|claims?|legal challenge)",
         ),
     ),
     Kind.PERSONNEL: (
@@ -263,7 +263,7 @@ _STEMS: dict[Kind, tuple[str, ...]] = {
         Kind.DENIED: "den refut dismiss reject true said say",
         Kind.CONFIRMED: "confirm statement announc",
         Kind.REGULATORY_SCRUTINY: "fine penal sanction censur reprimand open launch examin investig prob scrutin review look inquir antitrust invit sought seek gather assess clear block waved sell divest give dispos offload hive shed remed concess commit undertak",
-        Kind.LEGAL_ACTION: "sue suing suit legal court litig action case claim judge complain",
+        Kind.LEGAL_ACTION: "sue suing suit legal court litig action case claim judge complain injunction",
         Kind.PERSONNEL: "hir join appoint poach tap promot return step resign lead run leave becom became name acqui departure longer replaced succeeded",
     }.items()
 }

@@ -76,6 +76,21 @@ _PRODUCT = re.compile(
 )
 
 
+#: A lone name before a place's noun or after a stoppage "at" it is a place ("Saltbridge container port",
+#: "the strike at Saltbridge", "Saltbridge dock strike", "Saltbridge talks").
+_PLACE_AFTER = re.compile(
+    r"\s+(?:(?:container |dock |cargo )?(?:port|ports|docks?|harbour|harbor|airport|terminals?|plant|factory|refinery"
+    r"|mine|site|city|town|region)\b|(?:dock |port |pay )?(?:strike|walkout|stoppage|dispute|talks)\b)"
+)
+_PLACE_BEFORE = re.compile(r"\b(?:strikes?|walkouts?|stoppages?|disputes?|port|docks?|plant|factory|site) (?:at|in) $")
+
+
+def _place(text: str, mention: nm.Mention) -> bool:
+    if " " in mention.name or mention.person or mention.known or nm.distinct(mention.name):
+        return False
+    return bool(_PLACE_AFTER.match(text, mention.end) or _PLACE_BEFORE.search(text, 0, mention.start))
+
+
 def _products(fields: list[_Field], context: StoryContext, aliases: nm.Aliases) -> set[str]:
     """Names that are things, not actors: a name before a product noun anywhere in the item
     ("Kestrel SUVs"), or one the story tracks as a topic word but not as a party (its model,
@@ -84,7 +99,7 @@ def _products(fields: list[_Field], context: StoryContext, aliases: nm.Aliases) 
     found: set[str] = set()
     for f in fields:
         for d in f.discovered:
-            if not d.person and (_key(d.name) in topic or _PRODUCT.match(f.text, d.end)):
+            if not d.person and (_key(d.name) in topic or _PRODUCT.match(f.text, d.end) or _place(f.text, d)):
                 found.add(d.name)
     return found
 

@@ -46,7 +46,8 @@ _ROLE = re.compile(
 )
 MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
 _DELIBERATE = re.compile(r"consider|weigh|mull", re.IGNORECASE)
-_DEPARTS = re.compile(r"step|resign|quit|retir|no longer", re.IGNORECASE)
+_DEPARTS = re.compile(r"step|resign|quit|retir|no longer|leave", re.IGNORECASE)
+_LEFT = re.compile(r"(?:left|leaves|leave|leaving|quit|quits|departed|departs)$", re.IGNORECASE)
 _SUCCEEDED = re.compile(r"(?:replaced|succeeded) by$|^(?:replacing|replaces|succeeding|succeeds)$", re.IGNORECASE)
 _AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s*$", re.IGNORECASE)
 _BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
@@ -181,6 +182,8 @@ class Sides:
                 b_side = company_before(self.near, hit.start, self.principal)
         elif kind is Kind.PERSONNEL:
             a_side, b_side = person_first(a_side, b_side)
+            if _LEFT.match(hit.text) and ANAPHOR.match(text, hit.end + 1):  # "left the company to join X": both moves
+                b_side = company_before(self.near, hit.start, self.principal) + [m for m in b_side if not m.person]
             if a_side and not b_side and (ANAPHOR.search(text, hit.end, hit.end + 20) or _DEPARTS.search(hit.text)):
                 b_side = company_before(self.near, hit.start, self.principal)  # "left the company", "will step down"
             if not any(m.person for m in a_side):
