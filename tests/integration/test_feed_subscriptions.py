@@ -129,3 +129,17 @@ def test_an_opml_list_is_subscribed_in_one_go_listing_what_was_skipped_or_refuse
     assert len(store.list_feeds()) == 602
     again = import_outlines(runtime.engine, f"<opml><body>{outlines}</body></opml>")
     assert again.added == () and len(again.skipped) == 603  # 602 subscribed, one listed twice
+
+
+def test_a_feed_removed_and_an_opml_imported_through_the_service_as_the_cli_does_are_kept_and_bulk(runtime) -> None:
+    with Ingestion(runtime) as service:
+        view = service.add_feed("https://news.example/wire.xml", "Wire", check=False)
+        assert service.remove_feed(view.id, by="cli:ops").url == view.url
+        (removal,) = Subscriptions(runtime.engine).recent()
+        assert (removal.feed_id, removal.removed_by, removal.url) == (view.id, "cli:ops", view.url)
+        outlines = "".join(f'<outline text="F{n}" xmlUrl="https://news.example/{n}.xml"/>' for n in range(300))
+        opml = f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}<outline xmlUrl="gopher://x"/></body></opml>'
+        imported = service.import_opml(opml)
+        assert len(imported.added) == 300 and [v.name for v in imported.added[:2]] == ["F0", "F1"]
+        assert len(imported.invalid) == 1 and imported.skipped == ()
+        assert service.import_opml(opml).skipped == tuple(f"https://news.example/{n}.xml" for n in range(300))

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from tracker.cli.main import Context, cli, emit_json, fail, json_option, pass_ctx
+from tracker.cli.main import Context, cli, emit_json, fail, json_option, operator, pass_ctx
 from tracker.cli.progress import meter
 
 
@@ -114,12 +114,13 @@ def feed_list(ctx: Context, as_json: bool) -> None:
 
 @feed.command("remove")
 @click.argument("feed_ref", metavar="ID|URL")
+@click.option("--by", default=operator, show_default="cli:$USER", help="Who removed it.")
 @pass_ctx
-def feed_remove(ctx: Context, feed_ref: str) -> None:
-    """Unsubscribe (archived items and the reports they made stay)."""
+def feed_remove(ctx: Context, feed_ref: str, by: str) -> None:
+    """Unsubscribe (archived items and the reports they made stay; the feeds page can restore it)."""
     with _ingestion(ctx) as ingestion:
-        view = ingestion.remove_feed(ingestion.find_feed(feed_ref).id)
-    click.echo(f"Removed feed {view.id}: {view.url}")
+        view = ingestion.remove_feed(ingestion.find_feed(feed_ref).id, by=by)
+    click.echo(f"Removed feed {view.id}: {view.url} (restore it under Recently removed on the feeds page)")
 
 
 @feed.command("check")

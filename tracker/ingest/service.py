@@ -42,9 +42,11 @@ from tracker.ingest.config_feeds import feeds_from_config
 from tracker.ingest.feeds import Feed, check_interval
 from tracker.ingest.fetcher import BadURL, Fetcher, check_url
 from tracker.ingest.opml import export_opml, opml_outlines
+from tracker.ingest.opml_import import import_outlines
 from tracker.ingest.orchestrator import Orchestrator, rematch
 from tracker.ingest.parser import FeedError, parse_feed
 from tracker.ingest.store import DuplicateFeed, IdentityChange, IngestStore, UnknownFeed
+from tracker.ingest.subscriptions import Subscriptions
 from tracker.ingest.suggestions import Suggestions, UnknownSuggestion
 from tracker.ingest.summary import CycleSummary, FeedProgress
 from tracker.ingest.tracking import tracked
@@ -203,9 +205,12 @@ class Ingestion:
             raise UnknownFeed(text)
         return self._view(found)
 
-    def remove_feed(self, feed_id: int) -> FeedView:
-        """Unsubscribes; the items already archived and the reports they made stay."""
-        return self._view(self.store.remove_feed(feed_id))
+    def remove_feed(self, feed_id: int, *, by: str = "") -> FeedView:
+        """Unsubscribes; the items already archived and the reports they made stay.
+        The feed is kept with who removed it and when, so it can be restored (see subscriptions.py)."""
+        view = self.feed(feed_id)
+        Subscriptions(self.store.engine).remove(feed_id, by or "cli")
+        return view
 
     def sync_config_feeds(self) -> tuple[FeedView, ...]:
         """Subscribes to the configuration's [[feeds]] that are not subscribed yet (no fetch)."""
@@ -226,7 +231,15 @@ class Ingestion:
         return export_opml(self.store.list_feeds())
 
     def import_opml(self, data: bytes | str, *, check: bool = False) -> OpmlImport:
-        """Subscribes to every xmlUrl in an OPML document (nested outlines included)."""
+        """Subscribes to every xmlUrl in an OPML document (nested outlines included):
+        in one transaction (see opml_import.py), or, with ``check``, one by one,
+        fetching each to check it."""
+        if not check:
+            imported = import_outlines(self.store.engine, data, local_files=self.local_files)
+            views = {view.url: view for view in self.list_feeds()}
+            return OpmlImport(
+                tuple(views[url] for url in imported.added if url in views), imported.skipped, imported.invalid
+            )
         added, skipped, invalid = [], [], []
         for url, name in opml_outlines(data):
             try:
