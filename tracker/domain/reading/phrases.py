@@ -50,6 +50,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"failed (?:again |for (?:a|the) \w+ (?:day|week|time|month)s? (?:running )?)?to (?:agree|reach an? (?:agreement|deal))",
             r"did not (?:agree|reach an? (?:agreement|deal))",
             r"not (?:yet |so far )?(?:produced|yielded|led to|resulted in) (?:a|an|any) (?:deal|agreement)",
+            r"failed to (?:produce|yield|lead to|result in) (?:a|an|any) (?:\w+ )?(?:deal|agreement|settlement)",
             r"could not (?:agree|settle on terms|reach an? (?:agreement|deal))",
             r"not agreed",
             r"(?:rejects|rejected|reject|rejecting|turned down|turns down|turn down|spurned|spurns|rebuffed|rebuffs)"

@@ -82,13 +82,24 @@ _PLACE_AFTER = re.compile(
     r"\s+(?:(?:container |dock |cargo )?(?:port|ports|docks?|harbour|harbor|airport|terminals?|plant|factory|refinery"
     r"|mine|site|city|town|region)\b|(?:dock |port |pay )?(?:strike|walkout|stoppage|dispute|talks)\b)"
 )
-_PLACE_BEFORE = re.compile(r"\b(?:strikes?|walkouts?|stoppages?|disputes?|port|docks?|plant|factory|site) (?:at|in) $")
+_PLACE_BEFORE = re.compile(
+    r"\b(?:(?:strikes?|walkouts?|stoppages?|disputes?|port|docks?|plant|factory|site) (?:at|in)|(?:port|city|town) of) $",
+    re.IGNORECASE,
+)
+#: A name after a product's noun is the product ("the diabetes drug Lorvex", "its chatbot Kestrel").
+_PRODUCT_BEFORE = re.compile(
+    r"\b(?:drugs?|medicines?|treatments?|pills?|vaccines?|brands?|products?|apps?|chatbots?|games?|films?)\s+$"
+)
 
 
 def _place(text: str, mention: nm.Mention) -> bool:
     if " " in mention.name or mention.person or mention.known or nm.distinct(mention.name):
         return False
-    return bool(_PLACE_AFTER.match(text, mention.end) or _PLACE_BEFORE.search(text, 0, mention.start))
+    return bool(
+        _PLACE_AFTER.match(text, mention.end)
+        or _PLACE_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+        or _PRODUCT_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+    )
 
 
 def _products(fields: list[_Field], context: StoryContext, aliases: nm.Aliases) -> set[str]:
@@ -222,9 +233,12 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     ]
     actors = [n for r in relations for n in (r.a, r.b)] + [s.speaker for s in statements]
     namesake = "; ".join(namesakes[n] for n in sorted(namesakes))
-    relevance = rv.relevance(context, relations, statements, set(known_seen), namesake, frozenset(people))
+    remedy = any(rv.FOR_APPROVAL.search(f.text) for f in fields)
+    relevance = rv.relevance(context, relations, statements, set(known_seen), namesake, frozenset(people), remedy)
     aside = (
-        rv.outside_actors(context, relations, statements, set(known_seen)) if relevance is Relevance.CONTEXT else set()
+        rv.outside_actors(context, relations, statements, set(known_seen), remedy)
+        if relevance is Relevance.CONTEXT
+        else set()
     )
     parties = tuple(dict.fromkeys(n for n in actors if n in known_seen and n not in aside))
     mentioned = tuple(n for n in known_seen if n not in parties)

@@ -78,14 +78,24 @@ def sector_near(text: str, mention: Mention) -> str:
     return m.group(0).lower() if m else ""
 
 
-def _anchored(r: Relation, context: StoryContext, story: frozenset[str], named: set[str]) -> bool:
+def _anchored(r: Relation, context: StoryContext, story: frozenset[str], named: set[str], remedy: bool = False) -> bool:
     """A relation is the story's when it touches the party the story requires, joins two of
     its parties, or is scrutiny of one of them where the required party is named (a probe
     of its partner's deal with it): a party's deal with an outsider, or a regulator's probe
     of another company, is another story (where the story requires no party, any counts)."""
     if not context.anchors or {r.a, r.b} & context.anchors or (r.a in story and r.b in story):
         return True
+    if remedy and r.kind is Kind.AGREEMENT_REACHED and bool(context.anchors & named):
+        return True  # a sale to an outsider to win approval of the story's deal is the story's
     return r.kind is Kind.REGULATORY_SCRUTINY and r.b in story and bool(context.anchors & named)
+
+
+#: A sale said to be made for a regulator ("to win approval for", "to address the watchdog's concerns").
+FOR_APPROVAL = re.compile(
+    r"\bto (?:win|secure|gain|obtain) (?:regulatory |antitrust )?(?:approval|clearance)\b"
+    r"|\baddress (?:the )?(?:[\w’'-]+ ){0,3}concerns\b|\bas a remedy\b",
+    re.IGNORECASE,
+)
 
 
 def relevance(
@@ -95,6 +105,7 @@ def relevance(
     known: set[str],
     namesake: str,
     people: frozenset[str] = frozenset(),
+    remedy: bool = False,
 ) -> Relevance:
     """Core when one of the story's parties acts: a principal party, or another known
     party in a report that names a principal one, or a person or organisation
@@ -111,10 +122,10 @@ def relevance(
         if r.kind is Kind.PERSONNEL:
             if r.a in context.parties or (r.b in principal and _TOP.search(r.role)):
                 return Relevance.CORE
-        elif (r.a in story or r.b in story) and _anchored(r, context, story, known):
+        elif (r.a in story or r.b in story) and _anchored(r, context, story, known, remedy):
             return Relevance.CORE
     # a statement on a party's business with an outsider ("the club announced" its sale to X) is that story's
-    outside = {f"{r.kind.value} {r.a}–{r.b}" for r in relations if not _anchored(r, context, story, known)}
+    outside = {f"{r.kind.value} {r.a}–{r.b}" for r in relations if not _anchored(r, context, story, known, remedy)}
     if known & principal:
         story = story | people
     return (
@@ -123,13 +134,17 @@ def relevance(
 
 
 def outside_actors(
-    context: StoryContext, relations: Sequence[Relation], statements: Sequence[Statement], known: set[str]
+    context: StoryContext,
+    relations: Sequence[Relation],
+    statements: Sequence[Statement],
+    known: set[str],
+    remedy: bool = False,
 ) -> set[str]:
     """The story's parties that act here only in another story (a deal with an outsider, and
     statements on it): mentioned, not acting, so such a report waits for an editor."""
     principal = context.principal or frozenset(context.parties)
     story = principal | (frozenset(context.parties) if known & principal else frozenset())
-    outside = [r for r in relations if r.kind is not Kind.PERSONNEL and not _anchored(r, context, story, known)]
+    outside = [r for r in relations if r.kind is not Kind.PERSONNEL and not _anchored(r, context, story, known, remedy)]
     labels = {f"{r.kind.value} {r.a}–{r.b}" for r in outside}
     inside = [n for r in relations if r not in outside for n in (r.a, r.b)]
     inside += [s.speaker for s in statements if s.about not in labels]
