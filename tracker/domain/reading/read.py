@@ -83,7 +83,7 @@ _PLACE_AFTER = re.compile(
     r"|mine|site|city|town|region)\b|(?:dock |port |pay )?(?:strike|walkout|stoppage|dispute|talks)\b)"
 )
 _PLACE_BEFORE = re.compile(
-    r"\b(?:(?:strikes?|walkouts?|stoppages?|disputes?|port|docks?|plant|factory|site) (?:at|in)|(?:port|city|town) of) $",
+    r"\b(?:(?:strikes?|walkouts?|stoppages?|disputes?|port|docks?|plant|factory|site|court) (?:at|in)|(?:port|city|town) of) $",
     re.IGNORECASE,
 )
 #: A name after a product's noun is the product ("the diabetes drug Lorvex", "its chatbot Kestrel").

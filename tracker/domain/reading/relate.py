@@ -38,10 +38,16 @@ from tracker.domain.vocabulary import Kind
 _AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?$", re.IGNORECASE)
 _AGENT = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:by|from)\s+$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
-_ROLE = re.compile(
-    r"\b(?:chief (?:executive|\w+ officer)(?: officer)?|ceo|cto|cfo|coo|president|chair(?:man|woman)?|"
+_ROLES = (
+    r"chief (?:executive|\w+ officer)(?: officer)?|ceo|cto|cfo|coo|president|chair(?:man|woman)?|"
     r"head of [a-z]+(?: [a-z]+)?|vice president(?: of [a-z]+)?|managing director|general counsel|co-?founder|"
-    r"chief scientist|board member|director of [a-z]+)\b",
+    r"chief scientist|board member|director of [a-z]+"
+)
+_ROLE = re.compile(rf"\b(?P<role>{_ROLES})\b", re.IGNORECASE)
+#: The post named after the person and an aside ("appointed Ann Lee, who ran X, as its chief executive").
+_AS_ROLE = re.compile(
+    r"\s+(?-i:[A-Z])[\w.'’-]*(?:\s+(?-i:[A-Z])[\w.'’-]*){0,2},\s+(?:who|which)\b[^;]*?,\s+as (?:its |the |their )?"
+    rf"(?:new |interim |acting )?(?P<role>{_ROLES})\b",
     re.IGNORECASE,
 )
 MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
@@ -184,7 +190,10 @@ class Sides:
             a_side, b_side = person_first(a_side, b_side)
             if _LEFT.match(hit.text) and ANAPHOR.match(text, hit.end + 1):  # "left the company to join X": both moves
                 b_side = company_before(self.near, hit.start, self.principal) + [m for m in b_side if not m.person]
-            if a_side and not b_side and (ANAPHOR.search(text, hit.end, hit.end + 20) or _DEPARTS.search(hit.text)):
+            pointed = ANAPHOR.search(text, hit.end, hit.end + 20) or ANAPHOR.search(
+                hit.text
+            )  # "will run the company as"
+            if a_side and not b_side and (pointed or _DEPARTS.search(hit.text)):
                 b_side = company_before(self.near, hit.start, self.principal)  # "left the company", "will step down"
             if not any(m.person for m in a_side):
                 return  # "hires a start-up's founders": no one named, no move to record
@@ -194,8 +203,9 @@ class Sides:
             return
         role = ""
         if kind is Kind.PERSONNEL:
-            m = _ROLE.search(text, max(0, hit.start - 60), min(len(text), hit.end + 80))
-            role = m.group(0).lower() if m else ""
+            m = _AS_ROLE.match(text, hit.end, min(len(text), hit.end + 160))  # "appointed X, who ..., as its CEO"
+            m = m or _ROLE.search(text, max(0, hit.start - 60), min(len(text), hit.end + 80))
+            role = m.group("role").lower() if m else ""
         self.pair[:] = list(pairs[0])
         for a, b in pairs:
             relation = Relation(a.name, b.name, kind, " ".join(phrase.split()), self.where, role)
