@@ -9,6 +9,7 @@ phrases, clause by clause, into relations and statements (see
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from tracker.domain.reading import names as nm
@@ -52,7 +53,7 @@ def _pair(r: Relation) -> tuple[str, str, Kind]:
     return r.a, r.b, r.kind
 
 
-def _same_names(discovered: list[nm.Mention], known: list[str]) -> dict[str, str]:
+def _same_names(discovered: list[nm.Mention], known: list[str], organisations: Iterable[str] = ()) -> dict[str, str]:
     """One spelling per organisation or person in an item: "Meta Platforms" is the
     "Meta" of the headline, "Shazeer" the "Noam Shazeer" named before, "Guild"
     the "Novelists Guild"."""
@@ -60,6 +61,9 @@ def _same_names(discovered: list[nm.Mention], known: list[str]) -> dict[str, str
     by_last: dict[str, str] = {}
     for full in [d.name for d in discovered if " " in d.name] + [k for k in known if " " in k]:
         by_last.setdefault(full.split()[-1], full)
+    by_first: dict[str, set[str]] = {}
+    for org in organisations:
+        by_first.setdefault(org.split()[0], set()).add(org)
     same: dict[str, str] = {}
     for d in discovered:
         head = d.name.split()[0]
@@ -67,6 +71,8 @@ def _same_names(discovered: list[nm.Mention], known: list[str]) -> dict[str, str
             same[d.name] = head
         elif " " not in d.name and d.name in by_last:
             same[d.name] = by_last[d.name]
+        elif " " not in d.name and len(by_first.get(d.name, ())) == 1:
+            same[d.name] = next(iter(by_first[d.name]))  # "Kelmouth" for the "Kelmouth City Council" named here
     return same
 
 
@@ -189,7 +195,11 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     named = list(
         dict.fromkeys(k.name for f in fields for k in f.known if k.name in principal and k.name not in namesakes)
     )
-    same = _same_names([d for f in fields for d in f.discovered], [k.name for f in fields for k in f.known])
+    same = _same_names(
+        [d for f in fields for d in f.discovered],
+        [k.name for f in fields for k in f.known],
+        {k.name for f in fields for k in f.known if not k.person and " " in k.name and k.name not in namesakes},
+    )
     regulators = [m for f in fields for m in (*f.regulators, *f.known, *f.discovered) if m.regulator and m.proper]
     explainer = bool(fields) and fields[0].where == "title" and _EXPLAINER.match(fields[0].text) is not None
     for f in fields:
