@@ -142,6 +142,16 @@ def matter_terms(key: str) -> frozenset[str]:
     return frozenset({_CONCEPTS.get(w, w) for w in words} | joined)
 
 
+def concept_of(about: str) -> str | None:
+    """The one concept a short matter names ("the talks" -> "talks", "the lawsuit" -> "case"), else None."""
+    words = [w for w in re.findall(r"[0-9a-z]+", about.lower()) if w not in _STOP]
+    return _CONCEPTS.get(words[0]) if len(words) == 1 else None
+
+
+def kind_concept(kind: str) -> str:
+    return _KIND_CONCEPT.get(kind, kind)
+
+
 def same_matter(asked: str, answered: str) -> bool:
     """Whether an answer on ``answered`` speaks to a silence on ``asked`` (matter keys).
 

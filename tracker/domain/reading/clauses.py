@@ -218,6 +218,14 @@ def counterpart(
     return []
 
 
+_WHEN = re.compile(
+    r"^(?:(?:on|by|at|in|over|during|before|after|until|outside) )?(?:the )?(?:(?:monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|weekend|morning|afternoon|evening|night|time|day|week|month|year)s?|business hours"
+    r"|(?:last|this|next) \w+)(?: (?:morning|afternoon|evening|night|hours))?$",
+    re.IGNORECASE,
+)
+
+
 def matter_of(text: str, start: int, end: int, kind: Kind) -> str:
     """What a statement is about, from the words after its verb: "declined to comment on
     the talks" -> "the talks"; "a request for comment" is no matter; "denies plan to buy
@@ -234,6 +242,8 @@ def matter_of(text: str, start: int, end: int, kind: Kind) -> str:
         m = _MATTER.search(rest)
         matter = m.group(1) if m else ""
     matter = _MATTER_END.sub("", matter.strip().rstrip(".,;:!?\"'”’"))
+    if _WHEN.match(matter):
+        return ""  # "did not respond to requests for comment on Tuesday": when, not what
     return " ".join(matter.split()[:6])
 
 

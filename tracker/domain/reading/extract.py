@@ -22,6 +22,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
+from tracker.domain.fact_keys import concept_of, kind_concept
 from tracker.domain.reading import cues
 from tracker.domain.reading import phrases as ph
 from tracker.domain.reading.clauses import (
@@ -123,10 +124,11 @@ class FieldReader(Sides):
                 statement = replace(statement, about=f"{r.kind.value} {r.a}–{r.b}")
             elif not has_matter and shared and statement.kind in _SILENT:
                 statement = replace(statement, about=shared)
-            elif not has_matter and statement.kind in _SILENT and self.found.relations:
-                r = self.found.relations[0]  # "X did not respond to a request for comment": on the field's news
+            elif not has_matter and statement.kind in _SILENT and self._own_news(statement.speaker):
+                r = self._own_news(statement.speaker)[0]  # "X did not respond to a request for comment": on its news
                 statement = replace(statement, about=f"{r.kind.value} {r.a}–{r.b}")
             elif has_matter and statement.kind in _SILENT:
+                statement = self._named_matter(statement, relations)
                 shared = statement.about
             self.found.statements.append(statement)
         self.found.relations.extend(relations)
@@ -168,8 +170,8 @@ class FieldReader(Sides):
                 own = own or company_before(self.near, pronoun.start(), self.principal)
             elif pronoun and PLURAL.match(pronoun.group(0)):
                 own = pair_before(self.near, pronoun.start()) or self.pair or self.last
-            elif pronoun and self.last:
-                own = self.last
+            elif pronoun and (subject or self.last):
+                own = subject or self.last  # "X confirmed that it had made a bid": X, the sentence's subject
             named = self._head_anaphor(own[-1].end if own and not back else floor, hit)
             if named:  # "..., the council confirmed": the council named before, not the name just before
                 own, blocked = named, False
@@ -246,6 +248,18 @@ class FieldReader(Sides):
                 return Kind.AGREEMENT_REACHED  # "agreed to sell its stake to X": a sale, no remedy
             return kind if cues.offered(hit) else None  # "offered remedies" stays scrutiny; a plan to sell, nothing
         return kind
+
+    def _named_matter(self, statement: Statement, relations: list[Relation]) -> Statement:
+        """ "declined to comment on the talks": the talks this item reports between the speaker and another."""
+        concept = concept_of(statement.about)
+        for r in (*relations, *self.found.relations):
+            if concept and statement.speaker in (r.a, r.b) and kind_concept(r.kind.value) == concept:
+                return replace(statement, about=f"{r.kind.value} {r.a}–{r.b}")
+        return statement
+
+    def _own_news(self, speaker: str) -> list[Relation]:
+        """The field's relations the speaker is a side of (a bystander's silence is on nothing in particular)."""
+        return [r for r in self.found.relations if speaker in (r.a, r.b)]
 
     def _head_anaphor(self, start: int, hit: ph.Hit) -> list[Mention]:
         """ "the council", "the service", "the fund" just before a statement verb: the organisation
