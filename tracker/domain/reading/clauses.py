@@ -226,6 +226,9 @@ _WHEN = re.compile(
 )
 
 
+_DEICTIC = re.compile(r"^(?:the|this|that) (?:decision|move|announcement|choice|news)$", re.IGNORECASE)
+
+
 def matter_of(text: str, start: int, end: int, kind: Kind) -> str:
     """What a statement is about, from the words after its verb: "declined to comment on
     the talks" -> "the talks"; "a request for comment" is no matter; "denies plan to buy
@@ -242,8 +245,8 @@ def matter_of(text: str, start: int, end: int, kind: Kind) -> str:
         m = _MATTER.search(rest)
         matter = m.group(1) if m else ""
     matter = _MATTER_END.sub("", matter.strip().rstrip(".,;:!?\"'”’"))
-    if _WHEN.match(matter):
-        return ""  # "did not respond to requests for comment on Tuesday": when, not what
+    if _WHEN.match(matter) or _DEICTIC.match(matter):
+        return ""  # "on Tuesday": when, not what; "on the decision": the item's news, said again
     return " ".join(matter.split()[:6])
 
 
