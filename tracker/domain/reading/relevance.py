@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from tracker.domain.reading.model import Relation, Relevance, Statement, StoryContext
-from tracker.domain.reading.names import SECTOR_WORDS, Aliases, Mention
+from tracker.domain.reading.names import ORG_SUFFIXES, SECTOR_WORDS, Aliases, Mention
 from tracker.domain.rules import Term, Text
 from tracker.domain.vocabulary import Kind
 
@@ -29,6 +29,14 @@ _SECTOR = re.compile(r"\b(?:" + "|".join(sorted(SECTOR_WORDS, key=len, reverse=T
 @lru_cache(maxsize=256)
 def _topic_terms(topic_words: tuple[str, ...]) -> tuple[Term, ...]:
     return tuple(t for t in (Term.of(w) for w in topic_words) if t.key)
+
+
+def _other_suffix(party: str, extra: list[str]) -> str:
+    """ "Velantis Energy" beside the party "Velantis Therapeutics": another company's suffix word."""
+    own = party.lower().split()
+    if len(own) < 2 or own[-1] not in ORG_SUFFIXES or not extra or extra[-1] in own:
+        return ""
+    return extra[-1] if extra[-1] in ORG_SUFFIXES else ""
 
 
 def longer_namesakes(known: Sequence[Mention], discovered: Sequence[Mention]) -> dict[int, tuple[Mention, str]]:
@@ -43,6 +51,7 @@ def longer_namesakes(known: Sequence[Mention], discovered: Sequence[Mention]) ->
             if k.end <= d.end and (d.end - d.start) > (k.end - k.start):
                 extra = (d.name[: k.start - d.start] + " " + d.name[k.end - d.start :]).lower().split()
                 sector = next((w for w in extra if w in SECTOR_WORDS or w.rstrip("s") in SECTOR_WORDS), "")
+                sector = sector or _other_suffix(k.name, extra)
                 if sector:
                     out[k.start] = (d, sector)
     return out
