@@ -63,6 +63,8 @@ _EARLIER = re.compile(
 #: What a party is accused of is the matter of the claim, not news ("alleging the club negotiated with ...").
 _OFFER = re.compile(r"(?:offer|bid|proposal|approach)$", re.IGNORECASE)
 _CLAUSE_CUT = re.compile(r"[;,]\s*|\s+(?:and|but|while|although|after|before)\s+", re.IGNORECASE)
+#: A second predicate joined by "and" ("ends talks and sticks with Aldmere"): its object is not the first's.
+_COORDINATED = re.compile(r"\s+and\s+(?!the\b|its\b|their\b|his\b|her\b|an?\b)(?-i:[a-z]+)(?:s|ed)\s+(?:with|to|by)\b")
 _HEAD = re.compile(r"(?<![\w'’])[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?$")
 _ALLEGING = re.compile(r"\b(?:alleg(?:e|es|ed|ing|ation|ations)|accus(?:e|es|ed|ing))\b", re.IGNORECASE)
 
@@ -195,6 +197,10 @@ class FieldReader(Sides):
                 (h.start for h, k in turned[index + 1 :] if k is not None and not (examining and h.kind in _DEALS)),
                 clause.end,
             )
+            coordinated = _COORDINATED.search(self.text, hit.end, limit) if hit.verbal else None
+            limit = (
+                coordinated.start() if coordinated else limit
+            )  # "ends talks and sticks with X": X is not the other side
             inside = (  # "turns down Acme offer": the offer's owner is the other side
                 [m for m in self.near if hit.start < m.start and m.end <= hit.end] if _OFFER.search(hit.text) else []
             )
