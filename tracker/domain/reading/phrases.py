@@ -255,7 +255,7 @@ _COMPILED_CASED = tuple((kind, _compile(patterns, re.IGNORECASE)) for kind, patt
 _STEMS: dict[Kind, tuple[str, ...]] = {
     kind: tuple(stems.split())
     for kind, stems in {
-        Kind.TALKS_ENDED: "longer end broke drop withdr call abandon terminat scrap suspend stop halt pull walk quit exit collaps fell fallen founder",
+        Kind.TALKS_ENDED: "longer end broke break drop withdr call abandon terminat scrap suspend stop halt pull walk quit exit collaps fell fallen founder",
         Kind.NO_AGREEMENT: "not n't n’t yet fail no without stall falter deadlock impasse decision reject turn spurn rebuff",
         Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl resol approv merg combin take took accept won win",
         Kind.TALKS_HELD: "talk discuss convers negotiat explor court approach consider weigh mull eye spok speak met meet resum agree bid offer propos",
