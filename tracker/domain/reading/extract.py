@@ -65,6 +65,7 @@ _OFFER = re.compile(r"(?:offer|bid|proposal|approach)$", re.IGNORECASE)
 _CLAUSE_CUT = re.compile(r"[;,]\s*|\s+(?:and|but|while|although|after|before)\s+", re.IGNORECASE)
 #: A second predicate joined by "and" ("ends talks and sticks with Aldmere"): its object is not the first's.
 _COORDINATED = re.compile(r"\s+and\s+(?!the\b|its\b|their\b|his\b|her\b|an?\b)(?-i:[a-z]+)(?:s|ed)\s+(?:with|to|by)\b")
+_CLEARED = re.compile(r"(?:was|were|has been|have been|had been|is|are|been) (?:cleared|blocked|waved through)$", re.I)
 _HEAD = re.compile(r"(?<![\w'’])[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?$")
 _ALLEGING = re.compile(r"\b(?:alleg(?:e|es|ed|ing|ation|ations)|accus(?:e|es|ed|ing))\b", re.IGNORECASE)
 
@@ -148,6 +149,9 @@ class FieldReader(Sides):
         turned = [(h, self._turn(h, clause)) for h in hits]
         negative = any(k is Kind.NO_AGREEMENT for _h, k in turned)
         ended = negative or any(k is Kind.TALKS_ENDED for _h, k in turned)
+        cleared = next((h for h, k in turned if k is Kind.REGULATORY_SCRUTINY and _CLEARED.match(h.text)), None)
+        if cleared is not None:  # "A's takeover of B was cleared by the watchdog": the deal is what it examined
+            turned = [(h, None if h.start < cleared.start and k in _DEALS and not h.verbal else k) for h, k in turned]
         scoped = examined = confirming = False
         floor = clause.start
         subject: list[Mention] = inherited
@@ -189,6 +193,9 @@ class FieldReader(Sides):
             if kind in _SPEAKING and scoped and not own:
                 skip = True
             if skip or kind is None:
+                floor = hit.end
+                continue
+            if hit is cleared and self._cleared(hit, clause, masks, relations):
                 floor = hit.end
                 continue
             # the object runs to the next phrase that counts ("agreed to pay ... to settle the lawsuit brought by X")
@@ -254,6 +261,16 @@ class FieldReader(Sides):
                 return Kind.AGREEMENT_REACHED  # "agreed to sell its stake to X": a sale, no remedy
             return kind if cues.offered(hit) else None  # "offered remedies" stays scrutiny; a plan to sell, nothing
         return kind
+
+    def _cleared(self, hit: ph.Hit, clause: Span, masks: list[tuple[int, int]], relations: list[Relation]) -> bool:
+        """The regulator named after a passive clearance examines the companies of the deal before it."""
+        sides = [m for m in mentions_in(self.near, clause.start, hit.start, masks) if m.proper and not m.regulator]
+        regulators = [m for m in mentions_in(self.near, hit.end, clause.end) if m.regulator][:1]
+        if not sides or not regulators:
+            return False
+        for side in dict.fromkeys(m.name for m in sides):
+            relations.append(Relation(regulators[0].name, side, Kind.REGULATORY_SCRUTINY, hit.text, self.where))
+        return True
 
     def _named_matter(self, statement: Statement, relations: list[Relation]) -> Statement:
         """ "declined to comment on the talks": the talks this item reports between the speaker and another."""

@@ -158,6 +158,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"probes|probed|scrutinising|scrutinizing|scrutinised|scrutinized|reviewing|reviews|looking into|looked into)",
             r"(?:will|to|would|could|may|must|shall) (?:examine|investigate|review|probe|scrutini[sz]e|look into|assess)",
             r"(?:fined|fines|penalised|penalized|sanctioned|sanctions|censured|censures|reprimanded|reprimands)",
+            r"(?:was|were|has been|have been|had been|is|are|been) (?:cleared|blocked|waved through)",
             r"(?:cleared|clears|clear|blocked|blocks|block|waved through)(?= (?:the |a |an |its |their )?(?:[\w’'–-]+ )?"
             r"(?:deal|merger|takeover|acquisition|tie-up|purchase|combination|bid|offer))",
             # remedies: what a company gives up to win approval (read as scrutiny only where a regulator is named)
