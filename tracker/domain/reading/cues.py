@@ -49,6 +49,8 @@ _KNOWN_CASE = re.compile(
 #: ... and a case being dropped, paused or withdrawn is not news of a case ("will drop its lawsuit").
 _ENDING_CASE = frozenset({"drop", "drops", "dropped", "dropping", "withdraw", "withdraws", "withdrew", "pause"})
 _ENDING_CASE |= {"paused", "pausing", "suspend", "suspended", "settle", "settled", "end", "ended"}
+#: ... unless it was withdrawn already: a step of the case ("has withdrawn its claim against X").
+_ENDED_CASE = frozenset({"dropped", "withdrew", "withdrawn"})
 #: ... unless something new happens to it ("ten writers joined the lawsuit").
 _MOVING_CASE = frozenset({"joined", "joins", "join", "won", "wins", "lost", "loses", "appealed", "appeals"})
 _MOVING_CASE |= {"revived", "revives", "refiled", "amended", "amends", "expanded", "expands", "widened", "widens"}
@@ -159,6 +161,7 @@ def turn(hit: Hit, text: str, floor: int) -> Kind | None:
     aimed = hit.text.lower().endswith(" of") or _AIMED.match(text, hit.end) is not None  # "its examination of X"
     if (kind is Kind.LEGAL_ACTION or (kind is Kind.REGULATORY_SCRUTINY and not aimed)) and not hit.verbal:
         moving = any(w in _MOVING_CASE for w in before_words(text, hit.start, floor, 7))
+        moving = moving or (kind is Kind.LEGAL_ACTION and any(w in _ENDED_CASE for w in cues))
         if not moving and (_KNOWN_CASE.search(lead) or any(w in _ENDING_CASE for w in cues)):
             return None  # "calling the lawsuit without merit", "will drop its lawsuit": a case already known
     if kind is Kind.AGREEMENT_REACHED and not hit.verbal and _TERMS.search(lead):
