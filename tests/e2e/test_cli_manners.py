@@ -122,7 +122,8 @@ def test_the_history_lines_its_recorded_event_and_who_columns_up(seeded) -> None
         for line in lines[1:]:
             assert line[start - 2 : start] == "  " and line[start] != " ", (column, line)
     assert all(re.match(r"\s*\d+  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  ", line) for line in lines[1:])
-    assert "ReportAdded" in shown.out and "seed" in shown.out
+    assert "Report added" in shown.out and "the seed" in shown.out and "ReportAdded" not in shown.out
+    assert "Retitled" in shown.out and "cli:" in shown.out  # the editor who retitled it, by name
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from tracker.application import HistoryEntry, StorySummary, StoryView
+from tracker.application.event_names import describe
 from tracker.domain.report import Report
 from tracker.domain.threads import StoryState, describe_matter
 
@@ -102,14 +103,15 @@ def story_text(view: StoryView) -> str:
 
 
 def history_text(entries: Iterable[HistoryEntry]) -> str:
-    """One event a line; each column as wide as its widest value, so RECORDED lines up."""
+    """One event a line, named in plain words with who caused it; each column as
+    wide as its widest value, so RECORDED lines up."""
     rows = []
     for e in entries:
         payload = ", ".join(f"{k}={v!r}" for k, v in e.payload.items() if k != "by")
         if len(payload) > 120:
             payload = payload[:117] + "..."
-        by = str(e.payload.get("by") or "-")
-        rows.append((str(e.version), _utc(e.recorded_at), e.event_type, by, payload))
+        what, who = describe(e)  # plain words, as the history page says them; --json keeps the stored names
+        rows.append((str(e.version), _utc(e.recorded_at), what, who or "-", payload))
     header = ("VER", "RECORDED (UTC)", "EVENT", "BY", "PAYLOAD")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     lines = []
