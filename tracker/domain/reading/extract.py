@@ -66,6 +66,7 @@ _CLAUSE_CUT = re.compile(r"[;,]\s*|\s+(?:and|but|while|although|after|before)\s+
 #: A second predicate joined by "and" ("ends talks and sticks with Aldmere"): its object is not the first's.
 _COORDINATED = re.compile(r"\s+and\s+(?!the\b|its\b|their\b|his\b|her\b|an?\b)(?-i:[a-z]+)(?:s|ed)\s+(?:with|to|by)\b")
 _CLEARED = re.compile(r"(?:was|were|has been|have been|had been|is|are|been) (?:cleared|blocked|waved through)$", re.I)
+_INFINITIVE = re.compile(r"\s+to\s+$")
 _HEAD = re.compile(r"(?<![\w'’])[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?$")
 _ALLEGING = re.compile(r"\b(?:alleg(?:e|es|ed|ing|ation|ations)|accus(?:e|es|ed|ing))\b", re.IGNORECASE)
 
@@ -169,6 +170,8 @@ class FieldReader(Sides):
             if blocked:
                 own = []  # "Coastal's biggest shareholder said": not Coastal speaking
             pronoun = None if own or blocked else _PRONOUN.search(text, floor, hit.start)
+            if pronoun and subject and _INFINITIVE.match(text, pronoun.end(), hit.start):
+                pronoun = None  # "left the company to join X": the company is left's object; the subject joins
             if pronoun and _BOTH.match(text, pronoun.start()):  # "the club and the buyer announced"
                 own = pair_before(self.near, pronoun.start())
             elif pronoun and _COMPANY.match(pronoun.group(0)):  # the subject the sentence is about, else the last named

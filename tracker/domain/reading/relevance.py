@@ -31,12 +31,19 @@ def _topic_terms(topic_words: tuple[str, ...]) -> tuple[Term, ...]:
     return tuple(t for t in (Term.of(w) for w in topic_words) if t.key)
 
 
+#: Words of a company's legal form or holding: "Acme Group" may be the party "Acme Robotics" itself.
+_LEGAL_FORMS = frozenset(
+    {"inc", "corp", "corporation", "ltd", "llc", "plc", "ag", "gmbh", "sa", "nv", "group", "holdings", "company", "co"}
+    | {"international", "global", "partners", "ventures", "capital", "enterprises", "industries"}
+)
+
+
 def _other_suffix(party: str, extra: list[str]) -> str:
     """ "Velantis Energy" beside the party "Velantis Therapeutics": another company's suffix word."""
     own = party.lower().split()
-    if len(own) < 2 or own[-1] not in ORG_SUFFIXES or not extra or extra[-1] in own:
+    if len(own) < 2 or not extra or extra[-1] in own:
         return ""
-    return extra[-1] if extra[-1] in ORG_SUFFIXES else ""
+    return extra[-1] if extra[-1] in ORG_SUFFIXES and extra[-1] not in _LEGAL_FORMS else ""
 
 
 def longer_namesakes(known: Sequence[Mention], discovered: Sequence[Mention]) -> dict[int, tuple[Mention, str]]:
