@@ -155,9 +155,9 @@ def read(title: str, summary: str = "", content: str = "", context: StoryContext
             namesakes.setdefault(
                 mention.name, f"'{text[mention.start : mention.end]}' here is {longer.name} ({sector}), not the party"
             )
-        longer = [m for m in (*known, *discovered) if m.regulator or m.known]
+        holders = [m for m in (*known, *discovered) if m.regulator or m.known]
         regulators = [  # "Competition Commission" inside "Markets and Competition Commission" is not another one
-            r for r in nm.regulator_mentions(text) if not any(_inside(r, m) for m in longer)
+            r for r in nm.regulator_mentions(text) if not any(_inside(r, m) for m in holders)
         ]
         fields.append(_Field(where, text, known, regulators, discovered))
     products = _products(fields, context, aliases)
