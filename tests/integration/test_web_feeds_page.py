@@ -98,6 +98,7 @@ def test_remove_asks_first_then_keeps_who_and_when_and_restore_brings_the_feed_b
     removed = post_form(edna, f"/feeds/{feed.id}/remove", {})
     assert removed.status_code == 302 and store.feed_by_url(feed.url) is None
     page = feeds_page(edna)
+    assert "<title>Feeds · Newsroom Tracker</title>" in page and page.count('id="removed"') == 1
     recent = page.split('id="removed"', 1)[1]
     assert "Example Wire" in recent and "removed by edna" in recent
     removal_id = int(recent.split('id="removal-', 1)[1].split('"', 1)[0])
