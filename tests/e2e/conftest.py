@@ -51,3 +51,19 @@ def tracker(tracker_env: dict[str, str]):
         return Result(done.returncode, done.stdout, done.stderr)
 
     return run
+
+
+@pytest.fixture
+def licensing_story(tracker, tracker_env) -> str:
+    """The licensing story of tests/integration/licensing_story.py, built in the store the console script uses."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+    from licensing_story import build
+
+    from tracker.bootstrap import open_runtime
+    from tracker.config import load_settings
+
+    runtime = open_runtime(load_settings(tracker_env))
+    try:
+        return build(runtime.newsroom)
+    finally:
+        runtime.close()

@@ -8,19 +8,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from licensing_story import SLUG, build
+from licensing_story import SLUG
 
 
 @pytest.fixture
-def story(tracker, tracker_env) -> str:
-    from tracker.bootstrap import open_runtime
-    from tracker.config import load_settings
-
-    runtime = open_runtime(load_settings(tracker_env))
-    try:
-        return build(runtime.newsroom)
-    finally:
-        runtime.close()
+def story(licensing_story: str) -> str:
+    return licensing_story
 
 
 def test_the_replay_prints_each_development_in_published_order_with_the_state_after_it(tracker, story) -> None:
