@@ -50,7 +50,7 @@ _LAST_WORD = re.compile(r"([\w.]+)$")
 _HARD_BREAK = re.compile(r";\s*|,?\s+(?:but|while|whereas|although|though)\s+|\s+[-–—]\s+", re.IGNORECASE)
 _SOFT_BREAK = re.compile(r",?\s+and\s+", re.IGNORECASE)
 _JOIN = re.compile(
-    r"^\s*(?:,\s*and|,|and|&|or|-|–|as well as|and with|or with)\s*(?:the\s+)?$"
+    r"^\s*(?:,\s*and|,|and|&|or|nor|-|–|as well as|and with|or with)\s*(?:the\s+)?$"
     r"|^,?\s*(?:and\s+[\w\s]{1,30}?)?,?\s*(?:among them|including|such as|led by)\s+$",  # "the Guild and 14 authors, among them X"
     re.IGNORECASE,
 )

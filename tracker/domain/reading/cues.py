@@ -23,7 +23,7 @@ MODALS = frozenset(
     | {"sought", "hopes", "hoping", "wants", "want", "proposed", "potential", "possible", "possibly"}
     | {"rumoured", "rumored", "expected", "likely", "intends", "whether", "exploring", "explored"}
     | {"explore", "discussing", "discussed", "talks", "negotiating", "bid", "offer", "eyeing", "pursuing"}
-    | {"trying", "attempt", "prospective", "due"}
+    | {"trying", "attempt", "prospective", "due", "negotiations", "discussions"}
 )
 _AFTER_MODAL = re.compile(
     r"^[\s,]*(?:is|are|was|were|remains?)? ?(?:still )?(?:under discussion|being (?:discussed|negotiated))", re.I
@@ -62,6 +62,7 @@ _ADJECTIVE_BEFORE = re.compile(r"(?:[’']s?|\b(?:the|an?|its|their|our|his|her)
 _SUBJECT_AFTER = re.compile(r"\b(?:after|since|following)\s+(?:the two(?: sides)?|both sides|they|the pair)\s+$", re.I)
 #: "under the terms of its agreement": the deal in force, background.
 _TERMS = re.compile(r"\bunder (?:the )?terms of (?:the |its |their |a )?$", re.IGNORECASE)
+_NEITHER = re.compile(r"\bneither\b", re.IGNORECASE)
 _AIMED = re.compile(r"\s+(?:of|into|over|against)\b", re.IGNORECASE)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+$", re.IGNORECASE)
 _PAST = frozenset({"who", "which", "had", "once", "previously", "formerly", "earlier", "former", "used"})
@@ -154,6 +155,10 @@ def turn(hit: Hit, text: str, floor: int) -> Kind | None:
     kind = hit.kind
     if "asked" in cues and kind not in SPEAKING and not remedy(hit):
         return None  # "Asked about the inquiry, Meta declined to comment": a question, not news
+    if kind is Kind.NO_RESPONSE and hit.text.lower().startswith(("responded", "replied", "immediately")):
+        return (
+            kind if _NEITHER.search(text, max(floor, hit.start - 120), hit.start) else None
+        )  # "Neither X nor Y responded"
     relational = kind not in SPEAKING and kind not in (Kind.NO_AGREEMENT, Kind.TALKS_ENDED)
     if kind not in SPEAKING and any(w in _ASIDE for w in cues[-3:]):
         return None  # "the agency is separately investigating X": another matter, or told before

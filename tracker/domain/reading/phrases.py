@@ -30,6 +30,10 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:abandoned|abandons|dropped|drops|withdrew|withdraws|withdrawn|ended|ends) (?:its|the|their|a) "
             r"(?:\w+ )?(?:bid|offer|pursuit|approach)",
             r"(?:walked|walks|walking|walk) away(?: from)?",
+            r"(?:walked|walks|walking|walk) out of (?:the |its |their )?(?:[\w-]+ )?(?:talks|negotiations|discussions)",
+            r"(?:ended|ends|end|broke up|finished) without (?:a |an |any )?(?:deal|agreement|settlement)",
+            r"(?:terminated|terminates|terminate|scrapped|scraps|cancelled|canceled|cancels|ripped up|tore up)"
+            r" (?:the |its |their |a )?(?:[\w-]+ )?(?:merger |takeover |licensing |purchase |sale )?(?:deal|agreement)",
             r"(?:called|calls) off (?:the |its |their |a )?(?:\w+ )?(?:talks|deal|negotiations|merger|takeover|bid|acquisition)",
             r"(?:collapsed|broke down|break down|breaks down|have broken down|fell apart|have fallen apart|foundered)",
         ),
@@ -54,7 +58,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"could not (?:agree|settle on terms|reach an? (?:agreement|deal))",
             r"not agreed",
             r"(?:rejects|rejected|reject|rejecting|turned down|turns down|turn down|spurned|spurns|rebuffed|rebuffs)"
-            r" (?:the |an? |its |their |a second |another )?(?:[\w’'$.-]+ )?(?:improved |revised |sweetened |takeover |"
+            r" (?:the |an? |its |their |a second |another )?(?:[\w’'$.-]+ ){0,2}(?:improved |revised |sweetened |takeover |"
             r"second |final )?(?:offer|bid|proposal|approach)",
             r"not reached",
             r"(?:have |has |had )?(?:stalled|stall|stalls|faltered|falters|deadlocked|hit an impasse|reached an impasse)",
@@ -119,7 +123,9 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.DECLINED_TO_COMMENT: (
         (
             r"(?:declined|declines|decline) (?:to )?(?:comment|say|discuss|elaborate|confirm or deny|respond)",
-            r"declined a request for comment",
+            r"declined (?:a |repeated |several |multiple )?requests? (?:for|to) comment",
+            r"(?:had|has|have|offered) no (?:immediate )?comment",
+            r"(?:would|will|did|could) neither confirm nor deny",
             r"(?:refused|refuses|declines) to (?:comment|say|discuss)",
             r"(?:would|will) not (?:comment|say|discuss)",
             r"(?:wouldn|won)[’']t (?:comment|say)",
@@ -131,9 +137,11 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:did|does|has|have) not (?:immediately )?(?:respond|reply|return|answer|responded|replied|returned)",
             r"(?:didn|doesn|hasn|haven)[’']t (?:immediately )?(?:respond|reply|return|answer|responded|replied)",
             r"not immediately respond\w*",
-            r"could not be reached",
-            r"couldn[’']t be reached",
+            r"could not (?:immediately )?be reached",
+            r"couldn[’']t (?:immediately )?be reached",
             r"(?:was|were) unavailable for comment",
+            r"(?:was|were|is|are) not (?:immediately )?available (?:for comment|to comment)",
+            r"(?:immediately )?(?:responded|replied)(?= to (?:requests?|calls|messages|emails|questions))",
         ),
         (r"no response",),
     ),
@@ -256,12 +264,12 @@ _COMPILED_CASED = tuple((kind, _compile(patterns, re.IGNORECASE)) for kind, patt
 _STEMS: dict[Kind, tuple[str, ...]] = {
     kind: tuple(stems.split())
     for kind, stems in {
-        Kind.TALKS_ENDED: "longer end broke break drop withdr call abandon terminat scrap suspend stop halt pull walk quit exit collaps fell fallen founder",
+        Kind.TALKS_ENDED: "longer end broke break cancel rip tore finish drop withdr call abandon terminat scrap suspend stop halt pull walk quit exit collaps fell fallen founder",
         Kind.NO_AGREEMENT: "not n't n’t yet fail no without stall falter deadlock impasse decision reject turn spurn rebuff",
         Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl resol approv merg combin take took accept won win",
         Kind.TALKS_HELD: "talk discuss convers negotiat explor court approach consider weigh mull eye spok speak met meet resum agree bid offer propos",
-        Kind.DECLINED_TO_COMMENT: "declin refus comment say discuss",
-        Kind.NO_RESPONSE: "respon repl return answer reach unavailable",
+        Kind.DECLINED_TO_COMMENT: "declin refus comment say discuss neither",
+        Kind.NO_RESPONSE: "respon repl return answer reach unavailable available",
         Kind.DENIED: "den refut dismiss reject true said say",
         Kind.CONFIRMED: "confirm statement announc",
         Kind.REGULATORY_SCRUTINY: "fine penal sanction censur reprimand open launch examin investig prob scrutin review look inquir antitrust invit sought seek gather assess clear block waved sell divest give dispos offload hive shed remed concess commit undertak",

@@ -1,0 +1,54 @@
+"""Common news phrasings of silences, ended talks and rejected offers, each read with its speaker or sides."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.domain.reading.model import StoryContext
+from tracker.domain.reading.read import read
+from tracker.domain.vocabulary import Kind
+
+CONTEXT = StoryContext(
+    parties={"Velmar Biologics": ("Velmar",), "Ostrander Pharma": ("Ostrander",)},
+    principal=frozenset({"Velmar Biologics", "Ostrander Pharma"}),
+    topic_words=("takeover", "deal", "offer"),
+    anchors=frozenset({"Velmar Biologics"}),
+)
+TARGET, BIDDER = "Velmar Biologics", "Ostrander Pharma"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "said"),
+    [
+        (
+            "Neither Velmar Biologics nor Ostrander Pharma responded to requests for comment.",
+            {(TARGET, Kind.NO_RESPONSE), (BIDDER, Kind.NO_RESPONSE)},
+        ),
+        ("Velmar Biologics had no immediate comment.", {(TARGET, Kind.DECLINED_TO_COMMENT)}),
+        ("Ostrander Pharma could not immediately be reached for comment.", {(BIDDER, Kind.NO_RESPONSE)}),
+        ("Velmar Biologics was not available for comment.", {(TARGET, Kind.NO_RESPONSE)}),
+        ("Ostrander Pharma would neither confirm nor deny the talks.", {(BIDDER, Kind.DECLINED_TO_COMMENT)}),
+        ("Velmar Biologics declined requests for comment.", {(TARGET, Kind.DECLINED_TO_COMMENT)}),
+    ],
+)
+def test_a_silence_is_said_by_the_subject_of_its_clause(sentence: str, said: set[tuple[str, Kind]]) -> None:
+    assert {(s.speaker, s.kind) for s in read("", sentence, "", CONTEXT).statements} == said
+
+
+def test_responding_to_questions_is_no_silence_without_neither():
+    assert read("", "Ostrander Pharma responded to questions about the deal.", "", CONTEXT).statements == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Ostrander Pharma walked out of talks with Velmar Biologics on Friday.", Kind.TALKS_ENDED),
+        ("Talks between Ostrander Pharma and Velmar Biologics ended without a deal.", Kind.TALKS_ENDED),
+        ("Velmar Biologics said it had terminated its merger agreement with Ostrander Pharma.", Kind.TALKS_ENDED),
+        ("Ostrander Pharma has withdrawn from negotiations to buy Velmar Biologics.", Kind.TALKS_ENDED),
+        ("Velmar Biologics rejected Ostrander Pharma's improved offer.", Kind.NO_AGREEMENT),
+    ],
+)
+def test_talks_that_end_or_an_offer_turned_down_relate_the_two_companies_and_nothing_else(sentence: str, kind: Kind):
+    relations = read("", sentence, "", CONTEXT).relations
+    assert {(frozenset((r.a, r.b)), r.kind) for r in relations} == {(frozenset((TARGET, BIDDER)), kind)}
