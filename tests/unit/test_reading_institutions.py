@@ -149,3 +149,8 @@ def test_a_bystander_s_silence_on_tuesday_is_on_nothing_in_particular():
         TAKEOVER,
     )
     assert [(s.speaker, s.about) for s in reading.statements if s.kind is Kind.NO_RESPONSE] == [("Kesto Labs", "")]
+
+
+def test_a_known_regulator_s_short_name_inside_a_longer_one_gives_the_longer_one():
+    reading = read("", "The Trade and Competition Commission opened an investigation into Velmar Biologics.", "", TAKEOVER)
+    assert {(r.a, r.b) for r in reading.relations} == {("Trade and Competition Commission", "Velmar Biologics")}
