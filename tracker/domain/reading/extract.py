@@ -22,7 +22,6 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
-from tracker.domain.fact_keys import concept_of, kind_concept
 from tracker.domain.reading import cues
 from tracker.domain.reading import phrases as ph
 from tracker.domain.reading.clauses import (
@@ -38,7 +37,7 @@ from tracker.domain.reading.clauses import (
 )
 from tracker.domain.reading.model import Relation, Statement
 from tracker.domain.reading.names import Mention
-from tracker.domain.reading.relate import MUTUAL, PLURAL, Found, Sides
+from tracker.domain.reading.relate import CLEARED, MUTUAL, PLURAL, Found, Sides
 from tracker.domain.reading.roles import speaks_for_itself
 from tracker.domain.vocabulary import Kind
 
@@ -65,9 +64,7 @@ _OFFER = re.compile(r"(?:offer|bid|proposal|approach)$", re.IGNORECASE)
 _CLAUSE_CUT = re.compile(r"[;,]\s*|\s+(?:and|but|while|although|after|before)\s+", re.IGNORECASE)
 #: A second predicate joined by "and" ("ends talks and sticks with Aldmere"): its object is not the first's.
 _COORDINATED = re.compile(r"\s+and\s+(?!the\b|its\b|their\b|his\b|her\b|an?\b)(?-i:[a-z]+)(?:s|ed)\s+(?:with|to|by)\b")
-_CLEARED = re.compile(r"(?:was|were|has been|have been|had been|is|are|been) (?:cleared|blocked|waved through)$", re.I)
 _INFINITIVE = re.compile(r"\s+to\s+$")
-_HEAD = re.compile(r"(?<![\w'’])[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?$")
 _ALLEGING = re.compile(r"\b(?:alleg(?:e|es|ed|ing|ation|ations)|accus(?:e|es|ed|ing))\b", re.IGNORECASE)
 
 
@@ -150,7 +147,7 @@ class FieldReader(Sides):
         turned = [(h, self._turn(h, clause)) for h in hits]
         negative = any(k is Kind.NO_AGREEMENT for _h, k in turned)
         ended = negative or any(k is Kind.TALKS_ENDED for _h, k in turned)
-        cleared = next((h for h, k in turned if k is Kind.REGULATORY_SCRUTINY and _CLEARED.match(h.text)), None)
+        cleared = next((h for h, k in turned if k is Kind.REGULATORY_SCRUTINY and CLEARED.match(h.text)), None)
         if cleared is not None:  # "A's takeover of B was cleared by the watchdog": the deal is what it examined
             turned = [(h, None if h.start < cleared.start and k in _DEALS and not h.verbal else k) for h, k in turned]
         scoped = examined = confirming = False
@@ -264,47 +261,6 @@ class FieldReader(Sides):
                 return Kind.AGREEMENT_REACHED  # "agreed to sell its stake to X": a sale, no remedy
             return kind if cues.offered(hit) else None  # "offered remedies" stays scrutiny; a plan to sell, nothing
         return kind
-
-    def _cleared(self, hit: ph.Hit, clause: Span, masks: list[tuple[int, int]], relations: list[Relation]) -> bool:
-        """The regulator named after a passive clearance examines the companies of the deal before it."""
-        sides = [m for m in mentions_in(self.near, clause.start, hit.start, masks) if m.proper and not m.regulator]
-        regulators = [m for m in mentions_in(self.near, hit.end, clause.end) if m.regulator][:1]
-        if not sides or not regulators:
-            return False
-        for side in dict.fromkeys(m.name for m in sides):
-            relations.append(Relation(regulators[0].name, side, Kind.REGULATORY_SCRUTINY, hit.text, self.where))
-        return True
-
-    def _named_matter(self, statement: Statement, relations: list[Relation]) -> Statement:
-        """ "declined to comment on the talks": the talks this item reports between the speaker and another."""
-        concept = concept_of(statement.about)
-        for r in (*relations, *self.found.relations):
-            if concept and statement.speaker in (r.a, r.b) and kind_concept(r.kind.value) == concept:
-                return replace(statement, about=f"{r.kind.value} {r.a}–{r.b}")
-        return statement
-
-    def _own_news(self, speaker: str) -> list[Relation]:
-        """The field's relations the speaker is a side of (a bystander's silence is on nothing in particular)."""
-        return [r for r in self.found.relations if speaker in (r.a, r.b)]
-
-    def _head_anaphor(self, start: int, hit: ph.Hit) -> list[Mention]:
-        """ "the council", "the service", "the fund" just before a statement verb: the organisation
-        named last whose name ends in that word ("Kelmouth City Council")."""
-        if not hit.verbal or hit.kind not in _SPEAKING:
-            return []
-        head = _HEAD.search(self.text, start, hit.start)
-        if head is None:
-            return []
-        noun = head.group(1).lower()
-        return [
-            m
-            for m in self.near
-            if m.start < head.start() and not m.person and m.proper and m.name.split()[-1].lower() == noun
-        ][-1:]
-
-    def _labour_story(self) -> bool:
-        """A story one of whose own parties is a union or a staff body: its pay talks are its news."""
-        return any(cues.LABOUR_PARTY.search(name) for name in self.principal)
 
     def _possessive(self, before: Sequence[Mention], hit: ph.Hit) -> list[Mention]:
         """ "Google's licensing deal": the owner of the phrase is its subject."""

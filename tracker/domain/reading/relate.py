@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from tracker.domain.fact_keys import concept_of, kind_concept
 from tracker.domain.reading import cues
 from tracker.domain.reading import phrases as ph
 from tracker.domain.reading.clauses import (
@@ -59,6 +60,8 @@ _AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s
 _BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
 PLURAL = re.compile(r"both|they|the (?:two|companies|firms|airlines|carriers|banks)", re.IGNORECASE)
 _SAYS = re.compile(r"\s+(?:said|says|announced|confirmed|added|told)\b", re.IGNORECASE)
+CLEARED = re.compile(r"(?:was|were|has been|have been|had been|is|are|been) (?:cleared|blocked|waved through)$", re.I)
+_HEAD = re.compile(r"(?<![\w'’])[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?$")
 _WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
 
 
@@ -211,3 +214,44 @@ class Sides:
             relation = Relation(a.name, b.name, kind, " ".join(phrase.split()), self.where, role)
             if all((r.a, r.b, r.kind) != (a.name, b.name, kind) for r in relations):
                 relations.append(relation)
+
+    def _cleared(self, hit: ph.Hit, clause: Span, masks: list[tuple[int, int]], relations: list[Relation]) -> bool:
+        """The regulator named after a passive clearance examines the companies of the deal before it."""
+        sides = [m for m in mentions_in(self.near, clause.start, hit.start, masks) if m.proper and not m.regulator]
+        regulators = [m for m in mentions_in(self.near, hit.end, clause.end) if m.regulator][:1]
+        if not sides or not regulators:
+            return False
+        for side in dict.fromkeys(m.name for m in sides):
+            relations.append(Relation(regulators[0].name, side, Kind.REGULATORY_SCRUTINY, hit.text, self.where))
+        return True
+
+    def _named_matter(self, statement: Statement, relations: list[Relation]) -> Statement:
+        """ "declined to comment on the talks": the talks this item reports between the speaker and another."""
+        concept = concept_of(statement.about)
+        for r in (*relations, *self.found.relations):
+            if concept and statement.speaker in (r.a, r.b) and kind_concept(r.kind.value) == concept:
+                return replace(statement, about=f"{r.kind.value} {r.a}–{r.b}")
+        return statement
+
+    def _own_news(self, speaker: str) -> list[Relation]:
+        """The field's relations the speaker is a side of (a bystander's silence is on nothing in particular)."""
+        return [r for r in self.found.relations if speaker in (r.a, r.b)]
+
+    def _head_anaphor(self, start: int, hit: ph.Hit) -> list[Mention]:
+        """ "the council", "the service", "the fund" just before a statement verb: the organisation
+        named last whose name ends in that word ("Kelmouth City Council")."""
+        if not hit.verbal or hit.kind not in ph.SPEAKING:
+            return []
+        head = _HEAD.search(self.text, start, hit.start)
+        if head is None:
+            return []
+        noun = head.group(1).lower()
+        return [
+            m
+            for m in self.near
+            if m.start < head.start() and not m.person and m.proper and m.name.split()[-1].lower() == noun
+        ][-1:]
+
+    def _labour_story(self) -> bool:
+        """A story one of whose own parties is a union or a staff body: its pay talks are its news."""
+        return any(cues.LABOUR_PARTY.search(name) for name in self.principal)
