@@ -75,8 +75,8 @@ def typed_values(args: Mapping[str, str], default_mode: Mode = Mode.REPORTED) ->
     )
 
 
-def read_travel(args: Mapping[str, str], *, default_mode: Mode = Mode.RECORDED) -> Travel:
-    """The choice in ``args``; ``default_mode`` when no mode is given (the page passes REPORTED)."""
+def read_travel(args: Mapping[str, str], *, default_mode: Mode = Mode.REPORTED) -> Travel:
+    """The choice in ``args``; ``default_mode`` when no mode is given: what had been published by then, as the page and the CLI default to."""
     as_of_text = (args.get("as_of") or "").strip()
     version_text = (args.get("version") or "").strip()
     step_text = (args.get("step") or "").strip()

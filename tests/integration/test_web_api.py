@@ -44,6 +44,9 @@ def test_a_story_as_of_a_version_or_moment_in_either_mode(client, web_runtime) -
     assert [r["headline"] for r in reported["reports"]] == ["Late find"] and reported["mode"] == "reported"
     recorded = client.get(f"/api/stories/{SEED}?as_of=2030-01-01T00:00Z&mode=recorded").get_json()
     assert recorded["mode"] == "recorded" and len(recorded["reports"]) == 10
+    # with no mode, as the story page: what had been published by then (before the story: nothing yet)
+    early = client.get(f"/api/stories/{SEED}?as_of=2001-01-01").get_json()
+    assert early["mode"] == "reported" and early["reports"] == []
 
 
 def test_bad_parameters_and_unknown_stories_are_json_errors_naming_the_problem(client) -> None:
@@ -53,7 +56,7 @@ def test_bad_parameters_and_unknown_stories_are_json_errors_naming_the_problem(c
         f"/api/stories/{SEED}?version=x": (400, "version"),
         f"/api/stories/{SEED}?limit=-1": (400, "limit"),
         f"/api/stories/{SEED}?version=99": (404, "versions 1 to"),
-        f"/api/stories/{SEED}?as_of=2001-01-01": (404, "had not been opened"),
+        f"/api/stories/{SEED}?as_of=2001-01-01&mode=recorded": (404, "had not been opened"),
         f"/api/stories/{SEED}/events?after=x": (400, "after"),
         "/api/stories/no-such-story": (404, "no-such-story"),
         "/api/stories/no-such-story/events": (404, "no-such-story"),

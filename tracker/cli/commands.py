@@ -70,9 +70,9 @@ def stories(ctx: Context, as_json: bool) -> None:
 @click.option(
     "--mode",
     type=click.Choice([m.value for m in Mode]),
-    default=Mode.RECORDED.value,
+    default=Mode.REPORTED.value,
     show_default=True,
-    help="recorded: what the tracker knew then; reported: what had been published by then.",
+    help="reported: what had been published by then (as the web page); recorded: what the tracker knew then.",
 )
 @click.option("--version", "version", type=int, help="Show the story at this version.")
 @click.option("--replay", is_flag=True, help="Print the state after each step of its developments, in published order.")
