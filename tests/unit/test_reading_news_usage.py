@@ -52,3 +52,32 @@ def test_responding_to_questions_is_no_silence_without_neither():
 def test_talks_that_end_or_an_offer_turned_down_relate_the_two_companies_and_nothing_else(sentence: str, kind: Kind):
     relations = read("", sentence, "", CONTEXT).relations
     assert {(frozenset((r.a, r.b)), r.kind) for r in relations} == {(frozenset((TARGET, BIDDER)), kind)}
+
+
+BUREAU = "Competition Bureau"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Velmar Biologics countersued Ostrander Pharma in federal court.", {(TARGET, BIDDER, Kind.LEGAL_ACTION)}),
+        (
+            "Velmar Biologics was fined $20 million by the Competition Bureau.",
+            {(BUREAU, TARGET, Kind.REGULATORY_SCRUTINY)},
+        ),
+        (
+            "Ostrander Pharma's deal for Velmar Biologics won approval from the Competition Bureau.",
+            {(BUREAU, BIDDER, Kind.REGULATORY_SCRUTINY), (BUREAU, TARGET, Kind.REGULATORY_SCRUTINY)},
+        ),
+        ("Velmar Biologics fired its chief executive, Jane Roe.", {("Jane Roe", TARGET, Kind.PERSONNEL)}),
+        ("Jane Roe was ousted as chief executive of Velmar Biologics.", {("Jane Roe", TARGET, Kind.PERSONNEL)}),
+        ("Velmar Biologics' board recommended Ostrander Pharma's offer.", {(TARGET, BIDDER, Kind.AGREEMENT_REACHED)}),
+        ("Ostrander Pharma terminated the deal to buy Velmar Biologics.", {(BIDDER, TARGET, Kind.TALKS_ENDED)}),
+        (
+            "Velmar Biologics and Ostrander Pharma mutually agreed to end their merger agreement.",
+            {(TARGET, BIDDER, Kind.TALKS_ENDED)},
+        ),
+    ],
+)
+def test_court_regulator_and_boardroom_steps_relate_the_right_sides(sentence: str, found: set[tuple[str, str, Kind]]):
+    assert {(r.a, r.b, r.kind) for r in read("", sentence, "", CONTEXT).relations} == found

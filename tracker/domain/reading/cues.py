@@ -23,7 +23,7 @@ MODALS = frozenset(
     | {"sought", "hopes", "hoping", "wants", "want", "proposed", "potential", "possible", "possibly"}
     | {"rumoured", "rumored", "expected", "likely", "intends", "whether", "exploring", "explored"}
     | {"explore", "discussing", "discussed", "talks", "negotiating", "bid", "offer", "eyeing", "pursuing"}
-    | {"trying", "attempt", "prospective", "due", "negotiations", "discussions"}
+    | {"trying", "attempt", "prospective", "due", "negotiations", "discussions", "deal"}
 )
 _AFTER_MODAL = re.compile(
     r"^[\s,]*(?:is|are|was|were|remains?)? ?(?:still )?(?:under discussion|being (?:discussed|negotiated))", re.I

@@ -30,6 +30,8 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:abandoned|abandons|dropped|drops|withdrew|withdraws|withdrawn|ended|ends) (?:its|the|their|a) "
             r"(?:\w+ )?(?:bid|offer|pursuit|approach)",
             r"(?:walked|walks|walking|walk) away(?: from)?",
+            r"(?:agreed|agrees|agree) to (?:end|terminate|scrap|call off) (?:the |their |its )?(?:[\w-]+ )?(?:merger |takeover "
+            r"|licensing )?(?:deal|agreement|talks|negotiations|partnership)",
             r"(?:walked|walks|walking|walk) out of (?:the |its |their )?(?:[\w-]+ )?(?:talks|negotiations|discussions)",
             r"(?:ended|ends|end|broke up|finished) without (?:a |an |any )?(?:deal|agreement|settlement)",
             r"(?:terminated|terminates|terminate|scrapped|scraps|cancelled|canceled|cancels|ripped up|tore up)"
@@ -76,7 +78,10 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:strikes|struck|strike|signs|signed|sign|seals|sealed|seal|inks|inked|clinches|clinched)"
             r" (?:a |an |the )?(?:[\w-]+ )?(?:licensing |licence |license )?(?:deal|agreement|partnership|pact)",
             r"(?:reached|reach|reaches) (?:a |an )?(?:\S+ )?(?:agreement|deal|settlement)",
-            r"(?:settled|settles|settle|approved|approves) (?:the |a |an )?(?:\S+ )?(?:settlement|deal|agreement)",
+            r"(?:settled|settles|settle|approved|approves) (?:the |a |an )?(?:\S+ )?(?:settlement|deal|agreement|takeover|merger"
+            r"|acquisition|sale)",
+            r"(?:recommended|recommends) (?:the |an? |its )?(?:[\w’'$.-]+ ){0,2}(?:improved |revised |sweetened |final )?"
+            r"(?:offer|bid|proposal)",
             r"(?:agreed|agrees) to (?:pay|settle)",
             r"(?:settled|settles|settle|settling|resolved|resolves|resolve) (?:the |a |an |its |their |his |her )?"
             r"(?:[\w-]+ )?(?:dispute|lawsuit|case|claims?|suit|litigation|row|complaint|charges|allegations)",
@@ -166,6 +171,10 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"probes|probed|scrutinising|scrutinizing|scrutinised|scrutinized|reviewing|reviews|looking into|looked into)",
             r"(?:will|to|would|could|may|must|shall) (?:examine|investigate|review|probe|scrutini[sz]e|look into|assess)",
             r"(?:fined|fines|penalised|penalized|sanctioned|sanctions|censured|censures|reprimanded|reprimands)",
+            r"(?:was|were|has been|have been|had been|is|are|been) (?:fined|sanctioned|penalised|penalized|censured"
+            r"|reprimanded)",
+            r"(?:won|wins|received|receives|secured|secures|got|gets|was given|has been given) (?:regulatory |antitrust "
+            r"|unconditional |conditional |final )?(?:approval|clearance)",
             r"(?:was|were|has been|have been|had been|is|are|been) (?:cleared|blocked|waved through)",
             r"(?:cleared|clears|clear|blocked|blocks|block|waved through)(?= (?:the |a |an |its |their )?(?:[\w’'–-]+ )?"
             r"(?:deal|merger|takeover|acquisition|tie-up|purchase|combination|bid|offer))",
@@ -185,7 +194,8 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     Kind.LEGAL_ACTION: (
         (
-            r"(?:sued|sues|sue|suing)",
+            r"(?:sued|sues|sue|suing|countersued|countersues|countersue|counter-sued)",
+            r"(?:appealed|appeals|filed an appeal against|lodged an appeal against) (?:the |a )?(?:ruling|verdict|judgment|decision)",
             r"filed (?:a )?(?:suit|lawsuit|complaint)",
             r"took legal action",
             r"(?:is|was) taking legal action",
@@ -193,7 +203,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             r"(?:copyright )?(?:lawsuits?|legal action|legal challenge|court filing|litigation|class action|injunction)",
             r"copyright (?:case|claims?|suit)",
-            r"(?:judge|court) (?:rules?|ruled|blocked|blocks|ordered|orders|dismissed|threw out)",
+            r"(?:judge|court|jury) (?:rules?|ruled|blocked|blocks|ordered|orders|dismissed|threw out|found|finds|sided with)",
             r"(?:case|claims?|suit) against",
             r"[’']s (?:copyright )?(?:case|lawsuit|suit|claims?|legal challenge)",
         ),
@@ -210,6 +220,8 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:becomes|became|will become|is named|was named|named|names|name|appointed|appoints)"
             r" (?:as )?(?:its |the |an? )?(?:new |interim |acting )?(?:chief|head|president|ceo|cto|chair)\w*",
             r"(?:resigns|resigned|resign|resigning)",
+            r"(?:fired|fires|sacked|sacks|ousted|ousts)",
+            r"(?:was|were|has been|have been|had been) (?:fired|sacked|ousted|dismissed|removed)",
             r"(?:has been |have been |was |were |will be |is being )?(?:replaced|succeeded) by",
             r"(?:is|was|are|were) no longer (?:the |its |their )?(?:chair\w*|chief executive|ceo|president|head|director"
             r"|managing director|manager|coach)",
@@ -266,15 +278,15 @@ _STEMS: dict[Kind, tuple[str, ...]] = {
     for kind, stems in {
         Kind.TALKS_ENDED: "longer end broke break cancel rip tore finish drop withdr call abandon terminat scrap suspend stop halt pull walk quit exit collaps fell fallen founder",
         Kind.NO_AGREEMENT: "not n't n’t yet fail no without stall falter deadlock impasse decision reject turn spurn rebuff",
-        Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl resol approv merg combin take took accept won win",
+        Kind.AGREEMENT_REACHED: "strik struck sign seal ink clinch reach agree acqui buy bought licen complet clos deal pact partnership takeover settl resol approv merg combin take took accept won win recommend",
         Kind.TALKS_HELD: "talk discuss convers negotiat explor court approach consider weigh mull eye spok speak met meet resum agree bid offer propos",
         Kind.DECLINED_TO_COMMENT: "declin refus comment say discuss neither",
         Kind.NO_RESPONSE: "respon repl return answer reach unavailable available",
         Kind.DENIED: "den refut dismiss reject true said say",
         Kind.CONFIRMED: "confirm statement announc",
-        Kind.REGULATORY_SCRUTINY: "fine penal sanction censur reprimand open launch examin investig prob scrutin review look inquir antitrust invit sought seek gather assess clear block waved sell divest give dispos offload hive shed remed concess commit undertak",
-        Kind.LEGAL_ACTION: "sue suing suit legal court litig action case claim judge complain injunction",
-        Kind.PERSONNEL: "hir join appoint poach tap promot return step resign lead run leave becom became name acqui departure longer replaced succeeded",
+        Kind.REGULATORY_SCRUTINY: "approval clearance fine penal sanction censur reprimand open launch examin investig prob scrutin review look inquir antitrust invit sought seek gather assess clear block waved sell divest give dispos offload hive shed remed concess commit undertak",
+        Kind.LEGAL_ACTION: "sue suing suit legal court litig action case claim judge complain injunction appeal jury",
+        Kind.PERSONNEL: "hir join appoint poach tap promot return step resign lead run leave fire sack oust dismiss remov becom became name acqui departure longer replaced succeeded",
     }.items()
 }
 

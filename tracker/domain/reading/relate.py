@@ -60,7 +60,13 @@ _AUXILIARY = re.compile(r",?\s+(?:was|were|is|are|has been|have been|had been)\s
 _BY = re.compile(r"\s+by\s+(?:the\s+)?(both|the two|\S*)", re.IGNORECASE)
 PLURAL = re.compile(r"both|they|the (?:two|companies|firms|airlines|carriers|banks)", re.IGNORECASE)
 _SAYS = re.compile(r"\s+(?:said|says|announced|confirmed|added|told)\b", re.IGNORECASE)
-CLEARED = re.compile(r"(?:was|were|has been|have been|had been|is|are|been) (?:cleared|blocked|waved through)$", re.I)
+#: A passive step of a regulator's ("was cleared by", "was fined by", "won approval from"): the regulator is named after.
+CLEARED = re.compile(
+    r"(?:(?:was|were|has been|have been|had been|is|are|been) (?:cleared|blocked|waved through|fined|sanctioned"
+    r"|penalised|penalized|censured|reprimanded)|(?:won|wins|received|receives|secured|secures|got|gets|was given"
+    r"|has been given) (?:regulatory |antitrust |unconditional |conditional |final )?(?:approval|clearance))$",
+    re.IGNORECASE,
+)
 _HEAD = re.compile(r"(?<![\w'’])[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?$")
 _WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
 
