@@ -78,8 +78,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:strikes|struck|strike|signs|signed|sign|seals|sealed|seal|inks|inked|clinches|clinched)"
             r" (?:a |an |the )?(?:[\w-]+ )?(?:licensing |licence |license )?(?:deal|agreement|partnership|pact)",
             r"(?:reached|reach|reaches) (?:a |an )?(?:\S+ )?(?:agreement|deal|settlement)",
-            r"(?:settled|settles|settle|approved|approves) (?:the |a |an )?(?:\S+ )?(?:settlement|deal|agreement|takeover|merger"
-            r"|acquisition|sale)",
+            r"(?:settled|settles|settle|approved|approves) (?:the |a |an )?(?:\S+ )?(?:settlement|deal|agreement)",
             r"(?:recommended|recommends) (?:the |an? |its )?(?:[\w’'$.-]+ ){0,2}(?:improved |revised |sweetened |final )?"
             r"(?:offer|bid|proposal)",
             r"(?:agreed|agrees) to (?:pay|settle)",
