@@ -81,3 +81,12 @@ BUREAU = "Competition Bureau"
 )
 def test_court_regulator_and_boardroom_steps_relate_the_right_sides(sentence: str, found: set[tuple[str, str, Kind]]):
     assert {(r.a, r.b, r.kind) for r in read("", sentence, "", CONTEXT).relations} == found
+
+
+def test_a_company_that_does_not_comment_on_speculation_declines_and_a_received_approach_is_talks():
+    said = read(
+        "", "A Velmar Biologics spokeswoman said the company does not comment on market speculation.", "", CONTEXT
+    )
+    assert {(s.speaker, s.kind) for s in said.statements} == {(TARGET, Kind.DECLINED_TO_COMMENT)}
+    approached = read("", "Velmar Biologics said it had received an approach from Ostrander Pharma.", "", CONTEXT)
+    assert {(r.a, r.b, r.kind) for r in approached.relations} == {(BIDDER, TARGET, Kind.TALKS_HELD)}
