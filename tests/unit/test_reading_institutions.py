@@ -152,5 +152,17 @@ def test_a_bystander_s_silence_on_tuesday_is_on_nothing_in_particular():
 
 
 def test_a_known_regulator_s_short_name_inside_a_longer_one_gives_the_longer_one():
-    reading = read("", "The Trade and Competition Commission opened an investigation into Velmar Biologics.", "", TAKEOVER)
+    reading = read(
+        "", "The Trade and Competition Commission opened an investigation into Velmar Biologics.", "", TAKEOVER
+    )
     assert {(r.a, r.b) for r in reading.relations} == {("Trade and Competition Commission", "Velmar Biologics")}
+
+
+def test_a_court_of_appeal_is_a_venue_and_an_appeal_lost_is_a_step_of_the_case():
+    ruled = read(
+        "", "The Court of Appeal ruled that Calder Buses' lawsuit against Orrin City Council could proceed.", "", TENDER
+    )
+    assert ruled.names == ()
+    assert {(r.a, r.b, r.kind) for r in ruled.relations} == {("Calder Buses", "Orrin City Council", Kind.LEGAL_ACTION)}
+    lost = read("", "Calder Buses lost its appeal at the Supreme Court against Orrin City Council.", "", TENDER)
+    assert {(r.a, r.b, r.kind) for r in lost.relations} == {("Calder Buses", "Orrin City Council", Kind.LEGAL_ACTION)}

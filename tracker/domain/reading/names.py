@@ -84,6 +84,7 @@ _OF_HEADS = frozenset(
         "commission",
         "authority",
         "bureau",
+        "court",
     }
 )
 _WORD = r"(?:[A-Z][A-Za-z0-9&]*(?:\.[A-Z][A-Za-z]*)?(?:-[A-Z][A-Za-z0-9]*)*|[a-z]{1,2}[A-Z][A-Za-z0-9]*)"
@@ -244,7 +245,7 @@ def discovered_mentions(text: str, sentence_starts: frozenset[int], distinct_onl
         for start, end in pieces:
             piece = text[start:end]
             lowered = piece.lower()
-            if lowered in _MULTI_STOP or lowered in _STOP or lowered in _ALONE or lowered.split()[-1] in _VENUES:
+            if lowered in _MULTI_STOP or lowered in _STOP or lowered in _ALONE or _venue(lowered):
                 continue
             distinct = bool(_DISTINCT.search(piece)) or _org_like(piece)
             if distinct_only and not distinct:
@@ -259,6 +260,12 @@ def discovered_mentions(text: str, sentence_starts: frozenset[int], distinct_onl
             regulator = regulator_like(piece)
             found.append(Mention(start, end, _tidy(piece), person=person, initial=initial, regulator=regulator))
     return found
+
+
+def _venue(lowered: str) -> bool:
+    """ "High Court", "Court of Appeal": where a case is heard."""
+    words = lowered.split()
+    return words[-1] in _VENUES or (len(words) > 2 and words[0] in _VENUES and words[1] == "of")
 
 
 def _at_start(text: str, start: int, sentence_starts: frozenset[int]) -> bool:

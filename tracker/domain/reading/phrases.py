@@ -197,6 +197,7 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             r"(?:sued|sues|sue|suing|countersued|countersues|countersue|counter-sued)",
             r"(?:appealed|appeals|filed an appeal against|lodged an appeal against) (?:the |a )?(?:ruling|verdict|judgment|decision)",
+            r"(?:lost|loses|won|wins) (?:its |their |his |her |an |the )?appeal",
             r"filed (?:a )?(?:suit|lawsuit|complaint)",
             r"took legal action",
             r"(?:is|was) taking legal action",
