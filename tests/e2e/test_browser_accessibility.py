@@ -67,6 +67,8 @@ def test_the_reading_pages_have_no_serious_or_critical_accessibility_violations(
         "story": f"/stories/{SEED}",
         "story as of": f"/stories/{SEED}?as_of=2024-06-02&mode=reported",
         "story at a version": f"/stories/{SEED}?version=3",
+        "story at a replay step": f"/stories/{SEED}?step=2",
+        "story before it was opened": f"/stories/{SEED}?as_of=2024-05-20&mode=recorded",
         "changes": f"/stories/{SEED}/changes?since=2001-01-01",
         "history": f"/stories/{SEED}/history",
         "search": "/search?q=declined",
