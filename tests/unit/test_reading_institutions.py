@@ -166,3 +166,28 @@ def test_a_court_of_appeal_is_a_venue_and_an_appeal_lost_is_a_step_of_the_case()
     assert {(r.a, r.b, r.kind) for r in ruled.relations} == {("Calder Buses", "Orrin City Council", Kind.LEGAL_ACTION)}
     lost = read("", "Calder Buses lost its appeal at the Supreme Court against Orrin City Council.", "", TENDER)
     assert {(r.a, r.b, r.kind) for r in lost.relations} == {("Calder Buses", "Orrin City Council", Kind.LEGAL_ACTION)}
+
+
+def test_a_strike_story_reads_pay_talks_even_with_the_union_unknown_and_a_takeover_story_does_not():
+    sentence = "Norland Ports reached a pay deal with the Harbour Staff Union to end the strike."
+    strike = StoryContext(
+        parties={"Norland Ports": ()}, principal=frozenset({"Norland Ports"}), topic_words=("strike*",)
+    )
+    assert {(r.a, r.b, r.kind) for r in read("", sentence, "", strike).relations} == {
+        ("Norland Ports", "Harbour Staff Union", Kind.AGREEMENT_REACHED)
+    }
+    takeover = StoryContext(
+        parties={"Norland Ports": ()}, principal=frozenset({"Norland Ports"}), topic_words=("takeover",)
+    )
+    assert read("", sentence, "", takeover).relations == ()
+
+
+def test_a_person_who_takes_over_a_company_has_a_new_job_not_a_takeover():
+    reading = read(
+        "",
+        "Norland Ports has appointed Ada Brenner as its chief executive. Brenner takes over a company still recovering "
+        "from the strike.",
+        "",
+        STRIKE,
+    )
+    assert {(r.a, r.b, r.kind) for r in reading.relations} == {("Ada Brenner", "Norland Ports", Kind.PERSONNEL)}

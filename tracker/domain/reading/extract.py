@@ -81,6 +81,7 @@ class FieldReader(Sides):
         principal: Sequence[str] = (),
         regulators: Sequence[Mention] = (),
         pair: list[Mention] | None = None,
+        labour: bool = False,
     ) -> None:
         self.where, self.text, self.mentions, self.hits, self.last = where, text, mentions, hits, last
         self.starts = [m.start for m in mentions]
@@ -90,6 +91,7 @@ class FieldReader(Sides):
         self.named_regulators = [m for m in mentions if m.regulator and m.proper]
         self.principal = principal  # the story's own parties named in the item, first seen first
         self.regulators = regulators  # the authorities the item names (for "the regulator")
+        self.labour = labour  # the story is about a strike or a union: its pay talks are its news
         self.found = Found()
         self.sentence = self.clause = Span(0, 0)
 

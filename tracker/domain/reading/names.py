@@ -193,6 +193,11 @@ def distinct(name: str) -> bool:
     return bool(_DISTINCT.search(name)) or _org_like(name)
 
 
+def person_name(name: str) -> bool:
+    """ "Agnieszka Holm": two or three capitalised words, no company word."""
+    return bool(_PERSON.match(name)) and not distinct(name)
+
+
 def title_cased(title: str) -> bool:
     """A headline in Title Case: its capitals say nothing about names."""
     long_words = _TITLE_WORD.findall(title)

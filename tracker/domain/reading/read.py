@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from tracker.domain.reading import cues
 from tracker.domain.reading import names as nm
 from tracker.domain.reading import relevance as rv
 from tracker.domain.reading.clauses import sentences
@@ -23,6 +24,8 @@ from tracker.domain.vocabulary import Kind
 
 READER = "reader/3"
 _EMPTY = StoryContext()
+#: A story's word that makes it a labour dispute: its pay talks with a union are its news.
+_LABOUR_TOPIC = re.compile(r"(?:strike|walkout|walk-out|industrial action|picket|stoppage)", re.IGNORECASE)
 _EXPLAINER = re.compile(r"^\s*(?:explainer|explained|guide|faq|q&a|analysis|opinion)\s*[:|–-]", re.IGNORECASE)
 
 
@@ -74,6 +77,12 @@ def _same_names(discovered: list[nm.Mention], known: list[str], organisations: I
         elif " " not in d.name and len(by_first.get(d.name, ())) == 1:
             same[d.name] = next(iter(by_first[d.name]))  # "Kelmouth" for the "Kelmouth City Council" named here
     return same
+
+
+def _same_as(mention: nm.Mention, name: str) -> nm.Mention:
+    """The mention under the item's fuller spelling; "Holm" for "Agnieszka Holm" is a person too."""
+    person = mention.person or (name.split()[-1] == mention.name and nm.person_name(name))
+    return replace(mention, name=name, person=person)
 
 
 _PRODUCT = re.compile(
@@ -202,9 +211,12 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     )
     regulators = [m for f in fields for m in (*f.regulators, *f.known, *f.discovered) if m.regulator and m.proper]
     explainer = bool(fields) and fields[0].where == "title" and _EXPLAINER.match(fields[0].text) is not None
+    labour = any(_LABOUR_TOPIC.match(w) for w in context.topic_words) or any(
+        cues.LABOUR_PARTY.search(p) for p in principal
+    )
     for f in fields:
         known = [k for k in f.known if k.name not in namesakes]
-        discovered = [replace(d, name=same[d.name]) if d.name in same else d for d in f.discovered]
+        discovered = [_same_as(d, same[d.name]) if d.name in same else d for d in f.discovered]
         mentions = nm.merge(known, f.regulators, discovered)
         speaking = [m for m in mentions if not m.initial]
         people.update(m.name for m in speaking if m.person)
@@ -216,7 +228,9 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
                 seen = name_seen.get(_key(m.name))
                 if seen is None or (seen[2] and not m.initial):
                     name_seen[_key(m.name)] = (seen[0] if seen else m.name, seen[1] if seen else f.where, m.initial)
-        found = FieldReader(f.where, f.text, speaking, find_hits(f.text), last, named, regulators[-1:], pair).read()
+        found = FieldReader(
+            f.where, f.text, speaking, find_hits(f.text), last, named, regulators[-1:], pair, labour
+        ).read()
         for relation in found.relations:
             if _pair(relation) not in seen_pairs:
                 seen_pairs.add(_pair(relation))

@@ -68,6 +68,7 @@ CLEARED = re.compile(
     re.IGNORECASE,
 )
 _HEAD = re.compile(r"(?<![\w'’])[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?$")
+_TAKES_OVER = re.compile(r"(?:take|takes|took|taking) over", re.IGNORECASE)
 _WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
 
 
@@ -92,6 +93,7 @@ class Sides:
     principal: Sequence[str]
     regulators: Sequence[Mention]
     found: Found
+    labour: bool
     sentence: Span
     clause: Span
 
@@ -206,6 +208,8 @@ class Sides:
                 b_side = company_before(self.near, hit.start, self.principal)  # "left the company", "will step down"
             if not any(m.person for m in a_side):
                 return  # "hires a start-up's founders": no one named, no move to record
+        if kind is Kind.AGREEMENT_REACHED and _TAKES_OVER.match(hit.text) and a_side and all(m.person for m in a_side):
+            return  # "Holm takes over a company still recovering": a new job, not a takeover
         pairs = [(a, b) for a in a_side for b in b_side if a.name != b.name]
         if not pairs:
             self.found.badges.append((kind, phrase.strip()))
@@ -259,5 +263,5 @@ class Sides:
         ][-1:]
 
     def _labour_story(self) -> bool:
-        """A story one of whose own parties is a union or a staff body: its pay talks are its news."""
-        return any(cues.LABOUR_PARTY.search(name) for name in self.principal)
+        """A story about a strike, or one of whose own parties is a union or a staff body: its pay talks are its news."""
+        return self.labour or any(cues.LABOUR_PARTY.search(name) for name in self.principal)
