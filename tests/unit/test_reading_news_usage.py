@@ -43,7 +43,7 @@ def test_responding_to_questions_is_no_silence_without_neither():
     ("sentence", "kind"),
     [
         ("Ostrander Pharma walked out of talks with Velmar Biologics on Friday.", Kind.TALKS_ENDED),
-        ("Talks between Ostrander Pharma and Velmar Biologics ended without a deal.", Kind.TALKS_ENDED),
+        ("Talks between Ostrander Pharma and Velmar Biologics ended without a deal.", Kind.NO_AGREEMENT),
         ("Velmar Biologics said it had terminated its merger agreement with Ostrander Pharma.", Kind.TALKS_ENDED),
         ("Ostrander Pharma has withdrawn from negotiations to buy Velmar Biologics.", Kind.TALKS_ENDED),
         ("Velmar Biologics rejected Ostrander Pharma's improved offer.", Kind.NO_AGREEMENT),

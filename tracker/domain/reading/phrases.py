@@ -33,7 +33,6 @@ KIND_PATTERNS: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             r"(?:agreed|agrees|agree) to (?:end|terminate|scrap|call off) (?:the |their |its )?(?:[\w-]+ )?(?:merger |takeover "
             r"|licensing )?(?:deal|agreement|talks|negotiations|partnership)",
             r"(?:walked|walks|walking|walk) out of (?:the |its |their )?(?:[\w-]+ )?(?:talks|negotiations|discussions)",
-            r"(?:ended|ends|end|broke up|finished) without (?:a |an |any )?(?:deal|agreement|settlement)",
             r"(?:terminated|terminates|terminate|scrapped|scraps|cancelled|canceled|cancels|ripped up|tore up)"
             r" (?:the |its |their |a )?(?:[\w-]+ )?(?:merger |takeover |licensing |purchase |sale )?(?:deal|agreement)",
             r"(?:called|calls) off (?:the |its |their |a )?(?:\w+ )?(?:talks|deal|negotiations|merger|takeover|bid|acquisition)",
