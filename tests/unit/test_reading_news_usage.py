@@ -90,3 +90,20 @@ def test_a_company_that_does_not_comment_on_speculation_declines_and_a_received_
     assert {(s.speaker, s.kind) for s in said.statements} == {(TARGET, Kind.DECLINED_TO_COMMENT)}
     approached = read("", "Velmar Biologics said it had received an approach from Ostrander Pharma.", "", CONTEXT)
     assert {(r.a, r.b, r.kind) for r in approached.relations} == {(BIDDER, TARGET, Kind.TALKS_HELD)}
+
+
+def test_a_named_spokeswoman_speaks_for_her_company_and_a_relative_clause_for_its_own_subject():
+    spoken = read(
+        "", "Jane Roe, a spokeswoman for Ostrander Pharma, did not respond to questions about the talks.", "", CONTEXT
+    )
+    assert {(s.speaker, s.kind) for s in spoken.statements} == {(BIDDER, Kind.NO_RESPONSE)}
+    nested = read(
+        "",
+        "Velmar Biologics confirmed the approach, but Kesto Labs, which had bid too, declined to comment.",
+        "",
+        CONTEXT,
+    )
+    assert {(s.speaker, s.kind) for s in nested.statements} == {
+        (TARGET, Kind.CONFIRMED),
+        ("Kesto Labs", Kind.DECLINED_TO_COMMENT),
+    }

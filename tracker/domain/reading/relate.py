@@ -68,6 +68,11 @@ CLEARED = re.compile(
     re.IGNORECASE,
 )
 _HEAD = re.compile(r"(?<![\w'’])[Tt]he ([a-z]+)\s+(?:[a-z]+ly\s+)?$")
+_SPOKES = re.compile(
+    r",\s+(?:a|an|the)\s+(?:\w+\s+)?(?:spokes(?:man|woman|person)|representative|press officer|lawyer|attorney)"
+    r"\s+(?:for|at|of|with)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 _TAKES_OVER = re.compile(r"(?:take|takes|took|taking) over", re.IGNORECASE)
 _WITH = re.compile(r"\s+(?:with|between)\b", re.IGNORECASE)
 
@@ -122,9 +127,16 @@ class Sides:
         if not agent:
             matter = matter_of(self.text, hit.end, clause.end, kind)
         named = self.named_regulators or list(self.regulators)
-        for speaker in [named_regulator(m, named) for m in subject]:  # "the authority confirmed"
+        for speaker in [self._spoken_for(named_regulator(m, named)) for m in subject]:  # "the authority confirmed"
             keeps = bool(matter) and kind is not Kind.CONFIRMED  # a confirmation is of the news beside it
             pending.append((Statement(speaker.name, kind, matter, hit.text, self.where), keeps))
+
+    def _spoken_for(self, speaker: Mention) -> Mention:
+        """ "Ann Lee, a spokeswoman for Acme, declined": Acme speaks."""
+        role = _SPOKES.match(self.text, speaker.end) if speaker.person else None
+        if role is None:
+            return speaker
+        return next((m for m in self.near if m.start == role.end() and not m.person), speaker)
 
     def _relation(
         self,
