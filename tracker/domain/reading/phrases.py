@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick  # type: ignore[import-not-found]  # no stubs (as in rule_index.py)
 
 from tracker.domain.reading.phrasebook import CASED, KIND_PATTERNS, STEMS
 from tracker.domain.vocabulary import Kind
@@ -43,7 +46,27 @@ _COMPILED: tuple[tuple[Kind, re.Pattern[str], re.Pattern[str], bool], ...] = tup
 _COMPILED_CASED = tuple((kind, _compile(patterns, re.IGNORECASE)) for kind, patterns in CASED.items())
 
 
-_GATES = {kind: re.compile("|".join(map(re.escape, stems))) for kind, stems in STEMS.items()}
+def _gate() -> Any:
+    """One automaton of every kind's stems: a single pass over a text says which kinds may occur in it."""
+    kinds: dict[str, set[Kind]] = {}
+    for kind, stems in STEMS.items():
+        for stem in stems:
+            kinds.setdefault(stem, set()).add(kind)
+    automaton = ahocorasick.Automaton()
+    for stem, found in kinds.items():
+        automaton.add_word(stem, frozenset(found))
+    automaton.make_automaton()
+    return automaton
+
+
+_GATE = _gate()
+
+
+def _open_kinds(lowered: str) -> set[Kind]:
+    found: set[Kind] = set()
+    for _end, kinds in _GATE.iter(lowered):
+        found |= kinds
+    return found
 
 
 def find_hits(text: str) -> list[Hit]:
@@ -52,7 +75,7 @@ def find_hits(text: str) -> list[Hit]:
     lowered = text.lower()
     found: list[Hit] = []
     plain = len(lowered) == len(text)  # lower() keeps offsets (it does not for a few letters, such as "İ")
-    open_kinds = {kind for kind, gate in _GATES.items() if gate.search(lowered)}
+    open_kinds = _open_kinds(lowered)
     for kind, regex, folded, verbal in _COMPILED:
         if kind not in open_kinds:
             continue
