@@ -95,8 +95,9 @@ class FieldReader(Sides):
         self.found = Found()
         self.sentence = self.clause = Span(0, 0)
 
-    def read(self) -> Found:
-        for sentence in sentences(self.text):
+    def read(self, spans: Sequence[Span] | None = None) -> Found:
+        """``spans``: the text's sentences, when the caller has them already."""
+        for sentence in sentences(self.text) if spans is None else spans:
             self._sentence(sentence)
         return self.found
 

@@ -178,6 +178,11 @@ def _first_word_alias(name: str, aliases: tuple[str, ...]) -> bool:
     return any(a.strip().lower() == first for a in aliases)
 
 
+@lru_cache(maxsize=8192)
+def _word_key(spelling: str) -> str:
+    return "".join(words(spelling))
+
+
 def aliases_of(parties: Mapping[str, tuple[str, ...]]) -> Aliases:
     """The compiled aliases of a context (cached by content: contexts repeat every poll)."""
     return _compile_aliases(tuple((n, (a,) if isinstance(a, str) else tuple(a)) for n, a in parties.items()))
@@ -211,7 +216,7 @@ def known_mentions(text: str, aliases: Aliases) -> list[Mention]:
     for m in aliases.regex.finditer(text):
         if _COMPOUNDS.match(text, m.end()):
             continue  # "Meta-analysis" is a kind of study (left to the namesake check)
-        name = aliases.canonical.get("".join(words(m.group(0))), m.group(0))
+        name = aliases.canonical.get(_word_key(m.group(0)), m.group(0))
         found.append(
             Mention(
                 m.start(), m.end(), name, known=True, person=name in aliases.persons, regulator=regulator_like(name)

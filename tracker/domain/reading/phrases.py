@@ -73,24 +73,24 @@ def find_hits(text: str) -> list[Hit]:
     """Every phrase in ``text``, overlaps resolved longest first (so "no longer in
     talks" beats "talks", "licensing deal" beats "deal with")."""
     lowered = text.lower()
-    found: list[Hit] = []
     plain = len(lowered) == len(text)  # lower() keeps offsets (it does not for a few letters, such as "İ")
     open_kinds = _open_kinds(lowered)
+    found: list[tuple[int, int, Kind, bool]] = []
     for kind, regex, folded, verbal in _COMPILED:
-        if kind not in open_kinds:
-            continue
-        for m in regex.finditer(lowered) if plain else folded.finditer(text):
-            found.append(Hit(kind, m.start(), m.end(), text[m.start() : m.end()], verbal))
+        if kind in open_kinds:
+            found.extend(
+                (m.start(), m.end(), kind, verbal)
+                for m in (regex if plain else folded).finditer(lowered if plain else text)
+            )
     for kind, regex in _COMPILED_CASED:
-        for m in regex.finditer(text):
-            found.append(Hit(kind, m.start(), m.end(), m.group(0), True))
-    found.sort(key=lambda h: (h.start - h.end, h.start))
+        found.extend((m.start(), m.end(), kind, True) for m in regex.finditer(text))
+    found.sort(key=lambda h: (h[0] - h[1], h[0]))  # longest first, then leftmost; stable for the rest
     kept: list[Hit] = []
     taken = bytearray(len(text))
-    for hit in found:
-        if not any(taken[hit.start : hit.end]):
-            kept.append(hit)
-            taken[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+    for start, end, kind, verbal in found:
+        if taken.find(1, start, end) < 0:
+            kept.append(Hit(kind, start, end, text[start:end], verbal))
+            taken[start:end] = b"\x01" * (end - start)
     kept.sort(key=lambda h: h.start)
     return kept
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from tracker.domain.reading import cues
 from tracker.domain.reading import names as nm
 from tracker.domain.reading import relevance as rv
-from tracker.domain.reading.clauses import sentences
+from tracker.domain.reading.clauses import Span, sentences
 from tracker.domain.reading.extract import FieldReader
 from tracker.domain.reading.model import Reading, Relation, Relevance, Statement, StoryContext
 from tracker.domain.reading.phrases import find_hits
@@ -36,12 +37,14 @@ class _Field:
     known: list[nm.Mention]
     regulators: list[nm.Mention]
     discovered: list[nm.Mention]
+    sentences: list[Span]
 
 
 def _inside(short: nm.Mention, long: nm.Mention) -> bool:
     return long.start <= short.start and short.end <= long.end and long.end - long.start > short.end - short.start
 
 
+@lru_cache(maxsize=8192)
 def _key(name: str) -> str:
     return "".join(words(name))
 
@@ -156,7 +159,8 @@ def read(title: str, summary: str = "", content: str = "", context: StoryContext
     for where, text in (("title", title), ("summary", summary), ("content", content)):
         if not text or not text.strip():
             continue
-        starts = frozenset(s.start for s in sentences(text))
+        spans = sentences(text)
+        starts = frozenset(s.start for s in spans)
         known = nm.known_mentions(text, aliases)
         discovered = nm.discovered_mentions(text, starts, distinct_only=where == "title" and nm.title_cased(text))
         for start, (longer, sector) in rv.longer_namesakes(known, discovered).items():
@@ -168,7 +172,7 @@ def read(title: str, summary: str = "", content: str = "", context: StoryContext
         regulators = [  # "Competition Commission" inside "Markets and Competition Commission" is not another one
             r for r in nm.regulator_mentions(text) if not any(_inside(r, m) for m in holders)
         ]
-        fields.append(_Field(where, text, known, regulators, discovered))
+        fields.append(_Field(where, text, known, regulators, discovered, spans))
     products = _products(fields, context, aliases)
     for f in fields:
         f.discovered = [d for d in f.discovered if d.name not in products]
@@ -230,7 +234,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
                     name_seen[_key(m.name)] = (seen[0] if seen else m.name, seen[1] if seen else f.where, m.initial)
         found = FieldReader(
             f.where, f.text, speaking, find_hits(f.text), last, named, regulators[-1:], pair, labour
-        ).read()
+        ).read(f.sentences)
         for relation in found.relations:
             if _pair(relation) not in seen_pairs:
                 seen_pairs.add(_pair(relation))
