@@ -17,6 +17,7 @@ from typing import Any
 import ahocorasick  # type: ignore[import-not-found]  # no stubs (as in rule_index.py)
 
 from tracker.domain.reading.phrasebook import CASED, KIND_PATTERNS, STEMS
+from tracker.domain.reading.starts import WORD_STARTS, first_characters, scan
 from tracker.domain.vocabulary import Kind
 
 
@@ -43,6 +44,8 @@ _COMPILED: tuple[tuple[Kind, re.Pattern[str], re.Pattern[str], bool], ...] = tup
     for patterns, verbal in ((verbal_patterns, True), (nominal_patterns, False))
     if patterns
 )
+#: The characters each phrase regex (for the lower-cased text) can begin with (see :mod:`.starts`).
+_FIRST = tuple(first_characters(regex) for _kind, regex, _folded, _verbal in _COMPILED)
 _COMPILED_CASED = tuple((kind, _compile(patterns, re.IGNORECASE)) for kind, patterns in CASED.items())
 
 
@@ -76,12 +79,11 @@ def find_hits(text: str) -> list[Hit]:
     plain = len(lowered) == len(text)  # lower() keeps offsets (it does not for a few letters, such as "İ")
     open_kinds = _open_kinds(lowered)
     found: list[tuple[int, int, Kind, bool]] = []
-    for kind, regex, folded, verbal in _COMPILED:
+    starts = [m.start() for m in WORD_STARTS.finditer(lowered)] if plain and open_kinds else []
+    for (kind, regex, folded, verbal), first in zip(_COMPILED, _FIRST, strict=True):
         if kind in open_kinds:
-            found.extend(
-                (m.start(), m.end(), kind, verbal)
-                for m in (regex if plain else folded).finditer(lowered if plain else text)
-            )
+            matches = scan(regex, first, lowered, starts) if plain else folded.finditer(text)
+            found.extend((m.start(), m.end(), kind, verbal) for m in matches)
     for kind, regex in _COMPILED_CASED:
         found.extend((m.start(), m.end(), kind, True) for m in regex.finditer(text))
     found.sort(key=lambda h: (h[0] - h[1], h[0]))  # longest first, then leftmost; stable for the rest
