@@ -45,3 +45,29 @@ def test_most_phrase_regexes_are_bounded_and_an_unbounded_or_case_blind_one_is_s
     assert first_characters(re.compile(r"(?<![\w-])\w+ talks")) is None
     assert first_characters(re.compile(r"(?<![\w-])(?:talks)", re.IGNORECASE)) is None
     assert first_characters(re.compile(r"(?<![\w-])(?:(?:has|had) )?(?:ended|stopped) talks")) == frozenset("hes")
+
+
+def full_scan(text: str) -> list[tuple[int, int, str, bool]]:
+    """Every phrase regex over the whole text, no gate, no word starts: what find_hits must give."""
+    lowered = text.lower()
+    plain = len(lowered) == len(text)
+    found = [
+        (m.start(), m.end(), kind, verbal)
+        for kind, regex, folded, verbal in ph._COMPILED
+        for m in (regex.finditer(lowered) if plain else folded.finditer(text))
+    ]
+    found += [(m.start(), m.end(), kind, True) for kind, regex in ph._COMPILED_CASED for m in regex.finditer(text)]
+    found.sort(key=lambda h: (h[0] - h[1], h[0]))
+    kept, taken = [], bytearray(len(text))
+    for start, end, kind, verbal in found:
+        if not any(taken[start:end]):
+            kept.append((start, end, kind.value, verbal))
+            taken[start:end] = b"\x01" * (end - start)
+    return sorted(kept)
+
+
+def test_the_gated_word_start_scan_finds_every_phrase_a_full_scan_finds_in_any_case_and_script():
+    samples = SENTENCES + [s.upper() for s in SENTENCES] + [s.replace("s", "ſ") for s in SENTENCES]
+    samples += ["Acme named Ann Lee, replacing Bo Chan, who LEFT the company; Beta courts Gamma İnc."]
+    for text in samples:
+        assert sorted((h.start, h.end, h.kind.value, h.verbal) for h in ph.find_hits(text)) == full_scan(text), text

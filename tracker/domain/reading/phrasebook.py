@@ -244,6 +244,13 @@ CASED: dict[Kind, tuple[str, ...]] = {
 }
 
 
+#: Per kind, the stems one of which each of its cased phrases holds (in an ASCII text: the gate of a case-blind match).
+CASED_STEMS: dict[Kind, tuple[str, ...]] = {
+    Kind.TALKS_HELD: ("court", "eye", "approach"),
+    Kind.PERSONNEL: ("name", "replac", "succeed", "left", "leav", "quit", "depart"),
+}
+
+
 #: Per kind, substrings one of which each of its phrases holds: a kind none of whose stems
 #: occur is not scanned (substring tests cost a fraction of a regular expression's scan).
 STEMS: dict[Kind, tuple[str, ...]] = {

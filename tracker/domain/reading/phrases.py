@@ -16,7 +16,7 @@ from typing import Any
 
 import ahocorasick  # type: ignore[import-not-found]  # no stubs (as in rule_index.py)
 
-from tracker.domain.reading.phrasebook import CASED, KIND_PATTERNS, STEMS
+from tracker.domain.reading.phrasebook import CASED, CASED_STEMS, KIND_PATTERNS, STEMS
 from tracker.domain.reading.starts import WORD_STARTS, first_characters, scan
 from tracker.domain.vocabulary import Kind
 
@@ -51,10 +51,13 @@ _COMPILED_CASED = tuple((kind, _compile(patterns, re.IGNORECASE)) for kind, patt
 
 def _gate() -> Any:
     """One automaton of every kind's stems: a single pass over a text says which kinds may occur in it."""
-    kinds: dict[str, set[Kind]] = {}
+    kinds: dict[str, set[Kind | tuple[str, Kind]]] = {}
     for kind, stems in STEMS.items():
         for stem in stems:
             kinds.setdefault(stem, set()).add(kind)
+    for kind, stems in CASED_STEMS.items():
+        for stem in stems:
+            kinds.setdefault(stem, set()).add(("cased", kind))
     automaton = ahocorasick.Automaton()
     for stem, found in kinds.items():
         automaton.add_word(stem, frozenset(found))
@@ -65,8 +68,9 @@ def _gate() -> Any:
 _GATE = _gate()
 
 
-def _open_kinds(lowered: str) -> set[Kind]:
-    found: set[Kind] = set()
+def _open_kinds(lowered: str) -> set[Kind | tuple[str, Kind]]:
+    """The kinds whose stems occur (and ``("cased", kind)`` for the cased phrases' stems)."""
+    found: set[Kind | tuple[str, Kind]] = set()
     for _end, kinds in _GATE.iter(lowered):
         found |= kinds
     return found
@@ -84,7 +88,10 @@ def find_hits(text: str) -> list[Hit]:
         if kind in open_kinds:
             matches = scan(regex, first, lowered, starts) if plain else folded.finditer(text)
             found.extend((m.start(), m.end(), kind, verbal) for m in matches)
+    ascii_text = text.isascii()  # beyond ASCII, a case-blind match may hold none of the stems ("ſ" matches "s")
     for kind, regex in _COMPILED_CASED:
+        if ascii_text and ("cased", kind) not in open_kinds:
+            continue
         found.extend((m.start(), m.end(), kind, True) for m in regex.finditer(text))
     found.sort(key=lambda h: (h[0] - h[1], h[0]))  # longest first, then leftmost; stable for the rest
     kept: list[Hit] = []
