@@ -245,7 +245,7 @@ def _tidy(name: str) -> str:
 def discovered_mentions(text: str, sentence_starts: frozenset[int], distinct_only: bool = False) -> list[Mention]:
     """Capitalised spans that look like names, cut at stop words and titles."""
     found: list[Mention] = []
-    blanks = [(m.start(), m.end()) for m in _MULTI_STOP_RE.finditer(text)]
+    blanks = [(m.start(), m.end()) for m in _MULTI_STOP_RE.finditer(text)] if _may_hold_outlets(text) else []
     for m in _SPAN.finditer(text):
         pieces = _pieces(text, m.start(), m.end(), blanks)
         if pieces and "-" in text[pieces[-1][0] : pieces[-1][1]] and _COMPOUND.match(text, pieces[-1][1]):
@@ -272,6 +272,18 @@ def discovered_mentions(text: str, sentence_starts: frozenset[int], distinct_onl
     return found
 
 
+_TOKEN = re.compile(r"\S+")
+_BLANK = re.compile(r"\s")
+
+
+def _may_hold_outlets(text: str) -> bool:
+    """Whether an outlet's or a place's two-word name may be in ``text`` (a case-blind match beyond ASCII: assume so)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(name in lowered for name in _MULTI_STOP)
+
+
 def _venue(lowered: str) -> bool:
     """ "High Court", "Court of Appeal": where a case is heard."""
     words = lowered.split()
@@ -289,9 +301,13 @@ def _pieces(text: str, start: int, end: int, blanks: list[tuple[int, int]]) -> l
     pieces: list[tuple[int, int]] = []
     begin: int | None = None
     last_end = start
+    if not _BLANK.search(text, start, end):  # one word, as most spans are
+        token = text[start:end].lower()
+        held = token in _STOP or token == "&" or any(s <= start < e for s, e in blanks)
+        return [] if held else [(start, end)]
     institution = text[start:end].split()[-1].lower() in _AND_HEADS
-    for w in re.finditer(r"\S+", text[start:end]):
-        ws, we = start + w.start(), start + w.end()
+    for w in _TOKEN.finditer(text, start, end):
+        ws, we = w.start(), w.end()
         token = w.group(0).lower()
         if begin is not None and we < end and (token in _INNER_PLACE or (token == "and" and institution)):
             last_end = we
