@@ -86,17 +86,29 @@ def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return first
 
 
+def word_starts(text: str) -> dict[str, list[int]]:
+    """The word starts of ``text`` by their first character, each list in order."""
+    found: dict[str, list[int]] = {}
+    for m in WORD_STARTS.finditer(text):
+        found.setdefault(m.group(0), []).append(m.start())
+    return found
+
+
 def scan(
-    pattern: re.Pattern[str], first: frozenset[str] | None, text: str, word_starts: list[int]
+    pattern: re.Pattern[str], first: frozenset[str] | None, text: str, starts: dict[str, list[int]]
 ) -> Iterator[re.Match[str]]:
-    """The matches ``pattern.finditer(text)`` gives, trying only the word starts ``first`` allows
-    (``pattern`` must open with ``(?<![\\w-])``, so no match begins elsewhere)."""
+    """The matches ``pattern.finditer(text)`` gives, trying only the word starts (``starts``, from
+    :func:`word_starts`) that ``first`` allows: ``pattern`` opens with a lookbehind for a non-word character, so no match
+    begins elsewhere."""
     if first is None:
         yield from pattern.finditer(text)
         return
+    candidates = [p for c in starts.keys() & first for p in starts[c]]
+    if len(candidates) > 1:
+        candidates.sort()
     reached = 0
-    for start in word_starts:
-        if start >= reached and text[start] in first:
+    for start in candidates:
+        if start >= reached:
             found = pattern.match(text, start)
             if found is not None:
                 reached = found.end()
