@@ -254,11 +254,8 @@ def discovered_mentions(text: str, sentence_starts: frozenset[int], distinct_onl
             pieces += [(start, cut), (cut + 1, end)]
         for start, end in pieces:
             piece = text[start:end]
-            lowered = piece.lower()
-            if lowered in _MULTI_STOP or lowered in _STOP or lowered in _ALONE or _venue(lowered):
-                continue
-            distinct = bool(_DISTINCT.search(piece)) or _org_like(piece)
-            if distinct_only and not distinct:
+            skip, distinct, person, regulator, name = _piece(piece)
+            if skip or (distinct_only and not distinct):
                 continue
             initial = (
                 " " not in piece
@@ -266,10 +263,18 @@ def discovered_mentions(text: str, sentence_starts: frozenset[int], distinct_onl
                 and _at_start(text, start, sentence_starts)
                 and not _ACTS.match(text, end)  # "Google hired", "Alphabet CEO Sundar Pichai"
             )
-            person = bool(_PERSON.match(piece)) and not distinct
-            regulator = regulator_like(piece)
-            found.append(Mention(start, end, _tidy(piece), person=person, initial=initial, regulator=regulator))
+            found.append(Mention(start, end, name, person=person, initial=initial, regulator=regulator))
     return found
+
+
+@lru_cache(maxsize=16384)
+def _piece(piece: str) -> tuple[bool, bool, bool, bool, str]:
+    """What a piece of a name span is, by its text alone (names recur across items and polls):
+    not a name, distinct, a person, a regulator, and its tidy spelling."""
+    lowered = piece.lower()
+    skip = lowered in _MULTI_STOP or lowered in _STOP or lowered in _ALONE or _venue(lowered)
+    distinct = bool(_DISTINCT.search(piece)) or _org_like(piece)
+    return skip, distinct, bool(_PERSON.match(piece)) and not distinct, regulator_like(piece), _tidy(piece)
 
 
 _TOKEN = re.compile(r"\S+")
