@@ -16,88 +16,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tracker.domain.reading.authorities import GENERIC, REGULATOR_GATE, REGULATOR_NAMES, REGULATORS, regulator_like
+from tracker.domain.reading.name_words import (
+    ALONE,
+    AND_HEADS,
+    INNER_PLACE,
+    MULTI_STOP,
+    OF_HEADS,
+    ORG_SUFFIXES,
+    SECTOR_WORDS,
+    STOP,
+    VENUES,
+)
 from tracker.domain.rules import words
 
-ORG_SUFFIXES = frozenset(
-    {"inc", "corp", "corporation", "ltd", "llc", "plc", "ag", "gmbh", "sa", "nv", "group", "holdings", "labs"}
-    | {"technologies", "company", "co", "partners", "ventures", "capital", "systems", "networks", "ai", "guild"}
-    | {"house", "cloud", "semiconductor", "semiconductors", "data", "compute", "computing", "media", "studios"}
-    | {"books", "press", "publishing", "publishers", "foundation", "institute", "association", "society", "fund"}
-    | {"software", "robotics", "energy", "pharma", "therapeutics", "health", "markets", "office", "authority"}
-    | {"commission", "agency", "department", "ministry", "bureau", "university", "college", "records", "games"}
-    | {"platforms", "brain", "deepmind", "research", "international", "global", "industries", "motors", "bank"}
-    | {"air", "airways", "airlines", "aviation", "rail", "railways", "shipping", "logistics", "telecom", "mobile"}
-    | {"communications", "pharmaceuticals", "foods", "brands", "services", "solutions", "enterprises", "resources"}
-    | {"investments", "electronics", "entertainment", "chemicals", "steel", "petroleum", "insurance", "bancorp"}
-    | {"freight", "cargo", "express", "transport", "ports", "farms", "bakeries", "brewers", "mills", "stores"}
-    | {"fc", "rovers", "united", "athletic", "albion", "wanderers", "rangers", "hotspur"}  # football clubs
-)
-#: Words that say a same-named organisation is in another line of business (or is a place).
-SECTOR_WORDS = frozenset(
-    {"bank", "banking", "financial", "finance", "insurance", "brewery", "brewing", "football", "club", "fc", "town"}
-    | {"village", "county", "council", "hotel", "restaurant", "church", "school", "farm", "pharmacy", "realty"}
-    | {"motors", "construction", "airlines", "credit", "union", "bakery", "dental", "clinic", "mining", "oil"}
-    | {"municipality", "parish", "province", "district", "river", "lake", "mountain", "vineyard", "winery"}
-    | {"hotels", "hotel", "sports", "bistro", "cafe", "pub", "books", "bookshop", "airport", "stadium", "hospital"}
-)
 #: Hyphenated ordinary words that begin like a party's name ("Meta-analysis").
 _COMPOUNDS = re.compile(r"-(?:analys[ie]s|data|physics|morphosis|stasis|bolic|bolism)\b", re.IGNORECASE)
-_STOP = frozenset(
-    {"the", "a", "an", "this", "that", "these", "those", "in", "on", "at", "by", "for", "to", "of", "and", "or", "but"}
-    | {"as", "if", "it", "its", "he", "she", "they", "we", "i", "his", "her", "their", "our", "after", "before"}
-    | {"meanwhile", "however", "also", "both", "several", "some", "many", "most", "people", "sources", "talks"}
-    | {"shares", "no", "not", "yes", "new", "former", "backdrop", "background", "update", "exclusive", "analysis"}
-    | {"breaking", "report", "reports", "opinion", "why", "what", "how", "when", "where", "who", "which", "there"}
-    | {"here", "then", "now", "today", "yesterday", "tomorrow", "last", "next", "earlier", "later", "beyond", "under"}
-    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march"}
-    | {"april", "may", "june", "july", "august", "september", "october", "november", "december", "sept"}
-    | {"us", "u.s", "uk", "u.k", "eu", "america", "american", "europe", "european", "britain", "british", "china"}
-    | {"chinese", "india", "japan", "germany", "france", "canada", "california", "london", "paris", "washington"}
-    | {"americans", "europeans", "britons", "californians", "americas"}
-    | {"portuguese", "belgian", "polish", "norwegian", "danish", "austrian", "brazilian", "mexican", "russian"}
-    | {"ukrainian", "turkish", "greek", "welsh", "english", "czech", "hungarian", "finnish", "argentine", "israeli"}
-    | {"finnish", "german", "french", "swedish", "dutch", "italian", "spanish", "japanese", "korean", "indian"}
-    | {"canadian", "australian", "irish", "scottish", "swiss", "texan", "ohio", "boston", "county", "state"}
-    | {"brussels", "beijing", "tokyo", "berlin", "delaware", "texas", "reuters", "bloomberg", "ft", "axios", "cnbc"}
-    | {"ap", "afp", "bbc", "cnn", "techcrunch", "wired", "verge", "according", "said", "says", "ceo", "cto"}
-    | {"cfo", "coo", "chief", "executive", "officer", "president", "chairman", "chair", "chairwoman", "founder"}
-    | {"co-founder", "cofounder", "spokesperson", "spokesman", "spokeswoman", "representative", "analyst", "mr"}
-    | {"mrs", "ms", "dr", "prof", "senator", "sen", "judge", "director", "head", "vice", "researcher", "engineer"}
-    | {"representatives", "spokespeople", "officials", "executives", "analysts", "investors", "critics", "lawyers"}
-    | {"billionaire", "investor", "chatbot", "start-up", "startup", "company", "deal", "agreement", "lawsuit", "it's"}
-)
-_MULTI_STOP = frozenset(
-    {"financial times", "new york times", "wall street journal", "the information", "associated press"}
-    | {"bloomberg news", "united states", "united kingdom", "new york", "san francisco", "silicon valley"}
-    | {"hong kong", "the verge", "business insider", "washington post", "los angeles", "palo alto"}
-)
-_ALONE = frozenset({"ai", "llm", "gpu", "ipo", "tv", "api", "i", "co"})
-_OF_HEADS = frozenset(
-    {
-        "bank",
-        "department",
-        "university",
-        "ministry",
-        "office",
-        "institute",
-        "board",
-        "commission",
-        "authority",
-        "bureau",
-        "court",
-    }
-)
 _WORD = r"(?:[A-Z][A-Za-z0-9&]*(?:\.[A-Z][A-Za-z]*)?(?:-[A-Z][A-Za-z0-9]*)*|[a-z]{1,2}[A-Z][A-Za-z0-9]*)"
 _SPAN = re.compile(rf"(?<![\w.]){_WORD}(?:(?:[ \t]+|[ \t]+&[ \t]+|[ \t]+(?:of|for|and)[ \t]+){_WORD})*(?![\w])")
-#: The last word of an institution's name that may hold an "and" ("Markets and Competition Commission").
-_AND_HEADS = frozenset(
-    {"commission", "authority", "service", "board", "office", "agency", "bureau", "council", "department"}
-    | {"ministry", "tribunal", "institute", "association", "society", "foundation"}
-)
-#: Words of a place that may stand inside an organisation's name ("Harwell County Pension Fund").
-_INNER_PLACE = frozenset({"county"})
-#: The last word of a venue: a court hears a case, it is not a party to it.
-_VENUES = frozenset({"court", "courts"})
 _DISTINCT = re.compile(r"[a-z][A-Z]|[A-Za-z]\.[A-Z]|^[A-Z]{2,}$")
 _PERSON = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?: [A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){1,2}$")
 _COMPOUND = re.compile(r"[ \t]+(?:tie-up|deal|partnership|merger|pact|alliance|talks|agreement)\b", re.IGNORECASE)
@@ -108,7 +43,7 @@ _ACTS = re.compile(
     re.IGNORECASE,
 )
 _MULTI_STOP_RE = re.compile(
-    r"\b(?:" + "|".join(sorted(map(re.escape, _MULTI_STOP), key=len, reverse=True)) + r")\b", re.I
+    r"\b(?:" + "|".join(sorted(map(re.escape, MULTI_STOP), key=len, reverse=True)) + r")\b", re.I
 )
 _TITLE_WORD = re.compile(r"\b[A-Za-z][a-z]{3,}\b")
 
@@ -272,7 +207,7 @@ def _piece(piece: str) -> tuple[bool, bool, bool, bool, str]:
     """What a piece of a name span is, by its text alone (names recur across items and polls):
     not a name, distinct, a person, a regulator, and its tidy spelling."""
     lowered = piece.lower()
-    skip = lowered in _MULTI_STOP or lowered in _STOP or lowered in _ALONE or _venue(lowered)
+    skip = lowered in MULTI_STOP or lowered in STOP or lowered in ALONE or _venue(lowered)
     distinct = bool(_DISTINCT.search(piece)) or _org_like(piece)
     return skip, distinct, bool(_PERSON.match(piece)) and not distinct, regulator_like(piece), _tidy(piece)
 
@@ -286,13 +221,13 @@ def _may_hold_outlets(text: str) -> bool:
     if not text.isascii():
         return True
     lowered = text.lower()
-    return any(name in lowered for name in _MULTI_STOP)
+    return any(name in lowered for name in MULTI_STOP)
 
 
 def _venue(lowered: str) -> bool:
     """ "High Court", "Court of Appeal": where a case is heard."""
     words = lowered.split()
-    return words[-1] in _VENUES or (len(words) > 2 and words[0] in _VENUES and words[1] == "of")
+    return words[-1] in VENUES or (len(words) > 2 and words[0] in VENUES and words[1] == "of")
 
 
 def _at_start(text: str, start: int, sentence_starts: frozenset[int]) -> bool:
@@ -308,17 +243,17 @@ def _pieces(text: str, start: int, end: int, blanks: list[tuple[int, int]]) -> l
     last_end = start
     if not _BLANK.search(text, start, end):  # one word, as most spans are
         token = text[start:end].lower()
-        held = token in _STOP or token == "&" or any(s <= start < e for s, e in blanks)
+        held = token in STOP or token == "&" or any(s <= start < e for s, e in blanks)
         return [] if held else [(start, end)]
-    institution = text[start:end].split()[-1].lower() in _AND_HEADS
+    institution = text[start:end].split()[-1].lower() in AND_HEADS
     for w in _TOKEN.finditer(text, start, end):
         ws, we = w.start(), w.end()
         token = w.group(0).lower()
-        if begin is not None and we < end and (token in _INNER_PLACE or (token == "and" and institution)):
+        if begin is not None and we < end and (token in INNER_PLACE or (token == "and" and institution)):
             last_end = we
             continue  # "Harwell County Pension Fund", "Arbitration and Conciliation Service": one name
-        if token in _STOP or token == "&" or any(s <= ws < e for s, e in blanks):
-            if token in ("of", "for") and begin is not None and text[begin:last_end].split()[-1].lower() in _OF_HEADS:
+        if token in STOP or token == "&" or any(s <= ws < e for s, e in blanks):
+            if token in ("of", "for") and begin is not None and text[begin:last_end].split()[-1].lower() in OF_HEADS:
                 continue
             if begin is not None:
                 pieces.append((begin, last_end))

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from tracker.domain.reading.model import Relation, Relevance, Statement, StoryContext
-from tracker.domain.reading.names import ORG_SUFFIXES, SECTOR_WORDS, Aliases, Mention
+from tracker.domain.reading.name_words import ORG_SUFFIXES, SECTOR_WORDS
+from tracker.domain.reading.names import Aliases, Mention
 from tracker.domain.rules import Term, Text
 from tracker.domain.vocabulary import Kind
 
