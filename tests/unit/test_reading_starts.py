@@ -7,7 +7,7 @@ import re
 
 from tracker.domain.reading import phrases as ph
 from tracker.domain.reading.phrasebook import KIND_PATTERNS
-from tracker.domain.reading.starts import first_characters, scan, word_starts
+from tracker.domain.reading.starts import openings, scan, word_starts
 
 SENTENCES = [
     "Meta is no longer in talks with Character.AI, and xAI declined to comment.",
@@ -33,18 +33,18 @@ def texts() -> list[str]:
 
 def test_every_phrase_regex_finds_the_same_matches_at_word_starts_as_in_a_full_scan():
     for _kind, regex, _folded, _verbal in ph._COMPILED:
-        first = first_characters(regex)
+        first = openings(regex)
         for text in texts():
             starts = word_starts(text)
             assert [m.span() for m in scan(regex, first, text, starts)] == [m.span() for m in regex.finditer(text)]
 
 
 def test_most_phrase_regexes_are_bounded_and_an_unbounded_or_case_blind_one_is_scanned_whole():
-    bounded = [first_characters(regex) for _kind, regex, _folded, _verbal in ph._COMPILED]
+    bounded = [openings(regex) for _kind, regex, _folded, _verbal in ph._COMPILED]
     assert sum(first is not None for first in bounded) >= len(KIND_PATTERNS)
-    assert first_characters(re.compile(r"(?<![\w-])\w+ talks")) is None
-    assert first_characters(re.compile(r"(?<![\w-])(?:talks)", re.IGNORECASE)) is None
-    assert first_characters(re.compile(r"(?<![\w-])(?:(?:has|had) )?(?:ended|stopped) talks")) == frozenset("hes")
+    assert openings(re.compile(r"(?<![\w-])\w+ talks")) is None
+    assert openings(re.compile(r"(?<![\w-])(?:talks)", re.IGNORECASE)) is None
+    assert openings(re.compile(r"(?<![\w-])(?:(?:has|had) )?(?:ended|stopped) talks")) == frozenset({"ha", "en", "st"})
 
 
 def full_scan(text: str) -> list[tuple[int, int, str, bool]]:

@@ -17,7 +17,7 @@ from typing import Any
 import ahocorasick  # type: ignore[import-not-found]  # no stubs (as in rule_index.py)
 
 from tracker.domain.reading.phrasebook import CASED, CASED_STEMS, KIND_PATTERNS, STEMS
-from tracker.domain.reading.starts import first_characters, scan, word_starts
+from tracker.domain.reading.starts import openings, scan, word_starts
 from tracker.domain.vocabulary import Kind
 
 
@@ -44,8 +44,8 @@ _COMPILED: tuple[tuple[Kind, re.Pattern[str], re.Pattern[str], bool], ...] = tup
     for patterns, verbal in ((verbal_patterns, True), (nominal_patterns, False))
     if patterns
 )
-#: The characters each phrase regex (for the lower-cased text) can begin with (see :mod:`.starts`).
-_FIRST = tuple(first_characters(regex) for _kind, regex, _folded, _verbal in _COMPILED)
+#: The openings each phrase regex (for the lower-cased text) can begin with (see :mod:`.starts`).
+_FIRST = tuple(openings(regex) for _kind, regex, _folded, _verbal in _COMPILED)
 _COMPILED_CASED = tuple((kind, _compile(patterns, re.IGNORECASE)) for kind, patterns in CASED.items())
 
 

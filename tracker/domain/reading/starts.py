@@ -1,7 +1,7 @@
 """Where a phrase regex can begin: the first characters of its matches.
 
 Every phrase pattern opens with ``(?<![\\w-])``, so a match starts at a word's
-first character; knowing which characters can open a match, :func:`scan`
+first character; knowing which one or two characters can open a match, :func:`scan`
 tries a pattern only at those word starts instead of letting the regex
 engine try every position of the text (most of its cost on short texts).
 The analysis is conservative: a pattern it cannot bound is scanned whole.
@@ -21,47 +21,62 @@ WORD_STARTS = re.compile(r"(?<![\w-])\S")
 _ZERO_WIDTH = {_C.AT, _C.ASSERT, _C.ASSERT_NOT}
 
 
-def _first(items: Any) -> tuple[frozenset[str] | None, bool]:
-    """(the characters a match of ``items`` can begin with, or None for any; whether it can match empty)."""
-    chars: set[str] = set()
+_REPEATS = {_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", _C.MAX_REPEAT)}
+_DEPTH = 2  # characters of an opening: two tell "in talks" from "the", "and", "is"
+_Openings = set[tuple[str, bool]]  # (what a match can begin with, whether that is the whole match of the part)
+
+
+def _sequence(items: Any) -> _Openings | None:
+    """How a match of the parsed ``items`` can begin: (up to two characters, complete), or None: anything."""
+    partial: set[str] = {""}  # begun, may go on with the next item
+    done: _Openings = set()  # begun and fixed: the next items do not lengthen these
     for op, av in items:
         if op in _ZERO_WIDTH:
             continue
-        if op is _C.LITERAL:
-            return frozenset(chars | {chr(av)}), False
-        if op is _C.IN:
-            found = _charset(av)
-            return (None if found is None else frozenset(chars | found)), False
-        if op is _C.BRANCH:
-            nullable = False
-            for branch in av[1]:
-                first, empty = _first(branch)
-                if first is None:
-                    return None, False
-                chars |= first
-                nullable = nullable or empty
-            if not nullable:
-                return frozenset(chars), False
-            continue
-        if op is _C.SUBPATTERN:
-            first, empty = _first(av[3])
-            if first is None:
-                return None, False
-            chars |= first
-            if not empty:
-                return frozenset(chars), False
-            continue
-        if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
-            low, _high, item = av
-            first, empty = _first(item)
-            if first is None:
-                return None, False
-            chars |= first
-            if low > 0 and not empty:
-                return frozenset(chars), False
-            continue
-        return None, False  # anything else (any character, a category, a back reference): not bounded
-    return frozenset(chars), True
+        step = _item(op, av)
+        if step is None:  # from here on anything: what was begun is all one can say
+            done |= {(p, False) for p in partial}
+            return None if "" in partial else done
+        grown: set[str] = set()
+        for begun in partial:
+            for more, complete in step:
+                joined = begun + more
+                if len(joined) >= _DEPTH:
+                    done.add((joined[:_DEPTH], False))
+                elif complete:
+                    grown.add(joined)
+                else:
+                    done.add((joined, False))
+        partial = grown
+        if not partial:
+            break
+    return done | {(p, True) for p in partial}
+
+
+def _item(op: Any, av: Any) -> _Openings | None:
+    if op is _C.LITERAL:
+        return {(chr(av), True)}
+    if op is _C.IN:
+        chars = _charset(av)
+        return None if chars is None else {(c, True) for c in chars}
+    if op is _C.SUBPATTERN:
+        return _sequence(av[3])
+    if op is _C.BRANCH:
+        found: _Openings = set()
+        for branch in av[1]:
+            openings = _sequence(branch)
+            if openings is None:
+                return None
+            found |= openings
+        return found
+    if op in _REPEATS:
+        low, high, item = av
+        once = _sequence(item)
+        if once is None:
+            return None
+        found = {(s, complete and high == 1) for s, complete in once}  # more repeats may follow
+        return found | {("", True)} if low == 0 else found
+    return None  # any character, a category, a back reference: not bounded
 
 
 def _charset(av: Any) -> set[str] | None:
@@ -76,40 +91,45 @@ def _charset(av: Any) -> set[str] | None:
     return chars
 
 
-def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` (case-sensitive) can begin with; None: any, or it may be empty."""
+def openings(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The one- or two-character strings one of which every match of ``pattern`` (case-sensitive)
+    begins with; None: it can begin with anything, or be empty, or begin with a blank."""
     if pattern.flags & re.IGNORECASE:
         return None
-    first, empty = _first(sre_parse.parse(pattern.pattern, pattern.flags))
-    if first is None or empty or any(c.isspace() for c in first):
+    found = _sequence(sre_parse.parse(pattern.pattern, pattern.flags))
+    if found is None:
         return None
-    return first
+    begins = frozenset(s for s, _complete in found)
+    if "" in begins or any(s[0].isspace() for s in begins):
+        return None
+    return begins
 
 
 def word_starts(text: str) -> dict[str, list[int]]:
-    """The word starts of ``text`` by their first character, each list in order."""
+    """The word starts of ``text`` by their first two characters, each list in order."""
     found: dict[str, list[int]] = {}
     for m in WORD_STARTS.finditer(text):
-        found.setdefault(m.group(0), []).append(m.start())
+        start = m.start()
+        found.setdefault(text[start : start + 2], []).append(start)
     return found
 
 
 def scan(
-    pattern: re.Pattern[str], first: frozenset[str] | None, text: str, starts: dict[str, list[int]]
+    pattern: re.Pattern[str], begins: frozenset[str] | None, text: str, starts: dict[str, list[int]]
 ) -> Iterator[re.Match[str]]:
     """The matches ``pattern.finditer(text)`` gives, trying only the word starts (``starts``, from
-    :func:`word_starts`) that ``first`` allows: ``pattern`` opens with a lookbehind for a non-word character, so no match
-    begins elsewhere."""
-    if first is None:
+    :func:`word_starts`) that open with one of ``begins``: ``pattern`` opens with a lookbehind for a
+    non-word character, so no match begins elsewhere."""
+    if begins is None:
         yield from pattern.finditer(text)
         return
-    candidates = [p for c in starts.keys() & first for p in starts[c]]
+    candidates = [p for key, found in starts.items() if key in begins or key[:1] in begins for p in found]
     if len(candidates) > 1:
         candidates.sort()
     reached = 0
     for start in candidates:
         if start >= reached:
-            found = pattern.match(text, start)
-            if found is not None:
-                reached = found.end()
-                yield found
+            match = pattern.match(text, start)
+            if match is not None:
+                reached = match.end()
+                yield match
