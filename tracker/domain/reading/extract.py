@@ -94,6 +94,7 @@ class FieldReader(Sides):
         self.labour = labour  # the story is about a strike or a union: its pay talks are its news
         self.found = Found()
         self.sentence = self.clause = Span(0, 0)
+        self.speaking = self.dated = False  # the sentence holds a statement; words that date a clause
 
     def read(self, spans: Sequence[Span] | None = None) -> Found:
         """``spans``: the text's sentences, when the caller has them already."""
@@ -106,6 +107,8 @@ class FieldReader(Sides):
         # only this sentence's phrases, and the names in it and just before it (long bodies stay linear)
         first, last = bisect_left(self.hit_starts, sentence.start), bisect_left(self.hit_starts, sentence.end)
         hits = [h for h in self.hits[first:last] if h.end <= sentence.end]
+        self.speaking = any(h.kind in _SPEAKING for h in self.hits[first:last])
+        self.dated = _EARLIER.search(self.text, sentence.start, sentence.end) is not None
         first = bisect_left(self.starts, sentence.start - 400)
         self.near = self.mentions[first : bisect_left(self.starts, sentence.end)]
         if not hits:
@@ -240,6 +243,8 @@ class FieldReader(Sides):
         accused = alleging is not None and alleging.end() <= hit.start and hit.kind is not Kind.LEGAL_ACTION
         if any(s <= hit.start < e for s, e in asides) or accused:  # "accused ... in a lawsuit": the lawsuit is news
             return True
+        if self.speaking or not self.dated:
+            return False  # "confirms it held talks last year": the matter, kept; nothing dates the sentence
         clause_start = max(
             (m.end() for m in _CLAUSE_CUT.finditer(self.text, self.sentence.start, hit.start)),
             default=self.sentence.start,
@@ -247,8 +252,6 @@ class FieldReader(Sides):
         clause_end = next(
             (m.start() for m in _CLAUSE_CUT.finditer(self.text, hit.end, self.sentence.end)), self.sentence.end
         )
-        if any(h.kind in _SPEAKING for h in self.hits if self.sentence.start <= h.start < self.sentence.end):
-            return False  # "confirms it held talks last year": what is confirmed is the matter, kept
         return _EARLIER.search(self.text, clause_start, clause_end) is not None
 
     def _turn(self, hit: ph.Hit, clause: Span) -> Kind | None:
