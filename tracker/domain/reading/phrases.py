@@ -17,7 +17,7 @@ from typing import Any
 import ahocorasick  # type: ignore[import-not-found]  # no stubs (as in rule_index.py)
 
 from tracker.domain.reading.phrasebook import CASED, CASED_STEMS, KIND_PATTERNS, STEMS
-from tracker.domain.reading.starts import openings, scan, word_starts
+from tracker.domain.reading.starts import openings, scan, split, word_starts
 from tracker.domain.vocabulary import Kind
 
 
@@ -45,7 +45,7 @@ _COMPILED: tuple[tuple[Kind, re.Pattern[str], re.Pattern[str], bool], ...] = tup
     if patterns
 )
 #: The openings each phrase regex (for the lower-cased text) can begin with (see :mod:`.starts`).
-_FIRST = tuple(openings(regex) for _kind, regex, _folded, _verbal in _COMPILED)
+_FIRST = tuple(split(openings(regex)) for _kind, regex, _folded, _verbal in _COMPILED)
 _COMPILED_CASED = tuple((kind, _compile(patterns, re.IGNORECASE)) for kind, patterns in CASED.items())
 
 
@@ -83,7 +83,7 @@ def find_hits(text: str) -> list[Hit]:
     plain = len(lowered) == len(text)  # lower() keeps offsets (it does not for a few letters, such as "İ")
     open_kinds = _open_kinds(lowered)
     found: list[tuple[int, int, Kind, bool]] = []
-    starts = word_starts(lowered) if plain and open_kinds else {}
+    starts = word_starts(lowered) if plain and open_kinds else ({}, {})
     for (kind, regex, folded, verbal), first in zip(_COMPILED, _FIRST, strict=True):
         if kind in open_kinds:
             matches = scan(regex, first, lowered, starts) if plain else folded.finditer(text)

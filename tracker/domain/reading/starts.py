@@ -105,27 +105,41 @@ def openings(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return begins
 
 
-def word_starts(text: str) -> dict[str, list[int]]:
-    """The word starts of ``text`` by their first two characters, each list in order."""
-    found: dict[str, list[int]] = {}
+def word_starts(text: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The word starts of ``text`` by their first two characters and by their first one, each list in order."""
+    pairs: dict[str, list[int]] = {}
+    singles: dict[str, list[int]] = {}
     for m in WORD_STARTS.finditer(text):
         start = m.start()
-        found.setdefault(text[start : start + 2], []).append(start)
-    return found
+        pairs.setdefault(text[start : start + 2], []).append(start)
+        singles.setdefault(m.group(0), []).append(start)
+    return pairs, singles
+
+
+def split(begins: frozenset[str] | None) -> tuple[frozenset[str], frozenset[str]] | None:
+    """``begins`` as (its two-character openings, its one-character ones) for :func:`scan`."""
+    if begins is None:
+        return None
+    return frozenset(b for b in begins if len(b) == 2), frozenset(b for b in begins if len(b) == 1)
 
 
 def scan(
-    pattern: re.Pattern[str], begins: frozenset[str] | None, text: str, starts: dict[str, list[int]]
+    pattern: re.Pattern[str],
+    begins: tuple[frozenset[str], frozenset[str]] | None,
+    text: str,
+    starts: tuple[dict[str, list[int]], dict[str, list[int]]],
 ) -> Iterator[re.Match[str]]:
     """The matches ``pattern.finditer(text)`` gives, trying only the word starts (``starts``, from
-    :func:`word_starts`) that open with one of ``begins``: ``pattern`` opens with a lookbehind for a
-    non-word character, so no match begins elsewhere."""
+    :func:`word_starts`) that open with one of ``begins`` (from :func:`split`): ``pattern`` opens with
+    a lookbehind for a non-word character, so no match begins elsewhere."""
     if begins is None:
         yield from pattern.finditer(text)
         return
-    candidates = [p for key, found in starts.items() if key in begins or key[:1] in begins for p in found]
-    if len(candidates) > 1:
-        candidates.sort()
+    (pairs, singles), (two, one) = starts, begins
+    candidates = [p for key in pairs.keys() & two for p in pairs[key]]
+    if one:
+        candidates += [p for key in singles.keys() & one for p in singles[key]]
+    candidates.sort()
     reached = 0
     for start in candidates:
         if start >= reached:
