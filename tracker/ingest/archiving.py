@@ -44,7 +44,9 @@ class Archiver:
         documents: list[Document] = []
         steps: list[CycleSummary] = []
         now = now_utc()
-        for claim, result, parsed in ready:
+        # In feed order, not the order the fetches finished: an article in two feeds of one
+        # batch is archived first (and is the original) in the feed subscribed first.
+        for claim, result, parsed in sorted(ready, key=lambda r: r[0].feed.id):
             if result.status is FetchStatus.ERROR:
                 results.append((claim.feed.id, self.fail_safely(claim, result.error, result.retry_after)))
             elif isinstance(parsed, FeedError):
