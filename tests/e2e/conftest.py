@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 
+# the integration tier's loopback helpers (feed_server, licensing_story) serve these tests too
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+
 
 @dataclass
 class Result:
@@ -56,7 +59,6 @@ def tracker(tracker_env: dict[str, str]):
 @pytest.fixture
 def licensing_story(tracker, tracker_env) -> str:
     """The licensing story of tests/integration/licensing_story.py, built in the store the console script uses."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
     from licensing_story import build
 
     from tracker.bootstrap import open_runtime

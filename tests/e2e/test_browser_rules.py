@@ -5,12 +5,11 @@ and an unchanged save that appends nothing."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from feed_server import serve_feed
 from test_browser_ui import SEED, browser, page, runtime, shot, sign_in, site  # noqa: F401
 
 from tracker.bootstrap import Runtime
@@ -47,29 +46,10 @@ WIRE = (
 @pytest.fixture
 def archived(runtime: Runtime) -> Iterator[Runtime]:
     """The seed story with a small wire archive polled once: two weak matches in its inbox."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = WIRE.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with Ingestion(runtime, concurrency=2) as service:
-            feed = service.add_feed(f"http://127.0.0.1:{server.server_port}/wire.xml", "Small Wire")
-            service.poll_feed_now(feed.id)
-            assert len(service.suggestions(SEED)) == 2
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_feed(WIRE) as url, Ingestion(runtime, concurrency=2) as service:
+        feed = service.add_feed(url, "Small Wire")
+        service.poll_feed_now(feed.id)
+        assert len(service.suggestions(SEED)) == 2
     yield runtime
 
 

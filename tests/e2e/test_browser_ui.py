@@ -11,11 +11,11 @@ import os
 import re
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from feed_server import serve_feed
 
 from tracker.accounts import Accounts
 from tracker.bootstrap import Runtime, open_runtime
@@ -94,23 +94,8 @@ def site(runtime: Runtime) -> Iterator[str]:
 
 @pytest.fixture
 def wire() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = WIRE.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/wire.xml"
-    server.shutdown()
-    server.server_close()
+    with serve_feed(WIRE) as url:
+        yield url
 
 
 @pytest.fixture

@@ -224,15 +224,6 @@ class Newsroom(TrackerApplication):
     def cluster_report(self, slug: str, report_id: str, lead_id: str, *, similarity: float = 1.0, by: str) -> int:
         return self._update(slug, lambda story: story.cluster_report(report_id, lead_id, similarity=similarity, by=by))
 
-    def cluster_reports(self, slug: str, clusterings: Iterable[tuple[str, str, float]], *, by: str) -> int:
-        """Several (report_id, lead_id, similarity) in one atomic save: all of them or none."""
-        batch = list(clusterings)
-
-        def command(story: Story) -> None:
-            story.cluster_reports(batch, by=by)
-
-        return self._update(slug, command)
-
     def split_report(self, slug: str, report_id: str, *, by: str) -> int:
         return self._update(slug, lambda story: story.split_report(report_id, by=by))
 

@@ -67,7 +67,7 @@ class Appender:
         self.readings = Readings(verdict)
         self.looked_up = looked_up if looked_up is not _no_match else None
         self.known: dict[Any, Known] = {}
-        self.syndication = Syndication(newsroom)
+        self.syndication = Syndication()
 
     def process_items(
         self,

@@ -14,6 +14,7 @@ item is in docs/performance.md. Pure computation: recording what it finds is
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -199,8 +200,8 @@ class StoryIndex:
         return [self.ids[key] for key in sorted(self.lsh.query(sketch))[:MAX_CANDIDATES]]
 
 
-def record(seen: dict[str, Text], found: Clustering, *, new: str = "") -> int:
-    """Applies a clustering to the texts (the copy's own copies move with it); returns the reports moved.
+def record(seen: dict[str, Text], found: Clustering, *, new: str = "") -> None:
+    """Applies a clustering to the texts (the copy's own copies move with it).
     ``new``: the report just arrived, which has no copies yet."""
     if found.report_id == new:
         moved = [new]
@@ -208,5 +209,4 @@ def record(seen: dict[str, Text], found: Clustering, *, new: str = "") -> int:
         moved = [rid for rid, t in seen.items() if rid == found.report_id or t.lead == found.report_id]
     for rid in moved:
         old = seen[rid]
-        seen[rid] = Text(old.report_id, old.text, old.published_at, old.kinds, found.lead_id, old.active)
-    return len(moved)
+        seen[rid] = dataclasses.replace(old, lead=found.lead_id)

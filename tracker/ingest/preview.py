@@ -40,9 +40,6 @@ PREVIEW_LISTED = 10
 #: Strong matches a preview reads at most (the reader's ~0.5 ms each, in a web request).
 PREVIEW_READS = 500
 
-#: Decisions re-matching never revisits.
-SETTLED = frozenset({Outcome.APPENDED, Outcome.ACCEPTED, Outcome.REJECTED, Outcome.DUPLICATE})
-
 
 class Archived(Protocol):
     @property
@@ -167,31 +164,27 @@ def compare(
     }
     hashed = [_Hashed(i) for i in items]
     plan = decide(hashed, [story], prior, withdraw_unmatched=True, hold=hold)
-    effects: dict[int, tuple[str, Match]] = {}
-    for item, result in plan.appends.get(story.slug, []):
-        effects[item.id] = ("attached", result)
-    for _, item, result in plan.suggestions:
-        effects[item.id] = ("suggested", result)
+    effects: dict[int, str] = {item.id: "attached" for item, _ in plan.appends.get(story.slug, [])}
+    effects.update((item.id, "suggested") for _, item, _ in plan.suggestions)
     withdrawn = {item_id for _, item_id in plan.withdrawn}
-    for wrapped in hashed:
-        decision = decided.get(wrapped.id)
-        if wrapped.id in effects or decision not in (Outcome.SUGGESTED, Outcome.WITHDRAWN):
+    for item_id, decision in decided.items():
+        if item_id in effects:
             continue
-        again = match(new, wrapped.title, wrapped.summary, wrapped.content)
-        if decision == Outcome.SUGGESTED and wrapped.id in withdrawn:
-            effects[wrapped.id] = ("withdrawn", again)
-        elif decision == Outcome.WITHDRAWN and wrapped.id not in withdrawn:
-            effects[wrapped.id] = ("suggested", again)  # it comes back
+        if decision == Outcome.SUGGESTED and item_id in withdrawn:
+            effects[item_id] = "withdrawn"
+        elif decision == Outcome.WITHDRAWN and item_id not in withdrawn:
+            effects[item_id] = "suggested"  # it comes back (and matches weakly or is held back)
     found: dict[str, list[PreviewItem]] = {"attached": [], "suggested": [], "withdrawn": []}
     counts = dict.fromkeys(found, 0)
     for wrapped in hashed:
         if wrapped.id not in effects:
             continue
         original = wrapped.item
-        effect, after = effects[wrapped.id]
+        effect = effects[wrapped.id]
         counts[effect] += 1
-        if len(found[effect]) < listed:
+        if len(found[effect]) < listed:  # the explanations, for the listed few only
             before = match(old, wrapped.title, wrapped.summary, wrapped.content)
+            after = match(new, wrapped.title, wrapped.summary, wrapped.content)
             found[effect].append(
                 PreviewItem(
                     item_id=original.id,
