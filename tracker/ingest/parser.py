@@ -57,6 +57,7 @@ import feedparser.mixin
 import feedparser.urls
 from defusedxml import DefusedXmlException
 
+from tracker.ingest.fastparse import parse_fast
 from tracker.ingest.text import (
     canonical_url,
     clean,
@@ -194,26 +195,22 @@ ENTITIES_REFUSED = "refused: the document declares XML entities (possible entity
 
 
 def parse_feed(
-    body: bytes, headers: Mapping[str, str] | None = None, url: str = "", *, now: datetime | None = None
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    url: str = "",
+    *,
+    now: datetime | None = None,
+    fast: bool = True,
 ) -> ParsedFeed:
-    """Parses one fetched document (fetched at ``now``); raises :class:`FeedError` when it is not a usable feed."""
+    """Parses one fetched document (fetched at ``now``); raises :class:`FeedError` when it is
+    not a usable feed. ``fast``: a plain document may go to feedparser-rs (see fastparse.py)."""
     headers = dict(headers or {})
     now = now or datetime.now(UTC)
     if not body or not body.strip():
         raise FeedError("not a feed: empty body")
     if any(declaration in body for declaration in _ENTITY_DECLS):
         raise FeedError(ENTITIES_REFUSED)
-    try:
-        parsed = feedparser.parse(
-            body,
-            response_headers={k.lower(): v for k, v in headers.items()} | ({"content-location": url} if url else {}),
-            sanitize_html=False,
-            # links and ids are still resolved against xml:base and the document URL; this only
-            # rewrites URIs inside embedded HTML, which plain_text() strips anyway (a third of the parse)
-            resolve_relative_uris=False,
-        )
-    except DefusedXmlException:
-        raise FeedError(ENTITIES_REFUSED) from None
+    parsed = (parse_fast(body, headers) if fast else None) or _reference_parse(body, headers, url)
     version = parsed.get("version") or ""
     entries = parsed.get("entries") or []
     if not version and not entries:
@@ -249,6 +246,20 @@ def parse_feed(
         duplicates=len(entries) - skipped - len(items),
         warnings=tuple(warnings),
     )
+
+
+def _reference_parse(body: bytes, headers: Mapping[str, str], url: str) -> Any:
+    try:
+        return feedparser.parse(
+            body,
+            response_headers={k.lower(): v for k, v in headers.items()} | ({"content-location": url} if url else {}),
+            sanitize_html=False,
+            # links and ids are still resolved against xml:base and the document URL; this only
+            # rewrites URIs inside embedded HTML, which plain_text() strips anyway (a third of the parse)
+            resolve_relative_uris=False,
+        )
+    except DefusedXmlException:
+        raise FeedError(ENTITIES_REFUSED) from None
 
 
 def _judge_bozo(error: BaseException | None, body: bytes, headers: Mapping[str, str]) -> str:
