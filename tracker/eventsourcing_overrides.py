@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -52,6 +54,41 @@ class TrackerApplication(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None, *, snapshot_interval: int = 50) -> None:
         super().__init__(env)
         self.snapshot_interval = snapshot_interval
+        self._deferring = threading.local()
+
+    @contextmanager
+    def snapshots_deferred(
+        self, take_out: Callable[[Any], Any | None], put_back: Callable[[Any], None]
+    ) -> Iterator[None]:
+        """While it lasts, this thread's saves take no snapshots; at its end,
+        one per aggregate whose saves crossed an interval boundary, of the
+        aggregate ``take_out(id)`` hands over (no other thread can change it
+        meanwhile) and that is then ``put_back``; none if it hands over None
+        or the aggregate is at another version than the last saved. A poll
+        cycle saving a story batch after batch would otherwise snapshot the
+        whole story again at every boundary its saves cross."""
+        spans: dict[Any, list[Any]] = {}  # id -> [first version saved - 1, last version saved]
+        self._deferring.spans = spans
+        try:
+            yield
+        finally:
+            self._deferring.spans = None
+            for aggregate_id, (before, last) in spans.items():
+                if self.snapshots is None or not self._crossed(before + 1, last):
+                    continue
+                aggregate = take_out(aggregate_id)
+                if aggregate is None:
+                    continue
+                try:
+                    if aggregate.version == last:
+                        snapshot_class = getattr(type(aggregate), "Snapshot", None) or Snapshot
+                        self.snapshots.put([snapshot_class.take(aggregate)])
+                finally:
+                    put_back(aggregate)
+
+    def _crossed(self, first: int, last: int) -> bool:
+        interval = snapshot_interval(self.snapshot_interval, last)
+        return (first - 1) // interval < last // interval
 
     def construct_transcoder(self) -> Transcoder:
         from tracker.application.transcoder import OrjsonTranscoder
@@ -71,12 +108,16 @@ class TrackerApplication(Application[UUID]):
         versions: dict[Any, list[int]] = {}
         for domain_event in processing_event.events:
             versions.setdefault(domain_event.originator_id, []).append(domain_event.originator_version)
+        deferred: dict[Any, list[Any]] | None = getattr(self._deferring, "spans", None)
         for aggregate_id, numbers in versions.items():
             aggregate = processing_event.aggregates.get(aggregate_id)
             if aggregate is None or type(aggregate) not in snapshotted:
                 continue
-            interval = snapshot_interval(self.snapshot_interval, max(numbers))
-            if (min(numbers) - 1) // interval < max(numbers) // interval:
+            if deferred is not None:
+                span = deferred.setdefault(aggregate_id, [min(numbers) - 1, 0])
+                span[1] = max(numbers)
+                continue
+            if self._crossed(min(numbers), max(numbers)):
                 snapshot_class = getattr(type(aggregate), "Snapshot", None) or Snapshot
                 self.snapshots.put([snapshot_class.take(aggregate)])
 

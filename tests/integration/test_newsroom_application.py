@@ -128,6 +128,27 @@ def test_long_stories_load_from_snapshots_with_the_same_state(newsroom) -> None:
     assert from_snapshot.reports == tuple(sorted(replayed.report_list(), key=lambda r: (r.published_at, r.sequence)))
 
 
+def test_a_poll_cycles_batches_snapshot_a_story_once_at_the_cycles_end(newsroom) -> None:
+    open_simple(newsroom)
+    story_id = Story.create_id("deal")
+
+    def batch(start: int) -> list[dict]:
+        return [
+            {"headline": f"Report {n}", "published_at": PUBLISHED + timedelta(hours=n), "kinds": ["other"]}
+            for n in range(start, start + 40)
+        ]
+
+    with newsroom.cycle_snapshots():
+        for start in range(0, 200, 40):  # five saves crossing four boundaries of 50
+            newsroom.add_reports("deal", batch(start))
+        assert list(newsroom.snapshots.get(story_id)) == []  # none while the cycle runs
+    snapshots = list(newsroom.snapshots.get(story_id))
+    assert [s.originator_version for s in snapshots] == [201]  # one, of the story as saved last
+    assert newsroom.story("deal").reports == newsroom.story_at_version("deal", 201).reports
+    newsroom.add_reports("deal", batch(200) + batch(240))  # outside a cycle: at the save crossing 250
+    assert [s.originator_version for s in newsroom.snapshots.get(story_id)] == [201, 281]
+
+
 def test_a_conflicting_save_is_retried_when_the_command_still_applies(settings) -> None:
     first, second = open_newsroom(settings), open_newsroom(settings)
     open_simple(first)

@@ -19,7 +19,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -144,6 +144,15 @@ class Newsroom(TrackerApplication):
             yield
         finally:
             self._local.saved = None
+
+    def cycle_snapshots(self) -> AbstractContextManager[None]:
+        """This thread's saves snapshot each story once, at the end (see
+        ``snapshots_deferred``), of the story kept from its last save."""
+        return self.snapshots_deferred(self._take_kept, self._keep)
+
+    def _take_kept(self, story_id: UUID) -> Story | None:
+        with self._kept_lock:
+            return self._kept.pop(story_id, None)
 
     # -- commands -----------------------------------------------------------
 

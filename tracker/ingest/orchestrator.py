@@ -107,7 +107,7 @@ class Orchestrator:
             handed = self.newsroom.saves_handed_to(follower.saved) if follower is not None else nullcontext()
             with collector_paused():
                 try:
-                    with handed:
+                    with handed, self.newsroom.cycle_snapshots():
                         summary = cycle.run(feed_ids=feed_ids, force=force)
                 except BaseException:
                     if follower is not None:
