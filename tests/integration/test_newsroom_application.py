@@ -149,6 +149,23 @@ def test_a_poll_cycles_batches_snapshot_a_story_once_at_the_cycles_end(newsroom)
     assert [s.originator_version for s in newsroom.snapshots.get(story_id)] == [201, 281]
 
 
+def test_saves_gathered_in_a_block_are_handed_to_the_follower_once_at_its_end(newsroom) -> None:
+    open_simple(newsroom)
+    handed: list[int] = []
+    with newsroom.saves_handed_to(handed.append):
+        newsroom.add_report("deal", headline="First", published_at=PUBLISHED, kinds=["other"])
+        assert len(handed) == 1
+        with newsroom.saves_gathered():
+            newsroom.add_report("deal", headline="Second", published_at=PUBLISHED, kinds=["other"])
+            newsroom.add_report("deal", headline="Third", published_at=PUBLISHED, kinds=["other"])
+            assert len(handed) == 1  # nothing handed while the block runs
+        assert len(handed) == 2 and handed[1] > handed[0]  # once, the last of the block's saves
+        assert handed[1] == newsroom.recorder.max_notification_id()
+    with newsroom.saves_gathered():  # outside a hand-over: saves wait for the read models as ever
+        newsroom.add_report("deal", headline="Fourth", published_at=PUBLISHED, kinds=["other"])
+    assert [r.headline for r in newsroom.story("deal").reports][-1] == "Fourth"
+
+
 def test_a_conflicting_save_is_retried_when_the_command_still_applies(settings) -> None:
     first, second = open_newsroom(settings), open_newsroom(settings)
     open_simple(first)

@@ -154,6 +154,30 @@ class Newsroom(TrackerApplication):
         with self._kept_lock:
             return self._kept.pop(story_id, None)
 
+    @contextmanager
+    def saves_gathered(self) -> Iterator[None]:
+        """Within :meth:`saves_handed_to`, this block's saves are handed over
+        once, at its end: a poll cycle's follower then projects a batch after
+        the cycle has recorded what it decided about its items, instead of
+        taking SQLite's one write lock between the save and those writes."""
+        hand = getattr(self._local, "saved", None)
+        if hand is None:
+            yield
+            return
+        last = 0
+
+        def gather(notification_id: int) -> None:
+            nonlocal last
+            last = max(last, notification_id)
+
+        self._local.saved = gather
+        try:
+            yield
+        finally:
+            self._local.saved = hand
+            if last:
+                hand(last)
+
     # -- commands -----------------------------------------------------------
 
     def open_story(

@@ -65,6 +65,7 @@ class Cycle:
         lease_seconds: float,
         progress: FeedProgress | None = None,
     ) -> None:
+        self.newsroom = newsroom
         self.store = store
         self.progress = progress
         self.feeds_done = self.items_seen = 0
@@ -223,8 +224,9 @@ class Cycle:
             batch = self.store.pending_items(feed_ids=feed_ids or None, stale_before=stale_before, limit=flush)
             if not batch:
                 break
-            self.process_items(batch, self.stories, counts)
-            self.store.mark_processed(i.id for i in batch)
+            with self.newsroom.saves_gathered():  # projected once the batch is marked
+                self.process_items(batch, self.stories, counts)
+                self.store.mark_processed(i.id for i in batch)
             if len(batch) < flush:
                 break
         return counts.summary()

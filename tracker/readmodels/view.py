@@ -17,6 +17,7 @@ skipped with the rest of its story. That costs only when an error occurs.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -131,6 +132,12 @@ class StoryViews(SQLAlchemyTrackingRecorder):
         failure: BaseException | None = None
         position = start
         table = self.view_tables.unprojected
+        # The first batch is read and decoded before the transaction takes
+        # SQLite's one write lock: a poll cycle's next write waits for it.
+        first = next(batches, None)
+        if not first:
+            return start
+        batches = itertools.chain([first], batches)
         with self.transaction(commit=True) as session:
             current = self._start(session)
             if current != start:
