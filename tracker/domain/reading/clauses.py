@@ -81,7 +81,7 @@ RELATIVE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # never mutated; frozen's __init__ costs per object
 class Span:
     start: int
     end: int

@@ -48,7 +48,7 @@ _MULTI_STOP_RE = re.compile(
 _TITLE_WORD = re.compile(r"\b[A-Za-z][a-z]{3,}\b")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # never mutated; frozen's __init__ costs per object
 class Mention:
     """A name at [start, end) of a field: ``name`` canonical (known) or as found."""
 

@@ -21,7 +21,7 @@ from tracker.domain.reading.starts import openings, scan, split, word_starts
 from tracker.domain.vocabulary import Kind
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # never mutated; frozen's __init__ costs per object
 class Hit:
     """A phrase found in a field: its kind, offsets and whether it is a predicate."""
 
@@ -83,7 +83,7 @@ def find_hits(text: str) -> list[Hit]:
     plain = len(lowered) == len(text)  # lower() keeps offsets (it does not for a few letters, such as "İ")
     open_kinds = _open_kinds(lowered)
     found: list[tuple[int, int, Kind, bool]] = []
-    starts = word_starts(lowered) if plain and open_kinds else ({}, {})
+    starts = word_starts(lowered) if plain and open_kinds else {}
     for (kind, regex, folded, verbal), first in zip(_COMPILED, _FIRST, strict=True):
         if kind in open_kinds:
             matches = scan(regex, first, lowered, starts) if plain else folded.finditer(text)

@@ -11,22 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-from tracker.domain.reading import cues
 from tracker.domain.reading import names as nm
 from tracker.domain.reading import relevance as rv
 from tracker.domain.reading.clauses import Span, sentences
+from tracker.domain.reading.derived import Derived, derived, key
 from tracker.domain.reading.extract import FieldReader
 from tracker.domain.reading.model import Reading, Relation, Relevance, Statement, StoryContext
 from tracker.domain.reading.phrases import find_hits
-from tracker.domain.rules import Text, words
+from tracker.domain.rules import Text
 from tracker.domain.vocabulary import Kind
 
 READER = "reader/3"
 _EMPTY = StoryContext()
-#: A story's word that makes it a labour dispute: its pay talks with a union are its news.
-_LABOUR_TOPIC = re.compile(r"(?:strike|walkout|walk-out|industrial action|picket|stoppage)", re.IGNORECASE)
 _EXPLAINER = re.compile(r"^\s*(?:explainer|explained|guide|faq|q&a|analysis|opinion)\s*[:|–-]", re.IGNORECASE)
 
 
@@ -44,9 +41,7 @@ def _inside(short: nm.Mention, long: nm.Mention) -> bool:
     return long.start <= short.start and short.end <= long.end and long.end - long.start > short.end - short.start
 
 
-@lru_cache(maxsize=8192)
-def _key(name: str) -> str:
-    return "".join(words(name))
+_key = key  # the same cache as the derived sets
 
 
 _MUTUAL = frozenset({Kind.TALKS_HELD, Kind.NO_AGREEMENT, Kind.TALKS_ENDED, Kind.AGREEMENT_REACHED})
@@ -120,11 +115,10 @@ def _place(text: str, mention: nm.Mention) -> bool:
     )
 
 
-def _products(fields: list[_Field], context: StoryContext, aliases: nm.Aliases) -> set[str]:
+def _products(fields: list[_Field], topic: frozenset[str]) -> set[str]:
     """Names that are things, not actors: a name before a product noun anywhere in the item
     ("Kestrel SUVs"), or one the story tracks as a topic word but not as a party (its model,
     its place); never a person."""
-    topic = {_key(w) for w in context.topic_words} - set(aliases.canonical)
     found: set[str] = set()
     for f in fields:
         for d in f.discovered:
@@ -173,7 +167,8 @@ def read(title: str, summary: str = "", content: str = "", context: StoryContext
             r for r in nm.regulator_mentions(text) if not any(_inside(r, m) for m in holders)
         ]
         fields.append(_Field(where, text, known, regulators, discovered, spans))
-    products = _products(fields, context, aliases)
+    own = derived(context, aliases)
+    products = _products(fields, own.topic)
     for f in fields:
         f.discovered = [d for d in f.discovered if d.name not in products]
     strict = {k.name for f in fields for k in f.known if k.name not in namesakes}
@@ -187,10 +182,12 @@ def read(title: str, summary: str = "", content: str = "", context: StoryContext
                 sector = rv.sector_near(f.text, k)
                 if sector and k.name not in namesakes:
                     namesakes[k.name] = f"'{f.text[k.start : k.end]}' here seems to be a {sector}, not the party"
-    return _assemble(fields, namesakes, context, aliases)
+    return _assemble(fields, namesakes, context, aliases, own)
 
 
-def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryContext, aliases: nm.Aliases) -> Reading:
+def _assemble(
+    fields: list[_Field], namesakes: dict[str, str], context: StoryContext, aliases: nm.Aliases, own: Derived
+) -> Reading:
     relations: list[Relation] = []
     statements: list[Statement] = []
     badges: list[tuple[Kind, str, str]] = []
@@ -203,8 +200,8 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     others: set[str] = set()  # organisations named: their statements count where the story's topic is
     name_seen: dict[str, tuple[str, str, bool]] = {}
     known_keys = aliases.canonical  # every alias's key
-    dismissed = {_key(d) for d in context.dismissed}
-    principal = context.principal or frozenset(context.parties)
+    dismissed = own.dismissed
+    principal = own.principal
     named = list(
         dict.fromkeys(k.name for f in fields for k in f.known if k.name in principal and k.name not in namesakes)
     )
@@ -215,9 +212,7 @@ def _assemble(fields: list[_Field], namesakes: dict[str, str], context: StoryCon
     )
     regulators = [m for f in fields for m in (*f.regulators, *f.known, *f.discovered) if m.regulator and m.proper]
     explainer = bool(fields) and fields[0].where == "title" and _EXPLAINER.match(fields[0].text) is not None
-    labour = any(_LABOUR_TOPIC.match(w) for w in context.topic_words) or any(
-        cues.LABOUR_PARTY.search(p) for p in principal
-    )
+    labour = own.labour
     for f in fields:
         known = [k for k in f.known if k.name not in namesakes]
         discovered = [_same_as(d, same[d.name]) if d.name in same else d for d in f.discovered]

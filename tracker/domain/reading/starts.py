@@ -105,15 +105,18 @@ def openings(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return begins
 
 
-def word_starts(text: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """The word starts of ``text`` by their first two characters and by their first one, each list in order."""
+def word_starts(text: str) -> dict[str, list[int]]:
+    """The word starts of ``text`` by their first two characters, each list in order (a word's
+    first character is its key's first: :func:`scan` finds one-character openings from these)."""
     pairs: dict[str, list[int]] = {}
-    singles: dict[str, list[int]] = {}
     for m in WORD_STARTS.finditer(text):
         start = m.start()
-        pairs.setdefault(text[start : start + 2], []).append(start)
-        singles.setdefault(m.group(0), []).append(start)
-    return pairs, singles
+        key = text[start : start + 2]
+        if key in pairs:
+            pairs[key].append(start)
+        else:
+            pairs[key] = [start]
+    return pairs
 
 
 def split(begins: frozenset[str] | None) -> tuple[frozenset[str], frozenset[str]] | None:
@@ -127,7 +130,7 @@ def scan(
     pattern: re.Pattern[str],
     begins: tuple[frozenset[str], frozenset[str]] | None,
     text: str,
-    starts: tuple[dict[str, list[int]], dict[str, list[int]]],
+    starts: dict[str, list[int]],
 ) -> Iterator[re.Match[str]]:
     """The matches ``pattern.finditer(text)`` gives, trying only the word starts (``starts``, from
     :func:`word_starts`) that open with one of ``begins`` (from :func:`split`): ``pattern`` opens with
@@ -135,15 +138,17 @@ def scan(
     if begins is None:
         yield from pattern.finditer(text)
         return
-    (pairs, singles), (two, one) = starts, begins
-    candidates = [p for key in pairs.keys() & two for p in pairs[key]]
+    two, one = begins
     if one:
-        candidates += [p for key in singles.keys() & one for p in singles[key]]
+        candidates = [p for key, found in starts.items() if key in two or key[0] in one for p in found]
+    else:
+        candidates = [p for key in starts.keys() & two for p in starts[key]]
     candidates.sort()
     reached = 0
+    match_at = pattern.match
     for start in candidates:
         if start >= reached:
-            match = pattern.match(text, start)
+            match = match_at(text, start)
             if match is not None:
                 reached = match.end()
                 yield match
