@@ -17,7 +17,7 @@ from typing import Any
 import ahocorasick  # type: ignore[import-not-found]  # no stubs (as in rule_index.py)
 
 from tracker.domain.reading.phrasebook import CASED, CASED_STEMS, KIND_PATTERNS, STEMS
-from tracker.domain.reading.starts import openings, scan, split, word_starts
+from tracker.domain.reading.starts import WORD_STARTS, openings, split
 from tracker.domain.vocabulary import Kind
 
 
@@ -76,27 +76,76 @@ def _open_kinds(lowered: str) -> set[Kind | tuple[str, Kind]]:
     return found
 
 
+def _by_opening() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Two characters -> the phrase regexes (indexes in ``_COMPILED``) a match of which can begin
+    with them, and the regexes no two characters bound (scanned whole)."""
+    by_key: dict[str, list[int]] = {}
+    whole: list[int] = []
+    for index, first in enumerate(_FIRST):
+        if first is None or first[1]:
+            whole.append(index)
+            continue
+        for key in first[0]:
+            by_key.setdefault(key, []).append(index)
+    return {key: tuple(found) for key, found in by_key.items()}, tuple(whole)
+
+
+_BY_OPENING, _WHOLE = _by_opening()
+
+
+def _matches(lowered: str, open_kinds: set[Kind | tuple[str, Kind]]) -> list[tuple[int, int, int, int, Kind, bool]]:
+    """Every phrase regex's matches in ``lowered``, as ``finditer`` gives them, each tried only at the
+    word starts that can open it (see :mod:`.starts`): one pass over the word starts for all regexes,
+    each regex's own matches not overlapping. Entries: (start - end, start, regex index, end, kind, verbal)."""
+    found: list[tuple[int, int, int, int, Kind, bool]] = []
+    opened = [kind in open_kinds for kind, _regex, _folded, _verbal in _COMPILED]
+    if not any(opened):
+        return found
+    reached = [0] * len(_COMPILED)
+    by_opening, compiled = _BY_OPENING, _COMPILED
+    for word in WORD_STARTS.finditer(lowered):
+        start = word.start()
+        for index in by_opening.get(lowered[start : start + 2], ()):
+            if opened[index] and start >= reached[index]:
+                kind, regex, _folded, verbal = compiled[index]
+                match = regex.match(lowered, start)
+                if match is not None:
+                    end = reached[index] = match.end()
+                    found.append((start - end, start, index, end, kind, verbal))
+    for index in _WHOLE:
+        if opened[index]:
+            kind, regex, _folded, verbal = compiled[index]
+            found.extend(
+                (m.start() - m.end(), m.start(), index, m.end(), kind, verbal) for m in regex.finditer(lowered)
+            )
+    return found
+
+
 def find_hits(text: str) -> list[Hit]:
     """Every phrase in ``text``, overlaps resolved longest first (so "no longer in
-    talks" beats "talks", "licensing deal" beats "deal with")."""
+    talks" beats "talks", "licensing deal" beats "deal with"); between two as long at
+    the same place, the kind listed first."""
     lowered = text.lower()
     plain = len(lowered) == len(text)  # lower() keeps offsets (it does not for a few letters, such as "İ")
     open_kinds = _open_kinds(lowered)
-    found: list[tuple[int, int, Kind, bool]] = []
-    starts = word_starts(lowered) if plain and open_kinds else {}
-    for (kind, regex, folded, verbal), first in zip(_COMPILED, _FIRST, strict=True):
-        if kind in open_kinds:
-            matches = scan(regex, first, lowered, starts) if plain else folded.finditer(text)
-            found.extend((m.start(), m.end(), kind, verbal) for m in matches)
+    if plain:
+        found = _matches(lowered, open_kinds)
+    else:
+        found = [
+            (m.start() - m.end(), m.start(), index, m.end(), kind, verbal)
+            for index, (kind, _regex, folded, verbal) in enumerate(_COMPILED)
+            if kind in open_kinds
+            for m in folded.finditer(text)
+        ]
     ascii_text = text.isascii()  # beyond ASCII, a case-blind match may hold none of the stems ("ſ" matches "s")
-    for kind, regex in _COMPILED_CASED:
+    for index, (kind, regex) in enumerate(_COMPILED_CASED, len(_COMPILED)):
         if ascii_text and ("cased", kind) not in open_kinds:
             continue
-        found.extend((m.start(), m.end(), kind, True) for m in regex.finditer(text))
-    found.sort(key=lambda h: (h[0] - h[1], h[0]))  # longest first, then leftmost; stable for the rest
+        found.extend((m.start() - m.end(), m.start(), index, m.end(), kind, True) for m in regex.finditer(text))
+    found.sort()  # longest first, then leftmost, then in the order of the kinds
     kept: list[Hit] = []
     taken = bytearray(len(text))
-    for start, end, kind, verbal in found:
+    for _length, start, _index, end, kind, verbal in found:
         if taken.find(1, start, end) < 0:
             kept.append(Hit(kind, start, end, text[start:end], verbal))
             taken[start:end] = b"\x01" * (end - start)
