@@ -11,7 +11,7 @@ import re
 #: Words that make an organisation a regulator ("Office for Fair Markets", "Competition Bureau").
 REGULATOR_WORDS = frozenset({"office", "authority", "commission", "agency", "department", "ministry", "bureau"})
 REGULATORS = re.compile(
-    r"\b(?:(?:US |U\.S\. |UK |EU |European )?(?:FTC|CMA|DOJ|SEC|FCC|Ofcom|Bundeskartellamt|Federal Trade Commission"
+    r"(?=[uefcdsobjarw])\b(?:(?:US |U\.S\. |UK |EU |European )?(?:FTC|CMA|DOJ|SEC|FCC|Ofcom|Bundeskartellamt|Federal Trade Commission"
     r"|Competition and Markets Authority|Justice Department|Department of Justice|European Commission"
     r"|Securities and Exchange Commission|Competition Bureau|Competition Commission)"
     r"|(?:antitrust |competition |federal |european |us |uk |eu )?(?:regulators?|watchdogs?|enforcers|authorities)"

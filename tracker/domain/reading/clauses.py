@@ -45,9 +45,9 @@ _ABBREVIATIONS = frozenset(
     }
     | {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "corp", "co", "ltd"}
 )
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9])|\n+")
+_SENTENCE_END = re.compile(r"(?=[.!?\n])(?:[.!?]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9])|\n+)")
 _LAST_WORD = re.compile(r"([\w.]+)$")
-_HARD_BREAK = re.compile(r";\s*|,?\s+(?:but|while|whereas|although|though)\s+|\s+[-–—]\s+", re.IGNORECASE)
+_HARD_BREAK = re.compile(r"(?=[;,\s])(?:;\s*|,?\s+(?:but|while|whereas|although|though)\s+|\s+[-–—]\s+)", re.IGNORECASE)
 _SOFT_BREAK = re.compile(r",?\s+and\s+", re.IGNORECASE)
 _JOIN = re.compile(
     r"^\s*(?:,\s*and|,|and|&|or|nor|-|–|as well as|and with|or with)\s*(?:the\s+)?$"
@@ -75,8 +75,8 @@ ANAPHOR = re.compile(rf"\b(?:the (?:{COMPANY_NOUNS})|it|them)\b", re.I)
 #: A relative clause ("Meta, which held talks with xAI, declined") or an apposition ("Ana Ruiz,
 #: Acme's finance chief, said") is not the subject.
 RELATIVE = re.compile(
-    r",\s*(?:which|who|whose|where|a|an|the)\b[^,]*,|\b(?:its|their|his|her)\s+(?-i:[A-Z])[\w.]*"
-    r"|,\s*(?-i:[A-Z])[^,;]{0,40}?[’']s?\s+(?-i:[a-z])[^,;]{0,40},",
+    r"(?=[,ith])(?:,\s*(?:which|who|whose|where|a|an|the)\b[^,]*,|\b(?:its|their|his|her)\s+(?-i:[A-Z])[\w.]*"
+    r"|,\s*(?-i:[A-Z])[^,;]{0,40}?[’']s?\s+(?-i:[a-z])[^,;]{0,40},)",
     re.IGNORECASE,
 )
 

@@ -76,14 +76,14 @@ _LABOUR_BEFORE = frozenset(
 _LABOUR_SIDES = frozenset({"union", "unions", "staff", "workers", "employee", "employees", "crew"})
 #: ... or what they are about, after the phrase ("talks ... on rosters and pay", "met to discuss wages") ...
 _LABOUR_TOPIC = re.compile(
-    r"\b(?:wages?|salar(?:y|ies)|rosters?|rotas?|pensions?|overtime|shift patterns|working conditions|bargaining"
+    r"(?=[wsrpobafd])\b(?:wages?|salar(?:y|ies)|rosters?|rotas?|pensions?|overtime|shift patterns|working conditions|bargaining"
     r"|strikes?|walkouts?|(?:on|over|about|and|for|discuss|discussed) pay|pay (?:rises?|increases?|claims?|offers?))\b",
     re.IGNORECASE,
 )
 #: ... or who sits across the table ("with the union", "The Food Workers Union began talks").
 _LABOUR_SIDE = re.compile(
-    r"\bwith (?:the |its |their )?(?:\w+ )?(?:unions?|staff|workers|employees|crew|management|works council)\b"
-    r"|(?<!European )(?<!Credit )\b(?-i:Union)\b(?!\s+(?-i:[A-Z]))|\b(?-i:Workers|Employees|Crew)\b",
+    r"(?=[wuec])(?:\bwith (?:the |its |their )?(?:\w+ )?(?:unions?|staff|workers|employees|crew|management|works council)\b"
+    r"|(?<!European )(?<!Credit )\b(?-i:Union)\b(?!\s+(?-i:[A-Z]))|\b(?-i:Workers|Employees|Crew)\b)",
     re.IGNORECASE,
 )
 #: A party that is a union or a staff body ("United Dockworkers Union", "Pilots' Association").

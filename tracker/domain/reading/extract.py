@@ -43,7 +43,7 @@ from tracker.domain.vocabulary import Kind
 
 _POSSESSIVE = re.compile(r"^[’']s?\s+(?:\S+\s+){0,2}$")
 _PRONOUN = re.compile(
-    rf"\b(?:it|they|both|the (?:{COMPANY_NOUNS}|companies|firms|airlines|carriers|banks|two)|he|she)\b", re.I
+    rf"(?=[itbhs])\b(?:it|they|both|the (?:{COMPANY_NOUNS}|companies|firms|airlines|carriers|banks|two)|he|she)\b", re.I
 )
 _SPEAKING = ph.SPEAKING
 _SCOPING = frozenset({Kind.DECLINED_TO_COMMENT, Kind.NO_RESPONSE, Kind.DENIED})
@@ -55,7 +55,7 @@ _BOTH = re.compile(rf"the (?:{COMPANY_NOUNS}) and the (?:{COMPANY_NOUNS})\b", re
 _ASIDE_CLAUSE = re.compile(r",\s*(?:which|who|whose)\b[^,;]*(?:,|$)", re.IGNORECASE)
 #: Words that date a clause before the news ("had been negotiating since May", "settled ... last month").
 _EARLIER = re.compile(
-    r"\b(?:last (?:week|month|year)|earlier this (?:week|month|year)|had been|since (?:January|February|March"
+    r"(?=[lehs])\b(?:last (?:week|month|year)|earlier this (?:week|month|year)|had been|since (?:January|February|March"
     r"|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b)",
     re.IGNORECASE,
 )
@@ -65,7 +65,7 @@ _CLAUSE_CUT = re.compile(r"[;,]\s*|\s+(?:and|but|while|although|after|before)\s+
 #: A second predicate joined by "and" ("ends talks and sticks with Aldmere"): its object is not the first's.
 _COORDINATED = re.compile(r"\s+and\s+(?!the\b|its\b|their\b|his\b|her\b|an?\b)(?-i:[a-z]+)(?:s|ed)\s+(?:with|to|by)\b")
 _INFINITIVE = re.compile(r"\s+to\s+$")
-_ALLEGING = re.compile(r"\b(?:alleg(?:e|es|ed|ing|ation|ations)|accus(?:e|es|ed|ing))\b", re.IGNORECASE)
+_ALLEGING = re.compile(r"(?=a)\b(?:alleg(?:e|es|ed|ing|ation|ations)|accus(?:e|es|ed|ing))\b", re.IGNORECASE)
 
 
 class FieldReader(Sides):
