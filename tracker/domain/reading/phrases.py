@@ -71,9 +71,7 @@ _GATE = _gate()
 def _open_kinds(lowered: str) -> set[Kind | tuple[str, Kind]]:
     """The kinds whose stems occur (and ``("cased", kind)`` for the cased phrases' stems)."""
     found: set[Kind | tuple[str, Kind]] = set()
-    for _end, kinds in _GATE.iter(lowered):
-        found |= kinds
-    return found
+    return found.union(*[kinds for _end, kinds in _GATE.iter(lowered)])
 
 
 def _by_opening() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:

@@ -145,6 +145,12 @@ def _rivals_to_target(relations: list[Relation], context: StoryContext, named: s
     return out
 
 
+def _all_text(fields: list[_Field], whole: list[Text]) -> Text:
+    if not whole:
+        whole.append(Text(" ".join(f.text for f in fields)))
+    return whole[0]
+
+
 def read(title: str, summary: str = "", content: str = "", context: StoryContext = _EMPTY) -> Reading:
     """Relations, statements, names, namesake and relevance of one report for a story."""
     aliases = nm.aliases_of(context.parties)
@@ -176,17 +182,23 @@ def read(title: str, summary: str = "", content: str = "", context: StoryContext
         for name, word in rv.ordinary_word_namesakes(f.text, aliases, f.known).items():
             if name not in strict:
                 namesakes.setdefault(name, f"'{word}' here is an ordinary word, not the party {name}")
-    if strict and rv.lacks_topic(Text(" ".join(f.text for f in fields)), context, strict):
+    whole: list[Text] = []  # all the fields' words, built when first asked for
+    if strict and rv.lacks_topic(_all_text(fields, whole), context, strict):
         for f in fields:
             for k in f.known:
                 sector = rv.sector_near(f.text, k)
                 if sector and k.name not in namesakes:
                     namesakes[k.name] = f"'{f.text[k.start : k.end]}' here seems to be a {sector}, not the party"
-    return _assemble(fields, namesakes, context, aliases, own)
+    return _assemble(fields, namesakes, context, aliases, own, whole)
 
 
 def _assemble(
-    fields: list[_Field], namesakes: dict[str, str], context: StoryContext, aliases: nm.Aliases, own: Derived
+    fields: list[_Field],
+    namesakes: dict[str, str],
+    context: StoryContext,
+    aliases: nm.Aliases,
+    own: Derived,
+    whole: list[Text],
 ) -> Reading:
     relations: list[Relation] = []
     statements: list[Statement] = []
@@ -241,7 +253,7 @@ def _assemble(
         if not explainer:  # an explainer's phrases describe how things work, not what happened
             badges.extend((kind, phrase, f.where) for kind, phrase in found.badges)
     speakers = {s.speaker for s in statements} & others
-    if speakers and not rv.lacks_topic(Text(" ".join(f.text for f in fields)), context, set()):
+    if speakers and not rv.lacks_topic(_all_text(fields, whole), context, set()):
         people |= speakers  # "the pilots' union declined to comment on the takeover"
     ended = {(r.a, r.b) for r in relations if r.kind is Kind.TALKS_ENDED}
     relations = [  # talks that ended were held and came to nothing: the end says both
