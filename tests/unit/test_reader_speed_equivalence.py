@@ -12,7 +12,7 @@ import pytest
 
 from tracker.application.reading import story_context
 from tracker.bench.feeds import item_text
-from tracker.domain.reading import authorities, clauses, cues, derived, extract
+from tracker.domain.reading import authorities, clauses, cues, derived, extract, relevance
 from tracker.domain.reading.model import Reading, StoryContext
 from tracker.domain.reading.names import Aliases, aliases_of
 from tracker.domain.reading.read import read
@@ -114,6 +114,9 @@ SAMPLES = [
     "The FTC, U.S. CMA, UK DOJ, EU SEC, European FCC, Ofcom, Bundeskartellamt, the Federal Trade Commission, "
     "the Justice Department, Competition Bureau, antitrust regulators, watchdogs, enforcers, authorities, "
     "the authority and the agency.",
+    "Acme will sell stores to win regulatory approval, to address the watchdog's competition concerns, as a remedy.",
+    "ACME WILL SELL STORES TO SECURE ANTITRUST CLEARANCE.",
+    "It offered them As A Remedy; to Address its Concerns.",
 ]
 
 
@@ -144,3 +147,10 @@ def test_a_regex_with_a_lookahead_of_its_openings_matches_where_the_plain_regex_
 def test_readings_are_plain_values() -> None:
     reading = read(*ITEMS[0], context=_context(SEED_RULES))
     assert isinstance(reading, Reading) and Reading.from_dict(reading.to_dict()) == reading
+
+
+def test_the_approval_words_gate_answers_as_the_approval_regex_does() -> None:
+    texts = _texts()
+    expected = [relevance.FOR_APPROVAL.search(t) is not None for t in texts]
+    assert [relevance.for_approval(t) for t in texts] == expected
+    assert sum(expected) >= 3

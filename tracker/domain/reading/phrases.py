@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import ahocorasick  # type: ignore[import-not-found]  # no stubs (as in rule_index.py)
@@ -91,31 +92,40 @@ def _by_opening() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
 _BY_OPENING, _WHOLE = _by_opening()
 
 
+@lru_cache(maxsize=512)
+def _open_table(opened: frozenset[Kind]) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """:data:`_BY_OPENING` and :data:`_WHOLE` for the regexes of the ``opened`` kinds only (texts open few kinds)."""
+    by_key = {}
+    for key, indexes in _BY_OPENING.items():
+        kept = tuple(i for i in indexes if _COMPILED[i][0] in opened)
+        if kept:
+            by_key[key] = kept
+    return by_key, tuple(i for i in _WHOLE if _COMPILED[i][0] in opened)
+
+
 def _matches(lowered: str, open_kinds: set[Kind | tuple[str, Kind]]) -> list[tuple[int, int, int, int, Kind, bool]]:
     """Every phrase regex's matches in ``lowered``, as ``finditer`` gives them, each tried only at the
     word starts that can open it (see :mod:`.starts`): one pass over the word starts for all regexes,
     each regex's own matches not overlapping. Entries: (start - end, start, regex index, end, kind, verbal)."""
     found: list[tuple[int, int, int, int, Kind, bool]] = []
-    opened = [kind in open_kinds for kind, _regex, _folded, _verbal in _COMPILED]
-    if not any(opened):
+    opened = frozenset(kind for kind in open_kinds if isinstance(kind, Kind))
+    if not opened:
         return found
+    by_opening, whole = _open_table(opened)
     reached = [0] * len(_COMPILED)
-    by_opening, compiled = _BY_OPENING, _COMPILED
+    compiled = _COMPILED
     for word in WORD_STARTS.finditer(lowered):
         start = word.start()
         for index in by_opening.get(lowered[start : start + 2], ()):
-            if opened[index] and start >= reached[index]:
+            if start >= reached[index]:
                 kind, regex, _folded, verbal = compiled[index]
                 match = regex.match(lowered, start)
                 if match is not None:
                     end = reached[index] = match.end()
                     found.append((start - end, start, index, end, kind, verbal))
-    for index in _WHOLE:
-        if opened[index]:
-            kind, regex, _folded, verbal = compiled[index]
-            found.extend(
-                (m.start() - m.end(), m.start(), index, m.end(), kind, verbal) for m in regex.finditer(lowered)
-            )
+    for index in whole:
+        kind, regex, _folded, verbal = compiled[index]
+        found.extend((m.start() - m.end(), m.start(), index, m.end(), kind, verbal) for m in regex.finditer(lowered))
     return found
 
 

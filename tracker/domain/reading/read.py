@@ -268,7 +268,7 @@ def _assemble(
     ]
     actors = [n for r in relations for n in (r.a, r.b)] + [s.speaker for s in statements]
     namesake = "; ".join(namesakes[n] for n in sorted(namesakes))
-    remedy = any(rv.FOR_APPROVAL.search(f.text) for f in fields)
+    remedy = any(rv.for_approval(f.text) for f in fields)
     relevance = rv.relevance(context, relations, statements, set(known_seen), namesake, frozenset(people), remedy)
     aside = (
         rv.outside_actors(context, relations, statements, set(known_seen), remedy)

@@ -113,6 +113,17 @@ FOR_APPROVAL = re.compile(
     r"|\baddress (?:the )?(?:[\w’'-]+ ){0,3}concerns\b|\bas a remedy\b",
     re.IGNORECASE,
 )
+#: A word each of those phrases holds: an ASCII text without any has none of them.
+_APPROVAL_WORDS = ("approval", "clearance", "concerns", "as a remedy")
+
+
+def for_approval(text: str) -> bool:
+    """Whether ``text`` says a sale is made for a regulator (:data:`FOR_APPROVAL`)."""
+    if text.isascii():  # beyond ASCII a case-blind match may hold none of the words ("ſ" matches "s")
+        lowered = text.lower()
+        if not any(word in lowered for word in _APPROVAL_WORDS):
+            return False
+    return FOR_APPROVAL.search(text) is not None
 
 
 def relevance(
