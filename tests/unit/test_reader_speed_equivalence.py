@@ -154,3 +154,26 @@ def test_the_approval_words_gate_answers_as_the_approval_regex_does() -> None:
     expected = [relevance.FOR_APPROVAL.search(t) is not None for t in texts]
     assert [relevance.for_approval(t) for t in texts] == expected
     assert sum(expected) >= 3
+
+
+_ALIAS_AHEAD = re.compile(r"^\(\?=\(\?i:\[[^\]]*\]\)\)")
+
+
+@pytest.mark.parametrize(
+    "parties",
+    [
+        {"Character.AI": ("Character AI", "CharacterAI"), "Meta": ("Meta Platforms",), "xAI": ("X.AI",)},
+        {"Société Générale": ("SocGen",), "Ökobank": ("ÖKO",), "3M": (), "Sam Altman": ("Altman",)},
+    ],
+)
+def test_the_alias_regexes_find_with_their_lookahead_what_they_find_without(
+    parties: dict[str, tuple[str, ...]],
+) -> None:
+    aliases = aliases_of(parties)
+    texts = _texts() + ["Societe Generale and SOCGEN, ökobank, ÖKO, 3m, 3M's altman; CHARACTER AI, x.ai, meta-analysis"]
+    for regex in (aliases.regex, aliases.loose):
+        assert regex is not None and _ALIAS_AHEAD.match(regex.pattern)
+        plain = re.compile(_ALIAS_AHEAD.sub("", regex.pattern), regex.flags)
+        found = [[m.span() for m in plain.finditer(t)] for t in texts]
+        assert [[m.span() for m in regex.finditer(t)] for t in texts] == found
+        assert sum(map(len, found)) >= 3

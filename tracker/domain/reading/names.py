@@ -89,6 +89,7 @@ def _alias_pattern(alias: str) -> str:
 def _compile_aliases(parties: tuple[tuple[str, tuple[str, ...]], ...]) -> Aliases:
     canonical: dict[str, str] = {}
     patterns: list[str] = []
+    firsts: set[str] = set()  # what an alias's match begins with, in any case: most positions fail at once
     persons = set()
     for name, aliases in parties:
         if _PERSON.match(name) and not _org_like(name) and not _first_word_alias(name, aliases):
@@ -98,12 +99,14 @@ def _compile_aliases(parties: tuple[tuple[str, tuple[str, ...]], ...]) -> Aliase
             if key and key not in canonical:
                 canonical[key] = name
                 patterns.append(_alias_pattern(alias))
+                firsts.add(key[0])
     patterns = sorted({p for p in patterns if p}, key=len, reverse=True)
     if not patterns:
         return Aliases(None, None, canonical, frozenset())
     body = "|".join(patterns)
-    regex = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
-    loose = re.compile(rf"(?<![\w])(?:{body})", re.IGNORECASE)
+    ahead = "(?=(?i:[" + "".join(re.escape(c) for c in sorted(firsts)) + "]))"
+    regex = re.compile(rf"{ahead}(?<![\w])(?:{body})(?![\w])")
+    loose = re.compile(rf"{ahead}(?<![\w])(?:{body})", re.IGNORECASE)
     return Aliases(regex, loose, canonical, frozenset(persons))
 
 
