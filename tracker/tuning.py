@@ -51,6 +51,9 @@ class Tuning:
     catch_up_batch: int = 1_000
     #: Events per transaction when a command waits to read its own write.
     catch_up_transaction: int = 20_000
+    #: Least seconds between the read models' catch-ups during a big poll
+    #: cycle (tracker/ingest/follower.py): how far they may lag one.
+    follower_pause: float = 10.0
     #: Events read and applied at a time when rebuilding (three batches in
     #: memory at once: 5,000 as fast as 10,000, peak 226 MiB, not 270).
     replay_batch: int = 5_000

@@ -8,17 +8,28 @@ projecting while fetched feeds piled up. Instead its saves are handed to a
 the cycle goes on (SQLite and psycopg release the GIL while they write),
 and the cycle waits for it once, at its end: when the cycle returns, the
 read models hold everything it appended, as before.
+
+While the cycle is big (``pausing()``: its parse processes run), the
+follower catches up at most once per ``pause`` seconds: each catch-up holds
+SQLite's one write lock, which the cycle's next write waits for, and one
+catch-up of many saves costs less CPU than one per save. The read models
+then lag a big cycle by up to that much.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 
 class ViewFollower:
-    def __init__(self, catch_up_to: Callable[[int], None]) -> None:
+    def __init__(
+        self, catch_up_to: Callable[[int], None], *, pause: float = 0.0, pausing: Callable[[], bool] | None = None
+    ) -> None:
         self._catch_up_to = catch_up_to
+        self._pause = pause
+        self._pausing = pausing or (lambda: False)
         self._wanted = 0
         self._error: BaseException | None = None
         self._wake = threading.Condition()
@@ -34,13 +45,17 @@ class ViewFollower:
 
     def _run(self) -> None:
         reached = 0
+        last = time.monotonic()
         while True:
             with self._wake:
                 while self._wanted <= reached and not self._closing:
                     self._wake.wait()
+                while not self._closing and self._pausing() and (left := last + self._pause - time.monotonic()) > 0:
+                    self._wake.wait(left)  # more saves gather meanwhile; finish() wakes it at once
                 if self._wanted <= reached and self._closing:
                     return
                 target = self._wanted
+            last = time.monotonic()
             try:
                 self._catch_up_to(target)
             except BaseException as error:

@@ -103,7 +103,11 @@ class Orchestrator:
             # The cycle's saves are projected by a follower thread while it goes on;
             # it waits for the read models once, at its end.
             hook = self.newsroom.after_save
-            follower = ViewFollower(hook) if hook is not None else None
+            follower = (
+                ViewFollower(hook, pause=self.tuning.follower_pause, pausing=lambda: cycle.big)
+                if hook is not None
+                else None
+            )
             handed = self.newsroom.saves_handed_to(follower.saved) if follower is not None else nullcontext()
             with collector_paused():
                 try:
