@@ -81,8 +81,7 @@ class TrackerApplication(Application[UUID]):
                     continue
                 try:
                     if aggregate.version == last:
-                        snapshot_class = getattr(type(aggregate), "Snapshot", None) or Snapshot
-                        self.snapshots.put([snapshot_class.take(aggregate)])
+                        self._snapshot(aggregate)
                 finally:
                     put_back(aggregate)
 
@@ -118,8 +117,12 @@ class TrackerApplication(Application[UUID]):
                 span[1] = max(numbers)
                 continue
             if self._crossed(min(numbers), max(numbers)):
-                snapshot_class = getattr(type(aggregate), "Snapshot", None) or Snapshot
-                self.snapshots.put([snapshot_class.take(aggregate)])
+                self._snapshot(aggregate)
+
+    def _snapshot(self, aggregate: Any) -> None:
+        assert self.snapshots is not None
+        snapshot_class = getattr(type(aggregate), "Snapshot", None) or Snapshot
+        self.snapshots.put([snapshot_class.take(aggregate)])
 
 
 def snapshot_interval(base: int, version: int) -> int:

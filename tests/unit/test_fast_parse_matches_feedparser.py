@@ -75,6 +75,7 @@ def test_the_bench_feeds_take_the_fast_path_with_identical_items(tmp_path: Path)
         ("whitespace before the declaration", b"\n " + plain_rss(ITEM), RSS),
         ("another encoding", plain_rss(ITEM, prolog='<?xml version="1.0" encoding="iso-8859-1"?>'), RSS),
         ("a charset in the header", plain_rss(ITEM), {"Content-Type": "text/xml; charset=windows-1252"}),
+        ("a quoted charset in the header", plain_rss(ITEM), {"Content-Type": 'text/xml; charset="windows-1252"'}),
         ("no content type", plain_rss(ITEM), {}),
         ("an HTML content type", plain_rss(ITEM), {"Content-Type": "text/html"}),
         ("xml:base", plain_rss(ITEM.replace("<item>", '<item xml:base="https://other.example/">')), RSS),

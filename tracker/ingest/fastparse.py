@@ -75,13 +75,11 @@ def parse_fast(body: bytes, headers: Mapping[str, str]) -> dict[str, Any] | None
 def _plain(body: bytes, headers: Mapping[str, str]) -> bool:
     if body[:1] != b"<" or b"<!DOCTYPE" in body[:4096].upper() or b"xml:base" in body:
         return False
-    content_type = next((value for key, value in headers.items() if key.lower() == "content-type"), "")
+    content_type = header(headers, "content-type")
     media = content_type.split(";", 1)[0].strip().lower()
     if media not in _XML_TYPES and not media.endswith("+xml"):  # none at all: feedparser warns
         return False
-    declared = {found.group(1).decode("ascii").lower() for found in [_PROLOG_ENCODING.search(body[:500])] if found}
-    declared |= {found.group(1).lower() for found in [_CHARSET.search(content_type)] if found}
-    if not declared <= _UTF8:
+    if not declared_encodings(body, headers) <= _UTF8:
         return False
     if media.startswith("text/") and "charset" not in content_type.lower() and not body.isascii():
         return False  # text/* without a charset is US-ASCII to feedparser (RFC 3023), which it reports
@@ -92,6 +90,17 @@ def _plain(body: bytes, headers: Mapping[str, str]) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def header(headers: Mapping[str, str], name: str) -> str:
+    """A response header's value, its name in any case ("" when absent)."""
+    return next((value for key, value in headers.items() if key.lower() == name), "")
+
+
+def declared_encodings(body: bytes, headers: Mapping[str, str]) -> set[str]:
+    """The encodings the response's charset and the XML prolog declare, lower-cased."""
+    found = {m.group(1).decode("ascii").lower() for m in [_PROLOG_ENCODING.search(body[:500])] if m}
+    return found | {m.group(1).lower() for m in [_CHARSET.search(header(headers, "content-type"))] if m}
 
 
 def _entry(entry: Any) -> dict[str, Any]:

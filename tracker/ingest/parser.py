@@ -57,7 +57,7 @@ import feedparser.mixin
 import feedparser.urls
 from defusedxml import DefusedXmlException
 
-from tracker.ingest.fastparse import parse_fast
+from tracker.ingest.fastparse import declared_encodings, header, parse_fast
 from tracker.ingest.text import (
     canonical_url,
     clean,
@@ -158,24 +158,6 @@ def _when(entry: dict[str, Any], now: datetime) -> tuple[datetime | None, str]:
     return (now, implausible) if implausible else (None, "")
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return ""
-
-
-def _declared_encodings(body: bytes, headers: Mapping[str, str]) -> set[str]:
-    found = set()
-    charset = re.search(r"charset=([\w.:-]+)", _header(headers, "content-type"), re.I)
-    if charset:
-        found.add(charset.group(1).lower())
-    prolog = re.search(rb"<\?xml[^>]*encoding=[\"']([\w.:-]+)", body[:500], re.I)
-    if prolog:
-        found.add(prolog.group(1).decode("ascii").lower())
-    return found
-
-
 def _html_title(body: bytes) -> str:
     found = re.search(rb"<title[^>]*>(.*?)</title>", body[:4096], re.I | re.S)
     if not found:
@@ -185,7 +167,7 @@ def _html_title(body: bytes) -> str:
 
 def _not_a_feed(body: bytes, headers: Mapping[str, str]) -> FeedError:
     head = body[:2048].lower()
-    if b"<html" in head or b"<!doctype html" in head or "html" in _header(headers, "content-type").lower():
+    if b"<html" in head or b"<!doctype html" in head or "html" in header(headers, "content-type").lower():
         title = _html_title(body)
         return FeedError(f"not a feed: an HTML page{f' ({title!r})' if title else ''}")
     return FeedError("not a feed: no RSS or Atom elements found")
@@ -269,7 +251,7 @@ def _judge_bozo(error: BaseException | None, body: bytes, headers: Mapping[str, 
     lowered = message.lower()
     if name == "CharacterEncodingOverride":
         used = re.search(r"parsed as ([\w.:-]+)", message)
-        if used and used.group(1).lower() in _declared_encodings(body, headers):
+        if used and used.group(1).lower() in declared_encodings(body, headers):
             return f"encoding: {message}"
         raise FeedError(f"wrong encoding: {message}")
     if name == "CharacterEncodingUnknown":
